@@ -1,0 +1,58 @@
+# `make run` and `make test` are all a fresh machine needs (see README).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app planner
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-pg serve translations translations-update bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(TEST_STAMP): requirements-test.txt requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $(STAMP) $@
+
+translations: $(STAMP)
+	$(VENV)/bin/pybabel compile -q -d planner/translations
+
+## Extract msgids from code and templates and merge them into the catalogues.
+translations-update: $(STAMP)
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -o planner/translations/messages.pot .
+	$(VENV)/bin/pybabel update -q -i planner/translations/messages.pot -d planner/translations
+
+## Create the venv, migrate, load demo data on first start, serve at http://127.0.0.1:5000
+run: $(STAMP) translations
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## The whole suite on SQLite, then on PostgreSQL when a server answers (always under CI).
+test: $(TEST_STAMP) translations
+	$(PY) -m pytest -q
+	@if [ -n "$$CI" ] || $(PY) -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/test', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== PostgreSQL run =="; \
+		TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q; \
+	else \
+		echo "PostgreSQL not reachable at 127.0.0.1:5432: skipped the PostgreSQL run"; \
+	fi
+
+test-sqlite: $(TEST_STAMP) translations
+	$(PY) -m pytest -q
+
+test-pg: $(TEST_STAMP) translations
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/optimize.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

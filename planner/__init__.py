@@ -1,0 +1,72 @@
+"""planner: plan a village's Dana Desa spending on stunting prevention.
+
+`create_app` builds the Flask application; everything else hangs off it.
+"""
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import BASE_DIR, Config
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config=None):
+    """Build the app. `config` is a mapping that overrides `Config` (tests pass their own)."""
+    app = Flask(
+        __name__,
+        instance_path=str(BASE_DIR / "instance"),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+
+    from . import i18n
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations"))
+
+    from . import auth
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.user_loader(auth.load_user)
+
+    from . import formatting
+    formatting.init_app(app)
+
+    from .errors import init_app as init_errors
+    init_errors(app)
+
+    from .auth.routes import bp as auth_bp
+    from .catalogue.routes import bp as catalogue_bp
+    from .main.routes import bp as main_bp
+    from .plans.routes import bp as plans_bp
+    from .proposals.routes import bp as proposals_bp
+
+    for blueprint in (auth_bp, main_bp, plans_bp, proposals_bp, catalogue_bp):
+        app.register_blueprint(blueprint)
+
+    from .cli import register as register_cli
+    register_cli(app)
+
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, and let readers and a writer work at once."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

@@ -1,0 +1,7 @@
+"""`flask --app planner ...` commands."""
+
+
+def register(app):
+    from .demo.cli import demo_cli
+
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,19 @@
+"""`flask --app planner demo load`: the demo kabupaten, villages, plans and users."""
+import click
+from flask.cli import with_appcontext
+
+demo_cli = click.Group("demo", help="Demo data.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has regions.")
+@with_appcontext
+def load(if_empty):
+    """Create the demo kabupaten with its kecamatan, villages, plans, proposals and users."""
+    from .data import database_is_empty, load_demo
+
+    if if_empty and not database_is_empty():
+        click.echo("Database already has data: demo not loaded.")
+        return
+    summary = load_demo()
+    click.echo(summary)

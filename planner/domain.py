@@ -1,0 +1,78 @@
+"""Vocabulary of the domain: the fixed lists the rest of the code speaks in.
+
+Each list maps a stable code (stored in the database and in plan files) to an
+Indonesian label. Labels are msgids for Flask-Babel, so the English catalogue
+translates them. See ../shared/domain.md for where the lists come from.
+"""
+from flask_babel import lazy_gettext as _l
+
+ROLES = {
+    "admin": _l("Admin kabupaten"),
+    "kecamatan": _l("Petugas kecamatan"),
+    "desa": _l("Operator desa"),
+}
+
+LEVELS = {
+    "kabupaten": _l("Kabupaten/Kota"),
+    "kecamatan": _l("Kecamatan"),
+    "desa": _l("Desa"),
+}
+
+CATEGORIES = {
+    "spesifik": _l("Spesifik"),
+    "sensitif": _l("Sensitif"),
+}
+
+# The five service packages (paket layanan) a KPM monitors.
+PACKAGES = {
+    "kia": _l("Kesehatan ibu dan anak"),
+    "konseling_gizi": _l("Konseling gizi"),
+    "air_sanitasi": _l("Air bersih dan sanitasi"),
+    "perlindungan_sosial": _l("Perlindungan sosial"),
+    "paud": _l("PAUD dan pengasuhan"),
+}
+
+# Target groups (sasaran) of Perpres 72/2021, plus families at risk of stunting
+# (keluarga berisiko stunting) whom household water and sanitation reach.
+TARGET_GROUPS = {
+    "ibu_hamil": _l("Ibu hamil"),
+    "ibu_nifas": _l("Ibu nifas/menyusui"),
+    "baduta": _l("Baduta (0–23 bulan)"),
+    "balita": _l("Balita (0–59 bulan)"),
+    "catin": _l("Calon pengantin"),
+    "remaja_putri": _l("Remaja putri"),
+    "keluarga": _l("Keluarga berisiko stunting"),
+}
+
+PROPOSERS = {
+    "posyandu": _l("Posyandu"),
+    "pkk": _l("PKK"),
+    "kader": _l("Kader"),
+    "kpm": _l("KPM"),
+    "bidan_desa": _l("Bidan desa"),
+    "dusun": _l("Dusun"),
+    "bpd": _l("BPD"),
+    "lpm": _l("LPM"),
+    "karang_taruna": _l("Karang taruna"),
+    "paud": _l("Lembaga PAUD"),
+    "pemdes": _l("Pemerintah desa"),
+    "lainnya": _l("Lainnya"),
+}
+
+PLAN_STATUSES = {
+    "draft": _l("Draf"),
+}
+
+# Kinds of evidence a catalogue item's effect can rest on.
+EFFECT_KINDS = {
+    "relative_reduction": _l("Penurunan risiko relatif"),
+    "haz_shift": _l("Kenaikan rerata HAZ/LAZ"),
+}
+
+
+def choices(mapping, blank=None):
+    """WTForms choices from one of the mappings above, optionally with a blank first."""
+    items = [(code, label) for code, label in mapping.items()]
+    if blank is not None:
+        items.insert(0, ("", blank))
+    return items

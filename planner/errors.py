@@ -1,0 +1,32 @@
+"""Error pages in the user's language; htmx requests get a small fragment instead."""
+from flask import render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from .htmx import is_htmx
+
+MESSAGES = {
+    400: _l("Permintaan tidak dapat diproses."),
+    403: _l("Anda tidak berwenang membuka atau mengubah data ini."),
+    404: _l("Halaman atau data tidak ditemukan."),
+    405: _l("Cara permintaan ini tidak diizinkan."),
+    409: _l("Data ini baru saja diubah orang lain. Muat ulang halaman lalu coba lagi."),
+    413: _l("Berkas terlalu besar."),
+    500: _l("Terjadi kesalahan di server. Data yang sudah tersimpan tidak berubah."),
+}
+
+
+def _render(code, message=None):
+    text = message or str(MESSAGES.get(code, MESSAGES[500]))
+    template = "errors/fragment.html" if is_htmx() else "errors/page.html"
+    return render_template(template, code=code, message=text), code
+
+
+def init_app(app):
+    for code in MESSAGES:
+        app.register_error_handler(code, lambda exc, code=code: _render(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return _render(400, _("Sesi formulir sudah kedaluwarsa atau tidak sah (CSRF). Muat ulang halaman lalu kirim lagi."))

@@ -1,0 +1,109 @@
+"""Form fields that read numbers the Indonesian way (`1.250.000`, `0,25`).
+
+Each field keeps the raw text the user typed, so a rejected form shows it again
+exactly as typed, with the message at the field.
+"""
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field
+from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
+
+from .numerals import NumberFormatError, format_decimal_id, group_thousands, parse_decimal
+
+# Largest amount a form accepts: 999 trillion Rupiah, above any village or kabupaten budget.
+MAX_RUPIAH = 999_000_000_000_000
+MAX_UNITS = 100_000_000
+
+
+class _NumberField(Field):
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, minimum=0, maximum=None, required=True, **kwargs):
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
+        super().__init__(label, validators, **kwargs)
+        self.minimum = minimum
+        self.maximum = maximum
+        self.required = required
+        self.raw = None
+
+    def _value(self):
+        if self.raw is not None:
+            return self.raw
+        if self.data is None:
+            return ""
+        return self.format(self.data)
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0] if valuelist else ""
+        text = (self.raw or "").strip()
+        if text == "":
+            self.data = None
+            if self.required:
+                raise ValueError(_l("Wajib diisi."))
+            return
+        try:
+            number = parse_decimal(text)
+        except NumberFormatError:
+            self.data = None
+            raise ValueError(self.format_error)
+        self.data = self.convert(number)
+
+    def pre_validate(self, form):
+        if self.data is None:
+            return
+        if self.minimum is not None and self.data < self.minimum:
+            raise ValidationError(_l("Tidak boleh kurang dari %(min)s.", min=self.format(self.minimum)))
+        if self.maximum is not None and self.data > self.maximum:
+            raise ValidationError(_l("Terlalu besar: paling banyak %(max)s.", max=self.format(self.maximum)))
+
+
+class RupiahField(_NumberField):
+    """Whole Rupiah. Accepts `1.250.000`, `Rp 1.250.000`, `1250000`."""
+
+    format_error = _l("Tulis jumlah rupiah dengan angka, misalnya 1.250.000.")
+
+    def __init__(self, label=None, validators=None, maximum=MAX_RUPIAH, **kwargs):
+        kwargs.setdefault("render_kw", {})["inputmode"] = "numeric"
+        super().__init__(label, validators, maximum=maximum, **kwargs)
+
+    def convert(self, number: Decimal):
+        if number != number.to_integral_value():
+            raise ValueError(_l("Rupiah harus bilangan bulat, tanpa sen."))
+        return int(number)
+
+    format = staticmethod(group_thousands)
+
+
+class WholeNumberField(_NumberField):
+    """A count: people, units, months. Accepts `2.700`."""
+
+    format_error = _l("Tulis bilangan bulat, misalnya 2.700.")
+
+    def __init__(self, label=None, validators=None, maximum=MAX_UNITS, **kwargs):
+        kwargs.setdefault("render_kw", {})["inputmode"] = "numeric"
+        super().__init__(label, validators, maximum=maximum, **kwargs)
+
+    def convert(self, number: Decimal):
+        if number != number.to_integral_value():
+            raise ValueError(_l("Harus bilangan bulat."))
+        return int(number)
+
+    format = staticmethod(group_thousands)
+
+
+class DecimalNumberField(_NumberField):
+    """A decimal such as an impact per unit. Accepts `0,0023` and `0.0023`."""
+
+    format_error = _l("Tulis angka desimal dengan koma, misalnya 0,0023.")
+
+    def convert(self, number: Decimal):
+        return float(number)
+
+    @staticmethod
+    def format(value):
+        if value is None:
+            return ""
+        text = f"{value:.10f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",")

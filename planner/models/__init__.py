@@ -1,0 +1,8 @@
+"""Database models. The schema itself exists only through Alembic migrations."""
+from .catalogue import CatalogueItem, ImpactSetting
+from .plan import Plan
+from .proposal import Proposal, ProposalLink
+from .region import Region
+from .user import User
+
+__all__ = ["CatalogueItem", "ImpactSetting", "Plan", "Proposal", "ProposalLink", "Region", "User"]

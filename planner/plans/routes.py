@@ -1,0 +1,88 @@
+"""A village's yearly plan: create it, see it, change its budget and target figures."""
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import can_edit_plan, get_plan_or_404, get_region_or_404
+from ..htmx import see_other
+from ..services import ServiceError
+from ..services.plans import create_plan, default_plan_year, update_plan
+from ..services.proposals import plan_overview
+from .forms import NewPlanForm, PlanForm
+
+bp = Blueprint("plans", __name__)
+
+
+@bp.route("/wilayah/<code>/rencana/baru", methods=["GET", "POST"])
+def new(code):
+    """Create a plan for the village `code`. 404 outside scope; 403 for anyone but its operator."""
+    from flask import abort
+
+    desa = get_region_or_404(code, level="desa")
+    if current_user.role != "desa" or current_user.region_id != desa.id:
+        abort(403)
+    form = NewPlanForm()
+    if request.method == "GET":
+        form.year.data = request.args.get("tahun", type=int) or default_plan_year()
+    if form.validate_on_submit():
+        try:
+            plan = create_plan(desa, form.year.data, form.values())
+        except ServiceError as error:
+            error.apply_to(form)
+        else:
+            return see_other(url_for("plans.view", plan_id=plan.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("plans/form.html", form=form, desa=desa, plan=None), status
+
+
+@bp.route("/wilayah/<code>/rencana/<int:year>")
+def by_year(code, year):
+    """The village's plan for `year`. 404 if there is none or the village is out of scope."""
+    from flask import abort, redirect
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Plan
+
+    desa = get_region_or_404(code, level="desa")
+    plan_id = db.session.scalar(select(Plan.id).where(Plan.desa_id == desa.id, Plan.year == year))
+    if plan_id is None:
+        abort(404)
+    return redirect(url_for("plans.view", plan_id=plan_id))
+
+
+@bp.route("/rencana/<int:plan_id>")
+def view(plan_id):
+    """The plan page: budget, target groups, proposals and their live totals. 404 outside scope."""
+    plan = get_plan_or_404(plan_id)
+    overview = plan_overview(plan)
+    return render_template("plans/view.html", plan=plan, overview=overview,
+                           editable=can_edit_plan(current_user, plan))
+
+
+@bp.route("/rencana/<int:plan_id>/ubah", methods=["GET", "POST"])
+def edit(plan_id):
+    """Change the plan's budget and target figures. 403 unless the village's operator."""
+    plan = get_plan_or_404(plan_id, write=True)
+    form = PlanForm(obj=plan)
+    if request.method == "GET":
+        form.version_id.data = plan.version_id
+    if form.validate_on_submit():
+        try:
+            update_plan(plan, form.values(), expected_version=_int_or_none(form.version_id.data))
+        except ServiceError as error:
+            error.apply_to(form)
+        else:
+            from flask import flash
+
+            flash(_("Rencana tersimpan."), "success")
+            return see_other(url_for("plans.view", plan_id=plan.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("plans/form.html", form=form, desa=plan.desa, plan=plan), status
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

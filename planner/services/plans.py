@@ -1,0 +1,102 @@
+"""Creating and changing a village's yearly plan."""
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from ..models import Plan
+from ..models.plan import TARGET_FIELDS
+from . import ServiceError
+
+PLAN_FIELDS = ("pagu", "earmark_koperasi", "earmark_blt", "earmark_other", "stunting_budget",
+               *TARGET_FIELDS, "balita_measured", "stunted_children", "notes")
+MIN_YEAR, MAX_YEAR = 2015, 2100
+
+
+def default_plan_year(today: date | None = None) -> int:
+    """The year being planned: from June on, villages plan next year's budget (RKP Desa)."""
+    today = today or date.today()
+    return today.year + 1 if today.month >= 6 else today.year
+
+
+def parse_year(text) -> int | None:
+    """A year from a query string, or None if absent or implausible."""
+    try:
+        year = int(text)
+    except (TypeError, ValueError):
+        return None
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+def check_plan_values(values: dict) -> dict:
+    """Rules across fields. Returns {field: [messages]}; empty when consistent."""
+    errors = {}
+    pagu = values.get("pagu") or 0
+    earmarked = sum(values.get(f) or 0 for f in ("earmark_koperasi", "earmark_blt", "earmark_other"))
+    if earmarked > pagu:
+        # The message goes to the largest earmark: the one most likely mistyped.
+        largest = max(("earmark_koperasi", "earmark_blt", "earmark_other"), key=lambda f: values.get(f) or 0)
+        errors[largest] = [_("Jumlah dana yang sudah dialokasikan (%(e)s) melebihi pagu Dana Desa.",
+                                     e=_rupiah(earmarked))]
+    budget = values.get("stunting_budget") or 0
+    if budget > pagu:
+        errors["stunting_budget"] = [_("Anggaran stunting tidak boleh melebihi pagu Dana Desa (%(p)s).", p=_rupiah(pagu))]
+    elif budget > pagu - earmarked:
+        errors["stunting_budget"] = [_("Anggaran stunting melebihi sisa pagu setelah alokasi lain (%(s)s).",
+                                       s=_rupiah(pagu - earmarked))]
+    measured = values.get("balita_measured") or 0
+    stunted = values.get("stunted_children") or 0
+    if stunted > measured:
+        errors["stunted_children"] = [_("Jumlah anak stunting tidak boleh melebihi jumlah balita yang diukur.")]
+    baduta, balita = values.get("baduta") or 0, values.get("balita") or 0
+    if baduta > balita and balita > 0:
+        errors["baduta"] = [_("Baduta (0–23 bulan) adalah bagian dari balita: tidak boleh lebih banyak dari balita.")]
+    return errors
+
+
+def _rupiah(value):
+    from ..numerals import format_rupiah
+
+    return format_rupiah(value)
+
+
+def create_plan(desa, year: int, values: dict) -> Plan:
+    """Create the village's plan for `year`. Raises ServiceError if it exists or values clash."""
+    errors = check_plan_values(values)
+    if db.session.scalar(select(Plan.id).where(Plan.desa_id == desa.id, Plan.year == year)):
+        errors.setdefault("year", []).append(_("Desa ini sudah punya rencana untuk tahun %(y)s.", y=year))
+    if errors:
+        raise ServiceError(errors)
+    plan = Plan(desa=desa, year=year, status="draft", **{f: values.get(f) for f in PLAN_FIELDS if f in values})
+    db.session.add(plan)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError({"year": [_("Desa ini sudah punya rencana untuk tahun %(y)s.", y=year)]})
+    return plan
+
+
+def update_plan(plan: Plan, values: dict, expected_version: int | None = None) -> Plan:
+    """Change the plan's budget and target figures. Raises ServiceError; nothing changes on error.
+
+    `expected_version` is the version the user's form was built from: if someone
+    saved in between, the change is refused instead of silently overwriting theirs.
+    """
+    errors = check_plan_values(values)
+    if errors:
+        raise ServiceError(errors)
+    if expected_version is not None and expected_version != plan.version_id:
+        raise ServiceError(_("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman untuk melihat perubahannya."))
+    for field in PLAN_FIELDS:
+        if field in values:
+            setattr(plan, field, values[field] if values[field] is not None else (0 if field != "notes" else ""))
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ServiceError(_("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman untuk melihat perubahannya."))
+    return plan

@@ -1,0 +1,41 @@
+"""Reading the region tree within a user's scope."""
+from sqlalchemy import func, select
+
+from ..access import desa_ids_in_scope
+from ..extensions import db
+from ..models import Plan, Region
+
+
+def villages_in_scope(user, year: int, parent=None):
+    """Villages the user sees (optionally inside `parent`), each with its plan for `year` or None.
+
+    Returns a list of (village, plan) pairs ordered by region code. One query.
+    """
+    query = (
+        select(Region, Plan)
+        .outerjoin(Plan, (Plan.desa_id == Region.id) & (Plan.year == year))
+        .where(Region.id.in_(desa_ids_in_scope(user)))
+        .order_by(Region.code)
+    )
+    if parent is not None:
+        if parent.level == "kecamatan":
+            query = query.where(Region.parent_id == parent.id)
+        elif parent.level == "desa":
+            query = query.where(Region.id == parent.id)
+    return db.session.execute(query).all()
+
+
+def plan_years(desa) -> list[int]:
+    """Years for which the village has a plan, newest first."""
+    return list(db.session.scalars(select(Plan.year).where(Plan.desa_id == desa.id).order_by(Plan.year.desc())))
+
+
+def proposal_counts(plan_ids) -> dict[int, int]:
+    from ..models import Proposal
+
+    if not plan_ids:
+        return {}
+    rows = db.session.execute(
+        select(Proposal.plan_id, func.count()).where(Proposal.plan_id.in_(plan_ids)).group_by(Proposal.plan_id)
+    )
+    return dict(rows.all())

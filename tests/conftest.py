@@ -1,0 +1,143 @@
+"""Shared fixtures: an app on a migrated database, clients that log in, a small world of regions.
+
+The database is SQLite in a temporary folder unless `TEST_DATABASE_URL` names
+another (CI runs the whole suite again on PostgreSQL). The schema is built by
+the Alembic migrations, once per run; each test starts from empty tables.
+CSRF stays on: `Client.post` adds a valid token like a browser form would.
+"""
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import text
+
+from planner import create_app
+from planner.config import normalise_database_url
+from planner.extensions import db
+
+from . import factories
+
+PASSWORD = factories.PASSWORD
+
+
+def _database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _reset_schema(engine):
+    """Start the run from an empty database so migrations build every table."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    from flask_migrate import upgrade
+
+    application = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "SERVER_NAME": None,
+    })
+    with application.app_context():
+        _reset_schema(db.engine)
+        upgrade()
+    return application
+
+
+def _empty_tables(app):
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(tables):
+                    conn.execute(text(f'DELETE FROM "{table}"'))
+        db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table before each test that uses the database."""
+    if "app" in request.fixturenames:
+        _empty_tables(request.getfixturevalue("app"))
+    yield
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+class Client(FlaskClient):
+    """A test client that behaves like a browser with a form: it sends the CSRF token."""
+
+    def csrf_token(self):
+        with self.session_transaction() as session:
+            raw = session.get("csrf_token")
+            if raw is None:
+                import hashlib
+
+                raw = hashlib.sha1(os.urandom(64)).hexdigest()
+                session["csrf_token"] = raw
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def open(self, *args, csrf=True, **kwargs):
+        method = (kwargs.get("method") or "GET").upper()
+        if csrf and method in ("POST", "PUT", "PATCH", "DELETE"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def login(self, username, password=PASSWORD):
+        response = self.post("/masuk", data={"username": username, "password": password})
+        assert response.status_code == 303, f"login of {username} failed"
+        return response
+
+    def htmx(self, method, url, **kwargs):
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers["HX-Request"] = "true"
+        return self.open(url, method=method, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def world(app):
+    """Two kabupaten; A has two kecamatan with villages; users of every role. See factories.World."""
+    with app.app_context():
+        result = factories.build_world()
+        db.session.remove()
+    return result
+
+
+@pytest.fixture
+def login(client, world):
+    """`login("desa_a1")` logs the client in as one of the world's users and returns the client."""
+    def _login(key):
+        client.login(world.usernames[key])
+        return client
+    return _login
+
+
+def text_of(response) -> str:
+    """The response body as text with tags and runs of white space removed (for content checks)."""
+    body = response.get_data(as_text=True)
+    body = re.sub(r"<script.*?</script>", " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
