@@ -1,0 +1,86 @@
+"""The schema exists only through migrations: they build it from nothing, match the models, and step back.
+
+Runs on a database of its own (a fresh SQLite file, or a separate PostgreSQL
+schema when TEST_DATABASE_URL points at PostgreSQL), so it cannot disturb the
+suite's database.
+"""
+import os
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from planner import create_app
+from planner.config import BASE_DIR, normalise_database_url
+from planner.extensions import db
+
+SCHEMA = "migration_test"
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    url = normalise_database_url(url)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    separator = "&" if "?" in url else "?"
+    yield f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def migration_app(empty_database_url):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _head():
+    return ScriptDirectory(str(BASE_DIR / "migrations")).get_current_head()
+
+
+def _current_revision():
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _tables():
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_from_empty_builds_every_table(migration_app):
+    assert _tables() == set()
+    upgrade()
+    assert _current_revision() == _head()
+    assert _tables() == {table.name for table in db.metadata.sorted_tables}
+
+
+def test_migrated_schema_matches_the_models(migration_app):
+    upgrade()
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_downgrade_one_step_and_upgrade_again(migration_app):
+    upgrade()
+    script = ScriptDirectory(str(BASE_DIR / "migrations"))
+    head = script.get_revision(_head())
+    downgrade(revision="-1")
+    assert _current_revision() == head.down_revision
+    upgrade()
+    assert _current_revision() == head.revision
+    assert _tables() == {table.name for table in db.metadata.sorted_tables}
