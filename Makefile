@@ -22,12 +22,12 @@ $(TEST_STAMP): requirements-test.txt requirements.txt | $(PY)
 	touch $(STAMP) $@
 
 translations: $(STAMP)
-	$(VENV)/bin/pybabel compile -q -d planner/translations
+	$(VENV)/bin/pybabel compile -d planner/translations
 
 ## Extract msgids from code and templates and merge them into the catalogues.
 translations-update: $(STAMP)
-	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -o planner/translations/messages.pot .
-	$(VENV)/bin/pybabel update -q -i planner/translations/messages.pot -d planner/translations
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l --sort-by-file -o planner/translations/messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -i planner/translations/messages.pot -d planner/translations
 
 ## Create the venv, migrate, load demo data on first start, serve at http://127.0.0.1:5000
 run: $(STAMP) translations
