@@ -84,3 +84,27 @@ def test_downgrade_one_step_and_upgrade_again(migration_app):
     upgrade()
     assert _current_revision() == head.revision
     assert _tables() == {table.name for table in db.metadata.sorted_tables}
+
+
+def test_downgrade_keeps_existing_plans_and_proposals(migration_app):
+    """Stepping back rebuilds tables on SQLite; the village's data must survive it."""
+    upgrade()
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO region (id, code, name, level) VALUES (1, '35.17', 'K', 'kabupaten')"))
+        conn.execute(text("INSERT INTO region (id, code, name, level, parent_id) VALUES (2, '35.17.09', 'C', 'kecamatan', 1)"))
+        conn.execute(text("INSERT INTO region (id, code, name, level, parent_id) VALUES (3, '35.17.09.2001', 'D', 'desa', 2)"))
+        conn.execute(text(
+            "INSERT INTO plan (id, desa_id, year, status, pagu, earmark_koperasi, earmark_blt, earmark_other,"
+            " stunting_budget, ibu_hamil, ibu_nifas, baduta, balita, catin, remaja_putri, keluarga,"
+            " balita_measured, stunted_children, notes, version_id, created_at, updated_at)"
+            " VALUES (1, 3, 2027, 'draft', 100, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, '', 1,"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO proposal (id, plan_id, position, name, category, package, target_group, location,"
+            " proposer, unit, unit_cost, fixed_cost, min_units, max_units, apbdes_code, notes, version_id,"
+            " created_at, updated_at) VALUES (1, 1, 0, 'PMT', 'spesifik', 'kia', 'balita', '', '', 'hari',"
+            " 10, 0, 1, 5, '', '', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    downgrade(revision="-1")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM plan")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM proposal")).scalar() == 1

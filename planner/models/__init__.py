@@ -3,6 +3,7 @@ from .catalogue import CatalogueItem, ImpactSetting
 from .plan import Plan
 from .proposal import Proposal, ProposalLink
 from .region import Region
+from .suggestion import Suggestion
 from .user import User
 
-__all__ = ["CatalogueItem", "ImpactSetting", "Plan", "Proposal", "ProposalLink", "Region", "User"]
+__all__ = ["CatalogueItem", "ImpactSetting", "Plan", "Proposal", "ProposalLink", "Region", "Suggestion", "User"]

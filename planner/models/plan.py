@@ -34,6 +34,8 @@ class Plan(TimestampMixin, db.Model):
     stunted_children = db.Column(db.Integer, nullable=False, default=0)
 
     notes = db.Column(db.Text, nullable=False, default="")
+    # The optimizer's rules for this plan (plan-file "rules" object); None: the defaults.
+    rules = db.Column(db.JSON)
     version_id = db.Column(db.Integer, nullable=False, default=1)
 
     desa = db.relationship("Region")
