@@ -1,19 +1,155 @@
-"""The intervention catalogue (menu kegiatan): everyone reads it, admins edit it."""
-from flask import Blueprint, render_template
-from flask_login import current_user
-from sqlalchemy import select
+"""The intervention catalogue (menu kegiatan): everyone in the kabupaten reads it, admins edit it.
 
-from ..extensions import db
-from ..models import CatalogueItem
+Every item is looked up within the user's own kabupaten: another kabupaten's
+item is reported missing (404). Changes need the admin role (403 otherwise).
+"""
+from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import get_plan_or_404, require_admin
+from ..htmx import add_vary, is_htmx, see_other
+from ..services import ServiceError
+from ..services import catalogue as service
+from ..services.impact import assumptions_for
+from .forms import AssumptionsForm, FilterForm, ItemForm
 
 bp = Blueprint("catalogue", __name__, url_prefix="/katalog")
 
 
+@bp.context_processor
+def _helpers():
+    return {"effect_label": service.effect_label, "is_assumption": service.is_assumption,
+            "num_trim": service.trim_number}
+
+
+def _kabupaten():
+    return current_user.region.kabupaten
+
+
+def _item_or_404(item_id):
+    """The item in the user's kabupaten; 404 if absent or another kabupaten's."""
+    item = service.get_item(_kabupaten(), item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
 @bp.route("/")
 def index():
-    """The catalogue of the user's kabupaten."""
-    kabupaten = current_user.region.kabupaten
-    items = db.session.scalars(
-        select(CatalogueItem).where(CatalogueItem.region_id == kabupaten.id).order_by(CatalogueItem.package, CatalogueItem.name)
-    ).all()
-    return render_template("catalogue/index.html", items=items, kabupaten=kabupaten)
+    """The kabupaten's catalogue grouped by service package, with default impacts.
+
+    Filters `paket` and `kategori` come from a GET form; an htmx request gets
+    only the results fragment. Admins also see deactivated items.
+    """
+    kabupaten = _kabupaten()
+    filters = FilterForm(request.args)
+    baseline = service.baseline_for_user(current_user)
+    groups = service.catalogue_listing(kabupaten, baseline, include_inactive=current_user.role == "admin",
+                                       **filters.selected())
+    context = dict(kabupaten=kabupaten, filters=filters, baseline=baseline, groups=groups,
+                   count=sum(len(rows) for _, rows in groups))
+    template = "catalogue/_results.html" if is_htmx() else "catalogue/index.html"
+    return add_vary(make_response(render_template(template, **context)))
+
+
+@bp.route("/<int:item_id>")
+def detail(item_id):
+    """One item and the step-by-step derivation of its default impact per unit.
+
+    `?rencana=<plan id>` computes with that plan's measured prevalence (404 if
+    the plan is outside the user's scope); otherwise with the kabupaten reference.
+    """
+    item = _item_or_404(item_id)
+    plan_id = request.args.get("rencana", type=int)
+    if plan_id is not None:
+        baseline = service.plan_baseline(get_plan_or_404(plan_id))
+    else:
+        baseline = service.reference_baseline(_kabupaten())
+    return render_template("catalogue/detail.html", item=item, row=service.item_impact(item, baseline),
+                           baseline=baseline)
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+def create():
+    """Add an item to the kabupaten's catalogue. 403 unless admin."""
+    require_admin()
+    form = ItemForm()
+    if request.method == "GET":
+        form.units_per_course.data = 1
+    if form.validate_on_submit():
+        try:
+            item = service.create_item(_kabupaten(), form.values())
+        except ServiceError as error:
+            error.apply_to(form)
+        else:
+            flash(_("Kegiatan %(name)s ditambahkan ke katalog.", name=item.name), "success")
+            return see_other(url_for("catalogue.detail", item_id=item.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("catalogue/form.html", form=form, item=None), status
+
+
+@bp.route("/<int:item_id>/ubah", methods=["GET", "POST"])
+def edit(item_id):
+    """Change an item's description, cost and evidence (not its code). 404 outside the kabupaten, 403 unless admin."""
+    item = _item_or_404(item_id)
+    require_admin()
+    form = ItemForm()
+    del form.code
+    if request.method == "GET":
+        form.load(item)
+    if form.validate_on_submit():
+        try:
+            service.update_item(item, form.values())
+        except ServiceError as error:
+            error.apply_to(form)
+        else:
+            flash(_("Perubahan katalog tersimpan."), "success")
+            return see_other(url_for("catalogue.detail", item_id=item.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("catalogue/form.html", form=form, item=item), status
+
+
+def _set_active(item_id, active):
+    item = _item_or_404(item_id)
+    require_admin()
+    service.set_item_active(item, active)
+    if active:
+        flash(_("%(name)s aktif lagi: desa dapat memilihnya.", name=item.name), "success")
+    else:
+        flash(_("%(name)s dinonaktifkan: tidak ditawarkan untuk usulan baru; usulan yang ada tetap.",
+                name=item.name), "success")
+    return see_other(url_for("catalogue.detail", item_id=item.id))
+
+
+@bp.route("/<int:item_id>/nonaktifkan", methods=["POST"])
+def deactivate(item_id):
+    """Hide the item from new proposals (never deleted: proposals refer to it). Admin only."""
+    return _set_active(item_id, False)
+
+
+@bp.route("/<int:item_id>/aktifkan", methods=["POST"])
+def reactivate(item_id):
+    """Offer a deactivated item again. Admin only."""
+    return _set_active(item_id, True)
+
+
+@bp.route("/asumsi", methods=["GET", "POST"])
+def assumptions():
+    """The kabupaten's impact assumptions: reference prevalence, its source, HAZ SD. 403 unless admin."""
+    require_admin()
+    kabupaten = _kabupaten()
+    form = AssumptionsForm()
+    if request.method == "GET":
+        form.load(assumptions_for(kabupaten))
+    if form.validate_on_submit():
+        try:
+            service.update_assumptions(kabupaten, form.values())
+        except ServiceError as error:
+            error.apply_to(form)
+        else:
+            flash(_("Asumsi dampak tersimpan. Dampak bawaan semua kegiatan dihitung ulang dengan angka ini."),
+                  "success")
+            return see_other(url_for("catalogue.index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("catalogue/assumptions.html", form=form, kabupaten=kabupaten), status
