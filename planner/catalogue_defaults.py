@@ -18,12 +18,18 @@ NO_EFFECT = "Belum ada bukti yang dapat diubah menjadi angka penurunan stunting:
 WASH_NOTE = (
     "Nilai rendah yang sengaja dipilih (asumsi, bukan hasil uji): tiga uji besar air, sanitasi dan cuci "
     "tangan (WASH Benefits Bangladesh/Kenya, SHINE) tidak menemukan efek pada pertumbuhan linear "
-    "(Pickering/Humphrey 2019). Manfaatnya terutama lewat penurunan diare. Ubah bila ada bukti setempat."
+    "(Pickering/Humphrey 2019). Manfaatnya terutama lewat penurunan diare. Dihitung seolah satu keluarga "
+    "sasaran = satu anak berisiko (asumsi). Ubah bila ada bukti setempat."
 )
+# The SD itself is the kabupaten's setting (ImpactSetting.haz_sd), shown with every derivation:
+# do not write its value here, or the note goes stale when an admin changes it.
 HAZ_NOTE = (
-    "Kenaikan rerata HAZ diubah menjadi penurunan prevalensi dengan asumsi HAZ berdistribusi normal "
-    "dengan simpangan baku 1,1."
+    "Kenaikan rerata HAZ diubah menjadi penurunan prevalensi dengan asumsi HAZ berdistribusi normal; "
+    "simpangan bakunya diatur di asumsi dampak kabupaten (bawaan 1,1)."
 )
+# Codes in the Permendagri 20/2018 list of the domain notes; where none fits, the code stays empty
+# rather than borrowing an unrelated one.
+NO_APBDES = "Kode kegiatan APBDes belum ditetapkan: tidak ada kode yang cocok di daftar acuan; admin kabupaten mengisinya (boleh kode lokal 90–99)."
 
 
 def _item(code, name, category, package, target_group, unit, apbdes_code, *, cost=None, cost_source=NO_COST,
@@ -43,20 +49,25 @@ CATALOGUE = [
           "balita", "anak-hari", "2.2.02", cost=16_500, cost_source="Dinkes Kota Banjarmasin 2025",
           effect_kind="haz_shift", effect_value=0.41, units_per_course=90,
           impact_source="Bhutta et al., Lancet 2008: makanan tambahan ± edukasi di wilayah rawan pangan, HAZ +0,41",
-          impact_note=HAZ_NOTE + " Satu unit = satu anak satu hari dari program 90 hari.",
+          impact_note=HAZ_NOTE + " Efek diukur di wilayah rawan pangan; di desa yang cukup pangan efeknya bisa lebih "
+                      "kecil (lihat edukasi MP-ASI, HAZ +0,25). Satu unit = satu anak satu hari dari program 90 hari.",
           description="Makanan tambahan berbahan pangan lokal untuk balita gizi kurang atau berat badan tidak naik."),
     _item("pmt_pemulihan_baduta", "PMT pemulihan baduta 90 hari", "spesifik", "konseling_gizi", "baduta",
           "anak-hari", "2.2.02", cost=17_000, cost_source="Desa Krajan, Banyumas 2023 (±Rp17.000)",
           effect_kind="relative_reduction", effect_value=0.12, units_per_course=90,
           impact_source="Dewey et al. 2021, AJCN (meta-analisis suplemen lipid anak 6–24 bulan): stunting −12% (PR 0,88)",
-          impact_note="Satu unit = satu anak satu hari dari program 90 hari."),
+          impact_note="Bukti berasal dari suplemen lipid dosis kecil (SQ-LNS) untuk anak 6–24 bulan, bukan dari makanan "
+                      "matang; dipakai sebagai pendekatan terdekat untuk PMT pemulihan. Satu unit = satu anak satu "
+                      "hari dari program 90 hari."),
     _item("pmt_bumil_kek", "PMT ibu hamil KEK", "spesifik", "kia", "ibu_hamil", "ibu-hari", "2.2.02",
           units_per_course=90,
           impact_source="Tidak langsung: suplemen energi-protein saat hamil menurunkan bayi kecil masa kehamilan "
                         "(RR 0,66; Imdad & Bhutta 2011), belum diubah menjadi angka stunting.",
           description="Makanan tambahan untuk ibu hamil kurang energi kronis (KEK), 90 hari."),
     _item("mmn_ibu_hamil", "Suplemen multi-mikronutrien ibu hamil", "spesifik", "kia", "ibu_hamil", "ibu-hari",
-          "2.2.02", units_per_course=180,
+          "2.2.02", units_per_course=90,
+          impact_note="Satu program = 90 hari, mengikuti indikator Scorecard Konvergensi Desa (tablet tambah darah "
+                      "≥90 hari selama hamil).",
           impact_source="Tidak langsung: berat badan lahir rendah RR 0,84 (Bhutta et al., Lancet 2008), belum "
                         "diubah menjadi angka stunting."),
     _item("konseling_pmba", "Kelas ibu balita: konseling PMBA", "spesifik", "konseling_gizi", "baduta",
@@ -75,7 +86,8 @@ CATALOGUE = [
           "konseling_gizi", "baduta", "kunjungan", "2.2.02", units_per_course=12,
           description="Kunjungan bulanan kader/KPM ke rumah sasaran berisiko."),
     _item("ttd_remaja", "Pendampingan minum tablet tambah darah remaja putri", "spesifik", "kia", "remaja_putri",
-          "remaja-bulan", "2.2.03", units_per_course=12),
+          "remaja-bulan", "2.2.03", units_per_course=12,
+          impact_note="Satu program = pendampingan bulanan selama setahun (asumsi katalog, bukan dari sumber)."),
     # --- Spesifik: posyandu and services ------------------------------------------------------------
     _item("insentif_kader", "Insentif kader posyandu", "spesifik", "kia", "balita", "kader-bulan", "2.2.02",
           cost=100_000, cost_source="Sukabumi 2025 (Rp100.000); terlihat Rp50.000–250.000 (Kapuas 2024, Karanganyar 2021)",
@@ -95,6 +107,8 @@ CATALOGUE = [
     _item("sarpras_posyandu", "Rehabilitasi sarana posyandu", "spesifik", "kia", "balita", "posyandu", "2.2.09"),
     # --- Sensitif: water and sanitation -------------------------------------------------------------
     _item("jamban_sehat", "Jamban sehat rumah tangga", "sensitif", "air_sanitasi", "keluarga", "unit", "2.4.14",
+          description="Kode 2.4.14 (jamban umum/MCK) adalah kode terdekat di daftar acuan; kabupaten boleh memakai "
+                      "kode lokal untuk jamban rumah tangga.",
           cost=9_750_000, cost_source="Rp9.500.000–10.000.000 per unit (DAK Purworejo 2024; Bolaang Mongondow Selatan)",
           effect_kind="relative_reduction", effect_value=0.02,
           impact_source="Asumsi rendah. Pembuangan tinja aman: diare −36% (Cairncross 2010, LiST)",
@@ -119,9 +133,9 @@ CATALOGUE = [
     _item("bkb", "Kelas pengasuhan Bina Keluarga Balita (BKB)", "sensitif", "paud", "baduta", "peserta-pertemuan",
           "2.2.06", units_per_course=12),
     _item("fasilitasi_jkn", "Fasilitasi kepesertaan JKN ibu hamil dan baduta", "sensitif", "perlindungan_sosial",
-          "ibu_hamil", "orang", "2.2.04"),
+          "ibu_hamil", "orang", "", description=NO_APBDES),
     _item("akta_kelahiran", "Fasilitasi akta kelahiran baduta", "sensitif", "perlindungan_sosial", "baduta",
-          "dokumen", "2.2.04"),
+          "dokumen", "", description=NO_APBDES),
     _item("konseling_catin", "Penyuluhan gizi dan kesehatan calon pengantin", "sensitif", "konseling_gizi", "catin",
           "peserta", "2.2.03"),
     _item("pangan_keluarga", "Pekarangan pangan bergizi keluarga berisiko stunting", "sensitif",

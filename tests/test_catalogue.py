@@ -202,3 +202,51 @@ def test_detail_of_missing_item_is_404(login):
 
 def test_catalogue_needs_login(client, world):
     assert client.get("/katalog/").status_code == 303
+
+
+# --- the seeded defaults ------------------------------------------------------------------------------
+
+def test_seeded_defaults_are_valid_and_sourced(app_ctx):
+    from planner.catalogue_defaults import CATALOGUE, NO_COST, NO_EFFECT
+    from planner.services.catalogue import check_item_values
+
+    assert len(CATALOGUE) >= 20
+    assert len({entry["code"] for entry in CATALOGUE}) == len(CATALOGUE)
+    for entry in CATALOGUE:
+        assert check_item_values(entry) == {}, entry["code"]
+        if entry["default_unit_cost"] is None:
+            assert entry["cost_source"] == NO_COST, entry["code"]
+        if entry["effect_kind"] is None:
+            assert entry["effect_value"] is None and entry["impact_source"], entry["code"]
+        else:
+            assert entry["impact_source"] not in ("", NO_EFFECT), entry["code"]
+        if entry["effect_kind"] == "haz_shift":
+            # the SD is the kabupaten's setting; a note must not pin another value
+            assert "simpangan baku 1,1" not in entry["impact_note"], entry["code"]
+
+
+def test_seeded_sensitive_effects_are_low_and_labelled_assumptions(app_ctx):
+    from planner.catalogue_defaults import CATALOGUE
+
+    wash = [e for e in CATALOGUE if e["package"] == "air_sanitasi" and e["effect_kind"] is not None]
+    assert wash
+    for entry in wash:
+        assert entry["effect_kind"] == "relative_reduction" and entry["effect_value"] <= 0.05
+        assert entry["impact_source"].startswith("Asumsi") and "asumsi" in entry["impact_note"]
+
+
+def test_seeded_costs_match_the_domain_sources(app_ctx):
+    from planner.catalogue_defaults import CATALOGUE
+
+    by_code = {e["code"]: e for e in CATALOGUE}
+    expected = {  # domain notes: single local examples or the middle of a stated range
+        "pmt_lokal_balita": (16_500, "Banjarmasin"), "pmt_pemulihan_baduta": (17_000, "Banyumas"),
+        "insentif_kader": (100_000, "Sukabumi"), "operasional_posyandu": (300_000, "Labuhanbatu"),
+        "jamban_sehat": (9_750_000, "Purworejo"), "sambungan_air": (2_250_000, "Purworejo"),
+        "alat_antropometri": (8_000_000, "Jepara"),
+    }
+    for code, (cost, place) in expected.items():
+        assert by_code[code]["default_unit_cost"] == cost and place in by_code[code]["cost_source"]
+    assert by_code["pmt_bumil_kek"]["default_unit_cost"] is None
+    with_cost = {code for code, e in by_code.items() if e["default_unit_cost"] is not None}
+    assert with_cost == set(expected)

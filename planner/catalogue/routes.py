@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import get_plan_or_404, require_admin
+from ..catalogue_defaults import NO_EFFECT
 from ..htmx import add_vary, is_htmx, see_other
 from ..services import ServiceError
 from ..services import catalogue as service
@@ -20,7 +21,7 @@ bp = Blueprint("catalogue", __name__, url_prefix="/katalog")
 @bp.context_processor
 def _helpers():
     return {"effect_label": service.effect_label, "is_assumption": service.is_assumption,
-            "num_trim": service.trim_number}
+            "num_trim": service.trim_number, "no_effect_text": NO_EFFECT}
 
 
 def _kabupaten():

@@ -244,9 +244,10 @@ def check_item_values(values: dict) -> dict:
     def add(field, message):
         errors.setdefault(field, []).append(message)
 
-    for field, message in (("name", _("Isi nama kegiatan.")), ("unit", _("Isi satuan, misalnya anak-hari."))):
-        if _blank(values.get(field)):
-            add(field, message)
+    if _blank(values.get("name")):
+        add("name", _("Isi nama kegiatan."))
+    if _blank(values.get("unit")):
+        add("unit", _("Isi satuan, misalnya anak-hari."))
     if values.get("category") not in CATEGORIES:
         add("category", _("Pilih kategori."))
     if values.get("package") not in PACKAGES:
