@@ -10,10 +10,11 @@ demo_cli = click.Group("demo", help="Demo data.")
 @with_appcontext
 def load(if_empty):
     """Create the demo kabupaten with its kecamatan, villages, plans, proposals and users."""
-    from .data import database_is_empty, load_demo
+    from .data import database_is_empty, load_demo, logins_text
 
     if if_empty and not database_is_empty():
         click.echo("Database already has data: demo not loaded.")
         return
     summary = load_demo()
     click.echo(summary)
+    click.echo(logins_text())

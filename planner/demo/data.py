@@ -2,14 +2,27 @@
 
 Names and codes follow Kemendagri's scheme; figures are plausible for a village
 of 2,000–5,000 people but invented, and the demo says so on its plans' notes.
+Everything is drawn from a seeded random generator: every load gives the same data
+(for the same planning year).
+
+Where the catalogue has no cost, a demo proposal uses a plausible local price and
+says "harga setempat (contoh demo)"; where it has no evidence, the proposal
+carries a village estimate marked "perkiraan desa (contoh demo)". Neither is
+evidence, and the notes say so.
 """
+import math
+import random
+from dataclasses import dataclass, field
+
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Region, User
+from ..models import CatalogueItem, Plan, Proposal, ProposalLink, Region, User
 from ..services.catalogue import seed_catalogue
+from ..services.plans import default_plan_year
 
 DEMO_PASSWORD = "demo12345"
+SEED = 2027
 
 KABUPATEN = ("35.17", "Kabupaten Jombang (demo)")
 KECAMATAN = [
@@ -23,6 +36,117 @@ KECAMATAN = [
     ]),
 ]
 
+# The logins the README lists: (username, role, region). All share DEMO_PASSWORD.
+DEMO_LOGINS = (
+    [("admin", "admin", KABUPATEN[1])]
+    + [(f"kec.{kec.lower()}", "kecamatan", f"Kecamatan {kec}") for _, kec, _ in KECAMATAN]
+    + [(f"desa.{desa.lower()}", "desa", f"Desa {desa}") for _, _, villages in KECAMATAN for _, desa in villages]
+)
+
+# PMK 7/2026: 58.03% of every village's 2026 Dana Desa goes to the Koperasi Desa Merah Putih.
+# No rule for later years was found; the demo applies the same share and says so.
+KOPERASI_SHARE = 0.5803
+# BLT Desa: Rp300.000 per family and month (Permendes 13/2023, 2/2024).
+BLT_PER_FAMILY_MONTH = 300_000
+
+DUSUN = ["Dusun Krajan", "Dusun Kidul", "Dusun Lor", "Dusun Wetan", "Dusun Kulon", "Dusun Tengah",
+         "Dusun Sumberejo", "Dusun Ngemplak"]
+POSYANDU_FLOWERS = ["Melati", "Mawar", "Anggrek", "Kenanga", "Dahlia", "Cempaka", "Flamboyan", "Teratai"]
+
+LOCAL_PRICE = "Harga satuan: harga setempat (contoh demo), katalog belum punya sumber biaya."
+WHOLE_VILLAGE = "Seluruh desa"
+VILLAGE_ESTIMATE = "Dampak per unit: perkiraan desa (contoh demo), bukan hasil penelitian."
+
+
+@dataclass
+class Village:
+    """What the demo knows about one village while it builds the plan."""
+
+    plan: Plan
+    dusun: list
+    posyandu: list
+    at_risk: int        # children the posyandu flag for PMT: stunted plus those not gaining weight
+    kek: int            # pregnant women with chronic energy deficiency
+    rng: random.Random
+
+    def per_posyandu(self, total: int) -> int:
+        return max(1, math.ceil(total / len(self.posyandu)))
+
+
+@dataclass(frozen=True)
+class Template:
+    """A kind of demo proposal: which catalogue item, where, by whom, how many.
+
+    quantity(village) gives (min units, max units). `price` is the local price used
+    when the catalogue has no cost; `estimate` the village's impact per unit used
+    when the catalogue has no evidence.
+    """
+
+    code: str
+    where: str                      # "posyandu", "dusun" or "desa"
+    proposers: tuple
+    quantity: object
+    price: int | None = None
+    estimate: float | None = None
+    fixed_cost: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def _q(minimum, maximum):
+    minimum, maximum = int(minimum), int(maximum)
+    return max(0, min(minimum, maximum)), max(1, maximum)
+
+
+T = {t.code + ("@" + t.where if t.where != "desa" else ""): t for t in [
+    # per posyandu
+    Template("operasional_posyandu", "posyandu", ("posyandu", "kader"), lambda v: _q(6, 12), estimate=0.004),
+    Template("insentif_kader", "posyandu", ("kader", "posyandu"), lambda v: _q(5 * 6, 5 * 12), estimate=0.0008),
+    Template("pmt_lokal_balita", "posyandu", ("posyandu", "kader", "bidan_desa"),
+             lambda v: _q(90, v.per_posyandu(v.at_risk) * 90)),
+    Template("alat_antropometri", "posyandu", ("posyandu", "bidan_desa"), lambda v: _q(1, 1), estimate=0.02),
+    Template("sarpras_posyandu", "posyandu", ("posyandu", "dusun"), lambda v: _q(1, 1), price=15_000_000,
+             estimate=0.02),
+    # per dusun
+    Template("jamban_sehat", "dusun", ("dusun", "kpm", "lpm"), lambda v: _q(1, v.rng.randint(4, 15))),
+    Template("sambungan_air", "dusun", ("dusun", "lpm"), lambda v: _q(5, v.rng.randint(12, 40))),
+    Template("sumber_air", "dusun", ("dusun", "lpm", "bpd"), lambda v: _q(1, 1), price=120_000_000, estimate=0.15),
+    Template("ctps", "dusun", ("pkk", "dusun"), lambda v: _q(5, v.rng.randint(10, 30)), price=750_000),
+    Template("mck_umum", "dusun", ("dusun", "lpm"), lambda v: _q(1, 1), price=75_000_000, estimate=0.05),
+    # for the whole village
+    Template("pmt_pemulihan_baduta", "desa", ("bidan_desa", "posyandu"),
+             lambda v: _q(90, max(2, round(v.plan.stunted_children * 0.4)) * 90)),
+    Template("pmt_bumil_kek", "desa", ("bidan_desa", "kpm"), lambda v: _q(90, max(1, v.kek) * 90),
+             price=20_000, estimate=0.0002),
+    Template("konseling_pmba", "desa", ("kpm", "kader", "pkk"),
+             lambda v: _q(v.plan.baduta * 3, v.plan.baduta * 12), price=15_000),
+    Template("konseling_pmba_plus", "desa", ("bidan_desa", "kpm"),
+             lambda v: _q(12, max(2, round(v.plan.stunted_children * 0.3)) * 12), price=150_000),
+    Template("kelas_ibu_hamil", "desa", ("bidan_desa", "pkk"), lambda v: _q(v.plan.ibu_hamil, v.plan.ibu_hamil * 4),
+             price=25_000, estimate=0.0005, fixed_cost=500_000),
+    Template("kunjungan_rumah", "desa", ("kpm", "kader"),
+             lambda v: _q(12, (v.kek + max(1, round(v.plan.stunted_children * 0.4))) * 12), price=20_000,
+             estimate=0.0003),
+    Template("ttd_remaja", "desa", ("pkk", "karang_taruna"),
+             lambda v: _q(v.plan.remaja_putri * 3, v.plan.remaja_putri * 12), price=5_000, estimate=0.00005),
+    Template("pelatihan_kader", "desa", ("kpm", "pemdes"), lambda v: _q(5, len(v.posyandu) * 5), price=300_000,
+             estimate=0.002, fixed_cost=1_500_000),
+    Template("polindes", "desa", ("bidan_desa",), lambda v: _q(6, 12), price=1_500_000, estimate=0.003),
+    Template("desa_siaga", "desa", ("pemdes", "bidan_desa"), lambda v: _q(6, 12), price=1_000_000, estimate=0.003),
+    Template("paud_operasional", "desa", ("paud",), lambda v: _q(12, v.rng.randint(1, 2) * 12), price=1_500_000,
+             estimate=0.002),
+    Template("paud_ape", "desa", ("paud",), lambda v: _q(1, v.rng.randint(1, 2)), price=5_000_000, estimate=0.01),
+    Template("bkb", "desa", ("pkk", "paud"), lambda v: _q(v.plan.baduta, round(v.plan.baduta * 0.5) * 12),
+             price=15_000, estimate=0.0002),
+    Template("fasilitasi_jkn", "desa", ("kpm", "pemdes"),
+             lambda v: _q(5, max(5, round((v.plan.ibu_hamil + v.plan.baduta) * 0.2))), price=25_000, estimate=0.001),
+    Template("akta_kelahiran", "desa", ("pemdes", "kpm"), lambda v: _q(5, max(5, round(v.plan.baduta * 0.15))),
+             price=25_000, estimate=0.0005),
+    Template("konseling_catin", "desa", ("pkk", "kpm"), lambda v: _q(1, max(2, v.plan.catin)), price=50_000,
+             estimate=0.001),
+    Template("pangan_keluarga", "desa", ("pkk", "kpm", "dusun"),
+             lambda v: _q(5, max(5, round(v.plan.keluarga * 0.5))), price=500_000, estimate=0.002),
+]}
+
 
 def database_is_empty() -> bool:
     return db.session.scalar(select(Region.id).limit(1)) is None
@@ -35,8 +159,127 @@ def _user(username, name, role, region):
     return user
 
 
-def load_demo() -> str:
-    """Create the demo data set. Returns a one-line summary."""
+def _round_to(value, step):
+    return int(round(value / step)) * step
+
+
+def _plan(desa, year, rng) -> Village:
+    """The village's plan: budget with earmarks, target groups, posyandu measurement."""
+    population = rng.randint(2000, 5000)
+    births = round(population * rng.uniform(0.014, 0.018))
+    balita = round(births * rng.uniform(4.5, 4.9))
+    baduta = round(births * rng.uniform(1.8, 2.0))
+    measured = round(balita * rng.uniform(0.82, 0.95))
+    stunted = round(measured * rng.uniform(0.11, 0.29))
+    pagu = _round_to(rng.uniform(600e6, 1_700e6), 1_000_000)
+    koperasi = round(pagu * KOPERASI_SHARE)
+    blt_families = rng.randint(5, 15)
+    blt = blt_families * BLT_PER_FAMILY_MONTH * 12
+    available = pagu - koperasi - blt
+    budget = min(_round_to(pagu * rng.uniform(0.08, 0.20), 1_000_000), available)
+    n_dusun = rng.randint(3, 5)
+    dusun = ["Dusun Krajan"] + rng.sample(DUSUN[1:], n_dusun - 1)
+    flower = rng.choice(POSYANDU_FLOWERS)
+    posyandu = [f"Posyandu {flower} {i}" for i in range(1, n_dusun + 1)]
+    share = f"{KOPERASI_SHARE * 100:.2f}".replace(".", ",")
+    notes = (
+        "Data contoh (demo): angka dikarang agar masuk akal, bukan data desa sebenarnya. "
+        f"Koperasi Desa Merah Putih: {share}% dari pagu seperti aturan 2026 (PMK 7/2026); untuk tahun {year} "
+        f"ini asumsi karena aturannya belum ditemukan. BLT Desa: {blt_families} keluarga × Rp300.000 × 12 bulan."
+    )
+    plan = Plan(
+        desa=desa, year=year, status="draft", pagu=pagu, earmark_koperasi=koperasi, earmark_blt=blt,
+        earmark_other=0, stunting_budget=budget,
+        ibu_hamil=births, ibu_nifas=round(births * 0.8), baduta=baduta, balita=balita,
+        catin=round(population * rng.uniform(0.006, 0.009)), remaja_putri=round(population * rng.uniform(0.07, 0.09)),
+        keluarga=round(population / 3.6 * rng.uniform(0.06, 0.12)),
+        balita_measured=measured, stunted_children=stunted, notes=notes,
+    )
+    db.session.add(plan)
+    return Village(plan=plan, dusun=dusun, posyandu=posyandu, at_risk=round(stunted * rng.uniform(1.0, 1.5)),
+                   kek=max(1, round(births * rng.uniform(0.1, 0.2))), rng=rng)
+
+
+def _proposal(village, template, item, location, position) -> Proposal:
+    rng = village.rng
+    minimum, maximum = template.quantity(village)
+    notes = []
+    cost = item.default_unit_cost
+    if cost is None:
+        cost = template.price
+        notes.append(LOCAL_PRICE)
+    impact = None
+    if not item.has_effect:
+        impact = template.estimate
+        notes.append(VILLAGE_ESTIMATE)
+    proposal = Proposal(
+        plan=village.plan, catalogue_item=item, position=position, name=item.name, category=item.category,
+        package=item.package, target_group=item.target_group, location=location,
+        proposer=rng.choice(template.proposers), unit=item.unit, unit_cost=cost, fixed_cost=template.fixed_cost,
+        min_units=minimum, max_units=maximum, impact_per_unit=impact, apbdes_code=item.apbdes_code,
+        notes=" ".join(notes),
+    )
+    db.session.add(proposal)
+    return proposal
+
+
+def _proposals(village, items) -> list:
+    """10–40 proposals: a core every village has, then a seeded sample of the rest.
+
+    The core holds the links: each kader incentive requires its posyandu's
+    operations (for every posyandu that has both), and in one dusun a new water source excludes house connections
+    (two alternative water options). Proposals are added until they ask for more
+    than the budget, so the optimizer has something to choose.
+    """
+    rng = village.rng
+    water_dusun = rng.choice(village.dusun)
+    core = []
+    for name in village.posyandu[:2]:
+        core += [("operasional_posyandu@posyandu", name), ("insentif_kader@posyandu", name)]
+    core += [("pmt_lokal_balita@posyandu", village.posyandu[0]), ("sumber_air@dusun", water_dusun),
+             ("sambungan_air@dusun", water_dusun), ("jamban_sehat@dusun", village.dusun[0]),
+             ("pmt_pemulihan_baduta", "Desa"), ("konseling_pmba", "Desa")]
+    optional = []
+    for key, template in T.items():
+        places = {"posyandu": village.posyandu, "dusun": village.dusun, "desa": ["Desa"]}[template.where]
+        optional += [(key, place) for place in places if (key, place) not in core]
+    # the other dusun's water stays with house connections or nothing: only one exclusion pair
+    optional = [(k, p) for k, p in optional if not (k == "sumber_air@dusun" and p != water_dusun)]
+    rng.shuffle(optional)
+    target = rng.randint(max(12, len(core)), min(40, len(core) + len(optional)))
+    chosen = core + optional[: target - len(core)]
+
+    created, by_key = [], {}
+    for position, (key, place) in enumerate(chosen):
+        template = T[key]
+        location = WHOLE_VILLAGE if place == "Desa" else place
+        proposal = _proposal(village, template, items[template.code], location, position)
+        created.append(proposal)
+        by_key[(key, place)] = proposal
+    rest = optional[target - len(core):]
+    while sum(p.max_cost for p in created) <= village.plan.stunting_budget * 1.2 and rest and len(created) < 40:
+        key, place = rest.pop(0)
+        location = WHOLE_VILLAGE if place == "Desa" else place
+        proposal = _proposal(village, T[key], items[T[key].code], location, len(created))
+        created.append(proposal)
+        by_key[(key, place)] = proposal
+    db.session.flush()
+    for name in village.posyandu:
+        kader, ops = by_key.get(("insentif_kader@posyandu", name)), by_key.get(("operasional_posyandu@posyandu", name))
+        if kader is not None and ops is not None:
+            db.session.add(ProposalLink(proposal_id=kader.id, other_id=ops.id, kind="requires"))
+    source, connections = by_key[("sumber_air@dusun", water_dusun)], by_key[("sambungan_air@dusun", water_dusun)]
+    db.session.add(ProposalLink(proposal_id=source.id, other_id=connections.id, kind="excludes"))
+    return created
+
+
+def load_demo(year: int | None = None) -> str:
+    """Create the demo data set with plans for `year` (default: the year being planned).
+
+    Returns a short summary. Call it on an empty database (see `database_is_empty`).
+    """
+    year = year or default_plan_year()
+    rng = random.Random(SEED)
     kabupaten = Region(code=KABUPATEN[0], name=KABUPATEN[1], level="kabupaten")
     db.session.add(kabupaten)
     _user("admin", "Admin Kabupaten", "admin", kabupaten)
@@ -52,5 +295,20 @@ def load_demo() -> str:
             villages.append(desa)
     db.session.flush()
     seed_catalogue(kabupaten, commit=False)
+    db.session.flush()
+    items = {item.code: item for item in db.session.scalars(
+        select(CatalogueItem).where(CatalogueItem.region_id == kabupaten.id))}
+    proposals = 0
+    for desa in villages:
+        village = _plan(desa, year, rng)
+        proposals += len(_proposals(village, items))
     db.session.commit()
-    return f"Demo loaded: 1 kabupaten, {len(KECAMATAN)} kecamatan, {len(villages)} desa."
+    return (f"Demo loaded: 1 kabupaten, {len(KECAMATAN)} kecamatan, {len(villages)} desa, "
+            f"{len(villages)} plans for {year}, {proposals} proposals.")
+
+
+def logins_text() -> str:
+    """The demo logins as lines for the terminal."""
+    lines = [f"Logins (password {DEMO_PASSWORD}):"]
+    lines += [f"  {username:<22} {role:<10} {region}" for username, role, region in DEMO_LOGINS]
+    return "\n".join(lines)

@@ -1,0 +1,155 @@
+"""`flask --app planner demo load`: the demo data set is complete, consistent and loads once."""
+import pytest
+from sqlalchemy import func, select
+
+from planner.demo.data import DEMO_LOGINS, DEMO_PASSWORD, KOPERASI_SHARE
+from planner.extensions import db
+from planner.models import CatalogueItem, Plan, Proposal, ProposalLink, Region, User
+from planner.services.plans import default_plan_year
+
+from .conftest import text_of
+
+
+@pytest.fixture
+def demo(app):
+    """Load the demo through the CLI, as `make run` does."""
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_load_prints_summary_and_logins(demo):
+    assert "Demo loaded" in demo.output and "10 desa" in demo.output
+    assert DEMO_PASSWORD in demo.output
+    for username, _, _ in DEMO_LOGINS:
+        assert username in demo.output
+
+
+def test_loading_again_with_if_empty_is_a_no_op(app, demo):
+    with app.app_context():
+        before = (_count(Region), _count(User), _count(Plan), _count(Proposal), _count(CatalogueItem))
+    again = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
+    assert again.exit_code == 0 and "not loaded" in again.output
+    with app.app_context():
+        assert (_count(Region), _count(User), _count(Plan), _count(Proposal), _count(CatalogueItem)) == before
+
+
+def test_load_is_deterministic(app, demo):
+    with app.app_context():
+        first = db.session.execute(select(Proposal.name, Proposal.location, Proposal.max_units)
+                                   .order_by(Proposal.id)).all()
+        plans = db.session.execute(select(Plan.pagu, Plan.stunting_budget, Plan.balita).order_by(Plan.id)).all()
+    from .conftest import _empty_tables
+    _empty_tables(app)
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    with app.app_context():
+        assert db.session.execute(select(Proposal.name, Proposal.location, Proposal.max_units)
+                                  .order_by(Proposal.id)).all() == first
+        assert db.session.execute(select(Plan.pagu, Plan.stunting_budget, Plan.balita).order_by(Plan.id)).all() == plans
+
+
+def test_counts_and_roles(app, demo):
+    with app.app_context():
+        villages = db.session.scalars(select(Region).where(Region.level == "desa")).all()
+        assert 8 <= len(villages) <= 12
+        assert db.session.scalar(select(func.count()).where(Region.level == "kecamatan")) == 2
+        assert db.session.scalar(select(func.count()).where(Region.level == "kabupaten")) == 1
+        roles = {role for role, in db.session.execute(select(User.role))}
+        assert roles == {"admin", "kecamatan", "desa"}
+        assert {u for u, in db.session.execute(select(User.username))} == {u for u, _, _ in DEMO_LOGINS}
+        assert {"admin", "kec.peterongan", "kec.jombang", "desa.bongkot"} <= {u for u, _, _ in DEMO_LOGINS}
+        year = default_plan_year()
+        for desa in villages:
+            plans = db.session.scalars(select(Plan).where(Plan.desa_id == desa.id)).all()
+            assert [p.year for p in plans] == [year] and plans[0].status == "draft"
+            assert 10 <= len(plans[0].proposals) <= 40, desa.name
+
+
+def test_every_demo_user_can_log_in(app, demo, client):
+    for username, role, region in DEMO_LOGINS:
+        response = client.post("/masuk", data={"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 303, username
+        assert region.split(" ", 1)[-1].split(" (")[0] in text_of(client.get("/", follow_redirects=True))
+        client.post("/keluar")
+
+
+def test_plan_figures_are_consistent(app, demo):
+    with app.app_context():
+        for plan in db.session.scalars(select(Plan)):
+            assert 600_000_000 <= plan.pagu <= 1_700_000_000
+            assert plan.earmark_koperasi == round(plan.pagu * KOPERASI_SHARE)
+            assert "asumsi" in plan.notes and "demo" in plan.notes
+            assert 0 < plan.stunting_budget <= plan.pagu - plan.earmarked
+            assert 0.08 * plan.pagu - 1_000_000 <= plan.stunting_budget <= 0.20 * plan.pagu + 1_000_000
+            assert plan.baduta <= plan.balita
+            assert plan.stunted_children <= plan.balita_measured <= plan.balita
+            assert 0.10 <= plan.measured_prevalence <= 0.30
+            assert min(plan.ibu_hamil, plan.ibu_nifas, plan.catin, plan.remaja_putri, plan.keluarga) > 0
+            # the proposals ask for more than the budget: the optimizer has to choose
+            assert sum(p.max_cost for p in plan.proposals) > plan.stunting_budget
+
+
+def test_proposals_are_well_formed_and_honest_about_sources(app, demo):
+    with app.app_context():
+        proposals = db.session.scalars(select(Proposal)).all()
+        locations = set()
+        for p in proposals:
+            assert 0 <= p.min_units <= p.max_units and p.max_units > 0
+            assert p.unit_cost >= 0 and p.fixed_cost >= 0
+            assert p.catalogue_item is not None and p.location and p.proposer
+            item = p.catalogue_item
+            assert p.unit == item.unit and p.package == item.package and p.category == item.category
+            if item.default_unit_cost is not None:
+                assert p.unit_cost == item.default_unit_cost
+                assert "harga setempat" not in p.notes
+            else:
+                assert p.unit_cost > 0 and "harga setempat (contoh demo)" in p.notes
+            if item.has_effect:
+                assert p.impact_per_unit is None  # computed from the catalogue's evidence
+            else:
+                assert p.impact_per_unit is not None and "perkiraan desa (contoh demo)" in p.notes
+            locations.add(p.location)
+        assert "Dusun Krajan" in locations and any(loc.startswith("Posyandu ") for loc in locations)
+
+
+def test_links_kader_requires_posyandu_and_water_options_exclude(app, demo):
+    with app.app_context():
+        for plan in db.session.scalars(select(Plan)):
+            links = db.session.scalars(select(ProposalLink).join(Proposal, ProposalLink.proposal_id == Proposal.id)
+                                       .where(Proposal.plan_id == plan.id)).all()
+            requires = [link for link in links if link.kind == "requires"]
+            excludes = [link for link in links if link.kind == "excludes"]
+            assert requires and excludes
+            for link in requires:
+                assert link.proposal.catalogue_item.code == "insentif_kader"
+                assert link.other.catalogue_item.code == "operasional_posyandu"
+                assert link.proposal.location == link.other.location
+            for link in excludes:
+                codes = {link.proposal.catalogue_item.code, link.other.catalogue_item.code}
+                assert codes == {"sumber_air", "sambungan_air"}
+                assert link.proposal.location == link.other.location
+                assert link.other.plan_id == plan.id
+
+
+def test_demo_pages_render_for_the_village(app, demo, client):
+    client.login("desa.bongkot", DEMO_PASSWORD)
+    with app.app_context():
+        plan = db.session.scalar(select(Plan).join(Region, Plan.desa_id == Region.id).where(Region.name == "Bongkot"))
+        plan_id, year = plan.id, plan.year
+    home = client.get("/", follow_redirects=True)
+    assert home.status_code == 200 and f"Rencana {year}" in text_of(home)
+    page = client.get(f"/rencana/{plan_id}")
+    assert page.status_code == 200 and "Bongkot" in text_of(page)
+    assert client.get(f"/rencana/{plan_id}/ubah").status_code == 200
+    catalogue = text_of(client.get("/katalog/"))
+    assert "hasil pengukuran posyandu Desa Bongkot" in catalogue
+
+
+def test_kecamatan_and_admin_see_their_villages(app, demo, client):
+    client.login("kec.peterongan", DEMO_PASSWORD)
+    body = text_of(client.get("/", follow_redirects=True))
+    assert "Bongkot" in body and "Banjardowo" not in body
