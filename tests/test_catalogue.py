@@ -147,7 +147,7 @@ def test_detail_haz_shift_shows_normal_conversion(login, app, world):
     assert "Rp 16.500" in body and "Dinkes Kota Banjarmasin 2025" in body
     # per Rp 1 juta: 60,6 units × 0,000967 = 0,0586
     assert "60,6 unit; × 0,0009673 = 0,0586" in body
-    assert "Biaya per kasus dicegah" in body
+    assert "Biaya per kasus dicegah: sekitar Rp 17.058.000" in body
 
 
 def test_detail_relative_reduction(login, app, world):
