@@ -51,9 +51,10 @@ def create_app(config=None):
     from .main.routes import bp as main_bp
     from .plans.routes import bp as plans_bp
     from .proposals.routes import bp as proposals_bp
+    from .optimize.routes import bp as optimize_bp
     from .transfer.routes import bp as transfer_bp
 
-    for blueprint in (auth_bp, main_bp, plans_bp, proposals_bp, transfer_bp, catalogue_bp):
+    for blueprint in (auth_bp, main_bp, plans_bp, proposals_bp, transfer_bp, optimize_bp, catalogue_bp):
         app.register_blueprint(blueprint)
 
     from .cli import register as register_cli

@@ -1,5 +1,6 @@
 """A village's yearly plan: create it, see it, change its budget and target figures."""
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -7,6 +8,7 @@ from ..access import can_edit_plan, get_plan_or_404, get_region_or_404
 from ..htmx import see_other
 from ..services import ServiceError
 from ..services.plans import create_plan, default_plan_year, update_plan
+from ..services.optimization import latest_suggestion, suggestion_view
 from ..services.proposals import plan_overview
 from .forms import NewPlanForm, PlanForm
 
@@ -56,7 +58,9 @@ def view(plan_id):
     """The plan page: budget, target groups, proposals and their live totals. 404 outside scope."""
     plan = get_plan_or_404(plan_id)
     overview = plan_overview(plan)
-    return render_template("plans/view.html", plan=plan, overview=overview,
+    suggestion = latest_suggestion(plan)
+    view = suggestion_view(plan, suggestion, str(get_locale())) if suggestion else None
+    return render_template("plans/view.html", plan=plan, overview=overview, suggestion_view=view,
                            editable=can_edit_plan(current_user, plan))
 
 

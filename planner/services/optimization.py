@@ -1,0 +1,248 @@
+"""Running the optimizer on a village plan and reading its answer back in the village's terms.
+
+The optimizer (planner.optimizer) takes a plan file and returns plain data; this
+module builds the plan file from the database, keeps each run as a `Suggestion`
+(input and output exactly as they were), and turns a stored answer into what the
+plan page shows: rows per proposal, totals against the rules, explanations,
+the budget-sensitivity chart and the comparison with the spreadsheet method.
+"""
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import optimizer
+from ..charts import line_chart
+from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
+from ..extensions import db
+from ..models import Proposal, Suggestion
+from ..numerals import format_decimal_id, group_thousands
+from . import ServiceError
+from .planfile import plan_file, proposal_id_of
+from .proposals import plan_overview
+
+
+def input_hash(data: dict) -> str:
+    """A fingerprint of a plan file: the same proposals, budget and rules give the same hash."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+
+
+def compute_suggestion(plan, user, solver: str | None = None, time_limit: float | None = None) -> Suggestion:
+    """Solve the plan as it stands, with explanations, sensitivity and the comparison; store it.
+
+    The plan itself is never changed. Raises ServiceError when the plan cannot be
+    given to the optimizer (e.g. no proposals, or data it rejects).
+    """
+    overview = plan_overview(plan)
+    if not overview.rows:
+        raise ServiceError(_("Belum ada usulan kegiatan untuk dihitung."))
+    data = plan_file(plan, overview)
+    solver = solver or current_app.config["SOLVER"]
+    time_limit = time_limit or current_app.config["SOLVER_TIME_LIMIT"]
+    try:
+        answer = optimizer.solve_plan_file(data, solver=solver, time_limit=time_limit,
+                                           explain=True, sensitivity=True, compare=True)
+    except optimizer.PlanError as error:
+        raise ServiceError(error.message("id"))
+    result = answer["result"]
+    stored = {key: answer[key] for key in ("result", "explanations", "sensitivity", "comparison") if key in answer}
+    suggestion = Suggestion(
+        plan_id=plan.id, user_id=user.id, input_hash=input_hash(data), solver=result.get("solver") or solver,
+        status=result["status"], total_cost=result["total_cost"], total_impact=result["total_impact"] or 0.0,
+        seconds=float(result.get("solve_seconds") or 0.0), plan_file=data, result=stored,
+    )
+    db.session.add(suggestion)
+    db.session.commit()
+    return suggestion
+
+
+def latest_suggestion(plan) -> Suggestion | None:
+    return db.session.scalar(
+        select(Suggestion).where(Suggestion.plan_id == plan.id).order_by(Suggestion.id.desc()).limit(1))
+
+
+@dataclass
+class SuggestionRow:
+    key: str
+    name: str
+    package: str
+    category: str
+    target_group: str
+    location: str
+    unit: str
+    max_units: int
+    units: int
+    cost: int
+    impact: float
+    impact_per_million: float | None
+    explanation: str
+    stability: str | None
+    exists: bool
+
+    @property
+    def funded(self) -> bool:
+        return self.units > 0
+
+
+@dataclass
+class RuleLine:
+    """One total against its rule: e.g. spesifik Rp 60.000.000 ≥ 30% of the budget."""
+
+    label: str
+    amount: int
+    share: float | None
+    rule: str            # text of the rule, "" when none applies
+    ok: bool = True
+
+
+@dataclass
+class SuggestionView:
+    suggestion: Suggestion
+    status: str
+    budget: int
+    total_cost: int
+    total_impact: float
+    rows: list
+    packages: list = field(default_factory=list)
+    categories: list = field(default_factory=list)
+    locations: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+    message: str | None = None
+    sensitivity: dict | None = None
+    chart: object = None
+    comparison: dict | None = None
+    stale: bool = False
+
+    @property
+    def has_plan(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+    @property
+    def funded_count(self) -> int:
+        return sum(1 for row in self.rows if row.funded)
+
+
+def _text(message, lang):
+    if not message:
+        return ""
+    return message.get("text", {}).get(lang) or message.get("text", {}).get("id", "")
+
+
+def suggestion_view(plan, suggestion: Suggestion, lang: str = "id") -> SuggestionView:
+    """What the page shows for a stored suggestion (pure reading; nothing is re-solved)."""
+    stored = suggestion.result
+    result = stored["result"]
+    data = suggestion.plan_file
+    budget = data["budget"]
+    rules = data.get("rules") or {}
+    explanations = {e["id"]: e for e in stored.get("explanations", [])}
+    stability = (stored.get("sensitivity") or {}).get("stability", {})
+    allocations = {a["id"]: a for a in result["allocations"]}
+    existing = set(db.session.scalars(select(Proposal.id).where(Proposal.plan_id == plan.id)))
+    rows = []
+    for p in data["proposals"]:
+        a = allocations.get(p["id"], {"units": 0, "cost": 0, "impact": 0})
+        e = explanations.get(p["id"], {})
+        rows.append(SuggestionRow(
+            key=p["id"], name=p.get("name", p["id"]), package=p.get("package", ""), category=p.get("category", ""),
+            target_group=p.get("target_group", ""), location=p.get("location", ""), unit=p.get("unit", ""),
+            max_units=p["max_units"], units=a["units"], cost=a["cost"], impact=a["impact"] or 0.0,
+            impact_per_million=e.get("impact_per_million"), explanation=(e.get("text") or {}).get(lang, ""),
+            stability=stability.get(p["id"]), exists=proposal_id_of(p["id"]) in existing,
+        ))
+    view = SuggestionView(
+        suggestion=suggestion, status=result["status"], budget=budget, total_cost=result["total_cost"],
+        total_impact=result["total_impact"] or 0.0, rows=rows, message=_text(result.get("message"), lang),
+        conflicts=[c["text"].get(lang) or c["text"]["id"] for c in result.get("conflicts", [])],
+        sensitivity=stored.get("sensitivity"), comparison=stored.get("comparison"),
+    )
+    view.packages = _package_lines(rows, rules, budget)
+    view.categories = _category_lines(rows, rules, budget)
+    view.locations = _location_lines(rows, rules, budget)
+    view.groups = _group_lines(rows, rules)
+    if view.sensitivity:
+        view.chart = _sensitivity_chart(view.sensitivity)
+    current = plan_file(plan)
+    view.stale = input_hash(current) != suggestion.input_hash
+    return view
+
+
+def _share(amount, budget):
+    return amount / budget if budget else None
+
+
+def _package_lines(rows, rules, budget):
+    required = set(rules.get("packages_required") or [])
+    lines = []
+    for code, label in PACKAGES.items():
+        funded = [r for r in rows if r.package == code and r.funded]
+        amount = sum(r.cost for r in funded)
+        rule = _("wajib ada kegiatan") if code in required else ""
+        lines.append(RuleLine(str(label), amount, _share(amount, budget), rule, ok=bool(funded) or code not in required))
+    return lines
+
+
+def _category_lines(rows, rules, budget):
+    lines = []
+    low, high = rules.get("category_min_share") or {}, rules.get("category_max_share") or {}
+    for code, label in CATEGORIES.items():
+        amount = sum(r.cost for r in rows if r.category == code and r.funded)
+        parts, ok = [], True
+        if code in low:
+            parts.append(_("paling sedikit %(p)s", p=_percent(low[code])))
+            ok = ok and amount >= low[code] * budget - 0.5
+        if code in high:
+            parts.append(_("paling banyak %(p)s", p=_percent(high[code])))
+            ok = ok and amount <= high[code] * budget + 0.5
+        lines.append(RuleLine(str(label), amount, _share(amount, budget), ", ".join(parts), ok))
+    return lines
+
+
+def _location_lines(rows, rules, budget):
+    cap = rules.get("location_max_share")
+    amounts = {}
+    for r in rows:
+        if r.funded:
+            amounts[r.location or "–"] = amounts.get(r.location or "–", 0) + r.cost
+    lines = []
+    for location, amount in sorted(amounts.items(), key=lambda item: -item[1]):
+        rule = _("paling banyak %(p)s", p=_percent(cap)) if cap is not None else ""
+        ok = cap is None or amount <= cap * budget + 0.5
+        lines.append(RuleLine(location, amount, _share(amount, budget), rule, ok))
+    return lines
+
+
+def _group_lines(rows, rules):
+    required = set(rules.get("target_groups_required") or [])
+    lines = []
+    for code, label in TARGET_GROUPS.items():
+        funded = [r for r in rows if r.target_group == code and r.funded]
+        amount = sum(r.cost for r in funded)
+        rule = _("wajib ada kegiatan") if code in required else ""
+        lines.append(RuleLine(str(label), amount, None, rule, ok=bool(funded) or code not in required))
+    return lines
+
+
+def _percent(share):
+    text = format_decimal_id(share * 100, 1)
+    return (text[:-2] if text.endswith(",0") else text) + "%"
+
+
+def _sensitivity_chart(sensitivity):
+    points = [(p["budget"], p["total_impact"] or 0.0) for p in sensitivity["points"] if p["status"] in ("optimal", "feasible")]
+    if len(points) < 2:
+        return None
+
+    def money(x):
+        millions = x / 1_000_000
+        return "Rp " + group_thousands(round(millions)) + " jt"
+
+    def cases(y):
+        return f"{y:.2f}".replace(".", ",")
+
+    return line_chart(points, money, cases, highlight=sensitivity["budget"])
+

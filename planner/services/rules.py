@@ -1,0 +1,85 @@
+"""The optimizer's rules for a plan: what they are by default, reading and changing them.
+
+Rules are kept on the plan in the optimizer's plan-file shape:
+`category_min_share`, `category_max_share`, `location_max_share`,
+`packages_required`, `target_groups_required` (see docs/optimizer.md).
+"""
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
+from ..extensions import db
+from . import ServiceError
+
+# Perpres 72/2021 puts the first 1,000 days first: pregnant women and children
+# under two. No regulation sets a share of the stunting envelope (domain.md), so
+# no share rule is on by default; the village sets its own.
+DEFAULT_RULES = {
+    "category_min_share": {},
+    "category_max_share": {},
+    "location_max_share": None,
+    "packages_required": [],
+    "target_groups_required": ["ibu_hamil", "baduta"],
+}
+
+
+def effective_rules(plan) -> dict:
+    """The plan's rules, or the defaults when it has none yet. Always a full, fresh dict."""
+    stored = plan.rules or {}
+    rules = {key: (list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value)
+             for key, value in DEFAULT_RULES.items()}
+    for key in rules:
+        if key in stored:
+            rules[key] = stored[key]
+    return rules
+
+
+def clean_rules(values: dict) -> dict:
+    """Check rules given as shares in [0, 1]; return them in stored form or raise ServiceError."""
+    errors = {}
+    rules = {"category_min_share": {}, "category_max_share": {}, "location_max_share": None,
+             "packages_required": [], "target_groups_required": []}
+    for category in CATEGORIES:
+        low = values.get(f"min_{category}")
+        high = values.get(f"max_{category}")
+        for name, share in ((f"min_{category}", low), (f"max_{category}", high)):
+            if share is not None and not 0 <= share <= 1:
+                errors[name] = [_("Isi persentase antara 0 dan 100.")]
+        if low is not None and high is not None and low > high:
+            errors[f"min_{category}"] = [_("Batas bawah tidak boleh lebih besar dari batas atas.")]
+        if low:
+            rules["category_min_share"][category] = low
+        if high is not None and high < 1:
+            rules["category_max_share"][category] = high
+    minimums = sum(rules["category_min_share"].values())
+    if minimums > 1:
+        errors["min_spesifik"] = [_("Jumlah batas bawah semua kategori melebihi 100%.")]
+    location = values.get("location_max_share")
+    if location is not None:
+        if not 0 < location <= 1:
+            errors["location_max_share"] = [_("Isi persentase lebih dari 0 dan paling banyak 100.")]
+        elif location < 1:
+            rules["location_max_share"] = location
+    unknown = [p for p in values.get("packages_required") or [] if p not in PACKAGES]
+    if unknown:
+        errors["packages_required"] = [_("Paket layanan tidak dikenal.")]
+    rules["packages_required"] = [p for p in PACKAGES if p in (values.get("packages_required") or [])]
+    unknown = [g for g in values.get("target_groups_required") or [] if g not in TARGET_GROUPS]
+    if unknown:
+        errors["target_groups_required"] = [_("Kelompok sasaran tidak dikenal.")]
+    rules["target_groups_required"] = [g for g in TARGET_GROUPS if g in (values.get("target_groups_required") or [])]
+    if errors:
+        raise ServiceError(errors)
+    return rules
+
+
+def update_rules(plan, values: dict) -> dict:
+    """Store the plan's rules. Raises ServiceError (nothing saved) when they are inconsistent."""
+    rules = clean_rules(values)
+    plan.rules = rules
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ServiceError(_("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman untuk melihat perubahannya."))
+    return rules
