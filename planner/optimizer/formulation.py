@@ -1,0 +1,341 @@
+"""The MILP behind a plan, as plain solver-neutral data.
+
+`build(plan)` returns a `Formulation`: columns (variables) and named rows (constraints) with
+integer coefficients, each soft row tagged with the constraint *group* it belongs to (a lock, a
+rule, a link, the budget). The solve, conflict, explanation and sensitivity code change bounds and
+objectives on this one description and hand it to a backend (PuLP or HiGHS in process), so every
+solver sees exactly the same model.
+
+Variables, for proposal k (position in the plan):
+    u_k  integer in [0, max_units]          units funded
+    y_k  binary                              funded or not
+plus two auxiliary columns that are fixed at 0 except in explanation re-solves:
+    discount  continuous >= 0   a lump-sum cut in one proposal's cost (see explain.py)
+    win       binary            "strictly more impact" switch (see explain.py)
+and, when built with `relaxable=True`, one binary z_g per group (1 = the group is dropped).
+
+Rows (all coefficients are integers, so an integer solution can be checked exactly):
+    link_lo_k:  u_k - low_k*y_k >= 0          low_k = max(1, min_units)       (hard)
+    link_hi_k:  u_k - max_k*y_k <= 0                                           (hard)
+    budget:     sum_k cost_k - discount <= budget                              ("budget",)
+    cat_min_i:  sum_{k in c} cost_k >= ceil(share*budget)                 ("category_min", c)
+    cat_max_i:  sum_{k in c} cost_k <= floor(share*budget)                ("category_max", c)
+    loc_max_i:  sum_{k at L} cost_k <= floor(share*budget)                ("location_max", L)
+    pkg_i:      sum_{k in p} y_k >= 1                                          ("package", p)
+    tg_i:       sum_{k for t} y_k >= 1                                    ("target_group", t)
+    lock_k:     y_k >= 1 (in) | y_k <= 0 (out) | u_k = n (two rows)            ("lock", id)
+    req_k_j:    y_k - y_j <= 0                                        ("requires", id_k, id_j)
+    excl_k_j:   y_k + y_j <= 1                                        ("excludes", id_k, id_j)
+    impact_floor, cost_cap, discount_cap: free rows switched on by the lexicographic phases and
+    by explanations.
+where cost_k = fixed_k*y_k + unit_cost_k*u_k. Impacts are scaled to integers (see
+`impact_scale`), so total impacts compare exactly.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Dict, List, Optional, Tuple
+
+from .model import LOCK_IN, LOCK_OUT, Plan, exact
+
+INF = math.inf
+
+#: Largest total scaled impact we let a solver handle exactly (doubles hold integers to 2**53).
+_MAX_SCALED_IMPACT = 10 ** 13
+
+
+@dataclass
+class Formulation:
+    """A mutable MILP description. Column/row lists are parallel arrays; see module docstring."""
+
+    plan: Plan
+    col_name: List[str] = field(default_factory=list)
+    col_lb: List[float] = field(default_factory=list)
+    col_ub: List[float] = field(default_factory=list)
+    col_int: List[bool] = field(default_factory=list)
+    row_name: List[str] = field(default_factory=list)
+    row_coefs: List[Dict[int, int]] = field(default_factory=list)
+    row_lb: List[float] = field(default_factory=list)
+    row_ub: List[float] = field(default_factory=list)
+    row_group: List[Optional[tuple]] = field(default_factory=list)
+    groups: Dict[tuple, List[int]] = field(default_factory=dict)   # group -> rows, in order
+    z_col: Dict[tuple, int] = field(default_factory=dict)          # group -> its drop column
+    rows_by_name: Dict[str, int] = field(default_factory=dict)
+    impact_int: List[int] = field(default_factory=list)   # scaled integer impact per unit
+    impact_scale: Fraction = Fraction(1)                   # true impact = scaled / impact_scale
+    impact_approx: bool = False                            # True if impacts had to be rounded
+    budget_rows: Dict[int, tuple] = field(default_factory=dict)  # row -> how its bound follows B
+    n: int = 0
+
+    # column positions
+    def u(self, k: int) -> int:
+        return k
+
+    def y(self, k: int) -> int:
+        return self.n + k
+
+    @property
+    def discount(self) -> int:
+        return 2 * self.n
+
+    @property
+    def win(self) -> int:
+        return 2 * self.n + 1
+
+    def row(self, name: str) -> int:
+        return self.rows_by_name[name]
+
+    # building helpers
+    def add_col(self, name, lb, ub, integer) -> int:
+        self.col_name.append(name)
+        self.col_lb.append(lb)
+        self.col_ub.append(ub)
+        self.col_int.append(integer)
+        return len(self.col_name) - 1
+
+    def add_row(self, name, coefs, lb=-INF, ub=INF, group=None) -> int:
+        index = len(self.row_name)
+        self.row_name.append(name)
+        self.row_coefs.append({c: v for c, v in coefs.items() if v != 0})
+        self.row_lb.append(lb)
+        self.row_ub.append(ub)
+        self.row_group.append(group)
+        self.rows_by_name[name] = index
+        if group is not None:
+            self.groups.setdefault(group, []).append(index)
+        return index
+
+    def cost_coefs(self, ks) -> Dict[int, int]:
+        coefs: Dict[int, int] = {}
+        for k in ks:
+            p = self.plan.proposals[k]
+            coefs[self.u(k)] = coefs.get(self.u(k), 0) + p.unit_cost
+            coefs[self.y(k)] = coefs.get(self.y(k), 0) + p.fixed_cost
+        return coefs
+
+    # objectives
+    def impact_objective(self) -> Dict[int, int]:
+        return {self.u(k): v for k, v in enumerate(self.impact_int) if v}
+
+    def cost_objective(self) -> Dict[int, int]:
+        return self.cost_coefs(range(self.n))
+
+    def tiebreak_objective(self) -> Dict[int, int]:
+        """Maximised last: lean towards proposals earlier in the list (then more units)."""
+        return {self.u(k): self.n - k for k in range(self.n)}
+
+    # exact evaluation of an integer point
+    def units_to_x(self, units) -> List[int]:
+        x = [0] * len(self.col_name)
+        for k, units_k in enumerate(units):
+            x[self.u(k)] = units_k
+            x[self.y(k)] = 1 if units_k > 0 else 0
+        return x
+
+    def activity(self, row: int, x) -> int:
+        return sum(coef * x[c] for c, coef in self.row_coefs[row].items())
+
+    def violated_rows(self, x) -> List[int]:
+        """Rows an integer point breaks (exact integer arithmetic)."""
+        bad = []
+        for i, coefs in enumerate(self.row_coefs):
+            act = sum(coef * x[c] for c, coef in coefs.items())
+            if act < self.row_lb[i] or act > self.row_ub[i]:
+                bad.append(i)
+        return bad
+
+    def scaled_impact(self, units) -> int:
+        return sum(v * units_k for v, units_k in zip(self.impact_int, units))
+
+    def total_cost(self, units) -> int:
+        return sum(p.cost(units_k) for p, units_k in zip(self.plan.proposals, units))
+
+    def round_units(self, values) -> Tuple[int, ...]:
+        """Integer units from solver values (integrality tolerance is tiny, so rounding is safe)."""
+        out = []
+        for k in range(self.n):
+            units = int(round(values[self.u(k)]))
+            funded = int(round(values[self.y(k)]))
+            out.append(units if funded else 0)
+        return tuple(out)
+
+    def set_budget(self, budget: int) -> None:
+        """Move every bound that depends on the budget (budget row and share rules)."""
+        for row, (kind, share) in self.budget_rows.items():
+            if kind == "budget":
+                self.row_ub[row] = budget
+            elif kind == "min":
+                self.row_lb[row] = math.ceil(share * budget)
+            else:
+                self.row_ub[row] = math.floor(share * budget)
+
+    def copy(self) -> "Formulation":
+        other = Formulation(plan=self.plan)
+        for name, value in self.__dict__.items():
+            if isinstance(value, list):
+                value = [dict(v) if isinstance(v, dict) else v for v in value]
+            elif isinstance(value, dict):
+                value = {key: (list(v) if isinstance(v, list) else v) for key, v in value.items()}
+            setattr(other, name, value)
+        return other
+
+
+def _scale_impacts(plan: Plan):
+    """Integer impacts with one common scale, reduced by their gcd; exact when possible."""
+    values = [exact(p.impact_per_unit) for p in plan.proposals]
+    denominator = 1
+    for v in values:
+        denominator = denominator * v.denominator // math.gcd(denominator, v.denominator)
+    ints = [int(v * denominator) for v in values]
+    divisor = 0
+    for i in ints:
+        divisor = math.gcd(divisor, i)
+    divisor = divisor or 1
+    ints = [i // divisor for i in ints]
+    scale = Fraction(denominator, divisor)
+    approx = False
+    largest = sum(i * p.max_units for i, p in zip(ints, plan.proposals))
+    if largest > _MAX_SCALED_IMPACT:
+        # Too fine a resolution for exact double arithmetic: round impacts to a grid that fits.
+        # The result is then optimal for the rounded impacts (reported as impact_approx).
+        factor = Fraction(_MAX_SCALED_IMPACT, largest)
+        ints = [int(round(i * factor)) for i in ints]
+        scale = scale * factor
+        approx = True
+    return ints, scale, approx
+
+
+def groups_in_order(plan: Plan) -> List[tuple]:
+    """Every soft group a plan has, in a fixed order (used for determinism)."""
+    return list(build(plan).groups)
+
+
+def build(plan: Plan, relaxable: bool = False) -> Formulation:
+    """Build the MILP for `plan` (assumed valid: see planfile.validate_plan).
+
+    With `relaxable=True` every group gets a binary drop column z_g (fixed at 0 = enforced) whose
+    coefficient in each of the group's rows is exactly large enough to switch the row off.
+    """
+    fm = Formulation(plan=plan)
+    n = fm.n = len(plan.proposals)
+    props = plan.proposals
+    rules = plan.rules
+    budget = plan.budget
+    fm.impact_int, fm.impact_scale, fm.impact_approx = _scale_impacts(plan)
+    for k, p in enumerate(props):
+        fm.add_col(f"u_{k}", 0, p.max_units, True)
+    for k in range(n):
+        fm.add_col(f"y_{k}", 0, 1, True)
+    fm.add_col("discount", 0, 0, False)
+    fm.add_col("win", 0, 0, True)
+
+    for k, p in enumerate(props):
+        fm.add_row(f"link_lo_{k}", {fm.u(k): 1, fm.y(k): -p.low_units}, lb=0)
+        fm.add_row(f"link_hi_{k}", {fm.u(k): 1, fm.y(k): -p.max_units}, ub=0)
+
+    everyone = range(n)
+    coefs = fm.cost_coefs(everyone)
+    coefs[fm.discount] = -1
+    row = fm.add_row("budget", coefs, ub=budget, group=("budget",))
+    fm.budget_rows[row] = ("budget", None)
+
+    categories = sorted({p.category for p in props} | set(rules.category_min_share)
+                        | set(rules.category_max_share))
+    for i, cat in enumerate(categories):
+        members = [k for k, p in enumerate(props) if p.category == cat]
+        if cat in rules.category_min_share:
+            share = exact(rules.category_min_share[cat])
+            if share > 0:
+                row = fm.add_row(f"cat_min_{i}", fm.cost_coefs(members),
+                                 lb=math.ceil(share * budget), group=("category_min", cat))
+                fm.budget_rows[row] = ("min", share)
+        if cat in rules.category_max_share:
+            share = exact(rules.category_max_share[cat])
+            row = fm.add_row(f"cat_max_{i}", fm.cost_coefs(members),
+                             ub=math.floor(share * budget), group=("category_max", cat))
+            fm.budget_rows[row] = ("max", share)
+
+    if rules.location_max_share is not None:
+        share = exact(rules.location_max_share)
+        locations = sorted({p.location for p in props if p.location})
+        for i, loc in enumerate(locations):
+            members = [k for k, p in enumerate(props) if p.location == loc]
+            row = fm.add_row(f"loc_max_{i}", fm.cost_coefs(members),
+                             ub=math.floor(share * budget), group=("location_max", loc))
+            fm.budget_rows[row] = ("max", share)
+
+    for i, pkg in enumerate(rules.packages_required):
+        fm.add_row(f"pkg_{i}", {fm.y(k): 1 for k, p in enumerate(props) if p.package == pkg},
+                   lb=1, group=("package", pkg))
+    for i, tg in enumerate(rules.target_groups_required):
+        fm.add_row(f"tg_{i}",
+                   {fm.y(k): 1 for k, p in enumerate(props) if p.target_group == tg},
+                   lb=1, group=("target_group", tg))
+
+    for k, p in enumerate(props):
+        group = ("lock", p.id)
+        if p.lock == LOCK_IN:
+            fm.add_row(f"lock_{k}", {fm.y(k): 1}, lb=1, group=group)
+        elif p.lock == LOCK_OUT or p.lock == 0:
+            fm.add_row(f"lock_{k}", {fm.y(k): 1}, ub=0, group=group)
+        elif isinstance(p.lock, int):
+            fm.add_row(f"lock_{k}_lo", {fm.u(k): 1}, lb=p.lock, group=group)
+            fm.add_row(f"lock_{k}_hi", {fm.u(k): 1}, ub=p.lock, group=group)
+
+    index = plan.index()
+    for k, p in enumerate(props):
+        for other in p.requires:
+            j = index[other]
+            fm.add_row(f"req_{k}_{j}", {fm.y(k): 1, fm.y(j): -1}, ub=0,
+                       group=("requires", p.id, other))
+    seen = set()
+    for k, p in enumerate(props):
+        for other in p.excludes:
+            j = index[other]
+            pair = (min(k, j), max(k, j))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            a, b = props[pair[0]].id, props[pair[1]].id
+            fm.add_row(f"excl_{pair[0]}_{pair[1]}", {fm.y(pair[0]): 1, fm.y(pair[1]): 1}, ub=1,
+                       group=("excludes", a, b))
+
+    # Free rows the lexicographic phases and explanations switch on by setting bounds.
+    impact = fm.impact_objective()
+    impact[fm.win] = -1
+    fm.add_row("impact_floor", impact)
+    cost = fm.cost_objective()
+    cost[fm.discount] = -1
+    fm.add_row("cost_cap", cost)
+    fm.add_row("discount_cap", {fm.discount: 1})
+
+    if relaxable:
+        _add_drop_columns(fm)
+    return fm
+
+
+def _activity_range(fm: Formulation, row: int):
+    low = high = 0
+    for c, coef in fm.row_coefs[row].items():
+        a, b = coef * fm.col_lb[c], coef * fm.col_ub[c]
+        low += min(a, b)
+        high += max(a, b)
+    return low, high
+
+
+def _add_drop_columns(fm: Formulation) -> None:
+    for group, rows in list(fm.groups.items()):
+        z = fm.add_col("z_" + fm.row_name[rows[0]], 0, 0, True)
+        fm.z_col[group] = z
+        for row in rows:
+            low, high = _activity_range(fm, row)
+            if fm.row_ub[row] < INF:
+                big = max(0, high - fm.row_ub[row])
+                if big:
+                    fm.row_coefs[row][z] = -big
+            if fm.row_lb[row] > -INF:
+                big = max(0, fm.row_lb[row] - low)
+                if big:
+                    fm.row_coefs[row][z] = big

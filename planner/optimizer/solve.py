@@ -1,0 +1,177 @@
+"""Solve a plan: greatest total impact, then least cost, then a fixed tie-break, all exact.
+
+Lexicographic method (each phase a MILP on the same formulation, gap tolerances 0):
+1. maximise scaled integer impact  ->  Z* (computed exactly from the integer solution);
+2. add `impact >= Z*` (exact: impacts are integers after scaling) and minimise cost -> C*;
+3. add `cost <= C*` and maximise sum_k (n - k) * u_k, i.e. among plans with equal impact and
+   cost lean to proposals earlier in the list. This makes the answer independent of the
+   solver's path in all but pathological ties; the solvers are deterministic for a given input.
+The time limit covers all phases together. If phase 1 stops at the limit with a solution, the
+status is "feasible"; if phase 2 does, "feasible" too (impact proven, least cost not); if only
+phase 3 does, the plan is still "optimal" (impact and cost proven) and the message says so.
+Every returned allocation is re-checked against every row with integer arithmetic.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Optional, Tuple
+
+from .backends import SOLVERS, Engine, PulpEngine, available_solvers, fast_engine
+from .formulation import INF, Formulation, build
+from .model import Allocation, Message, Plan, Result
+from .planfile import PlanError, validate_plan
+
+
+@dataclass
+class Lexi:
+    """Outcome of a lexicographic solve on an engine (internal)."""
+
+    status: str                     # optimal | feasible | infeasible | timeout | error
+    units: Optional[Tuple[int, ...]] = None
+    impact: Optional[int] = None    # scaled integer
+    cost: Optional[int] = None
+    phase_stopped: int = 0          # 0 = none; 1, 2, 3 = phase cut by the time limit
+    detail: str = ""
+    seconds: float = 0.0
+
+
+def _remaining(deadline):
+    return None if deadline is None else max(0.01, deadline - time.perf_counter())
+
+
+def lexicographic(engine: Engine, time_limit: Optional[float] = None, *, phases: int = 3,
+                  hint=None) -> Lexi:
+    """Run the phases on `engine` (its formulation's current bounds). Restores helper rows."""
+    fm = engine.fm
+    started = time.perf_counter()
+    deadline = None if time_limit is None else started + time_limit
+    floor_row, cap_row = fm.row("impact_floor"), fm.row("cost_cap")
+    try:
+        result = _phases(engine, fm, deadline, phases, hint, floor_row, cap_row)
+    finally:
+        engine.set_row_bounds(floor_row, -INF, INF)
+        engine.set_row_bounds(cap_row, -INF, INF)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row) -> Lexi:
+    """The phases themselves; see the module docstring."""
+    engine.set_objective(fm.impact_objective(), "max")
+    out = engine.solve(_remaining(deadline), hint)
+    if out.status not in ("optimal", "feasible"):
+        return Lexi(out.status, detail=out.detail)
+    units = fm.round_units(out.values)
+    result = Lexi("optimal", units, fm.scaled_impact(units), fm.total_cost(units))
+    if out.status == "feasible":
+        result.status, result.phase_stopped = "feasible", 1
+        return result
+    if phases < 2:
+        return result
+    engine.set_row_bounds(floor_row, result.impact, INF)
+    engine.set_objective(fm.cost_objective(), "min")
+    out = engine.solve(_remaining(deadline), fm.units_to_x(units))
+    if out.status in ("optimal", "feasible"):
+        better = fm.round_units(out.values)
+        # Guard against a solver tolerance letting impact slip below the proven optimum.
+        if fm.scaled_impact(better) >= result.impact:
+            units = better
+            result.units, result.cost = units, fm.total_cost(units)
+            result.impact = fm.scaled_impact(units)
+    if out.status != "optimal":
+        result.status, result.phase_stopped = "feasible", 2
+        return result
+    if phases < 3:
+        return result
+    engine.set_row_bounds(cap_row, -INF, result.cost)
+    engine.set_objective(fm.tiebreak_objective(), "max")
+    out = engine.solve(_remaining(deadline), fm.units_to_x(units))
+    if out.status in ("optimal", "feasible"):
+        units = fm.round_units(out.values)
+        if fm.scaled_impact(units) >= result.impact and fm.total_cost(units) <= result.cost:
+            result.units, result.cost = units, fm.total_cost(units)
+            result.impact = fm.scaled_impact(units)
+    if out.status != "optimal":
+        result.phase_stopped = 3
+    return result
+
+
+def allocations(plan: Plan, units) -> Tuple[Allocation, ...]:
+    """Allocation per proposal, in input order; `units=None` means nothing funded."""
+    units = units or (0,) * len(plan.proposals)
+    return tuple(Allocation(p.id, u, p.cost(u), p.impact(u)) for p, u in zip(plan.proposals, units))
+
+
+def impact_of(fm: Formulation, scaled: int) -> Fraction:
+    return Fraction(scaled) / fm.impact_scale
+
+
+def solve(plan: Plan, solver: str = "cbc", time_limit: Optional[float] = 30,
+          explain_conflicts: bool = True) -> Result:
+    """Best plan for `plan`: max total impact, then least cost, then input-order tie-break.
+
+    solver: "cbc" (PuLP's bundled CBC, default) or "highs" (HiGHS in process via PuLP; needs
+    highspy). time_limit: seconds for the whole solve, None for no limit.
+    Returns a `Result` (see model.Result for statuses). When infeasible and `explain_conflicts`,
+    `conflicts` holds a smallest set of locks/rules that cannot hold together and
+    `fewest_to_drop` a smallest set whose removal makes the plan feasible.
+    Raises PlanError if the plan is invalid or the solver is unknown/not installed.
+    """
+    validate_plan(plan)
+    if solver not in SOLVERS or solver not in available_solvers():
+        raise PlanError("bad_solver", where="solver", field="solver", value=solver,
+                        choices=", ".join(available_solvers()))
+    fm = build(plan)
+    engine = PulpEngine(fm, solver)
+    lexi = lexicographic(engine, time_limit)
+    return to_result(plan, fm, lexi, solver, time_limit, explain_conflicts)
+
+
+def to_result(plan, fm, lexi: Lexi, solver, time_limit, explain_conflicts=True) -> Result:
+    limit = time_limit
+    common = dict(solver=solver, solve_seconds=round(lexi.seconds, 4))
+    if lexi.units is None:
+        if lexi.status == "infeasible":
+            conflicts, drop, minimum = (), (), True
+            if explain_conflicts:
+                from .conflicts import find_conflicts
+                report = find_conflicts(plan)
+                conflicts, drop, minimum = report.conflicts, report.fewest_to_drop, report.minimum
+                message = report.summary
+            else:
+                message = Message("status_infeasible")
+            return Result("infeasible", allocations(plan, None), conflicts=conflicts,
+                          fewest_to_drop=drop, conflicts_minimum=minimum, message=message,
+                          **common)
+        if lexi.status == "timeout":
+            return Result("timeout", allocations(plan, None),
+                          message=Message("status_timeout", {"limit": limit}), **common)
+        return Result("error", allocations(plan, None),
+                      message=Message("status_error", {"detail": lexi.detail or lexi.status}),
+                      **common)
+    x = fm.units_to_x(lexi.units)
+    bad = fm.violated_rows(x)
+    if bad:
+        names = ", ".join(fm.row_name[i] for i in bad)
+        return Result("error", allocations(plan, None),
+                      message=Message("status_numerics", {"detail": names}), **common)
+    if lexi.status == "optimal":
+        message = (Message("status_optimal_tiebreak_unproven", {"limit": limit})
+                   if lexi.phase_stopped == 3 else Message("status_optimal"))
+    else:
+        code = "status_feasible_cost" if lexi.phase_stopped == 2 else "status_feasible_time"
+        message = Message(code, {"limit": limit})
+    allocs = allocations(plan, lexi.units)
+    return Result(lexi.status, allocs, total_cost=sum(a.cost for a in allocs),
+                  total_impact=sum((a.impact for a in allocs), Fraction(0)), message=message,
+                  **common)
+
+
+def solve_fast(plan: Plan, time_limit: Optional[float] = 30) -> Result:
+    """Same contract as `solve(plan, "highs")` but through the in-process engine (no PuLP)."""
+    validate_plan(plan)
+    fm = build(plan)
+    lexi = lexicographic(fast_engine(fm), time_limit)
+    return to_result(plan, fm, lexi, "highs-direct", time_limit)
