@@ -126,10 +126,34 @@ class SuggestionView:
         return sum(1 for row in self.rows if row.funded)
 
 
+_LABELS = {**{k: v for k, v in CATEGORIES.items()}, **PACKAGES, **TARGET_GROUPS}
+
+
 def _text(message, lang):
+    """Render an optimizer sentence (code + params) with the village's names for codes.
+
+    The optimizer is pure and speaks in codes (`ibu_hamil`, `kia`); the page says
+    "Ibu hamil" and "Kesehatan ibu dan anak" in the user's language.
+    """
     if not message:
         return ""
-    return message.get("text", {}).get(lang) or message.get("text", {}).get("id", "")
+    params = {key: _relabel(value) for key, value in (message.get("params") or {}).items()}
+    try:
+        return optimizer.render(message["code"], params, lang)
+    except Exception:  # an unknown code: fall back to the optimizer's own text
+        return message.get("text", {}).get(lang) or message.get("text", {}).get("id", "")
+
+
+def _relabel(value):
+    if isinstance(value, str) and value in _LABELS:
+        return str(_LABELS[value])
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return [_relabel(item) for item in value]
+    return value
+
+
+def _explanation_text(explanation, lang):
+    return " ".join(_text(m, lang) for m in explanation.get("messages", []))
 
 
 def suggestion_view(plan, suggestion: Suggestion, lang: str = "id") -> SuggestionView:
@@ -151,13 +175,13 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id") -> Suggestio
             key=p["id"], name=p.get("name", p["id"]), package=p.get("package", ""), category=p.get("category", ""),
             target_group=p.get("target_group", ""), location=p.get("location", ""), unit=p.get("unit", ""),
             max_units=p["max_units"], units=a["units"], cost=a["cost"], impact=a["impact"] or 0.0,
-            impact_per_million=e.get("impact_per_million"), explanation=(e.get("text") or {}).get(lang, ""),
+            impact_per_million=e.get("impact_per_million"), explanation=_explanation_text(e, lang),
             stability=stability.get(p["id"]), exists=proposal_id_of(p["id"]) in existing,
         ))
     view = SuggestionView(
         suggestion=suggestion, status=result["status"], budget=budget, total_cost=result["total_cost"],
         total_impact=result["total_impact"] or 0.0, rows=rows, message=_text(result.get("message"), lang),
-        conflicts=[c["text"].get(lang) or c["text"]["id"] for c in result.get("conflicts", [])],
+        conflicts=[_text(c, lang) for c in result.get("conflicts", [])],
         sensitivity=stored.get("sensitivity"), comparison=stored.get("comparison"),
     )
     view.packages = _package_lines(rows, rules, budget)

@@ -1,0 +1,213 @@
+"""The optimizer on the plan page: computing a suggestion, its rules, and the plan file."""
+import json
+
+import pytest
+
+from planner.extensions import db
+from planner.models import Plan, Proposal, Suggestion
+
+from .conftest import text_of
+
+
+def _no_rules(app, plan_id):
+    """The factory plan has no proposal for pregnant women or baduta, which the default rules
+    require; tests of a feasible suggestion switch those rules off."""
+    with app.app_context():
+        db.session.get(Plan, plan_id).rules = {"target_groups_required": []}
+        db.session.commit()
+
+
+def _plan_state(app, plan_id):
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        return (plan.version_id, plan.stunting_budget,
+                [(p.id, p.version_id, p.max_units) for p in plan.proposals])
+
+
+def test_compute_shows_suggestion_fragment_and_keeps_plan(login, world, app):
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    _no_rules(app, plan_id)
+    before = _plan_state(app, plan_id)
+    response = client.htmx("POST", f"/rencana/{plan_id}/hitung")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<section class="card" id="suggestion">')
+    assert "<html" not in body
+    text = text_of(response)
+    assert "Perkiraan kasus stunting tercegah" in text
+    assert "Pembagian per usulan" in text and "Dibandingkan cara biasa" in text
+    assert "<svg" in body and "Jika anggaran berubah" in text
+    assert "HX-Request" in response.headers.get("Vary", "")
+    assert _plan_state(app, plan_id) == before
+    with app.app_context():
+        suggestion = db.session.query(Suggestion).filter_by(plan_id=plan_id).one()
+        assert suggestion.status == "optimal"
+        assert suggestion.total_cost <= 150_000_000
+
+
+def test_compute_without_htmx_redirects_to_suggestion_page(login, world, app):
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    _no_rules(app, plan_id)
+    response = client.post(f"/rencana/{plan_id}/hitung")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/rencana/{plan_id}/usulan-alokasi")
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "Pembagian per usulan" in text_of(page)
+    # and the plan page shows the latest suggestion too
+    assert "Pembagian per usulan" in text_of(client.get(f"/rencana/{plan_id}"))
+
+
+def test_suggestion_funds_what_fits_the_budget(login, world, app):
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    _no_rules(app, plan_id)
+    client.post(f"/rencana/{plan_id}/hitung")
+    with app.app_context():
+        s = db.session.query(Suggestion).filter_by(plan_id=plan_id).one()
+        allocations = {a["id"]: a for a in s.result["result"]["allocations"]}
+        proposals = {p.name: p for p in db.session.query(Proposal).filter_by(plan_id=plan_id)}
+    # the kader incentive has an impact and fits: funded in full
+    kader = proposals["Insentif kader posyandu"]
+    assert allocations[f"u{kader.id}"]["units"] == kader.max_units
+    # PMT has no impact given (custom, no catalogue evidence): never funded for nothing
+    pmt = proposals["PMT lokal balita"]
+    assert allocations[f"u{pmt.id}"]["units"] == 0
+
+
+def test_suggestion_marks_itself_stale_when_the_plan_changes(login, world, app):
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    _no_rules(app, plan_id)
+    client.post(f"/rencana/{plan_id}/hitung")
+    assert "sudah berubah sejak perhitungan" not in text_of(client.get(f"/rencana/{plan_id}/usulan-alokasi"))
+    with app.app_context():
+        db.session.get(Plan, plan_id).stunting_budget = 90_000_000
+        db.session.commit()
+    assert "sudah berubah sejak perhitungan" in text_of(client.get(f"/rencana/{plan_id}/usulan-alokasi"))
+
+
+def test_infeasible_rules_are_explained_in_words(login, world, app):
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    # the factory plan has no proposal for pregnant women or baduta, which the default rules require
+    response = client.htmx("POST", f"/rencana/{plan_id}/hitung")
+    text = text_of(response)
+    assert "Tidak ada pembagian yang memenuhi semua aturan" in text
+    assert "Ibu hamil" in text and "ibu_hamil" not in text
+    response = client.post(f"/rencana/{plan_id}/aturan", data={"target_groups_required": ["balita"]})
+    assert response.status_code == 303
+    text = text_of(client.htmx("POST", f"/rencana/{plan_id}/hitung"))
+    assert "Tidak ada pembagian yang memenuhi semua aturan" not in text
+    assert "Pembagian per usulan" in text
+
+
+def test_plan_without_proposals_gets_a_clear_message(login, world, app):
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    with app.app_context():
+        for p in db.session.query(Proposal).filter_by(plan_id=plan_id):
+            db.session.delete(p)
+        db.session.commit()
+    response = client.htmx("POST", f"/rencana/{plan_id}/hitung")
+    assert response.status_code == 422
+    assert "Belum ada usulan kegiatan untuk dihitung" in text_of(response)
+
+
+@pytest.mark.parametrize("user,status", [
+    ("desa_a1", 303), ("desa_a1y", 404), ("desa_b", 404), ("kec_a1", 403), ("kec_b", 404),
+    ("admin_a", 403), ("admin_b", 404),
+])
+def test_compute_is_scoped(login, world, user, status):
+    client = login(user)
+    assert client.post(f"/rencana/{world.plans['a1x']}/hitung").status_code == status
+
+
+@pytest.mark.parametrize("user,status", [
+    ("desa_a1", 200), ("desa_a1y", 404), ("kec_a1", 200), ("kec_b", 404), ("admin_a", 200), ("admin_b", 404),
+])
+def test_reading_suggestion_rules_and_plan_file_is_scoped(login, world, user, status):
+    client = login(user)
+    plan_id = world.plans["a1x"]
+    for url in (f"/rencana/{plan_id}/usulan-alokasi", f"/rencana/{plan_id}/aturan", f"/rencana/{plan_id}/rencana.json"):
+        assert client.get(url).status_code == status, url
+
+
+@pytest.mark.parametrize("user,status", [("kec_a1", 403), ("admin_a", 403), ("desa_a1y", 404)])
+def test_only_the_village_saves_rules(login, world, user, status):
+    client = login(user)
+    response = client.post(f"/rencana/{world.plans['a1x']}/aturan", data={"min_spesifik": "50"})
+    assert response.status_code == status
+
+
+def test_compute_and_rules_need_csrf(login, world, app):
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    assert client.post(f"/rencana/{plan_id}/hitung", csrf=False).status_code == 400
+    assert client.post(f"/rencana/{plan_id}/aturan", data={"min_spesifik": "50"}, csrf=False).status_code == 400
+    with app.app_context():
+        assert db.session.query(Suggestion).count() == 0
+        assert db.session.get(Plan, plan_id).rules is None
+
+
+def test_rules_form_shows_defaults(login, world):
+    client = login("desa_a1")
+    body = client.get(f"/rencana/{world.plans['a1x']}/aturan").get_data(as_text=True)
+    assert 'value="ibu_hamil" checked' in body.replace('checked id', 'checked') or 'checked' in body
+    assert "fokus 1.000 hari pertama" in body
+
+
+def test_rules_are_saved_as_shares(login, world, app):
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    response = client.post(f"/rencana/{plan_id}/aturan", data={
+        "min_spesifik": "30", "max_sensitif": "70", "location_max_share": "50,5",
+        "packages_required": ["kia"], "target_groups_required": ["ibu_hamil"]})
+    assert response.status_code == 303
+    with app.app_context():
+        rules = db.session.get(Plan, plan_id).rules
+    assert rules == {"category_min_share": {"spesifik": 0.3}, "category_max_share": {"sensitif": 0.7},
+                     "location_max_share": 0.505, "packages_required": ["kia"],
+                     "target_groups_required": ["ibu_hamil"]}
+
+
+@pytest.mark.parametrize("data,field,message", [
+    ({"min_spesifik": "120"}, "min_spesifik", "Terlalu besar"),
+    ({"min_spesifik": "-1"}, "min_spesifik", "Tidak boleh kurang dari 0"),
+    ({"min_spesifik": "tiga puluh"}, "min_spesifik", "Tulis angka desimal"),
+    ({"min_spesifik": "60", "max_spesifik": "40"}, "min_spesifik", "Batas bawah tidak boleh lebih besar"),
+    ({"min_spesifik": "70", "min_sensitif": "40"}, "min_spesifik", "melebihi 100%"),
+    ({"location_max_share": "0"}, "location_max_share", "lebih dari 0"),
+    ({"packages_required": ["bukan_paket"]}, "packages_required", "Paket layanan tidak dikenal"),
+    ({"target_groups_required": ["lansia"]}, "target_groups_required", "Kelompok sasaran tidak dikenal"),
+])
+def test_rules_validation_at_the_field(login, world, app, data, field, message):
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    response = client.post(f"/rencana/{plan_id}/aturan", data=data)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert message in body and f'id="{field}-error"' in body
+    with app.app_context():
+        assert db.session.get(Plan, plan_id).rules is None
+
+
+def test_plan_file_download_solves_to_the_stored_suggestion(login, world, app):
+    from planner.optimizer import solve_plan_file
+
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    _no_rules(app, plan_id)
+    client.post(f"/rencana/{plan_id}/hitung")
+    response = client.get(f"/rencana/{plan_id}/rencana.json")
+    assert response.mimetype == "application/json"
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = json.loads(response.get_data(as_text=True))
+    assert data["format"] == "planner-plan" and data["version"] == 1
+    assert data["budget"] == 150_000_000 and len(data["proposals"]) == 2
+    assert data["rules"]["target_groups_required"] == []
+    answer = solve_plan_file(data)
+    with app.app_context():
+        stored = db.session.query(Suggestion).filter_by(plan_id=plan_id).one().result["result"]
+    assert answer["result"]["allocations"] == stored["allocations"]
