@@ -58,7 +58,7 @@ def solve_plan_file(data: dict, solver: str = "cbc", time_limit: Optional[float]
     if explain and result.status == "optimal":
         out["explanations"] = [explanation_to_dict(e) for e in _explain(plan, result)]
     if sensitivity:
-        out["sensitivity"] = sensitivity_to_dict(_sensitivity(plan))
+        out["sensitivity"] = sensitivity_to_dict(_sensitivity(plan, result=result))
     if compare:
         out["comparison"] = comparison_to_dict(_compare(plan, optimum=result))
     return out
