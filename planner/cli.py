@@ -3,5 +3,7 @@
 
 def register(app):
     from .demo.cli import demo_cli
+    from .optimize.cli import plan_cli
 
     app.cli.add_command(demo_cli)
+    app.cli.add_command(plan_cli)

@@ -1,0 +1,82 @@
+"""`flask --app planner plan solve PLAN.json` prints the result and says what is wrong with bad files."""
+import json
+
+import pytest
+
+PLAN = {
+    "budget": 150_000_000,
+    "rules": {"category_min_share": {"spesifik": 0.3}, "category_max_share": {"sensitif": 0.7},
+              "location_max_share": 0.5, "packages_required": ["kia"], "target_groups_required": ["ibu_hamil"]},
+    "proposals": [
+        {"id": "p1", "name": "PMT lokal balita", "unit_cost": 15000, "fixed_cost": 0, "min_units": 1,
+         "max_units": 2700, "impact_per_unit": 0.002, "category": "spesifik", "package": "konseling_gizi",
+         "target_group": "balita", "location": "Dusun Krajan", "lock": None, "requires": [], "excludes": [],
+         "apbdes_code": "2.2.02"},
+        {"id": "p2", "name": "Kelas ibu hamil", "unit_cost": 50000, "fixed_cost": 1_000_000, "min_units": 10,
+         "max_units": 200, "impact_per_unit": 0.001, "category": "spesifik", "package": "kia",
+         "target_group": "ibu_hamil", "location": "Dusun Kidul", "lock": None, "requires": [], "excludes": []},
+    ],
+}
+
+
+@pytest.fixture
+def solve(app, tmp_path):
+    runner = app.test_cli_runner()
+
+    def _solve(plan, *options):
+        path = tmp_path / "plan.json"
+        path.write_text(json.dumps(plan) if not isinstance(plan, str) else plan, encoding="utf-8")
+        return runner.invoke(args=["plan", "solve", str(path), *options])
+    return _solve
+
+
+def test_solve_prints_the_result(solve):
+    result = solve(PLAN)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["status"] == "optimal"
+    assert out["total_cost"] == 51_500_000
+    assert out["total_impact"] == pytest.approx(5.6)
+    assert [a["id"] for a in out["allocations"]] == ["p1", "p2"]
+    assert out["conflicts"] == []
+
+
+def test_solve_with_explanations_and_sensitivity(solve):
+    out = json.loads(solve(PLAN, "--explain", "--sensitivity", "--compare").output)
+    assert len(out["explanations"]) == 2
+    assert len(out["sensitivity"]["points"]) >= 21
+    assert out["comparison"]["ratio"] is not None
+
+
+def test_infeasible_plan_names_the_conflict(solve):
+    plan = json.loads(json.dumps(PLAN))
+    plan["proposals"][0]["lock"] = {"units": 2700}
+    plan["proposals"][1]["lock"] = "in"
+    plan["budget"] = 40_000_000
+    plan["rules"] = {}
+    result = solve(plan)
+    assert result.exit_code == 1
+    out = json.loads(result.output)
+    assert out["status"] == "infeasible"
+    assert out["conflicts"]
+    assert any("Rp 40.000.000" in c["text"]["id"] for c in out["conflicts"])
+
+
+@pytest.mark.parametrize("change,words", [
+    (lambda p: p["proposals"][1].update(min_units=500), ["p2", "min_units"]),
+    (lambda p: p["proposals"][0].update(unit_cost=-5), ["p1", "unit_cost"]),
+    (lambda p: p.update(budget="banyak"), ["budget"]),
+    (lambda p: p["proposals"][1].update(requires=["p9"]), ["p2", "requires"]),
+])
+def test_invalid_plan_exits_2_naming_field_and_proposal(solve, change, words):
+    plan = json.loads(json.dumps(PLAN))
+    change(plan)
+    result = solve(plan)
+    assert result.exit_code == 2
+    for word in words:
+        assert word in result.output
+
+
+def test_not_json_exits_2(solve):
+    result = solve("{not json")
+    assert result.exit_code == 2
