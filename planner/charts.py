@@ -26,7 +26,7 @@ def line_chart(values, x_label, y_label, highlight=None, width=640, height=280, 
     `x_label(x)` and `y_label(y)` format tick texts. Y starts at zero so the eye
     reads the real size of the change, not an exaggerated slope.
     """
-    left, right, top, bottom = 70, width - 15, 15, height - 35
+    left, right, top, bottom = 70, width - 45, 15, height - 35
     xs = [float(x) for x, _ in values] or [0.0, 1.0]
     ys = [float(y) for _, y in values] or [0.0]
     x_min, x_max = min(xs), max(xs)
