@@ -108,10 +108,14 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--time-limit", type=float, default=60)
     parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument("--analysis-limit", type=float, default=120,
+                        help="time limit (s) for explanations and for sensitivity, each")
     args = parser.parse_args(argv)
     header = (f"{'proposals':>9} {'status':>8} {'solve s':>8} {'explain s':>9} "
-              f"{'sensitivity s':>13} {'opt/sheet':>9}")
-    print(f"solver={args.solver} seed={args.seed}")
+              f"{'sensitivity s':>13} {'opt/sheet':>9} {'sheet rules':>11} "
+              f"{'opt/sheet no rules':>18}")
+    print(f"solver={args.solver} seed={args.seed} "
+          f"(sheet rules = rules the spreadsheet method breaks; it ignores them)")
     print(header)
     for n in [int(s) for s in args.sizes.split(",")]:
         plan = load_plan(random_plan(n, args.seed + n))
@@ -119,17 +123,36 @@ def main(argv=None):
         result = solve(plan, args.solver, args.time_limit)
         t_solve = time.perf_counter() - t
         t_explain = t_sens = float("nan")
+        missing = unsolved = 0
         if result.status == "optimal" and not args.no_explain:
             t = time.perf_counter()
-            explain(plan, result, time_limit=600)
+            explanations = explain(plan, result, time_limit=args.analysis_limit)
             t_explain = time.perf_counter() - t
+            missing = sum(1 for e in explanations if not e.locked and e.loss is None
+                          and e.cost_drop is None and not e.never and not e.blocked_by
+                          and not e.required_by)
             t = time.perf_counter()
-            sensitivity(plan, time_limit=600, result=result)
+            sens = sensitivity(plan, time_limit=args.analysis_limit, result=result)
             t_sens = time.perf_counter() - t
+            unsolved = sum(1 for p in sens.points if p.status not in ("optimal", "infeasible"))
         cmp = compare(plan, optimum=result)
         ratio = f"{float(cmp.ratio):.3f}" if cmp.ratio is not None else "–"
+        broken = len(cmp.spreadsheet.violations)
+        # The same proposals without rules or links (locks stay): the spreadsheet's home ground.
+        free = random_plan(n, args.seed + n)
+        free["rules"] = {}
+        for p in free["proposals"]:
+            p["requires"], p["excludes"] = [], []
+        free = load_plan(free)
+        cmp_free = compare(free, args.solver, args.time_limit)
+        ratio_free = f"{float(cmp_free.ratio):.3f}" if cmp_free.ratio is not None else "–"
+        note = []
+        if missing:
+            note.append(f"{missing} explanations cut by the time limit")
+        if unsolved:
+            note.append(f"{unsolved} budget levels not proven")
         print(f"{n:>9} {result.status:>8} {t_solve:>8.3f} {t_explain:>9.3f} {t_sens:>13.3f} "
-              f"{ratio:>9}", flush=True)
+              f"{ratio:>9} {broken:>11} {ratio_free:>18} {'; '.join(note)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -84,8 +84,9 @@ def default_workers() -> int:
 def explain(plan: Plan, result: Result, time_limit: float = 60.0,
             workers: Optional[int] = None) -> Tuple[Explanation, ...]:
     """Explanations for every proposal, in input order. `result` must be an optimal result of
-    `solve(plan)` (raises ValueError otherwise). A re-solve that hits the remaining time limit
-    leaves that number None."""
+    `solve(plan)` (raises ValueError otherwise). time_limit covers all re-solves: once it is
+    spent, the remaining numbers (loss, cost_drop) are left None; reasons are always given.
+    workers: solver threads (default: the machine's cores, at most 4)."""
     if result.status != "optimal":
         raise ValueError("explanations need an optimal result")
     deadline = time.perf_counter() + time_limit
@@ -103,7 +104,9 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
     high = max(funded_ratios) if funded_ratios else None
 
     def remaining():
-        return max(0.05, deadline - time.perf_counter())
+        """Seconds left for one re-solve; 0 once the time limit is spent (then skip it)."""
+        left = deadline - time.perf_counter()
+        return max(0.05, left) if left > 0 else 0
 
     def efficiency(ratio):
         if ratio is None:
@@ -159,6 +162,8 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
 def _funded(plan, fm, engine, k, units, z_star, scale, remaining, common, eff):
     p = plan.proposals[k]
     u = units[k]
+    if not remaining():
+        return Explanation(messages=tuple(m for m in [eff] if m), **common)
     # No warm start: measured, a HiGHS MIP start made these re-solves ~15% slower.
     engine.set_col_bounds(fm.y(k), 0, 0)
     engine.set_col_bounds(fm.u(k), 0, 0)
@@ -250,6 +255,9 @@ def _unfunded(plan, fm, engine, k, units, z_star, c_star, remaining, common, rea
     d, w = fm.discount, fm.win
     floor_row, cap_row, dcap_row = (fm.row("impact_floor"), fm.row("cost_cap"),
                                     fm.row("discount_cap"))
+    if not remaining():
+        return Explanation(reasons=tuple(reasons), messages=tuple(
+            m for m in list(reasons) + [eff] if m), **common)
     money_rows = _rows_of(fm, k)
     slack = budget - c_star + 1
     engine.set_col_bounds(fm.y(k), 1, 1)
