@@ -11,7 +11,6 @@ time limit with a solution in hand is "feasible", never "optimal"; without one i
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence

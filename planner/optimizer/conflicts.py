@@ -27,10 +27,10 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 from .backends import HighsEngine, PulpEngine, fast_engine, highspy
-from .formulation import INF, Formulation, build
+from .formulation import Formulation, build
 from .messages import proposal_label
 from .model import LOCK_IN, LOCK_OUT, Conflict, Message, Plan, exact
 

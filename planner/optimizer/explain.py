@@ -40,7 +40,7 @@ from .backends import fast_engine
 from .conflicts import find_conflicts
 from .formulation import INF, build
 from .messages import proposal_label
-from .model import LOCK_IN, LOCK_OUT, Conflict, Message, Plan, Result, exact
+from .model import LOCK_OUT, Conflict, Message, Plan, Result, exact
 from .report import impact_float
 
 MILLION = 1_000_000

@@ -171,16 +171,6 @@ class Formulation:
             else:
                 self.row_ub[row] = math.floor(share * budget)
 
-    def copy(self) -> "Formulation":
-        other = Formulation(plan=self.plan)
-        for name, value in self.__dict__.items():
-            if isinstance(value, list):
-                value = [dict(v) if isinstance(v, dict) else v for v in value]
-            elif isinstance(value, dict):
-                value = {key: (list(v) if isinstance(v, list) else v) for key, v in value.items()}
-            setattr(other, name, value)
-        return other
-
 
 def _scale_impacts(plan: Plan):
     """Integer impacts with one common scale, reduced by their gcd; exact when possible."""
@@ -205,11 +195,6 @@ def _scale_impacts(plan: Plan):
         scale = scale * factor
         approx = True
     return ints, scale, approx
-
-
-def groups_in_order(plan: Plan) -> List[tuple]:
-    """Every soft group a plan has, in a fixed order (used for determinism)."""
-    return list(build(plan).groups)
 
 
 def build(plan: Plan, relaxable: bool = False) -> Formulation:

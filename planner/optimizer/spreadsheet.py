@@ -22,7 +22,7 @@ from typing import Optional
 
 from .conflicts import describe
 from .formulation import build
-from .model import LOCK_IN, LOCK_OUT, Plan, Result
+from .model import LOCK_IN, Plan, Result
 from .planfile import validate_plan
 from .report import impact_float, result_to_dict
 from .solve import allocations, solve
