@@ -1,0 +1,667 @@
+"""The proposal sheet: one proposal per row, in CSV or XLSX. Reading, checking and writing it.
+
+Pure functions: no database, no request. The web layer passes the file's name
+and bytes plus the kabupaten's catalogue as plain dicts, and gets back rows
+with their values and their errors per column; for export it passes plain
+records (see `proposal_record`) and gets bytes.
+
+Columns (`COLUMNS`): the header row holds Indonesian headers (`HEADERS`); the
+reader also accepts each column's key (`biaya_satuan`) and its English header
+(`Unit cost`), in any case, with or without a trailing `(Rp)`. Choice columns
+take the code (`konseling_gizi`) or the label (`Konseling gizi`). Numbers take
+Indonesian text (`1.250.000`, `Rp 1.250.000`, `0,0023`), plain text
+(`1250000`, `0.0023`) and real numeric spreadsheet cells. The computed columns
+at the end of an export (`COMPUTED`) are read-only: the reader ignores them.
+
+CSV as written here: UTF-8 with a byte-order mark, `;` between cells, CRLF,
+integers without separators and decimals with a comma. That is what Excel in an
+Indonesian locale (list separator `;`, decimal comma) opens into columns with
+accents intact, and LibreOffice detects `;` in its import dialog. The reader
+takes `;`, `,` or tab, UTF-8 (with or without BOM), UTF-16 with BOM, and falls
+back to cp1252 then latin-1 for files saved as "CSV (MS-DOS/Windows)".
+
+Text cells that a spreadsheet would run as a formula (starting with `=`, `+`,
+`-`, `@`, tab or CR) are written with a leading `'`; the reader removes that
+quote again, so an export re-imports to the same text.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+
+from ..domain import CATEGORIES, PACKAGES, PROPOSERS, TARGET_GROUPS
+from ..fields import MAX_RUPIAH, MAX_UNITS
+from ..numerals import NumberFormatError, format_rupiah, group_thousands, parse_decimal
+from .catalogue import APBDES_PATTERN
+
+# Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# An XLSX is a zip: refuse one whose parts unpack to more than this (a "zip bomb").
+MAX_XLSX_UNPACKED = 100 * 1024 * 1024
+# Columns read from an XLSX row; anything further right is ignored.
+MAX_SHEET_COLUMNS = 60
+SHEET_TITLE = "Usulan"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the sheet.
+
+    `attr` is the Proposal attribute (and the key in parsed values); `kind` is
+    text, choice, rupiah, count, decimal or computed; `catalogue` names the
+    catalogue field that fills an empty cell when the row gives `kode_katalog`.
+    """
+
+    key: str
+    header: str
+    attr: str
+    kind: str
+    english: tuple = ()
+    required: bool = False
+    default: object = None
+    max_length: int | None = None
+    choices: dict | None = None
+    minimum: int = 0
+    catalogue: str | None = None
+    width: int = 14
+
+
+COLUMNS = (
+    Column("nama", "Nama", "name", "text", ("Name", "Nama kegiatan", "Kegiatan"), required=True,
+           max_length=200, catalogue="name", width=40),
+    Column("kategori", "Kategori", "category", "choice", ("Category",), required=True, choices=CATEGORIES,
+           catalogue="category", width=11),
+    Column("paket", "Paket", "package", "choice", ("Package", "Paket layanan", "Service package"), required=True,
+           choices=PACKAGES, catalogue="package", width=20),
+    Column("sasaran", "Sasaran", "target_group", "choice", ("Target group", "Kelompok sasaran"), required=True,
+           choices=TARGET_GROUPS, catalogue="target_group", width=14),
+    Column("lokasi", "Lokasi", "location", "text", ("Location",), default="", max_length=120, width=18),
+    Column("pengusul", "Pengusul", "proposer", "choice", ("Proposer", "Proposed by"), default="",
+           choices=PROPOSERS, width=14),
+    Column("satuan", "Satuan", "unit", "text", ("Unit",), required=True, max_length=40, catalogue="unit",
+           width=14),
+    Column("biaya_satuan", "Biaya satuan (Rp)", "unit_cost", "rupiah", ("Unit cost", "Harga satuan"),
+           required=True, catalogue="default_unit_cost", width=16),
+    Column("biaya_tetap", "Biaya tetap (Rp)", "fixed_cost", "rupiah", ("Fixed cost",), default=0, width=16),
+    Column("unit_min", "Unit min", "min_units", "count", ("Min units", "Minimum units", "Unit minimum"),
+           default=1, width=10),
+    Column("unit_maks", "Unit maks", "max_units", "count", ("Max units", "Maximum units", "Unit maksimum"),
+           required=True, minimum=1, width=10),
+    Column("dampak_per_unit", "Dampak per unit", "impact_per_unit", "decimal", ("Impact per unit",), width=14),
+    Column("kode_apbdes", "Kode APBDes", "apbdes_code", "text", ("APBDes code",), default="", max_length=20,
+           catalogue="apbdes_code", width=12),
+    Column("kode_katalog", "Kode katalog", "catalogue_code", "text", ("Catalogue code", "Catalog code"),
+           max_length=40, width=22),
+    Column("catatan", "Catatan", "notes", "text", ("Notes", "Note", "Keterangan"), default="", max_length=5000,
+           width=40),
+)
+# Written on export after the columns above; ignored on import.
+COMPUTED = (
+    Column("biaya_diminta", "Biaya diminta (Rp)", "requested_cost", "computed", ("Requested cost",), width=18),
+    Column("dampak_efektif", "Dampak efektif", "effective_impact", "computed", ("Effective impact",), width=14),
+    Column("sumber_dampak", "Sumber dampak", "impact_source", "computed", ("Impact source",), width=14),
+)
+ALL_COLUMNS = COLUMNS + COMPUTED
+BY_KEY = {c.key: c for c in ALL_COLUMNS}
+HEADERS = [c.header for c in ALL_COLUMNS]
+IMPACT_SOURCES = ("manual", "catalogue", "missing")
+
+
+class SheetFileError(ValueError):
+    """The file as a whole cannot be read (wrong type, unreadable, too many rows); `str()` says why."""
+
+
+@dataclass
+class RowResult:
+    """One data row: its number in the sheet, the cells as read, the parsed values and the errors.
+
+    `values` maps Proposal attributes (plus `catalogue_code`) to clean values and
+    is complete only when `errors` is empty. `errors` is a list of
+    `(column key, message)`; the column key is None for a message about the row.
+    """
+
+    number: int
+    cells: dict
+    values: dict
+    errors: list = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def error_columns(self) -> set:
+        return {column for column, _message in self.errors}
+
+    def messages(self) -> list:
+        """Every error as a sentence: `Baris 4, kolom biaya_satuan: …`."""
+        return [describe_error(self.number, column, message) for column, message in self.errors]
+
+
+@dataclass
+class SheetResult:
+    rows: list = field(default_factory=list)
+    columns: list = field(default_factory=list)   # keys of the importable columns the file has
+    ignored: list = field(default_factory=list)   # headers that are not ours, as written
+
+    @property
+    def valid_rows(self) -> list:
+        return [row for row in self.rows if row.valid]
+
+    @property
+    def invalid_rows(self) -> list:
+        return [row for row in self.rows if not row.valid]
+
+
+def describe_error(row_number: int, column: str | None, message: str) -> str:
+    if column is None:
+        return _("Baris %(row)s: %(message)s", row=row_number, message=message)
+    return _("Baris %(row)s, kolom %(column)s: %(message)s", row=row_number, column=column, message=message)
+
+
+# --- Reading the file into rows of cells ---------------------------------------------------------------
+
+@dataclass
+class RawSheet:
+    """The header row and the non-empty data rows of a file, as `(sheet row number, cells)`."""
+
+    header: list
+    rows: list
+
+
+def read_raw(filename: str, data: bytes, max_rows: int) -> RawSheet:
+    """Read a .csv or .xlsx file's cells. Raises SheetFileError with an Indonesian message.
+
+    The type must agree in name and content: an .xlsx must be a workbook
+    openpyxl opens, a .csv must be text. More than `max_rows` data rows is refused.
+    """
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    if extension == "xls":
+        raise SheetFileError(_("Format .xls (Excel 97–2003) tidak didukung. Simpan ulang sebagai .xlsx atau CSV."))
+    if extension not in ("csv", "xlsx"):
+        raise SheetFileError(_("Pilih berkas .csv atau .xlsx."))
+    if not data:
+        raise SheetFileError(_("Berkas kosong."))
+    records = _xlsx_records(data) if extension == "xlsx" else _csv_records(data)
+    header, rows = None, []
+    for number, cells in records:
+        if all(_blank(cell) for cell in cells):
+            continue
+        if header is None:
+            header = list(cells)
+            continue
+        rows.append((number, list(cells)))
+        if len(rows) > max_rows:
+            raise SheetFileError(_("Berkas berisi lebih dari %(max)s baris usulan. Bagi menjadi beberapa berkas.",
+                                   max=group_thousands(max_rows)))
+    if header is None:
+        raise SheetFileError(_("Berkas kosong."))
+    return RawSheet(header, rows)
+
+
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and cell.strip() == "")
+
+
+def _csv_records(data: bytes):
+    if data.startswith(b"PK\x03\x04"):
+        raise SheetFileError(_("Isi berkas ini bukan CSV (tampaknya berkas Excel). Beri nama .xlsx atau simpan ulang sebagai CSV."))
+    text = _decode(data)
+    if "\x00" in text or _control_share(text) > 0.01:
+        raise SheetFileError(_("Berkas ini tidak terbaca sebagai teks CSV. Simpan ulang dari Excel atau LibreOffice sebagai CSV."))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, cells
+    except csv.Error as exc:
+        raise SheetFileError(_("Berkas CSV rusak di baris %(row)s: %(detail)s", row=reader.line_num, detail=str(exc)))
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252, else latin-1 (which always decodes)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        encodings = ("utf-8-sig",)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8", "cp1252", "latin-1")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SheetFileError(_("Berkas ini tidak terbaca sebagai teks CSV. Simpan ulang dari Excel atau LibreOffice sebagai CSV."))
+
+
+def _control_share(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
+    return controls / len(sample)
+
+
+def _delimiter(text: str) -> str:
+    """`;`, `,` or tab: whichever the first non-empty line has most of outside quotes (`;` wins ties)."""
+    for line in text.splitlines():
+        if line.strip():
+            unquoted = re.sub(r'"[^"]*"', "", line)
+            counts = {d: unquoted.count(d) for d in (";", ",", "\t")}
+            best = max(counts, key=lambda d: (counts[d], d == ";"))
+            return best if counts[best] else ";"
+    return ";"
+
+
+def _xlsx_records(data: bytes):
+    from openpyxl import load_workbook
+
+    not_xlsx = _("Berkas ini bukan XLSX yang sah (rusak, atau berkas lain yang diberi nama .xlsx). "
+                 "Simpan ulang dari Excel atau LibreOffice sebagai .xlsx atau CSV.")
+    if not data.startswith(b"PK\x03\x04"):
+        raise SheetFileError(not_xlsx)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SheetFileError(not_xlsx) from None
+    if "xl/workbook.xml" not in names:
+        raise SheetFileError(not_xlsx)
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise SheetFileError(_("Isi berkas XLSX terlalu besar. Simpan hanya lembar usulan, atau pakai CSV."))
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types (KeyError, InvalidFileException, XML errors) for bad files
+        raise SheetFileError(not_xlsx) from None
+    try:
+        sheets = workbook.worksheets
+        if not sheets:
+            raise SheetFileError(_("Berkas XLSX tidak punya lembar kerja."))
+        sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else sheets[0]
+        try:
+            for number, cells in enumerate(sheet.iter_rows(max_col=MAX_SHEET_COLUMNS, values_only=True), start=1):
+                yield number, cells
+        except SheetFileError:
+            raise
+        except Exception:
+            raise SheetFileError(not_xlsx) from None
+    finally:
+        workbook.close()
+
+
+# --- Checking rows ------------------------------------------------------------------------------------
+
+def normalise_header(text) -> str:
+    """`Biaya satuan (Rp)` → `biaya_satuan`; `Unit cost` → `unit_cost`."""
+    value = re.sub(r"\(.*?\)", " ", str(text or "")).casefold()
+    return re.sub(r"[^0-9a-z]+", "_", value).strip("_")
+
+
+def _header_lookup() -> dict:
+    lookup = {}
+    for column in ALL_COLUMNS:
+        for name in (column.key, column.header, column.attr, *column.english):
+            lookup.setdefault(normalise_header(name), column.key)
+    return lookup
+
+
+HEADER_LOOKUP = _header_lookup()
+
+
+def map_columns(header: list) -> tuple[dict, list]:
+    """Column key → cell index for the columns we know, and the headers we do not.
+
+    Raises SheetFileError when a column appears twice or required columns are missing.
+    """
+    mapping, ignored = {}, []
+    for index, cell in enumerate(header):
+        if _blank(cell):
+            continue
+        key = HEADER_LOOKUP.get(normalise_header(cell))
+        if key is None:
+            ignored.append(str(cell).strip())
+            continue
+        if key in mapping:
+            raise SheetFileError(_("Kolom %(column)s muncul dua kali di baris judul.", column=key))
+        mapping[key] = index
+    required = ["unit_maks"]
+    if "kode_katalog" not in mapping:
+        required += [c.key for c in COLUMNS if c.required and c.key != "unit_maks"]
+    missing = [key for key in required if key not in mapping]
+    if missing:
+        raise SheetFileError(_("Kolom wajib tidak ditemukan: %(columns)s. Baris pertama harus berisi judul kolom "
+                               "seperti di templat.", columns=", ".join(missing)))
+    return {k: i for k, i in mapping.items() if BY_KEY[k].kind != "computed"}, ignored
+
+
+def parse_sheet(raw: RawSheet, catalogue: dict) -> SheetResult:
+    """Check every row. `catalogue` maps item code → dict of the item's fields (see `Column.catalogue`)."""
+    mapping, ignored = map_columns(raw.header)
+    if not raw.rows:
+        raise SheetFileError(_("Tidak ada baris usulan di bawah baris judul."))
+    catalogue = {str(code).casefold(): (code, item) for code, item in catalogue.items()}
+    result = SheetResult(columns=[c.key for c in COLUMNS if c.key in mapping], ignored=ignored)
+    for number, cells in raw.rows:
+        picked = {key: cells[index] if index < len(cells) else None for key, index in mapping.items()}
+        result.rows.append(parse_row(number, picked, catalogue))
+    return result
+
+
+def parse_file(filename: str, data: bytes, catalogue: dict, max_rows: int) -> SheetResult:
+    """`read_raw` then `parse_sheet`. Raises SheetFileError for problems with the whole file."""
+    return parse_sheet(read_raw(filename, data, max_rows), catalogue)
+
+
+class _CellError(ValueError):
+    pass
+
+
+def parse_row(number: int, cells: dict, catalogue: dict) -> RowResult:
+    """One row's cells (column key → raw cell value) to values and `(column, message)` errors.
+
+    `catalogue` maps the casefolded item code → `(code, item fields)`.
+    """
+    row = RowResult(number=number, cells={key: display_cell(value) for key, value in cells.items()}, values={})
+    item = None
+    code = _text(cells.get("kode_katalog"))
+    if code:
+        found = catalogue.get(code.casefold())
+        if found is None:
+            row.errors.append(("kode_katalog", _("kode %(code)s tidak ada di katalog kabupaten ini", code=code)))
+        else:
+            code, item = found
+    for column in COLUMNS:
+        if column.key == "kode_katalog":
+            row.values["catalogue_code"] = code or None
+            continue
+        try:
+            value = _parse_cell(column, cells.get(column.key))
+        except _CellError as error:
+            row.errors.append((column.key, str(error)))
+            continue
+        if value is None and item is not None and column.catalogue:
+            value = item.get(column.catalogue)
+            if value in ("", None) and column.required:
+                row.errors.append((column.key, _("wajib diisi: katalog tidak punya nilai bawaan untuk kolom ini")))
+                continue
+        if value is None:
+            if column.required:
+                row.errors.append((column.key, _("wajib diisi")))
+                continue
+            value = column.default
+        row.values[column.attr] = value
+    _check_across(row)
+    return row
+
+
+def _check_across(row: RowResult) -> None:
+    values, failed = row.values, row.error_columns()
+    minimum, maximum = values.get("min_units"), values.get("max_units")
+    if "unit_min" not in failed and "unit_maks" not in failed and minimum is not None and maximum is not None \
+            and minimum > maximum:
+        row.errors.append(("unit_min", _("unit_min (%(min)s) tidak boleh lebih besar dari unit_maks (%(max)s)",
+                                         min=group_thousands(minimum), max=group_thousands(maximum))))
+    if not failed & {"biaya_satuan", "biaya_tetap", "unit_maks"} and maximum is not None:
+        requested = (values.get("fixed_cost") or 0) + (values.get("unit_cost") or 0) * maximum
+        if requested > MAX_RUPIAH:
+            row.errors.append(("biaya_satuan", _("biaya diminta (biaya_tetap + biaya_satuan × unit_maks) terlalu "
+                                                 "besar: paling banyak %(max)s", max=format_rupiah(MAX_RUPIAH))))
+
+
+def display_cell(value) -> str:
+    """A cell as the user would see it in the preview."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _text(value) -> str:
+    """A text cell, stripped, with the export's formula-guard quote removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        value = int(value)
+    text = str(value).strip()
+    if len(text) >= 2 and text[0] == "'" and (text[1] in FORMULA_STARTS or text[1] == "'"):
+        text = text[1:]
+    return text
+
+
+def _parse_cell(column: Column, value):
+    """The clean value of one cell, or None when it is empty. Raises _CellError."""
+    if column.kind in ("text", "choice"):
+        text = _text(value)
+        if text == "":
+            return None
+        if column.kind == "choice":
+            return _choice(column, text)
+        if column.max_length and len(text) > column.max_length:
+            raise _CellError(_("terlalu panjang: paling banyak %(max)s karakter", max=column.max_length))
+        if column.key == "kode_apbdes" and not APBDES_PATTERN.match(text):
+            raise _CellError(_("tulis kode kegiatan APBDes seperti 2.2.02 atau 02.02.02"))
+        return text
+    if _blank(value):
+        return None
+    if column.kind == "decimal":
+        number = _number(value, _("tulis angka desimal dengan koma, misalnya 0,0023"))
+        if number < 0:
+            raise _CellError(_("tidak boleh negatif"))
+        return float(number)
+    if column.kind == "rupiah":
+        number = _number(value, _("tulis jumlah rupiah dengan angka, misalnya 1.250.000"))
+        if number != number.to_integral_value():
+            raise _CellError(_("rupiah harus bilangan bulat, tanpa sen"))
+        if number < 0:
+            raise _CellError(_("biaya tidak boleh negatif"))
+        if number > MAX_RUPIAH:
+            raise _CellError(_("terlalu besar: paling banyak %(max)s", max=format_rupiah(MAX_RUPIAH)))
+        return int(number)
+    number = _number(value, _("tulis bilangan bulat, misalnya 2.700"))
+    if number != number.to_integral_value():
+        raise _CellError(_("harus bilangan bulat (unit utuh)"))
+    if number < column.minimum:
+        raise _CellError(_("tidak boleh kurang dari %(min)s", min=column.minimum))
+    if number > MAX_UNITS:
+        raise _CellError(_("terlalu besar: paling banyak %(max)s", max=group_thousands(MAX_UNITS)))
+    return int(number)
+
+
+def _number(value, message) -> Decimal:
+    """A cell as a Decimal: numeric cells as they are, text the Indonesian way."""
+    if isinstance(value, bool):
+        raise _CellError(message)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _CellError(message)
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str):   # dates, times and other cell types
+        raise _CellError(message)
+    try:
+        return parse_decimal(_text(value))
+    except (NumberFormatError, InvalidOperation):
+        raise _CellError(message) from None
+
+
+def _choice(column: Column, text: str) -> str:
+    wanted = _choice_key(text)
+    for code, label in column.choices.items():
+        names = {code, _msgid(label), str(label)}
+        if wanted in {_choice_key(n) for n in names} | {_choice_key(re.sub(r"\(.*?\)", "", n)) for n in names}:
+            return code
+    raise _CellError(_("tidak dikenal; pilih salah satu: %(codes)s", codes=", ".join(column.choices)))
+
+
+def _choice_key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", str(text).casefold()).strip("_")
+
+
+def _msgid(label) -> str:
+    """The Indonesian msgid behind a lazy label (the label in the current language is accepted too)."""
+    args = getattr(label, "_args", None)
+    return str(args[0]) if args else str(label)
+
+
+# --- Writing ------------------------------------------------------------------------------------------
+
+def proposal_record(proposal, impact) -> dict:
+    """A proposal (and its `ProposalImpact`) as a record keyed by column key, in export values."""
+    return {
+        "nama": proposal.name, "kategori": proposal.category, "paket": proposal.package,
+        "sasaran": proposal.target_group, "lokasi": proposal.location or "", "pengusul": proposal.proposer or "",
+        "satuan": proposal.unit, "biaya_satuan": proposal.unit_cost, "biaya_tetap": proposal.fixed_cost or 0,
+        "unit_min": proposal.min_units, "unit_maks": proposal.max_units,
+        "dampak_per_unit": proposal.impact_per_unit, "kode_apbdes": proposal.apbdes_code or "",
+        "kode_katalog": proposal.catalogue_item.code if proposal.catalogue_item else "",
+        "catatan": proposal.notes or "",
+        "biaya_diminta": proposal.max_cost, "dampak_efektif": impact.value, "sumber_dampak": impact.source,
+    }
+
+
+def example_record() -> dict:
+    """The one example row of the blank template: a catalogue item with a village's own figures."""
+    return {
+        "nama": "PMT lokal balita berisiko (makanan matang)", "kategori": "spesifik", "paket": "konseling_gizi",
+        "sasaran": "balita", "lokasi": "Dusun Krajan", "pengusul": "posyandu", "satuan": "anak-hari",
+        "biaya_satuan": 16500, "biaya_tetap": 0, "unit_min": 90, "unit_maks": 2700, "dampak_per_unit": None,
+        "kode_apbdes": "2.2.02", "kode_katalog": "pmt_lokal_balita",
+        "catatan": "Contoh: hapus baris ini. Dampak kosong = dihitung dari katalog.",
+    }
+
+
+def neutralise(text: str) -> str:
+    """Prefix `'` to text a spreadsheet would run as a formula (and to text already starting with `'`)."""
+    if text and (text[0] in FORMULA_STARTS or text[0] == "'"):
+        return "'" + text
+    return text
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return plain_decimal(value).replace(".", ",")
+    return neutralise(str(value))
+
+
+def plain_decimal(value: float) -> str:
+    """A float written in full without exponent, exactly as Python reads it back: 4e-05 → `0.00004`."""
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def write_csv(records: list, computed: bool = True) -> bytes:
+    """UTF-8 with BOM, `;`-separated, CRLF: see the module docstring for why."""
+    columns = ALL_COLUMNS if computed else COLUMNS
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([c.header for c in columns])
+    for record in records:
+        writer.writerow([_csv_cell(record.get(c.key)) for c in columns])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(records: list, computed: bool = True, title: str = SHEET_TITLE) -> bytes:
+    """A workbook: the sheet `Usulan` (bold frozen header, widths, Rupiah formats, drop-downs) and `Petunjuk`."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    columns = ALL_COLUMNS if computed else COLUMNS
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="E6F4EA")
+    computed_fill = PatternFill("solid", fgColor="EEEEEE")
+    sheet.append([c.header for c in columns])
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = bold
+        cell.fill = computed_fill if column.kind == "computed" else header_fill
+        if column.kind == "computed":
+            cell.comment = Comment(_("Dihitung; diabaikan saat impor."), "planner")
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    for record in records:
+        sheet.append([_xlsx_cell(record.get(c.key)) for c in columns])
+    last = max(sheet.max_row, 2)
+    for index, column in enumerate(columns, start=1):
+        number_format = {"rupiah": "#,##0", "count": "#,##0"}.get(column.kind)
+        if column.key == "biaya_diminta":
+            number_format = "#,##0"
+        for row in range(2, sheet.max_row + 1):
+            cell = sheet.cell(row=row, column=index)
+            if number_format:
+                cell.number_format = number_format
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"   # never a formula, whatever the text
+        if column.kind == "choice":
+            allowed = '"' + ",".join(column.choices) + '"'
+            validation = DataValidation(type="list", formula1=allowed, allow_blank=True, showErrorMessage=False)
+            validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{max(last, 1001)}")
+            sheet.add_data_validation(validation)
+    sheet.freeze_panes = "A2"
+    _guide_sheet(workbook.create_sheet(_("Petunjuk")), bold)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(value):
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+def _guide_sheet(sheet, bold) -> None:
+    """What each column takes, so a village can fill the sheet without the app open."""
+    sheet.append([_("Kolom"), _("Judul"), _("Wajib"), _("Isi")])
+    for cell in sheet[1]:
+        cell.font = bold
+    for column in ALL_COLUMNS:
+        sheet.append([column.key, column.header, _("ya") if column.required else "", column_help(column)])
+    for letter, width in zip("ABCD", (18, 20, 8, 100)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+
+
+def column_help(column: Column) -> str:
+    """One line on what a column takes (the template's guide sheet and the upload page)."""
+    if column.kind == "computed":
+        return _("Dihitung saat ekspor; diabaikan saat impor.")
+    if column.kind == "choice":
+        text = _("Salah satu kode: %(codes)s (nama lengkapnya juga diterima).", codes=", ".join(column.choices))
+    elif column.kind == "rupiah":
+        text = _("Rupiah bulat, misalnya 1.250.000.")
+    elif column.kind == "count":
+        text = _("Bilangan bulat, misalnya 2.700.")
+    elif column.kind == "decimal":
+        text = _("Perkiraan kasus stunting tercegah per unit, misalnya 0,0023. Kosong: dihitung dari katalog.")
+    elif column.key == "kode_katalog":
+        text = _("Kode kegiatan di katalog kabupaten; sel lain yang kosong diisi dari katalog.")
+    elif column.key == "kode_apbdes":
+        text = _("Kode kegiatan APBDes, misalnya 2.2.02.")
+    else:
+        text = _("Teks, paling banyak %(max)s karakter.", max=column.max_length)
+    if column.catalogue:
+        text += " " + _("Boleh kosong bila kode_katalog diisi.")
+    return text

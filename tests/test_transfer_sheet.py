@@ -1,0 +1,316 @@
+"""The proposal sheet without Flask: reading CSV/XLSX, checking rows per column, writing files."""
+import csv
+import io
+from datetime import datetime
+from types import SimpleNamespace
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from planner.services.proposal_sheet import (COLUMNS, HEADERS, SheetFileError, parse_file, read_raw, write_csv,
+                                             write_xlsx)
+
+CATALOGUE = {
+    "pmt_lokal_balita": {"name": "PMT lokal balita berisiko", "category": "spesifik", "package": "konseling_gizi",
+                         "target_group": "balita", "unit": "anak-hari", "default_unit_cost": 16500,
+                         "apbdes_code": "2.2.02"},
+    "tanpa_biaya": {"name": "Kegiatan tanpa harga", "category": "sensitif", "package": "paud",
+                    "target_group": "balita", "unit": "paket", "default_unit_cost": None, "apbdes_code": ""},
+}
+KEYS = [c.key for c in COLUMNS]
+GOOD = {"nama": "PMT balita", "kategori": "spesifik", "paket": "konseling_gizi", "sasaran": "balita",
+        "lokasi": "Dusun Krajan", "pengusul": "posyandu", "satuan": "anak-hari", "biaya_satuan": "16.500",
+        "biaya_tetap": "0", "unit_min": "90", "unit_maks": "2.700", "dampak_per_unit": "0,0023",
+        "kode_apbdes": "2.2.02", "kode_katalog": "", "catatan": ""}
+
+
+def csv_bytes(rows, delimiter=";", encoding="utf-8-sig", header=None):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(header or KEYS)
+    for row in rows:
+        writer.writerow([row.get(k, "") for k in (header or KEYS)])
+    return out.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows, header=None):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header or KEYS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def parse(data, name="usulan.csv", max_rows=1000):
+    return parse_file(name, data, CATALOGUE, max_rows)
+
+
+def only_row(result):
+    assert len(result.rows) == 1
+    return result.rows[0]
+
+
+# --- Reading files ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1252", "utf-16"])
+def test_csv_delimiters_and_encodings(delimiter, encoding):
+    row = dict(GOOD, nama="Kelas ibu hamil – café", lokasi="Dusun Krajan, RT 02")
+    result = parse(csv_bytes([row], delimiter=delimiter, encoding=encoding))
+    parsed = only_row(result)
+    assert parsed.valid, parsed.errors
+    assert parsed.values["name"] == "Kelas ibu hamil – café"
+    assert parsed.values["location"] == "Dusun Krajan, RT 02"
+    assert parsed.values["unit_cost"] == 16500 and parsed.values["max_units"] == 2700
+    assert parsed.values["impact_per_unit"] == pytest.approx(0.0023)
+
+
+def test_latin1_bytes_that_cp1252_cannot_decode_still_read():
+    data = csv_bytes([dict(GOOD, nama="PMT")]).replace(b"PMT", b"PMT \x81")[3:]  # no BOM, 0x81 is undefined in cp1252
+    assert only_row(parse(data)).values["name"] == "PMT \x81"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1.250.000", 1_250_000), ("Rp 1.250.000", 1_250_000), ("Rp1.250.000", 1_250_000), ("1250000", 1_250_000),
+    ("1.250.000,00", 1_250_000), (" 16.500 ", 16_500), ("0", 0),
+])
+def test_indonesian_rupiah_text(text, expected):
+    assert only_row(parse(csv_bytes([dict(GOOD, biaya_satuan=text)]))).values["unit_cost"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [("0,0023", 0.0023), ("0.0023", 0.0023), ("0,25", 0.25), ("1", 1.0)])
+def test_decimal_impact_text(text, expected):
+    assert only_row(parse(csv_bytes([dict(GOOD, dampak_per_unit=text)]))).values["impact_per_unit"] == expected
+
+
+def test_numeric_xlsx_cells():
+    data = xlsx_bytes([["PMT", "spesifik", "kia", "balita", "", "", "anak-hari", 16500, 250000.0, 90, 2700.0,
+                        0.0023, "2.2.02", "", ""]])
+    row = only_row(parse(data, "usulan.xlsx"))
+    assert row.valid, row.errors
+    assert row.values["unit_cost"] == 16500 and isinstance(row.values["unit_cost"], int)
+    assert row.values["fixed_cost"] == 250_000 and row.values["max_units"] == 2700
+    assert row.values["impact_per_unit"] == 0.0023
+
+
+def test_xlsx_text_cells_with_indonesian_numbers_and_odd_cell_types():
+    data = xlsx_bytes([["PMT", "Spesifik", "Konseling gizi", "Baduta", "", "Bidan desa", "anak-hari", "Rp 16.500",
+                        True, datetime(2024, 1, 1), "2.700", "0,0023", "", "", ""]])
+    row = only_row(parse(data, "u.xlsx"))
+    assert row.values["category"] == "spesifik" and row.values["package"] == "konseling_gizi"
+    assert row.values["target_group"] == "baduta" and row.values["proposer"] == "bidan_desa"
+    assert row.values["unit_cost"] == 16500
+    assert row.error_columns() == {"biaya_tetap", "unit_min"}   # a TRUE and a date are not numbers
+
+
+def test_english_headers_and_labels_are_accepted():
+    header = ["Name", "Category", "Package", "Target group", "Unit", "Unit cost (Rp)", "Max units", "Notes",
+              "Something else"]
+    row = {"Name": "Water", "Category": "Sensitif", "Package": "air bersih dan sanitasi", "Target group": "KELUARGA",
+           "Unit": "sambungan", "Unit cost (Rp)": "2.000.000", "Max units": "10", "Notes": "x", "Something else": "?"}
+    result = parse(csv_bytes([row], header=header))
+    parsed = only_row(result)
+    assert parsed.valid, parsed.errors
+    assert parsed.values["package"] == "air_sanitasi" and parsed.values["target_group"] == "keluarga"
+    assert parsed.values["min_units"] == 1 and parsed.values["fixed_cost"] == 0
+    assert result.ignored == ["Something else"]
+
+
+@pytest.mark.parametrize("name,data,message", [
+    ("usulan.pdf", b"%PDF-1.4", "Pilih berkas .csv atau .xlsx"),
+    ("usulan", b"a;b", "Pilih berkas .csv atau .xlsx"),
+    ("usulan.xls", b"\xd0\xcf\x11\xe0", ".xls"),
+    ("usulan.csv", b"", "Berkas kosong"),
+    ("usulan.xlsx", b"\x00\x01garbage" * 50, "bukan XLSX yang sah"),
+    ("usulan.xlsx", b"PK\x03\x04 not really a zip", "bukan XLSX yang sah"),
+    ("usulan.csv", b"\x00\x01\x02\x03" * 100, "tidak terbaca sebagai teks CSV"),
+    ("usulan.csv", b"\n\n  \n", "Berkas kosong"),
+])
+def test_unreadable_files(name, data, message):
+    with pytest.raises(SheetFileError, match=message):
+        read_raw(name, data, 1000)
+
+
+def test_xlsx_content_named_csv_and_a_zip_that_is_not_a_workbook():
+    with pytest.raises(SheetFileError, match="bukan CSV"):
+        read_raw("usulan.csv", xlsx_bytes([]), 1000)
+    buffer = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(SheetFileError, match="bukan XLSX"):
+        read_raw("usulan.xlsx", buffer.getvalue(), 1000)
+
+
+def test_too_many_rows_counts_only_non_empty_rows():
+    rows = [dict(GOOD)] * 5
+    assert len(parse(csv_bytes(rows) + b"\r\n;;;\r\n\r\n", max_rows=5).rows) == 5
+    with pytest.raises(SheetFileError, match="lebih dari 4 baris"):
+        parse(csv_bytes(rows), max_rows=4)
+    with pytest.raises(SheetFileError, match="lebih dari 4 baris"):
+        parse(xlsx_bytes([list(GOOD.values())] * 5), "u.xlsx", max_rows=4)
+
+
+def test_header_problems_are_file_errors():
+    with pytest.raises(SheetFileError, match="Kolom wajib tidak ditemukan: unit_maks"):
+        parse(csv_bytes([{}], header=["nama", "kategori", "paket", "sasaran", "satuan", "biaya_satuan"]))
+    with pytest.raises(SheetFileError, match="kategori, paket"):
+        parse(csv_bytes([{}], header=["nama", "unit_maks"]))
+    with pytest.raises(SheetFileError, match="muncul dua kali"):
+        parse(csv_bytes([{}], header=KEYS + ["Name"]))
+    with pytest.raises(SheetFileError, match="Tidak ada baris usulan"):
+        parse(csv_bytes([]))
+
+
+def test_rows_are_numbered_as_in_the_spreadsheet():
+    data = csv_bytes([GOOD, dict(GOOD, biaya_satuan="mahal"), GOOD])
+    result = parse(data)
+    assert [r.number for r in result.rows] == [2, 3, 4]
+    assert result.rows[1].messages() == [
+        "Baris 3, kolom biaya_satuan: tulis jumlah rupiah dengan angka, misalnya 1.250.000"]
+
+
+# --- Rules, each reported at its row and column ------------------------------------------------------------
+
+@pytest.mark.parametrize("column,value,message", [
+    ("nama", "", "wajib diisi"),
+    ("nama", "x" * 201, "terlalu panjang"),
+    ("kategori", "penting", "pilih salah satu: spesifik, sensitif"),
+    ("paket", "gizi", "tidak dikenal"),
+    ("sasaran", "lansia", "tidak dikenal"),
+    ("pengusul", "kepala desa", "tidak dikenal"),
+    ("satuan", "", "wajib diisi"),
+    ("biaya_satuan", "", "wajib diisi"),
+    ("biaya_satuan", "satu juta", "tulis jumlah rupiah dengan angka"),
+    ("biaya_satuan", "16.500,50", "rupiah harus bilangan bulat"),
+    ("biaya_satuan", "-5", "biaya tidak boleh negatif"),
+    ("biaya_tetap", "-1.000", "biaya tidak boleh negatif"),
+    ("biaya_satuan", "1.000.000.000.000.000", "terlalu besar: paling banyak Rp 999.000.000.000.000"),
+    ("unit_maks", "", "wajib diisi"),
+    ("unit_maks", "2,5", "harus bilangan bulat"),
+    ("unit_maks", "0", "tidak boleh kurang dari 1"),
+    ("unit_maks", "100.000.001", "terlalu besar: paling banyak 100.000.000"),
+    ("unit_min", "-1", "tidak boleh kurang dari 0"),
+    ("unit_min", "3.000", "unit_min (3.000) tidak boleh lebih besar dari unit_maks (2.700)"),
+    ("dampak_per_unit", "-0,1", "tidak boleh negatif"),
+    ("dampak_per_unit", "banyak", "tulis angka desimal dengan koma"),
+    ("kode_apbdes", "2-2-02", "kode kegiatan APBDes"),
+    ("kode_katalog", "tidak_ada", "tidak ada di katalog kabupaten ini"),
+])
+def test_each_rule_is_reported_at_row_and_column(column, value, message):
+    result = parse(csv_bytes([GOOD, dict(GOOD, **{column: value})]))
+    assert result.rows[0].valid
+    bad = result.rows[1]
+    assert not bad.valid and bad.error_columns() == {column}
+    assert any(m.startswith(f"Baris 3, kolom {column}: ") and message in m for m in bad.messages()), bad.messages()
+
+
+def test_requested_cost_over_the_limit():
+    row = dict(GOOD, biaya_satuan="999.000.000.000", unit_maks="100.000")
+    assert only_row(parse(csv_bytes([row]))).error_columns() == {"biaya_satuan"}
+
+
+def test_every_error_of_a_row_is_reported_at_once():
+    row = dict(GOOD, kategori="x", biaya_satuan="abc", unit_maks="", kode_apbdes="zz")
+    assert only_row(parse(csv_bytes([row]))).error_columns() == {"kategori", "biaya_satuan", "unit_maks", "kode_apbdes"}
+
+
+def test_catalogue_code_fills_empty_cells_only():
+    row = {k: "" for k in KEYS}
+    row.update(kode_katalog="PMT_LOKAL_BALITA", unit_maks="100", nama="PMT Dusun Barat", dampak_per_unit="")
+    parsed = only_row(parse(csv_bytes([row])))
+    assert parsed.valid, parsed.errors
+    v = parsed.values
+    assert v["name"] == "PMT Dusun Barat"            # given: kept
+    assert (v["category"], v["package"], v["target_group"], v["unit"]) == ("spesifik", "konseling_gizi", "balita", "anak-hari")
+    assert v["unit_cost"] == 16500 and v["apbdes_code"] == "2.2.02" and v["catalogue_code"] == "pmt_lokal_balita"
+    assert v["impact_per_unit"] is None              # from the catalogue when the plan is computed
+
+
+def test_catalogue_without_a_cost_needs_one():
+    row = {"kode_katalog": "tanpa_biaya", "unit_maks": "5"}
+    parsed = only_row(parse(csv_bytes([row], header=["kode_katalog", "unit_maks"])))
+    assert parsed.error_columns() == {"biaya_satuan"}
+    assert "katalog tidak punya nilai bawaan" in parsed.messages()[0]
+
+
+# --- Writing --------------------------------------------------------------------------------------------
+
+def record(**values):
+    base = {"nama": "PMT", "kategori": "spesifik", "paket": "kia", "sasaran": "balita", "lokasi": "", "pengusul": "",
+            "satuan": "anak-hari", "biaya_satuan": 16500, "biaya_tetap": 0, "unit_min": 1, "unit_maks": 10,
+            "dampak_per_unit": 0.00004, "kode_apbdes": "", "kode_katalog": "", "catatan": "",
+            "biaya_diminta": 165000, "dampak_efektif": 0.00004, "sumber_dampak": "manual"}
+    base.update(values)
+    return base
+
+
+def test_csv_is_bom_semicolon_comma_decimals():
+    data = write_csv([record()])
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").split("\r\n")
+    assert lines[0].split(";") == HEADERS
+    assert ";16500;0;1;10;0,00004;" in lines[1]
+    assert only_row(parse(data)).values["impact_per_unit"] == 0.00004
+
+
+DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "'=already quoted"]
+
+
+@pytest.mark.parametrize("text", DANGEROUS)
+def test_formulas_are_neutralised_on_export_and_read_back(text):
+    rec = record(nama=text, lokasi=text, catatan=text)
+    csv_row = write_csv([rec]).decode("utf-8-sig").split("\r\n", 1)[1]
+    cells = next(csv.reader(io.StringIO(csv_row), delimiter=";"))
+    assert cells[0] == "'" + text and cells[0][0] == "'"
+    sheet = load_workbook(io.BytesIO(write_xlsx([rec]))).active
+    in_xlsx = text.replace("\r", "\n")   # XML stores a bare CR as a line feed
+    for cell in (sheet["A2"], sheet["E2"], sheet["O2"]):
+        assert cell.value == "'" + in_xlsx and cell.data_type == "s"
+    # both files read back to the original text
+    assert only_row(parse(write_csv([rec]))).values["name"] == text
+    assert only_row(parse(write_xlsx([rec]), "u.xlsx")).values["location"] == in_xlsx
+
+
+def test_xlsx_layout():
+    workbook = load_workbook(io.BytesIO(write_xlsx([record(biaya_satuan=1_250_000)])))
+    sheet = workbook["Usulan"]
+    assert [c.value for c in sheet[1]] == HEADERS
+    assert all(c.font.bold for c in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet["H2"].value == 1_250_000 and sheet["H2"].number_format == "#,##0"
+    assert sheet.column_dimensions["A"].width == 40
+    assert "Petunjuk" in workbook.sheetnames
+
+
+def test_written_files_read_back_identically():
+    records = [record(nama="Jamban sehat", kategori="sensitif", paket="air_sanitasi", sasaran="keluarga",
+                      lokasi="Dusun Wetan", pengusul="bpd", satuan="unit", biaya_satuan=9_500_000,
+                      biaya_tetap=1_000_000, unit_min=0, unit_maks=12, dampak_per_unit=None, kode_apbdes="2.4.14",
+                      kode_katalog="", catatan="baris 1\nbaris 2; dengan \"kutip\""),
+               record(dampak_per_unit=0.000123456789012), record(dampak_per_unit=0.1 + 0.2)]
+    for data, name in ((write_csv(records), "u.csv"), (write_xlsx(records), "u.xlsx")):
+        rows = parse(data, name).rows
+        assert [r.errors for r in rows] == [[], [], []]
+        assert rows[0].values["notes"] == "baris 1\nbaris 2; dengan \"kutip\""
+        assert rows[0].values["impact_per_unit"] is None and rows[0].values["min_units"] == 0
+        assert rows[0].values["fixed_cost"] == 1_000_000 and rows[0].values["proposer"] == "bpd"
+        assert rows[1].values["impact_per_unit"] == 0.000123456789012
+    # CSV keeps every digit of a float; XLSX keeps 15 significant digits, as Excel does.
+    assert parse(write_csv(records)).rows[2].values["impact_per_unit"] == 0.1 + 0.2
+    assert parse(write_xlsx(records), "u.xlsx").rows[2].values["impact_per_unit"] == pytest.approx(0.3, rel=1e-14)
+
+
+def test_proposal_record_reads_a_proposal():
+    from planner.services.proposal_sheet import proposal_record
+
+    proposal = SimpleNamespace(name="A", category="spesifik", package="kia", target_group="balita", location=None,
+                               proposer="", unit="u", unit_cost=10, fixed_cost=5, min_units=1, max_units=3,
+                               impact_per_unit=None, apbdes_code="", catalogue_item=SimpleNamespace(code="c"),
+                               notes="", max_cost=35)
+    rec = proposal_record(proposal, SimpleNamespace(value=0.5, source="catalogue"))
+    assert rec["kode_katalog"] == "c" and rec["biaya_diminta"] == 35 and rec["lokasi"] == ""
