@@ -1,4 +1,136 @@
-"""Import proposals from CSV/XLSX (with a preview) and export them the same way."""
-from flask import Blueprint
+"""Import proposals from CSV/XLSX (with a preview) and export them the same way.
+
+Import: GET the upload form → POST the file, see a preview with every row's
+errors (nothing saved) → POST the confirmation, which adds the valid rows.
+Only the village's operator imports; everyone who sees the plan exports.
+
+The two POST views are exempt from the blanket CSRF check and call
+`csrf.protect()` themselves: the blanket check reads the body before the view
+runs, so a too-large upload would end as a bare 413 page instead of a message
+at the file field, and the confirmation's hidden rows may exceed the default
+500 kB form-field limit.
+"""
+import io
+
+from flask import Blueprint, current_app, flash, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..access import get_plan_or_404
+from ..extensions import csrf
+from ..htmx import see_other
+from ..numerals import group_thousands
+from ..services import ServiceError
+from ..services.proposal_import import (InvalidToken, apply_import, export_file, preview_import, read_token,
+                                        template_file)
+from ..services.proposal_sheet import ALL_COLUMNS, COLUMNS, SheetFileError, column_help
+from .forms import ConfirmImportForm, ImportForm
 
 bp = Blueprint("transfer", __name__)
+
+FORMATS = "any(csv, xlsx)"
+
+
+def _upload_page(plan, form, status=200):
+    return render_template("transfer/upload.html", plan=plan, form=form, columns=ALL_COLUMNS,
+                           column_help=column_help), status
+
+
+def _too_large_message():
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return _("Berkas terlalu besar: paling besar %(mb)s MB.", mb=group_thousands(limit // (1024 * 1024)))
+
+
+@bp.route("/rencana/<int:plan_id>/impor")
+def import_form(plan_id):
+    """The upload form, with the column guide and the template links. 403 unless the village's operator."""
+    plan = get_plan_or_404(plan_id, write=True)
+    return _upload_page(plan, ImportForm())
+
+
+@bp.route("/rencana/<int:plan_id>/impor", methods=["POST"])
+@csrf.exempt
+def import_preview(plan_id):
+    """Check the uploaded file and show every row with its errors. Saves nothing.
+
+    422 with the message at the file field when the file cannot be read at all
+    (wrong type, not what its name says, too big, too many rows); 403/404 as `get_plan_or_404`.
+    """
+    plan = get_plan_or_404(plan_id, write=True)
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length and request.content_length > limit:
+        return _file_error(plan, _too_large_message(), 413)
+    try:
+        csrf.protect()
+        form = ImportForm()
+        valid = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        return _file_error(plan, _too_large_message(), 413)
+    if not valid:
+        return _upload_page(plan, form, 422)
+    upload = form.file.data
+    try:
+        preview = preview_import(plan, current_user.id, upload.filename or "", upload.read())
+    except SheetFileError as error:
+        form.file.errors = [str(error)]
+        return _upload_page(plan, form, 422)
+    confirm = ConfirmImportForm(formdata=None, rows=preview.token)
+    return render_template("transfer/preview.html", plan=plan, preview=preview, result=preview.result,
+                           confirm=confirm, filename=upload.filename, columns=COLUMNS,
+                           upload=ImportForm(formdata=None))
+
+
+def _file_error(plan, message, status):
+    form = ImportForm(formdata=None)
+    form.file.errors = [message]
+    return _upload_page(plan, form, status)
+
+
+@bp.route("/rencana/<int:plan_id>/impor/simpan", methods=["POST"])
+@csrf.exempt
+def import_confirm(plan_id):
+    """Add the previewed valid rows to the plan (all or nothing) and go back to the plan page (303).
+
+    400 when the hidden rows were changed or belong to another plan or user;
+    a changed proposal list since the preview sends the user back to upload again.
+    """
+    plan = get_plan_or_404(plan_id, write=True)
+    # The signed rows of up to IMPORT_MAX_ROWS proposals can exceed the default form-field limit.
+    request.max_form_memory_size = current_app.config.get("MAX_CONTENT_LENGTH")
+    csrf.protect()
+    form = ConfirmImportForm()
+    try:
+        rows, baseline = read_token(plan, current_user.id, form.rows.data)
+    except InvalidToken:
+        message = _("Data impor tidak sah: data tersembunyi di halaman pratinjau berubah, atau dibuat untuk "
+                    "rencana atau pengguna lain. Tidak ada yang disimpan. Unggah berkas lagi.")
+        return render_template("errors/page.html", code=400, message=message), 400
+    try:
+        added = apply_import(plan, rows, baseline)
+    except ServiceError as error:
+        flash(str(error), "error")
+        return see_other(url_for("transfer.import_form", plan_id=plan.id))
+    flash(_("%(n)s usulan ditambahkan.", n=len(added)), "success")
+    return see_other(url_for("plans.view", plan_id=plan.id) + "#proposals")
+
+
+@bp.route(f"/rencana/<int:plan_id>/impor/templat.<{FORMATS}:fmt>")
+def import_template(plan_id, fmt):
+    """A blank sheet to fill: the headers and one example row. Anyone who sees the plan."""
+    get_plan_or_404(plan_id)
+    return _download(*template_file(fmt))
+
+
+@bp.route(f"/rencana/<int:plan_id>/usulan.<{FORMATS}:fmt>")
+def export(plan_id, fmt):
+    """The plan's proposals as CSV or XLSX, in the import's columns plus computed ones. Anyone who sees the plan."""
+    plan = get_plan_or_404(plan_id)
+    return _download(*export_file(plan, fmt))
+
+
+def _download(data, mimetype, filename):
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename,
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
