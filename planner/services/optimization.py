@@ -81,6 +81,7 @@ class SuggestionRow:
     explanation: str
     stability: str | None
     exists: bool
+    enters_at_budget: int | None = None   # first swept budget above the current one that funds it
 
     @property
     def funded(self) -> bool:
@@ -184,6 +185,7 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id") -> Suggestio
         conflicts=[_text(c, lang) for c in result.get("conflicts", [])],
         sensitivity=stored.get("sensitivity"), comparison=stored.get("comparison"),
     )
+    _mark_entry_budgets(rows, stored.get("sensitivity"), budget)
     view.packages = _package_lines(rows, rules, budget)
     view.categories = _category_lines(rows, rules, budget)
     view.locations = _location_lines(rows, rules, budget)
@@ -193,6 +195,25 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id") -> Suggestio
     current = plan_file(plan)
     view.stale = input_hash(current) != suggestion.input_hash
     return view
+
+
+def _mark_entry_budgets(rows, sensitivity, budget):
+    """For unfunded proposals: the lowest budget in the sweep, above today's, at which they are funded.
+
+    The sweep moves in steps of 5% of the budget, so this says "by this budget at
+    the latest", not the exact threshold.
+    """
+    if not sensitivity:
+        return
+    points = sorted((p for p in sensitivity["points"] if p["budget"] > budget and p["status"] in ("optimal", "feasible")),
+                    key=lambda p: p["budget"])
+    for row in rows:
+        if row.funded:
+            continue
+        for point in points:
+            if row.key in point["funded"]:
+                row.enters_at_budget = point["budget"]
+                break
 
 
 def _share(amount, budget):
