@@ -24,3 +24,17 @@ class ServiceError(Exception):
                 target.errors = list(target.errors) + [str(m) for m in messages]
             else:
                 form.form_errors.extend(str(m) for m in messages)
+
+
+def commit_or_conflict(message):
+    """Commit the session; if a version check failed (someone saved in between), roll back and
+    raise ServiceError(message) so the user is told instead of overwriting their change."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from ..extensions import db
+
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ServiceError(message)

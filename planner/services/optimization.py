@@ -186,10 +186,11 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id") -> Suggestio
         sensitivity=stored.get("sensitivity"), comparison=stored.get("comparison"),
     )
     _mark_entry_budgets(rows, stored.get("sensitivity"), budget)
-    view.packages = _package_lines(rows, rules, budget)
+    view.packages = _required_lines(rows, "package", PACKAGES, set(rules.get("packages_required") or []), budget)
     view.categories = _category_lines(rows, rules, budget)
     view.locations = _location_lines(rows, rules, budget)
-    view.groups = _group_lines(rows, rules)
+    view.groups = _required_lines(rows, "target_group", TARGET_GROUPS,
+                                  set(rules.get("target_groups_required") or []), budget, with_share=False)
     if view.sensitivity:
         view.chart = _sensitivity_chart(view.sensitivity)
     current = plan_file(plan)
@@ -220,14 +221,15 @@ def _share(amount, budget):
     return amount / budget if budget else None
 
 
-def _package_lines(rows, rules, budget):
-    required = set(rules.get("packages_required") or [])
+def _required_lines(rows, attribute, labels, required, budget, with_share=True):
+    """Funded cost per package or target group, and whether each required one has an activity."""
     lines = []
-    for code, label in PACKAGES.items():
-        funded = [r for r in rows if r.package == code and r.funded]
+    for code, label in labels.items():
+        funded = [r for r in rows if getattr(r, attribute) == code and r.funded]
         amount = sum(r.cost for r in funded)
         rule = _("wajib ada kegiatan") if code in required else ""
-        lines.append(RuleLine(str(label), amount, _share(amount, budget), rule, ok=bool(funded) or code not in required))
+        share = _share(amount, budget) if with_share else None
+        lines.append(RuleLine(str(label), amount, share, rule, ok=bool(funded) or code not in required))
     return lines
 
 
@@ -258,17 +260,6 @@ def _location_lines(rows, rules, budget):
         rule = _("paling banyak %(p)s", p=_percent(cap)) if cap is not None else ""
         ok = cap is None or amount <= cap * budget + 0.5
         lines.append(RuleLine(location, amount, _share(amount, budget), rule, ok))
-    return lines
-
-
-def _group_lines(rows, rules):
-    required = set(rules.get("target_groups_required") or [])
-    lines = []
-    for code, label in TARGET_GROUPS.items():
-        funded = [r for r in rows if r.target_group == code and r.funded]
-        amount = sum(r.cost for r in funded)
-        rule = _("wajib ada kegiatan") if code in required else ""
-        lines.append(RuleLine(str(label), amount, None, rule, ok=bool(funded) or code not in required))
     return lines
 
 

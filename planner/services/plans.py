@@ -4,16 +4,20 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Plan
 from ..models.plan import TARGET_FIELDS
-from . import ServiceError
+from . import ServiceError, commit_or_conflict
 
 PLAN_FIELDS = ("pagu", "earmark_koperasi", "earmark_blt", "earmark_other", "stunting_budget",
                *TARGET_FIELDS, "balita_measured", "stunted_children", "notes")
 MIN_YEAR, MAX_YEAR = 2015, 2100
+
+
+def plan_changed_message():
+    """The message for an edit that lost the race against someone else's save."""
+    return _("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman untuk melihat perubahannya.")
 
 
 def default_plan_year(today: date | None = None) -> int:
@@ -90,13 +94,9 @@ def update_plan(plan: Plan, values: dict, expected_version: int | None = None) -
     if errors:
         raise ServiceError(errors)
     if expected_version is not None and expected_version != plan.version_id:
-        raise ServiceError(_("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman untuk melihat perubahannya."))
+        raise ServiceError(plan_changed_message())
     for field in PLAN_FIELDS:
         if field in values:
             setattr(plan, field, values[field] if values[field] is not None else (0 if field != "notes" else ""))
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise ServiceError(_("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman untuk melihat perubahannya."))
+    commit_or_conflict(plan_changed_message())
     return plan

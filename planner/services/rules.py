@@ -5,11 +5,10 @@ Rules are kept on the plan in the optimizer's plan-file shape:
 `packages_required`, `target_groups_required` (see docs/optimizer.md).
 """
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
-from ..extensions import db
-from . import ServiceError
+from . import ServiceError, commit_or_conflict
+from .plans import plan_changed_message
 
 # Perpres 72/2021 puts the first 1,000 days first: pregnant women and children
 # under two. No regulation sets a share of the stunting envelope (domain.md), so
@@ -77,9 +76,5 @@ def update_rules(plan, values: dict) -> dict:
     """Store the plan's rules. Raises ServiceError (nothing saved) when they are inconsistent."""
     rules = clean_rules(values)
     plan.rules = rules
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise ServiceError(_("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman untuk melihat perubahannya."))
+    commit_or_conflict(plan_changed_message())
     return rules
