@@ -1,4 +1,180 @@
-"""Proposals (usulan kegiatan) of a plan: add, edit inline, delete, totals, import and export."""
-from flask import Blueprint
+"""Proposals (usulan kegiatan) of a plan: add (blank or from the catalogue), edit inline, delete.
+
+Every page works as a plain HTML form; htmx requests get a fragment of the same
+templates instead (planner.htmx.is_htmx):
+
+- the display row `proposals/_row.html` (id="proposal-<id>"),
+- the edit row `proposals/_edit_row.html` (same id, swapped over the display row),
+- the totals block `proposals/_totals.html` (id="totals"), sent out of band
+  with every change so totals update live.
+
+Validation errors answer 422 with the form re-rendered (htmx swaps 422, see
+static/js/app.js). An edit that lost the race against someone else's save
+answers 422 too, with the conflict message in the form (not 409: app.js shows
+other error codes only in the #htmx-error box and would throw away the typing).
+"""
+from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import can_edit_plan, get_plan_or_404, get_proposal_or_404
+from ..htmx import add_vary, is_htmx, see_other
+from ..services import ServiceError
+from ..services import proposals as service
+from ..services.catalogue import catalogue_listing, get_item, plan_baseline
+from ..services.impact import assumptions_for, catalogue_derivation
+from .forms import ProposalForm
 
 bp = Blueprint("proposals", __name__)
+
+
+def _plan_url(plan, anchor="proposals"):
+    return url_for("plans.view", plan_id=plan.id) + "#" + anchor
+
+
+def _catalogue_item_or_404(plan):
+    """The item named by `?katalog=`, of the plan's kabupaten and active; None without the parameter."""
+    raw = request.args.get("katalog")
+    if raw in (None, ""):
+        return None
+    item = get_item(plan.desa.kabupaten, int(raw)) if raw.isdigit() else None
+    if item is None or not item.active:
+        abort(404)
+    return item
+
+
+def _impact_hint(plan, item):
+    """The catalogue's derivation of the impact per unit for this plan, or None."""
+    return catalogue_derivation(item, plan, assumptions_for(plan.desa)) if item is not None else None
+
+
+def _validate(form) -> None:
+    """Run the form's field checks and the service's checks; raise ServiceError with all messages.
+
+    Field-level messages win; the service's cross-field and choice messages are
+    added for fields that have none, so the user sees every problem at once.
+    """
+    if form.validate_on_submit():
+        return
+    extra = service.check_proposal_values(form.values())
+    failed = {name for name, f in form._fields.items() if f.errors}
+    raise ServiceError({name: msgs for name, msgs in extra.items() if name not in failed} or {})
+
+
+def _render_section_change(plan, proposal_id=None, affected=(), status=200):
+    """htmx answer to a change: the proposal's display row (none after a delete) plus, out of
+    band, the totals and the rows whose link names changed with it."""
+    overview = service.plan_overview(plan)
+    row = overview.row_for(proposal_id) if proposal_id else None
+    others = [r for r in overview.rows if r.proposal.id in set(affected) and r.proposal.id != proposal_id]
+    html = render_template("proposals/_changed.html", plan=plan, overview=overview, row=row, others=others,
+                           editable=can_edit_plan(current_user, plan))
+    return add_vary(make_response(html, status))
+
+
+@bp.route("/rencana/<int:plan_id>/usulan/katalog")
+def picker(plan_id):
+    """Choose a catalogue item to start a proposal from. 403 unless the village's operator."""
+    plan = get_plan_or_404(plan_id, write=True)
+    baseline = plan_baseline(plan)
+    groups = catalogue_listing(plan.desa.kabupaten, baseline)
+    return render_template("proposals/picker.html", plan=plan, groups=groups, baseline=baseline)
+
+
+@bp.route("/rencana/<int:plan_id>/usulan/baru", methods=["GET", "POST"])
+def new(plan_id):
+    """Add a proposal; `?katalog=<item id>` pre-fills it from the catalogue (see
+    services.proposals.catalogue_prefill). 403 unless the village's operator; 404 for an
+    item of another kabupaten or a deactivated one."""
+    plan = get_plan_or_404(plan_id, write=True)
+    item = _catalogue_item_or_404(plan)
+    form = ProposalForm()
+    form.set_link_choices(service.link_choices(plan))
+    if request.method == "GET":
+        form.fill(service.catalogue_prefill(item, plan) if item else {"fixed_cost": 0})
+    else:
+        try:
+            _validate(form)
+            proposal = service.create_proposal(plan, form.values(), form.requires.data, form.excludes.data,
+                                               catalogue_item=item)
+        except ServiceError as error:
+            error.apply_to(form)
+        else:
+            flash(_("Usulan “%(name)s” ditambahkan.", name=proposal.name), "success")
+            for warning in service.cost_warnings(proposal):
+                flash(warning, "warning")
+            return see_other(_plan_url(plan, f"proposal-{proposal.id}"))
+    status = 422 if request.method == "POST" else 200
+    return add_vary(make_response(render_template(
+        "proposals/form.html", plan=plan, form=form, proposal=None, item=item,
+        derivation=_impact_hint(plan, item)), status))
+
+
+@bp.route("/usulan/<int:proposal_id>")
+def show(proposal_id):
+    """The proposal's display row (htmx: the "Batal" of an inline edit); a plain request goes
+    to the plan page. 404 outside scope."""
+    proposal = get_proposal_or_404(proposal_id)
+    if not is_htmx():
+        return add_vary(make_response(see_other(_plan_url(proposal.plan, f"proposal-{proposal.id}"))))
+    plan = proposal.plan
+    overview = service.plan_overview(plan)
+    html = render_template("proposals/_row.html", plan=plan, overview=overview,
+                           row=overview.row_for(proposal.id), editable=can_edit_plan(current_user, plan))
+    return add_vary(make_response(html))
+
+
+@bp.route("/usulan/<int:proposal_id>/ubah", methods=["GET", "POST"])
+def edit(proposal_id):
+    """Change a proposal: a page, or for htmx an edit row swapped over the display row.
+
+    Saving answers the display row and out-of-band totals (htmx) or redirects
+    303 to the plan page. Errors and an edit conflict: 422 with the form as
+    typed. 403 unless the village's operator; 404 outside scope.
+    """
+    proposal = get_proposal_or_404(proposal_id, write=True)
+    plan = proposal.plan
+    form = ProposalForm(obj=proposal if request.method == "GET" else None)
+    form.set_link_choices(service.link_choices(plan, proposal))
+    if is_htmx():
+        form.use_id_prefix(f"p{proposal.id}")
+    if request.method == "GET":
+        form.version_id.data = proposal.version_id
+        form.fill({}, service.current_links(proposal))
+    else:
+        affected_before = service.linked_ids(proposal)
+        try:
+            _validate(form)
+            service.update_proposal(proposal, form.values(), form.requires.data, form.excludes.data,
+                                    expected_version=form.version())
+        except ServiceError as error:
+            error.apply_to(form)
+        else:
+            if is_htmx():
+                return _render_section_change(plan, proposal.id, affected_before | service.linked_ids(proposal))
+            flash(_("Usulan “%(name)s” tersimpan.", name=proposal.name), "success")
+            for warning in service.cost_warnings(proposal):
+                flash(warning, "warning")
+            return see_other(_plan_url(plan, f"proposal-{proposal.id}"))
+    status = 422 if request.method == "POST" else 200
+    context = dict(plan=plan, form=form, proposal=proposal, item=proposal.catalogue_item,
+                   derivation=_impact_hint(plan, proposal.catalogue_item))
+    template = "proposals/_edit_row.html" if is_htmx() else "proposals/form.html"
+    return add_vary(make_response(render_template(template, **context), status))
+
+
+@bp.route("/usulan/<int:proposal_id>/hapus", methods=["GET", "POST"])
+def delete(proposal_id):
+    """GET: a confirmation page. POST: delete the proposal and every link to it; htmx gets an
+    empty row and the totals out of band, a plain form a 303 to the plan page.
+    403 unless the village's operator; 404 outside scope."""
+    proposal = get_proposal_or_404(proposal_id, write=True)
+    plan = proposal.plan
+    if request.method == "GET":
+        return render_template("proposals/confirm_delete.html", plan=plan, proposal=proposal)
+    name, affected = proposal.name, service.linked_ids(proposal)
+    service.delete_proposal(proposal)
+    if is_htmx():
+        return _render_section_change(plan, None, affected)
+    flash(_("Usulan “%(name)s” dihapus.", name=name), "success")
+    return see_other(_plan_url(plan))

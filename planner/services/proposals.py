@@ -1,14 +1,44 @@
-"""Proposals (usulan) in a plan: reading them with their totals, and changing them."""
+"""Proposals (usulan) in a plan: reading them with their totals, and changing them.
+
+Reading: `plan_overview` gives every proposal with its effective impact, the
+names of the proposals it is linked to, and the requested totals.
+
+Changing: `create_proposal`, `update_proposal`, `delete_proposal`. They check
+every value alone and across fields, commit, and raise
+ServiceError({field: [messages]}) with nothing saved when they refuse. Values
+are in model units (whole Rupiah, whole units, impact as cases per unit).
+"""
 from dataclasses import dataclass, field
 
-from ..domain import CATEGORIES, PACKAGES
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from ..domain import CATEGORIES, PACKAGES, PROPOSERS, TARGET_GROUPS
+from ..extensions import db
+from ..fields import MAX_RUPIAH
+from ..models import Proposal, ProposalLink
+from ..models.base import utcnow
+from ..numerals import format_rupiah, group_thousands
+from . import ServiceError, commit_or_conflict
+from .catalogue import APBDES_PATTERN
 from .impact import ImpactAssumptions, ProposalImpact, assumptions_for, baseline_for, proposal_impact
+
+# The fields of a proposal a user edits (links and the catalogue item are passed separately).
+PROPOSAL_FIELDS = ("name", "category", "package", "target_group", "location", "proposer", "unit",
+                   "unit_cost", "fixed_cost", "min_units", "max_units", "impact_per_unit", "apbdes_code", "notes")
+TEXT_LIMITS = {"name": 200, "location": 120, "unit": 40, "apbdes_code": 20, "notes": 5000}
+MAX_IMPACT_PER_UNIT = 10
+LINK_KINDS = ("requires", "excludes")
 
 
 @dataclass
 class ProposalRow:
     proposal: object
     impact: ProposalImpact
+    # Proposals this one needs, and those it may not be funded together with (either
+    # direction: "not both" is symmetric), as (id, name) pairs.
+    requires: list = field(default_factory=list)
+    excludes: list = field(default_factory=list)
 
     @property
     def requested_cost(self) -> int:
@@ -45,9 +75,13 @@ class PlanOverview:
     def missing_impact(self) -> int:
         return sum(1 for row in self.rows if row.impact.source == "missing")
 
+    def row_for(self, proposal_id: int):
+        """The row of proposal `proposal_id`, or None."""
+        return next((row for row in self.rows if row.proposal.id == proposal_id), None)
+
 
 def plan_overview(plan) -> PlanOverview:
-    """Every proposal of `plan` with its effective impact, and the requested totals.
+    """Every proposal of `plan` with its effective impact, its links, and the requested totals.
 
     Totals count each proposal at its maximum (what is asked), by service
     package and by category, with every package and category present (zero if
@@ -58,11 +92,275 @@ def plan_overview(plan) -> PlanOverview:
     overview = PlanOverview(plan=plan, assumptions=assumptions, baseline=baseline, baseline_source=source)
     overview.by_package = {code: 0 for code in PACKAGES}
     overview.by_category = {code: 0 for code in CATEGORIES}
+    names = {p.id: p.name for p in plan.proposals}
+    requires, excludes = {}, {}
+    for link in _plan_links(plan):
+        if link.proposal_id not in names or link.other_id not in names:
+            continue  # never show a link that leaves the plan
+        if link.kind == "requires":
+            requires.setdefault(link.proposal_id, set()).add(link.other_id)
+        else:
+            excludes.setdefault(link.proposal_id, set()).add(link.other_id)
+            excludes.setdefault(link.other_id, set()).add(link.proposal_id)
+    order = {p.id: i for i, p in enumerate(plan.proposals)}
+
+    def named(ids):
+        return [(i, names[i]) for i in sorted(ids, key=order.get)]
+
     for proposal in plan.proposals:
-        row = ProposalRow(proposal, proposal_impact(proposal, assumptions))
+        row = ProposalRow(proposal, proposal_impact(proposal, assumptions),
+                          named(requires.get(proposal.id, ())), named(excludes.get(proposal.id, ())))
         overview.rows.append(row)
         cost = row.requested_cost
         overview.total_requested += cost
         overview.by_package[proposal.package] = overview.by_package.get(proposal.package, 0) + cost
         overview.by_category[proposal.category] = overview.by_category.get(proposal.category, 0) + cost
     return overview
+
+
+def _plan_links(plan):
+    return db.session.scalars(
+        select(ProposalLink).join(Proposal, ProposalLink.proposal_id == Proposal.id)
+        .where(Proposal.plan_id == plan.id)).all()
+
+
+# --- Reading for forms ---------------------------------------------------------------------------------
+
+def proposal_changed_message():
+    """The message for an edit that lost the race against someone else's save."""
+    return _("Usulan ini baru saja diubah pengguna lain. Muat ulang untuk melihat perubahannya.")
+
+
+def link_choices(plan, proposal=None) -> list:
+    """(id, name) of the plan's proposals that `proposal` may be linked to: all but itself."""
+    return [(p.id, p.name) for p in plan.proposals if proposal is None or p.id != proposal.id]
+
+
+def current_links(proposal) -> dict:
+    """{"requires": [ids], "excludes": [ids]} as the edit form shows them.
+
+    "Not both" is symmetric: an excludes link stored from the other proposal
+    counts as present here too, so the box is ticked on both proposals.
+    """
+    reverse = db.session.scalars(select(ProposalLink.proposal_id).where(
+        ProposalLink.other_id == proposal.id, ProposalLink.kind == "excludes")).all()
+    return {"requires": proposal.linked_ids("requires"),
+            "excludes": sorted(set(proposal.linked_ids("excludes")) | set(reverse))}
+
+
+def catalogue_prefill(item, plan) -> dict:
+    """The values a new proposal from catalogue item `item` starts with (all editable).
+
+    Copied from the item: name, category, package, target group, unit, APBDes
+    code, and unit cost = the default unit cost (None when the catalogue has no
+    cost: the village enters its own). The units follow the item's course
+    length `units_per_course` (e.g. 90 child-days of PMT):
+
+    - min_units = units_per_course rounded, at least 1: one person's full course;
+    - max_units = the plan's head count of the target group × units_per_course
+      (everyone in the group gets a full course), rounded; when the plan has no
+      head count for the group, one course (units_per_course rounded, at least 1).
+
+    The impact stays empty, meaning "computed from the catalogue evidence".
+    """
+    course = max(1, round(item.units_per_course or 1))
+    everyone = plan.target_count(item.target_group) * (item.units_per_course or 1)
+    return {
+        "name": item.name, "category": item.category, "package": item.package,
+        "target_group": item.target_group, "unit": item.unit, "unit_cost": item.default_unit_cost,
+        "fixed_cost": 0, "apbdes_code": item.apbdes_code or "", "min_units": course,
+        "max_units": max(course, round(everyone)) if everyone > 0 else course,
+        "impact_per_unit": None,
+    }
+
+
+def cost_warnings(proposal) -> list:
+    """Warnings (not errors) about a saved proposal: it alone asks more than the stunting budget."""
+    budget = proposal.plan.stunting_budget or 0
+    if budget > 0 and proposal.max_cost > budget:
+        return [_("Usulan “%(name)s” sendiri meminta %(cost)s, lebih besar dari anggaran stunting %(budget)s. "
+                  "Usulan tetap tersimpan; periksa jumlah unit atau biayanya.",
+                  name=proposal.name, cost=format_rupiah(proposal.max_cost), budget=format_rupiah(budget))]
+    return []
+
+
+# --- Checking -------------------------------------------------------------------------------------------
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def check_proposal_values(values: dict) -> dict:
+    """Rules on one proposal's values, alone and across fields. Returns {field: [messages]}."""
+    errors: dict = {}
+
+    def add(name, message):
+        errors.setdefault(name, []).append(message)
+
+    if _blank(values.get("name")):
+        add("name", _("Isi nama kegiatan."))
+    if _blank(values.get("unit")):
+        add("unit", _("Isi satuan, misalnya anak-hari."))
+    for name, limit in TEXT_LIMITS.items():
+        if len((values.get(name) or "").strip()) > limit:
+            add(name, _("Paling banyak %(max)s huruf.", max=group_thousands(limit)))
+    if values.get("category") not in CATEGORIES:
+        add("category", _("Pilih kategori."))
+    if values.get("package") not in PACKAGES:
+        add("package", _("Pilih paket layanan."))
+    if values.get("target_group") not in TARGET_GROUPS:
+        add("target_group", _("Pilih kelompok sasaran."))
+    if (values.get("proposer") or "") not in PROPOSERS and (values.get("proposer") or "") != "":
+        add("proposer", _("Pilih pengusul dari daftar."))
+
+    apbdes = (values.get("apbdes_code") or "").strip()
+    if apbdes and not APBDES_PATTERN.match(apbdes):
+        add("apbdes_code", _("Tulis kode kegiatan APBDes dengan angka dan titik, misalnya 2.2.02 atau 02.02.02 "
+                             "(kode lokal 90–99, misalnya 2.2.90)."))
+    elif apbdes.endswith(".00"):
+        add("apbdes_code", _("Nomor kegiatan tidak boleh 00."))
+
+    unit_cost, fixed_cost = values.get("unit_cost"), values.get("fixed_cost") or 0
+    minimum, maximum = values.get("min_units"), values.get("max_units")
+    if unit_cost is None:
+        add("unit_cost", _("Wajib diisi."))
+    elif unit_cost < 0:
+        add("unit_cost", _("Biaya satuan tidak boleh negatif."))
+    if fixed_cost < 0:
+        add("fixed_cost", _("Biaya tetap tidak boleh negatif."))
+    if minimum is None:
+        add("min_units", _("Wajib diisi."))
+    elif minimum < 0:
+        add("min_units", _("Unit minimum tidak boleh negatif."))
+    if maximum is None:
+        add("max_units", _("Wajib diisi."))
+    elif maximum < 1:
+        add("max_units", _("Unit maksimum paling sedikit 1."))
+    if minimum is not None and maximum is not None and minimum > maximum:
+        add("min_units", _("Unit minimum (%(min)s) tidak boleh lebih besar dari unit maksimum (%(max)s).",
+                           min=group_thousands(minimum), max=group_thousands(maximum)))
+    if unit_cost is not None and unit_cost >= 0 and maximum is not None and fixed_cost >= 0 \
+            and fixed_cost + unit_cost * maximum > MAX_RUPIAH:
+        add("unit_cost", _("Biaya diminta (biaya tetap + biaya satuan × unit maksimum) terlalu besar: "
+                           "paling banyak %(max)s.", max=format_rupiah(MAX_RUPIAH)))
+    impact = values.get("impact_per_unit")
+    if impact is not None and not 0 <= impact <= MAX_IMPACT_PER_UNIT:
+        add("impact_per_unit", _("Dampak per unit harus antara 0 dan %(max)s.", max=MAX_IMPACT_PER_UNIT))
+    return errors
+
+
+def _link_ids(raw, errors, name) -> list:
+    """Ids from the form's checkbox values; anything not a whole number is reported at `name`."""
+    ids = []
+    for value in raw or ():
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            errors.setdefault(name, []).append(_("Pilihan usulan tidak dikenal."))
+            return []
+    return sorted(set(ids))
+
+
+def check_links(plan, proposal, requires, excludes, errors: dict) -> tuple[list, list]:
+    """Validate the linked ids: same plan only, never itself, never both required and excluded.
+
+    Returns (requires ids, excludes ids); adds messages to `errors`.
+    """
+    requires = _link_ids(requires, errors, "requires")
+    excludes = _link_ids(excludes, errors, "excludes")
+    allowed = {p.id for p in plan.proposals}
+    own_id = proposal.id if proposal is not None else None
+    for name, ids in (("requires", requires), ("excludes", excludes)):
+        if own_id is not None and own_id in ids:
+            errors.setdefault(name, []).append(_("Usulan tidak bisa dikaitkan dengan dirinya sendiri."))
+        if any(i not in allowed for i in ids):
+            # Never link across plans; do not reveal what the foreign id is.
+            errors.setdefault(name, []).append(_("Usulan terkait harus usulan lain dari rencana yang sama."))
+    both = sorted(set(requires) & set(excludes))
+    if both:
+        names = ", ".join(p.name for p in plan.proposals if p.id in both)
+        errors.setdefault("excludes", []).append(
+            _("Usulan tidak bisa sekaligus disyaratkan dan dikecualikan: %(names)s.", names=names))
+    return requires, excludes
+
+
+def _clean(values: dict) -> dict:
+    clean = {name: values.get(name) for name in PROPOSAL_FIELDS}
+    for name in ("name", "location", "proposer", "unit", "apbdes_code", "notes"):
+        clean[name] = (clean[name] or "").strip()
+    clean["fixed_cost"] = clean["fixed_cost"] or 0
+    return clean
+
+
+def _set_links(proposal, requires: list, excludes: list) -> None:
+    """Replace the proposal's links; "not both" links stored from the other side are re-stored here."""
+    db.session.execute(ProposalLink.__table__.delete().where(or_(
+        ProposalLink.proposal_id == proposal.id,
+        (ProposalLink.other_id == proposal.id) & (ProposalLink.kind == "excludes"))))
+    db.session.expire(proposal, ["links"])
+    for kind, ids in (("requires", requires), ("excludes", excludes)):
+        for other_id in ids:
+            db.session.add(ProposalLink(proposal_id=proposal.id, other_id=other_id, kind=kind))
+
+
+# --- Changing -------------------------------------------------------------------------------------------
+
+def create_proposal(plan, values: dict, requires=(), excludes=(), catalogue_item=None) -> Proposal:
+    """Add a proposal at the end of the plan's list. Raises ServiceError; nothing is saved on error.
+
+    `catalogue_item` (already checked to be of the plan's kabupaten) marks it as
+    taken from the catalogue; an empty impact then means "computed from the catalogue".
+    """
+    errors = check_proposal_values(values)
+    requires, excludes = check_links(plan, None, requires, excludes, errors)
+    if errors:
+        raise ServiceError(errors)
+    position = (db.session.scalar(select(func.max(Proposal.position)).where(Proposal.plan_id == plan.id)) or 0) + 1
+    proposal = Proposal(plan=plan, position=position,
+                        catalogue_item_id=catalogue_item.id if catalogue_item is not None else None,
+                        **_clean(values))
+    db.session.add(proposal)
+    db.session.flush()
+    _set_links(proposal, requires, excludes)
+    db.session.commit()
+    return proposal
+
+
+def update_proposal(proposal, values: dict, requires=(), excludes=(), expected_version=None) -> Proposal:
+    """Change a proposal and its links. Raises ServiceError; nothing changes on error.
+
+    `expected_version` is the version the user's form was built from: if someone
+    saved in between (or does so while this commits), the change is refused with
+    `proposal_changed_message()` instead of overwriting theirs.
+    """
+    plan = proposal.plan
+    errors = check_proposal_values(values)
+    requires, excludes = check_links(plan, proposal, requires, excludes, errors)
+    if errors:
+        raise ServiceError(errors)
+    if expected_version is not None and expected_version != proposal.version_id:
+        raise ServiceError(proposal_changed_message())
+    # Links first: their statements would otherwise flush the changed row before the commit.
+    _set_links(proposal, requires, excludes)
+    for name, value in _clean(values).items():
+        setattr(proposal, name, value)
+    # Always write the row, so the version check runs and the version moves on even when
+    # only the links changed (links live in their own table).
+    proposal.updated_at = utcnow()
+    commit_or_conflict(proposal_changed_message())
+    return proposal
+
+
+def linked_ids(proposal) -> set:
+    """Ids of proposals linked to or from `proposal` (their link names change with it)."""
+    rows = db.session.execute(select(ProposalLink.proposal_id, ProposalLink.other_id).where(
+        or_(ProposalLink.proposal_id == proposal.id, ProposalLink.other_id == proposal.id))).all()
+    return {i for pair in rows for i in pair} - {proposal.id}
+
+
+def delete_proposal(proposal) -> None:
+    """Delete a proposal and every link to or from it (links from other proposals too)."""
+    db.session.execute(ProposalLink.__table__.delete().where(
+        or_(ProposalLink.other_id == proposal.id, ProposalLink.proposal_id == proposal.id)))
+    db.session.delete(proposal)
+    db.session.commit()
