@@ -36,7 +36,7 @@ class ProposalRow:
     proposal: object
     impact: ProposalImpact
     # Proposals this one needs, and those it may not be funded together with (either
-    # direction: "not both" is symmetric), as (id, name) pairs.
+    # direction: "not both" is symmetric), as (id, label) pairs; see `proposal_label`.
     requires: list = field(default_factory=list)
     excludes: list = field(default_factory=list)
 
@@ -92,7 +92,7 @@ def plan_overview(plan) -> PlanOverview:
     overview = PlanOverview(plan=plan, assumptions=assumptions, baseline=baseline, baseline_source=source)
     overview.by_package = {code: 0 for code in PACKAGES}
     overview.by_category = {code: 0 for code in CATEGORIES}
-    names = {p.id: p.name for p in plan.proposals}
+    names = {p.id: proposal_label(p) for p in plan.proposals}
     requires, excludes = {}, {}
     for link in _plan_links(plan):
         if link.proposal_id not in names or link.other_id not in names:
@@ -131,9 +131,14 @@ def proposal_changed_message():
     return _("Usulan ini baru saja diubah pengguna lain. Muat ulang untuk melihat perubahannya.")
 
 
+def proposal_label(proposal) -> str:
+    """Name and location: a plan often has the same activity in several places."""
+    return f"{proposal.name} · {proposal.location}" if proposal.location else proposal.name
+
+
 def link_choices(plan, proposal=None) -> list:
-    """(id, name) of the plan's proposals that `proposal` may be linked to: all but itself."""
-    return [(p.id, p.name) for p in plan.proposals if proposal is None or p.id != proposal.id]
+    """(id, label) of the plan's proposals that `proposal` may be linked to: all but itself."""
+    return [(p.id, proposal_label(p)) for p in plan.proposals if proposal is None or p.id != proposal.id]
 
 
 def current_links(proposal) -> dict:
