@@ -120,8 +120,8 @@ def test_english_headers_and_labels_are_accepted():
 
 
 @pytest.mark.parametrize("name,data,message", [
-    ("usulan.pdf", b"%PDF-1.4", "Pilih berkas .csv atau .xlsx"),
-    ("usulan", b"a;b", "Pilih berkas .csv atau .xlsx"),
+    ("usulan.pdf", b"%PDF-1.4", "Pilih berkas .csv, .xlsx atau berkas rencana .json"),
+    ("usulan", b"a;b", "Pilih berkas .csv, .xlsx atau berkas rencana .json"),
     ("usulan.xls", b"\xd0\xcf\x11\xe0", ".xls"),
     ("usulan.csv", b"", "Berkas kosong"),
     ("usulan.xlsx", b"\x00\x01garbage" * 50, "bukan XLSX yang sah"),
@@ -199,6 +199,8 @@ def test_rows_are_numbered_as_in_the_spreadsheet():
     ("dampak_per_unit", "-0,1", "tidak boleh negatif"),
     ("dampak_per_unit", "banyak", "tulis angka desimal dengan koma"),
     ("kode_apbdes", "2-2-02", "kode kegiatan APBDes"),
+    ("kode_apbdes", "2.2.00", "tidak boleh 00"),
+    ("dampak_per_unit", "10,5", "terlalu besar: paling banyak 10"),
     ("kode_katalog", "tidak_ada", "tidak ada di katalog kabupaten ini"),
 ])
 def test_each_rule_is_reported_at_row_and_column(column, value, message):
@@ -314,3 +316,84 @@ def test_proposal_record_reads_a_proposal():
                                notes="", max_cost=35)
     rec = proposal_record(proposal, SimpleNamespace(value=0.5, source="catalogue"))
     assert rec["kode_katalog"] == "c" and rec["biaya_diminta"] == 35 and rec["lokasi"] == ""
+
+
+# --- The optimizer's plan file as rows -------------------------------------------------------------------
+
+def plan_file(*proposals, **top):
+    import json
+
+    data = {"format": "planner-plan", "version": 1, "budget": 5_000_000,
+            "rules": {"category_min_share": {"spesifik": 0.5}, "packages_required": ["kia"]},
+            "proposals": list(proposals)}
+    data.update(top)
+    return json.dumps(data).encode("utf-8")
+
+
+def plan_proposal(**values):
+    base = {"id": "u1", "name": "PMT", "unit_cost": 16500, "fixed_cost": 0, "min_units": 0, "max_units": 900,
+            "impact_per_unit": 0.0003, "category": "spesifik", "package": "konseling_gizi", "target_group": "balita",
+            "location": "Dusun Barat", "lock": None, "requires": [], "excludes": [], "unit": "anak-hari",
+            "apbdes_code": "2.2.02", "proposer": "kader", "notes": "catatan", "impact_source": "manual",
+            "catalogue_code": None}
+    base.update(values)
+    return base
+
+
+def test_plan_file_maps_fields_and_extras():
+    result = parse(plan_file(plan_proposal()), "r.json")
+    assert result.kind == "plan" and result.settings["budget"] == 5_000_000
+    assert result.settings["rules"]["category_min_share"] == {"spesifik": 0.5}
+    v = only_row(result).values
+    assert v == {"name": "PMT", "category": "spesifik", "package": "konseling_gizi", "target_group": "balita",
+                 "location": "Dusun Barat", "proposer": "kader", "unit": "anak-hari", "unit_cost": 16500,
+                 "fixed_cost": 0, "min_units": 0, "max_units": 900, "impact_per_unit": 0.0003,
+                 "apbdes_code": "2.2.02", "catalogue_code": None, "notes": "catatan"}
+
+
+@pytest.mark.parametrize("source,code,expected", [
+    ("manual", "pmt_lokal_balita", 0.0003),      # the village's own figure stays
+    ("catalogue", "pmt_lokal_balita", None),     # computed from this kabupaten's catalogue again
+    ("missing", None, None),                     # 0 in the file only stands for "not given"
+    ("catalogue", "lain_kabupaten", 0.0003),     # unknown item: the file's figure, no link
+    (None, None, 0.0003),                        # a file from another tool
+])
+def test_plan_file_impact_follows_its_source(source, code, expected):
+    result = parse(plan_file(plan_proposal(impact_source=source, catalogue_code=code)), "r.json")
+    row = only_row(result)
+    assert row.valid, row.errors
+    assert row.values["impact_per_unit"] == expected
+    assert row.values["catalogue_code"] == (code if code == "pmt_lokal_balita" else None)
+    assert any("lain_kabupaten" in n for n in result.notes) == (code == "lain_kabupaten")
+
+
+def test_plan_file_rows_are_checked_like_sheet_rows():
+    result = parse(plan_file(plan_proposal(), plan_proposal(id="u2", category="penting", unit="", notes=5),
+                             plan_proposal(id="u3", requires=["u1"], lock="in")), "r.json")
+    assert [r.valid for r in result.rows] == [True, False, True]
+    assert result.rows[1].error_columns() == {"kategori", "satuan", "catatan"}
+    assert result.rows[1].messages()[0].startswith("Baris 2, kolom kategori: ")
+    assert any("Keterkaitan" in n for n in result.notes) and any("Kunci" in n for n in result.notes)
+
+
+def test_plan_file_labels_are_accepted_like_in_a_sheet():
+    row = only_row(parse(plan_file(plan_proposal(package="Konseling gizi", target_group="Balita (0–59 bulan)",
+                                                 proposer="Bidan desa")), "r.json"))
+    assert (row.values["package"], row.values["target_group"], row.values["proposer"]) == \
+        ("konseling_gizi", "balita", "bidan_desa")
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"{", "bukan berkas rencana JSON"),
+    (b"[" * 100000, "bukan berkas rencana JSON"),
+    (b"PK\x03\x04\x14\x00\x06\x00 an xlsx named .json", "bukan berkas rencana JSON"),
+    (b'{"budget": -1, "proposals": []}', "Berkas rencana tidak sah"),
+    (b'{"budget": 1, "rules": {"typo_rule": 1}, "proposals": []}', "Berkas rencana tidak sah"),
+])
+def test_unreadable_plan_files(data, message):
+    with pytest.raises(SheetFileError, match=message):
+        parse(data, "r.json")
+
+
+def test_plan_file_with_bom_reads():
+    assert only_row(parse(b"\xef\xbb\xbf" + plan_file(plan_proposal()), "r.json")).valid

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import re
 import zipfile
@@ -39,6 +40,7 @@ from flask_babel import gettext as _
 from ..domain import CATEGORIES, PACKAGES, PROPOSERS, TARGET_GROUPS
 from ..fields import MAX_RUPIAH, MAX_UNITS
 from ..numerals import NumberFormatError, format_rupiah, group_thousands, parse_decimal
+from ..optimizer import PlanError, load_plan
 from .catalogue import APBDES_PATTERN
 
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP CSV injection).
@@ -48,6 +50,8 @@ MAX_XLSX_UNPACKED = 100 * 1024 * 1024
 # Columns read from an XLSX row; anything further right is ignored.
 MAX_SHEET_COLUMNS = 60
 SHEET_TITLE = "Usulan"
+# The same ceiling the proposal form applies (services.proposals.MAX_IMPACT_PER_UNIT): cases averted per unit.
+MAX_IMPACT_PER_UNIT = 10
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,9 @@ class SheetResult:
     rows: list = field(default_factory=list)
     columns: list = field(default_factory=list)   # keys of the importable columns the file has
     ignored: list = field(default_factory=list)   # headers that are not ours, as written
+    kind: str = "sheet"                           # "sheet" (CSV/XLSX) or "plan" (optimizer plan file)
+    notes: list = field(default_factory=list)     # what the reader left out on purpose, as sentences
+    settings: dict | None = None                  # a plan file's {"budget": int, "rules": dict}
 
     @property
     def valid_rows(self) -> list:
@@ -181,11 +188,11 @@ def read_raw(filename: str, data: bytes, max_rows: int) -> RawSheet:
     The type must agree in name and content: an .xlsx must be a workbook
     openpyxl opens, a .csv must be text. More than `max_rows` data rows is refused.
     """
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    extension = _extension(filename)
     if extension == "xls":
         raise SheetFileError(_("Format .xls (Excel 97–2003) tidak didukung. Simpan ulang sebagai .xlsx atau CSV."))
     if extension not in ("csv", "xlsx"):
-        raise SheetFileError(_("Pilih berkas .csv atau .xlsx."))
+        raise SheetFileError(_("Pilih berkas .csv, .xlsx atau berkas rencana .json."))
     if not data:
         raise SheetFileError(_("Berkas kosong."))
     records = _xlsx_records(data) if extension == "xlsx" else _csv_records(data)
@@ -203,6 +210,10 @@ def read_raw(filename: str, data: bytes, max_rows: int) -> RawSheet:
     if header is None:
         raise SheetFileError(_("Berkas kosong."))
     return RawSheet(header, rows)
+
+
+def _extension(filename) -> str:
+    return filename.rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
 
 
 def _blank(cell) -> bool:
@@ -354,8 +365,107 @@ def parse_sheet(raw: RawSheet, catalogue: dict) -> SheetResult:
 
 
 def parse_file(filename: str, data: bytes, catalogue: dict, max_rows: int) -> SheetResult:
-    """`read_raw` then `parse_sheet`. Raises SheetFileError for problems with the whole file."""
+    """A .csv/.xlsx (`read_raw` then `parse_sheet`) or a .json plan file (`parse_plan_file`).
+
+    Raises SheetFileError for problems with the whole file.
+    """
+    if _extension(filename) == "json":
+        return parse_plan_file(data, catalogue, max_rows)
     return parse_sheet(read_raw(filename, data, max_rows), catalogue)
+
+
+# --- The optimizer's plan file (JSON v1) as rows -------------------------------------------------------
+
+# Plan-file proposal fields → sheet columns. The first group is the optimizer's own, the second the
+# extras that `services.planfile.plan_file` writes along (unit, APBDes code, proposer, notes, catalogue code).
+PLAN_FIELDS = {
+    "name": "nama", "category": "kategori", "package": "paket", "target_group": "sasaran", "location": "lokasi",
+    "unit_cost": "biaya_satuan", "fixed_cost": "biaya_tetap", "min_units": "unit_min", "max_units": "unit_maks",
+    "impact_per_unit": "dampak_per_unit",
+}
+PLAN_EXTRAS = {"unit": "satuan", "apbdes_code": "kode_apbdes", "proposer": "pengusul", "notes": "catatan",
+               "catalogue_code": "kode_katalog"}
+
+
+def parse_plan_file(data: bytes, catalogue: dict, max_rows: int) -> SheetResult:
+    """An optimizer plan file (see planner.optimizer.load_plan) as rows checked like a sheet's.
+
+    Row numbers are the proposals' places in the file (1 = first). The file's
+    budget and rules come back in `settings`, unchecked against any plan (the
+    import service does that). Its impact per unit is kept as the village's own
+    figure unless the file says it came from the catalogue (`impact_source:
+    "catalogue"` with a catalogue code this kabupaten knows) or was missing:
+    then the cell stays empty, as a sheet export would have it. Links
+    (`requires`/`excludes`) and locks are not imported; `notes` says so.
+    """
+    not_plan = _("Berkas ini bukan berkas rencana JSON yang sah (format planner-plan versi 1). "
+                 "Unduh berkas rencana dari halaman rencana, atau pakai .xlsx/.csv.")
+    if not data or not data.strip():
+        raise SheetFileError(_("Berkas kosong."))
+    try:
+        decoded = json.loads(data)
+    except (ValueError, RecursionError):   # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise SheetFileError(not_plan) from None
+    try:
+        plan = load_plan(decoded)
+    except PlanError as error:
+        raise SheetFileError(_("Berkas rencana tidak sah: %(detail)s", detail=error.message("id"))) from None
+    except RecursionError:
+        raise SheetFileError(not_plan) from None
+    if not plan.proposals:
+        raise SheetFileError(_("Berkas rencana tidak berisi usulan."))
+    if len(plan.proposals) > max_rows:
+        raise SheetFileError(_("Berkas berisi lebih dari %(max)s baris usulan. Bagi menjadi beberapa berkas.",
+                               max=group_thousands(max_rows)))
+    lookup = {str(code).casefold(): (code, item) for code, item in catalogue.items()}
+    result = SheetResult(columns=[c.key for c in COLUMNS], kind="plan",
+                         settings={"budget": plan.budget, "rules": _rules_dict(plan.rules)})
+    links = locks = 0
+    unknown_codes = set()
+    for number, proposal in enumerate(plan.proposals, start=1):
+        cells = {key: getattr(proposal, attr) for attr, key in PLAN_FIELDS.items()}
+        errors = []
+        for attr, key in PLAN_EXTRAS.items():
+            value = proposal.extra.get(attr)
+            if value is not None and not isinstance(value, str):
+                errors.append((key, _("harus teks di berkas rencana")))
+                value = None
+            cells[key] = value
+        code = (cells["kode_katalog"] or "").strip()
+        known = bool(code) and code.casefold() in lookup
+        if code and not known:
+            # Another kabupaten's item: the file's own figures stand; only the link to the catalogue goes.
+            unknown_codes.add(code)
+            cells["kode_katalog"] = None
+        source = proposal.extra.get("impact_source")
+        if source == "missing" or (source == "catalogue" and known):
+            cells["dampak_per_unit"] = None
+        row = parse_row(number, cells, lookup)
+        row.errors.extend(errors)
+        result.rows.append(row)
+        links += len(proposal.requires) + len(proposal.excludes)
+        locks += proposal.lock is not None
+    if links:
+        result.notes.append(_("Keterkaitan antarusulan di berkas (membutuhkan / tidak bersamaan) tidak ikut "
+                              "diimpor: atur lagi di daftar usulan setelah disimpan."))
+    if locks:
+        result.notes.append(_("Kunci usulan (%(n)s) dari berkas tidak ikut diimpor.", n=locks))
+    if unknown_codes:
+        result.notes.append(_("Kode katalog yang tidak ada di katalog kabupaten ini diabaikan: %(codes)s. "
+                              "Usulan tersebut memakai angka dari berkas.", codes=", ".join(sorted(unknown_codes))))
+    return result
+
+
+def _rules_dict(rules) -> dict:
+    """The optimizer's Rules as the plan-file "rules" object (shares as floats)."""
+    share = lambda value: None if value is None else float(value)   # noqa: E731
+    return {
+        "category_min_share": {c: share(s) for c, s in rules.category_min_share.items()},
+        "category_max_share": {c: share(s) for c, s in rules.category_max_share.items()},
+        "location_max_share": share(rules.location_max_share),
+        "packages_required": list(rules.packages_required),
+        "target_groups_required": list(rules.target_groups_required),
+    }
 
 
 class _CellError(ValueError):
@@ -449,6 +559,8 @@ def _parse_cell(column: Column, value):
             raise _CellError(_("terlalu panjang: paling banyak %(max)s karakter", max=column.max_length))
         if column.key == "kode_apbdes" and not APBDES_PATTERN.match(text):
             raise _CellError(_("tulis kode kegiatan APBDes seperti 2.2.02 atau 02.02.02"))
+        if column.key == "kode_apbdes" and text.endswith(".00"):
+            raise _CellError(_("nomor kegiatan APBDes tidak boleh 00"))
         return text
     if _blank(value):
         return None
@@ -456,6 +568,8 @@ def _parse_cell(column: Column, value):
         number = _number(value, _("tulis angka desimal dengan koma, misalnya 0,0023"))
         if number < 0:
             raise _CellError(_("tidak boleh negatif"))
+        if number > MAX_IMPACT_PER_UNIT:
+            raise _CellError(_("terlalu besar: paling banyak %(max)s kasus per unit", max=MAX_IMPACT_PER_UNIT))
         return float(number)
     if column.kind == "rupiah":
         number = _number(value, _("tulis jumlah rupiah dengan angka, misalnya 1.250.000"))
