@@ -106,7 +106,7 @@ def test_csv_variants_import(login, world, app, delimiter, encoding):
 
 
 @pytest.mark.parametrize("name,data,message", [
-    ("usulan.txt", b"nama;unit_maks\nA;1", "Pilih berkas .csv atau .xlsx"),
+    ("usulan.txt", b"nama;unit_maks\nA;1", "Pilih berkas .csv, .xlsx atau berkas rencana .json"),
     ("usulan.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "bukan XLSX yang sah"),
     ("usulan.xlsx", b"nama;kategori\r\nA;spesifik\r\n", "bukan XLSX yang sah"),
     ("usulan.csv", bytes(range(256)) * 20, "tidak terbaca sebagai teks CSV"),

@@ -5,6 +5,11 @@ checks the file and saves nothing; `sign_rows` packs the valid rows into a
 token signed for this plan and this user, which the preview page carries in a
 hidden field; `read_token` unpacks it on confirmation and `apply_import` adds
 the rows in one transaction. Existing proposals are never changed.
+
+A JSON plan file also carries a budget and rules: `check_settings` checks them
+against the plan (budget within the pagu after earmarks, rules through
+`rules.clean_rules`); when the user ticks "Pakai anggaran dan aturan dari
+berkas" they are saved in the same transaction as the rows, or not at all.
 """
 from __future__ import annotations
 
@@ -17,9 +22,13 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..domain import CATEGORIES
 from ..extensions import db
 from ..models import CatalogueItem, Proposal
+from ..numerals import format_rupiah
 from . import ServiceError
+from .plans import check_plan_values
+from .rules import clean_rules
 from .proposal_sheet import COLUMNS, parse_file, proposal_record, write_csv, write_xlsx
 from .proposals import plan_overview
 
@@ -38,6 +47,8 @@ class InvalidToken(Exception):
 class ImportPreview:
     result: object     # proposal_sheet.SheetResult
     token: str | None  # signed valid rows; None when no row is valid
+    settings: dict | None = None        # a plan file's clean {"budget", "rules"}, when they fit this plan
+    settings_errors: list | None = None  # why a plan file's budget or rules do not fit (sentences)
 
 
 def catalogue_for(plan) -> dict:
@@ -63,7 +74,65 @@ def preview_import(plan, user_id: int, filename: str, data: bytes) -> ImportPrev
     """Check the file against the plan's catalogue; save nothing. Raises proposal_sheet.SheetFileError."""
     result = parse_file(filename, data, catalogue_for(plan), current_app.config["IMPORT_MAX_ROWS"])
     rows = [row.values for row in result.valid_rows]
-    return ImportPreview(result, sign_rows(plan, user_id, rows) if rows else None)
+    settings = errors = None
+    if result.settings is not None:
+        try:
+            settings = check_settings(plan, result.settings)
+        except ServiceError as error:
+            errors = [str(m) for messages in error.errors.values() for m in messages]
+    # The file's settings travel as read, checked or not: confirming with them checks them again.
+    token = sign_rows(plan, user_id, rows, result.settings) if rows else None
+    return ImportPreview(result, token, settings, errors)
+
+
+# The rules form's field names (what clean_rules reports errors on) as the plan file names them.
+_RULE_FIELD_NAMES = {"location_max_share": "location_max_share", "packages_required": "packages_required",
+                     "target_groups_required": "target_groups_required"}
+for _category in CATEGORIES:
+    _RULE_FIELD_NAMES[f"min_{_category}"] = f"category_min_share.{_category}"
+    _RULE_FIELD_NAMES[f"max_{_category}"] = f"category_max_share.{_category}"
+
+
+def check_settings(plan, settings) -> dict:
+    """A plan file's budget and rules, checked for `plan`. Returns `{"budget": int, "rules": dict}` in stored form.
+
+    The budget must fit the plan's pagu after earmarks (`plans.check_plan_values`);
+    the rules go through `rules.clean_rules`, and a category the app does not
+    know is refused rather than dropped. Raises ServiceError with one sentence
+    per problem, naming the file's field.
+    """
+    if not isinstance(settings, dict) or not isinstance(settings.get("rules"), dict) \
+            or isinstance(settings.get("budget"), bool) or not isinstance(settings.get("budget"), int):
+        raise ServiceError(_("Anggaran dan aturan di berkas tidak terbaca."))
+    budget, rules = settings["budget"], settings["rules"]
+    messages = []
+    values = {f: getattr(plan, f) for f in ("pagu", "earmark_koperasi", "earmark_blt", "earmark_other")}
+    values["stunting_budget"] = budget
+    for message in check_plan_values(values).get("stunting_budget", []):
+        messages.append(_("Anggaran stunting di berkas (%(budget)s): %(message)s",
+                          budget=format_rupiah(budget), message=message))
+    form = {"location_max_share": rules.get("location_max_share"),
+            "packages_required": list(rules.get("packages_required") or []),
+            "target_groups_required": list(rules.get("target_groups_required") or [])}
+    for name in ("category_min_share", "category_max_share"):
+        shares = rules.get(name) or {}
+        for category, share in shares.items():
+            if category not in CATEGORIES:
+                messages.append(_("Aturan %(field)s: kategori %(category)s tidak dikenal (pilih %(codes)s).",
+                                  field=name, category=category, codes=", ".join(CATEGORIES)))
+            else:
+                form[f"{'min' if name == 'category_min_share' else 'max'}_{category}"] = share
+    try:
+        clean = clean_rules(form)
+    except ServiceError as error:
+        clean = None
+        for field, field_messages in error.errors.items():
+            for message in field_messages:
+                messages.append(_("Aturan %(field)s: %(message)s",
+                                  field=_RULE_FIELD_NAMES.get(field, field), message=message))
+    if messages:
+        raise ServiceError({None: messages})
+    return {"budget": budget, "rules": clean}
 
 
 def _serializer(plan_id: int, user_id: int) -> URLSafeSerializer:
@@ -71,24 +140,30 @@ def _serializer(plan_id: int, user_id: int) -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt=f"proposal-import:plan-{plan_id}:user-{user_id}")
 
 
-def sign_rows(plan, user_id: int, rows: list) -> str:
-    """The rows, the plan's proposal baseline and a version, signed (and zlib-compressed when shorter)."""
-    payload = {"v": TOKEN_VERSION, "plan": plan.id, "base": _baseline(plan), "rows": rows}
+def sign_rows(plan, user_id: int, rows: list, settings: dict | None = None) -> str:
+    """The rows, the plan's proposal baseline, a plan file's budget and rules (or None) and a version, signed.
+
+    URLSafeSerializer zlib-compresses the JSON whenever that makes it shorter
+    (always, for more than a row or two), so a thousand rows fit in a form field.
+    """
+    payload = {"v": TOKEN_VERSION, "plan": plan.id, "base": _baseline(plan), "rows": rows, "settings": settings}
     return _serializer(plan.id, user_id).dumps(payload)
 
 
-def read_token(plan, user_id: int, token: str) -> tuple[list, list]:
-    """`(rows, baseline)` from a token made by `sign_rows` for this plan and user. Raises InvalidToken."""
+def read_token(plan, user_id: int, token: str) -> tuple[list, list, dict | None]:
+    """`(rows, baseline, settings)` from a token made by `sign_rows` for this plan and user. Raises InvalidToken."""
     try:
         payload = _serializer(plan.id, user_id).loads(token or "")
     except (BadData, ValueError, TypeError):
         raise InvalidToken() from None
     if not isinstance(payload, dict) or payload.get("v") != TOKEN_VERSION or payload.get("plan") != plan.id:
         raise InvalidToken()
-    rows, base = payload.get("rows"), payload.get("base")
+    rows, base, settings = payload.get("rows"), payload.get("base"), payload.get("settings")
     if not isinstance(rows, list) or not rows or not all(_well_formed(row) for row in rows):
         raise InvalidToken()
-    return rows, base
+    if settings is not None and not isinstance(settings, dict):
+        raise InvalidToken()
+    return rows, base, settings
 
 
 def _well_formed(row) -> bool:
@@ -104,13 +179,19 @@ def _well_formed(row) -> bool:
     return row["catalogue_code"] is None or isinstance(row["catalogue_code"], str)
 
 
-def apply_import(plan, rows: list, baseline: list) -> list:
+def apply_import(plan, rows: list, baseline: list, settings: dict | None = None) -> list:
     """Append `rows` to the plan's proposals in one transaction: all are saved or none.
 
+    With `settings` (a plan file's budget and rules, from the token) the plan's
+    stunting budget and rules are replaced in the same transaction, after they
+    are checked again against the plan as it is now.
+
     Refuses (ServiceError, nothing saved) when the plan's proposals changed since
-    the preview — which also stops the same preview from being saved twice — or
-    when a catalogue code no longer exists.
+    the preview — which also stops the same preview from being saved twice —,
+    when a catalogue code no longer exists, or when the settings no longer fit.
     """
+    if settings is not None:
+        settings = check_settings(plan, settings)
     if _baseline(plan) != baseline:
         raise ServiceError(_("Daftar usulan rencana ini berubah sejak pratinjau dibuat (mungkin impor ini sudah "
                              "disimpan). Periksa daftar usulan, lalu unggah berkas lagi bila perlu."))
@@ -134,6 +215,9 @@ def apply_import(plan, rows: list, baseline: list) -> list:
                                 **values)
             db.session.add(proposal)
             added.append(proposal)
+        if settings is not None:
+            plan.stunting_budget = settings["budget"]
+            plan.rules = settings["rules"]
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

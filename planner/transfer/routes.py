@@ -1,7 +1,9 @@
 """Import proposals from CSV/XLSX (with a preview) and export them the same way.
 
-Import: GET the upload form → POST the file, see a preview with every row's
-errors (nothing saved) → POST the confirmation, which adds the valid rows.
+Import: GET the upload form → POST the file (.csv, .xlsx, or an optimizer plan
+file .json), see a preview with every row's errors (nothing saved) → POST the
+confirmation, which adds the valid rows (and, for a plan file when ticked, its
+budget and rules).
 Only the village's operator imports; everyone who sees the plan exports.
 
 The two POST views are exempt from the blanket CSRF check and call
@@ -24,7 +26,9 @@ from ..numerals import group_thousands
 from ..services import ServiceError
 from ..services.proposal_import import (InvalidToken, apply_import, export_file, preview_import, read_token,
                                         template_file)
+from ..services.rules import effective_rules
 from ..services.proposal_sheet import ALL_COLUMNS, COLUMNS, SheetFileError, column_help
+from .labels import rule_labels
 from .forms import ConfirmImportForm, ImportForm
 
 bp = Blueprint("transfer", __name__)
@@ -78,7 +82,8 @@ def import_preview(plan_id):
     confirm = ConfirmImportForm(formdata=None, rows=preview.token)
     return render_template("transfer/preview.html", plan=plan, preview=preview, result=preview.result,
                            confirm=confirm, filename=upload.filename, columns=COLUMNS,
-                           upload=ImportForm(formdata=None))
+                           upload=ImportForm(formdata=None), rule_labels=rule_labels,
+                           current_rules=effective_rules(plan))
 
 
 def _file_error(plan, message, status):
@@ -101,17 +106,22 @@ def import_confirm(plan_id):
     csrf.protect()
     form = ConfirmImportForm()
     try:
-        rows, baseline = read_token(plan, current_user.id, form.rows.data)
+        rows, baseline, settings = read_token(plan, current_user.id, form.rows.data)
     except InvalidToken:
         message = _("Data impor tidak sah: data tersembunyi di halaman pratinjau berubah, atau dibuat untuk "
                     "rencana atau pengguna lain. Tidak ada yang disimpan. Unggah berkas lagi.")
         return render_template("errors/page.html", code=400, message=message), 400
+    use_settings = bool(form.use_settings.data and settings is not None)
     try:
-        added = apply_import(plan, rows, baseline)
+        added = apply_import(plan, rows, baseline, settings if use_settings else None)
     except ServiceError as error:
-        flash(str(error), "error")
+        for messages in error.errors.values():
+            for message in messages:
+                flash(str(message), "error")
         return see_other(url_for("transfer.import_form", plan_id=plan.id))
     flash(_("%(n)s usulan ditambahkan.", n=len(added)), "success")
+    if use_settings:
+        flash(_("Anggaran stunting dan aturan rencana diganti dengan yang dari berkas."), "success")
     return see_other(url_for("plans.view", plan_id=plan.id) + "#proposals")
 
 
