@@ -122,7 +122,8 @@ def import_confirm(plan_id):
     flash(_("%(n)s usulan ditambahkan.", n=len(added)), "success")
     if use_settings:
         flash(_("Anggaran stunting dan aturan rencana diganti dengan yang dari berkas."), "success")
-    return see_other(url_for("plans.view", plan_id=plan.id) + "#proposals")
+    # No #proposals anchor: the page must open at the top, where the flash says what was added.
+    return see_other(url_for("plans.view", plan_id=plan.id))
 
 
 @bp.route(f"/rencana/<int:plan_id>/impor/templat.<{FORMATS}:fmt>")
