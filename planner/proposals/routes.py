@@ -107,7 +107,7 @@ def new(plan_id):
     status = 422 if request.method == "POST" else 200
     return add_vary(make_response(render_template(
         "proposals/form.html", plan=plan, form=form, proposal=None, item=item,
-        derivation=_impact_hint(plan, item)), status))
+        derivation=_impact_hint(plan, item), locations=service.plan_locations(plan)), status))
 
 
 @bp.route("/usulan/<int:proposal_id>")
@@ -158,7 +158,7 @@ def edit(proposal_id):
             return see_other(_plan_url(plan, f"proposal-{proposal.id}"))
     status = 422 if request.method == "POST" else 200
     context = dict(plan=plan, form=form, proposal=proposal, item=proposal.catalogue_item,
-                   derivation=_impact_hint(plan, proposal.catalogue_item))
+                   derivation=_impact_hint(plan, proposal.catalogue_item), locations=service.plan_locations(plan))
     template = "proposals/_edit_row.html" if is_htmx() else "proposals/form.html"
     return add_vary(make_response(render_template(template, **context), status))
 

@@ -8,6 +8,7 @@ every value alone and across fields, commit, and raise
 ServiceError({field: [messages]}) with nothing saved when they refuse. Values
 are in model units (whole Rupiah, whole units, impact as cases per unit).
 """
+import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -153,6 +154,25 @@ def current_links(proposal) -> dict:
             "excludes": sorted(set(proposal.linked_ids("excludes")) | set(reverse))}
 
 
+# First words of units that count people or households of the target group
+# (anak-hari, ibu-hari, peserta-pertemuan, remaja-bulan, keluarga, sambungan, …):
+# for these the plan's head count says how many units "everyone" needs.
+PER_HEAD_UNIT_WORDS = frozenset({
+    "anak", "bayi", "balita", "baduta", "ibu", "bumil", "remaja", "catin", "pasangan", "peserta",
+    "orang", "jiwa", "keluarga", "kk", "rumah", "sambungan", "dokumen", "kunjungan",
+})
+
+
+def unit_counts_people(unit: str) -> bool:
+    """True when `unit` counts people or households (its first word is in PER_HEAD_UNIT_WORDS).
+
+    `kader-bulan`, `posyandu-bulan`, `lembaga-bulan`, `bulan`, `set`, `paket`, `unit` count
+    staff, facilities, months or things, of which the plan holds no number.
+    """
+    first = re.split(r"[-\s/]+", (unit or "").strip().lower(), maxsplit=1)[0]
+    return first in PER_HEAD_UNIT_WORDS
+
+
 def catalogue_prefill(item, plan) -> dict:
     """The values a new proposal from catalogue item `item` starts with (all editable).
 
@@ -161,22 +181,34 @@ def catalogue_prefill(item, plan) -> dict:
     cost: the village enters its own). The units follow the item's course
     length `units_per_course` (e.g. 90 child-days of PMT):
 
-    - min_units = units_per_course rounded, at least 1: one person's full course;
-    - max_units = the plan's head count of the target group × units_per_course
-      (everyone in the group gets a full course), rounded; when the plan has no
-      head count for the group, one course (units_per_course rounded, at least 1).
+    - min_units = units_per_course rounded, at least 1: one full course;
+    - max_units, when the unit counts people or households (`unit_counts_people`:
+      anak-hari, ibu-hari, peserta-pertemuan, keluarga, sambungan, …) = the plan's
+      head count of the target group × units_per_course, rounded: everyone in the
+      group gets a full course;
+    - max_units, when the unit counts anything else (kader-bulan, posyandu-bulan,
+      lembaga-bulan, bulan, set, paket, unit), or the plan has no head count for
+      the group = one course (e.g. 12 kader-months, 1 set). Multiplying these by
+      the number of children would ask for nonsense (200 anthropometry sets); the
+      village knows how many kader or posyandu it has and edits the number.
 
     The impact stays empty, meaning "computed from the catalogue evidence".
     """
     course = max(1, round(item.units_per_course or 1))
     everyone = plan.target_count(item.target_group) * (item.units_per_course or 1)
+    per_head = unit_counts_people(item.unit) and everyone > 0
     return {
         "name": item.name, "category": item.category, "package": item.package,
         "target_group": item.target_group, "unit": item.unit, "unit_cost": item.default_unit_cost,
         "fixed_cost": 0, "apbdes_code": item.apbdes_code or "", "min_units": course,
-        "max_units": max(course, round(everyone)) if everyone > 0 else course,
+        "max_units": max(course, round(everyone)) if per_head else course,
         "impact_per_unit": None,
     }
+
+
+def plan_locations(plan) -> list:
+    """The locations (dusun, posyandu) already written in the plan, for the form's suggestions."""
+    return sorted({p.location for p in plan.proposals if p.location}, key=str.casefold)
 
 
 def cost_warnings(proposal) -> list:
