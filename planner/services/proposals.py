@@ -298,8 +298,10 @@ def _link_ids(raw, errors, name) -> list:
     return sorted(set(ids))
 
 
-def check_links(plan, proposal, requires, excludes, errors: dict) -> tuple[list, list]:
-    """Validate the linked ids: same plan only, never itself, never both required and excluded.
+def check_links(plan, proposal, requires, excludes, errors: dict, own_label: str = "") -> tuple[list, list]:
+    """Validate the linked ids: same plan only, never itself, never both required and excluded,
+    and never a chain of "requires" that ends in a "not both" pair (see `_check_contradictions`).
+    `own_label` names the proposal as it will be saved.
 
     Returns (requires ids, excludes ids); adds messages to `errors`.
     """
@@ -318,7 +320,93 @@ def check_links(plan, proposal, requires, excludes, errors: dict) -> tuple[list,
         names = ", ".join(p.name for p in plan.proposals if p.id in both)
         errors.setdefault("excludes", []).append(
             _("Usulan tidak bisa sekaligus disyaratkan dan dikecualikan: %(names)s.", names=names))
+    if not errors.get("requires") and not errors.get("excludes"):
+        _check_contradictions(plan, proposal, requires, excludes, own_label, errors)
     return requires, excludes
+
+
+_NEW = "new"   # the key of a proposal not saved yet in the link graphs below
+
+
+def _closure(start, graph) -> set:
+    """`start` and everything reachable from it in `graph` ({id: set of ids})."""
+    seen, stack = {start}, [start]
+    while stack:
+        for nxt in graph.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
+
+
+def _contradiction(node, requires: dict, excludes: dict, order: dict):
+    """An excluded pair (a, b) that funding `node` would need together, or None.
+
+    Funding `node` means funding everything it requires, directly or through
+    others; if two of those may not be funded together, `node` never can be.
+    """
+    needed = _closure(node, requires)
+    for a in sorted(needed, key=lambda i: order.get(i, -1)):
+        for b in sorted(excludes.get(a, ()), key=lambda i: order.get(i, -1)):
+            if b in needed:
+                return a, b
+    return None
+
+
+def _check_contradictions(plan, proposal, requires, excludes, own_label, errors) -> None:
+    """Refuse links that make a proposal impossible to fund (A needs B, B needs C, A and C "not both").
+
+    Compares the plan's links before and after the change and reports only
+    contradictions the change brings in, so an edit elsewhere is not blocked by
+    an old one (imported plans may hold some). Adds one message to `errors`.
+    """
+    own = proposal.id if proposal is not None else _NEW
+    labels = {p.id: proposal_label(p) for p in plan.proposals}
+    labels[own] = own_label or labels.get(own, "")
+    order = {p.id: i for i, p in enumerate(plan.proposals)}
+    before_req, before_exc = {}, {}
+    for link in _plan_links(plan):
+        if link.kind == "requires":
+            before_req.setdefault(link.proposal_id, set()).add(link.other_id)
+        else:
+            before_exc.setdefault(link.proposal_id, set()).add(link.other_id)
+            before_exc.setdefault(link.other_id, set()).add(link.proposal_id)
+    # After the change: `own` requires exactly `requires` and is "not both" with exactly `excludes`.
+    after_req = {k: set(v) for k, v in before_req.items()}
+    after_req[own] = set(requires)
+    after_exc = {k: v - {own} for k, v in before_exc.items() if k != own}
+    after_exc[own] = set(excludes)
+    for other in excludes:
+        after_exc.setdefault(other, set()).add(own)
+    # Only proposals that need `own` (or `own` itself) can be affected.
+    needs_own = {}
+    for source, targets in after_req.items():
+        for target in targets:
+            needs_own.setdefault(target, set()).add(source)
+    for node in sorted(_closure(own, needs_own), key=lambda i: (i != own, order.get(i, -1))):
+        pair = _contradiction(node, after_req, after_exc, order)
+        if pair is None or (node != _NEW and _contradiction(node, before_req, before_exc, order)):
+            continue
+        a, b = pair
+        if b == node:
+            a, b = b, a
+        subject = _("Usulan ini") if node == own else "“%s”" % labels.get(node, "")
+        if a == node:
+            message = _("%(subject)s tidak akan pernah bisa didanai: ia memerlukan “%(other)s” (langsung atau "
+                        "lewat usulan lain), padahal keduanya tidak boleh didanai bersama.",
+                        subject=subject, other=labels.get(b, ""))
+        else:
+            message = _("%(subject)s tidak akan pernah bisa didanai: ia memerlukan “%(a)s” dan “%(b)s” (langsung "
+                        "atau lewat usulan lain), padahal keduanya tidak boleh didanai bersama.",
+                        subject=subject, a=labels.get(a, ""), b=labels.get(b, ""))
+        field_name = "excludes" if own in (a, b) and ({a, b} - {own}) & set(excludes) else "requires"
+        errors.setdefault(field_name, []).append(message)
+        return
+
+
+def _label_of(values: dict) -> str:
+    name, location = (values.get("name") or "").strip(), (values.get("location") or "").strip()
+    return f"{name} · {location}" if location else name
 
 
 def _clean(values: dict) -> dict:
@@ -349,7 +437,7 @@ def create_proposal(plan, values: dict, requires=(), excludes=(), catalogue_item
     taken from the catalogue; an empty impact then means "computed from the catalogue".
     """
     errors = check_proposal_values(values)
-    requires, excludes = check_links(plan, None, requires, excludes, errors)
+    requires, excludes = check_links(plan, None, requires, excludes, errors, _label_of(values))
     if errors:
         raise ServiceError(errors)
     position = (db.session.scalar(select(func.max(Proposal.position)).where(Proposal.plan_id == plan.id)) or 0) + 1
@@ -372,7 +460,7 @@ def update_proposal(proposal, values: dict, requires=(), excludes=(), expected_v
     """
     plan = proposal.plan
     errors = check_proposal_values(values)
-    requires, excludes = check_links(plan, proposal, requires, excludes, errors)
+    requires, excludes = check_links(plan, proposal, requires, excludes, errors, _label_of(values))
     if errors:
         raise ServiceError(errors)
     if expected_version is not None and expected_version != proposal.version_id:
