@@ -35,8 +35,9 @@ def in_scope(user, region) -> bool:
 
 
 def can_edit_plan(user, plan) -> bool:
-    """Only the village's own operator edits its plan, and only a draft."""
-    return user.role == "desa" and plan.desa_id == user.region_id and plan.status == "draft"
+    """Only the village's own operator edits its plan, and only while it is open to change
+    (a draft, or a perubahan being prepared; never a committed plan)."""
+    return user.role == "desa" and plan.desa_id == user.region_id and plan.editable_status
 
 
 def get_region_or_404(code: str, level: str | None = None):
@@ -70,3 +71,32 @@ def require_admin():
     """403 unless the user is a kabupaten admin."""
     if current_user.role != "admin":
         abort(403)
+
+
+def can_run_session(user, session) -> bool:
+    """Only the village's operator drives its rembuk, and only while it is open."""
+    return can_edit_plan(user, session.plan) and session.status == "open"
+
+
+def get_session_or_404(session_id: int, write: bool = False):
+    """A rembuk session, scoped through its plan; 403 for `write` unless `can_run_session`."""
+    from .models import RembukSession
+
+    session = db.session.get(RembukSession, session_id)
+    if session is None:
+        abort(404)
+    get_plan_or_404(session.plan_id)
+    if write and not can_run_session(current_user, session):
+        abort(403)
+    return session
+
+
+def get_commitment_or_404(commitment_id: int):
+    """A commitment, scoped through its plan. Commitments are never written through a route."""
+    from .models import Commitment
+
+    commitment = db.session.get(Commitment, commitment_id)
+    if commitment is None:
+        abort(404)
+    get_plan_or_404(commitment.plan_id)
+    return commitment

@@ -61,6 +61,51 @@ PROPOSERS = {
 
 PLAN_STATUSES = {
     "draft": _l("Draf"),
+    "committed": _l("Disepakati"),
+    "amending": _l("Perubahan disiapkan"),
+}
+
+# Who takes part in a rembuk stunting (shared/domain.md: "The rembuk stunting desa").
+ATTENDEE_ROLES = {
+    "kepala_desa": _l("Kepala desa"),
+    "perangkat_desa": _l("Perangkat desa"),
+    "bpd": _l("BPD"),
+    "pkk": _l("PKK"),
+    "kader_posyandu": _l("Kader posyandu"),
+    "bidan_desa": _l("Bidan desa"),
+    "kpm": _l("KPM"),
+    "toma": _l("Tokoh masyarakat (TOMA)"),
+    "toga": _l("Tokoh agama (TOGA)"),
+    "plkb": _l("PLKB"),
+    "pendamping_desa": _l("Pendamping desa"),
+    "utusan_camat": _l("Utusan camat"),
+    "puskesmas": _l("Puskesmas"),
+    "guru_paud": _l("Guru PAUD"),
+    "karang_taruna": _l("Karang taruna"),
+    "lpm": _l("LPM"),
+    "warga": _l("Warga"),
+    "lainnya": _l("Lainnya"),
+}
+
+SEXES = {
+    "P": _l("Perempuan"),
+    "L": _l("Laki-laki"),
+}
+
+# What the room can decide about one proposal in the projector view.
+DECISION_ACTIONS = {
+    "in": _l("Wajib didanai"),
+    "out": _l("Tidak didanai"),
+    "units": _l("Jumlah unit ditetapkan"),
+    "free": _l("Diserahkan ke pengoptimal"),
+    "scenario": _l("Skenario dipakai"),
+}
+
+# Budget areas (bidang) of the APBDes that the scorecard's table 5 reports on, by the first
+# digit of the activity code (Permendagri 20/2018).
+BUDGET_AREAS = {
+    "2": _l("Pelaksanaan Pembangunan Desa"),
+    "4": _l("Pemberdayaan Masyarakat Desa"),
 }
 
 # Kinds of evidence a catalogue item's effect can rest on.

@@ -107,3 +107,36 @@ class DecimalNumberField(_NumberField):
             return ""
         text = f"{value:.10f}".rstrip("0").rstrip(".")
         return text.replace(".", ",")
+
+
+class DateField(Field):
+    """A calendar date. Accepts what a date picker sends (`2026-08-12`) and what people type
+    in Indonesia (`12/08/2026`, `12-08-2026`, `12.08.2026`); keeps the raw text on error."""
+
+    widget = TextInput(input_type="date")
+    PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.raw = None
+
+    def _value(self):
+        if self.raw is not None:
+            return self.raw
+        return self.data.isoformat() if self.data else ""
+
+    def process_formdata(self, valuelist):
+        from datetime import datetime
+
+        self.raw = (valuelist[0] if valuelist else "") or ""
+        text = self.raw.strip()
+        self.data = None
+        if not text:
+            return
+        for pattern in self.PATTERNS:
+            try:
+                self.data = datetime.strptime(text, pattern).date()
+                return
+            except ValueError:
+                continue
+        raise ValueError(_l("Tanggal tidak dikenali; tulis seperti 12/08/2026."))

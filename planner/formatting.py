@@ -13,6 +13,18 @@ def format_percent(value, digits: int = 1) -> str:
     return format_decimal_id(value * 100, digits) + "%"
 
 
+def _iso_date(text, fmt="long"):
+    """A date stored as ISO text (e.g. in a commitment's snapshot), formatted like `date`."""
+    from datetime import date
+
+    if not text:
+        return "–"
+    try:
+        return format_date(date.fromisoformat(str(text)[:10]), fmt)
+    except ValueError:
+        return str(text)
+
+
 def init_app(app):
     app.jinja_env.filters.update(
         rupiah=format_rupiah,
@@ -22,6 +34,7 @@ def init_app(app):
         percent=format_percent,
         date=lambda v, fmt="long": "–" if v is None else format_date(v, fmt),
         datetime=lambda v, fmt="medium": "–" if v is None else format_datetime(v, fmt),
+        isodate=_iso_date,
     )
 
     @app.context_processor

@@ -101,3 +101,29 @@ def build_world() -> World:
     w.usernames = {k: u.username for k, u in users.items()}
     w.plans = {k: p.id for k, p in plans.items()}
     return w
+
+
+def add_meeting_proposals(plan_obj):
+    """Proposals for a rembuk: every 1000-HPK group covered, more asked than the budget allows.
+
+    With the world's Rp 150.000.000 the optimum funds the two pregnancy activities, PMT for
+    baduta and the kader incentive, and leaves latrines out (low impact per Rupiah).
+    """
+    db.session.flush()
+    first = next((p for p in plan_obj.proposals if p.name == "PMT lokal balita"), None)
+    if first is not None:
+        first.impact_per_unit = 0.00003
+    proposal(plan_obj, name="Kelas ibu hamil", package="kia", target_group="ibu_hamil", unit="kelas",
+             unit_cost=750_000, min_units=4, max_units=24, impact_per_unit=0.004, apbdes_code="2.2.02",
+             proposer="bidan_desa", location="Posyandu Melati")
+    proposal(plan_obj, name="PMT ibu hamil KEK", package="konseling_gizi", target_group="ibu_hamil",
+             unit="ibu-hari", unit_cost=20_000, min_units=90, max_units=1800, impact_per_unit=0.00008,
+             apbdes_code="2.2.02", proposer="posyandu", location="Posyandu Melati")
+    proposal(plan_obj, name="PMT pemulihan baduta", package="konseling_gizi", target_group="baduta",
+             unit="anak-hari", unit_cost=17_000, min_units=90, max_units=2700, impact_per_unit=0.00005,
+             apbdes_code="2.2.02", proposer="kader", location="Dusun Krajan")
+    proposal(plan_obj, name="Jamban sehat keluarga", category="sensitif", package="air_sanitasi",
+             target_group="keluarga", unit="unit", unit_cost=9_500_000, min_units=1, max_units=10,
+             impact_per_unit=0.002, apbdes_code="2.4.14", proposer="dusun", location="Dusun Krajan")
+    db.session.commit()
+    return plan_obj

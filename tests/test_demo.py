@@ -2,6 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from planner.demo.meetings import MEETINGS
 from planner.demo.data import DEMO_LOGINS, DEMO_PASSWORD, KOPERASI_SHARE
 from planner.extensions import db
 from planner.models import CatalogueItem, Plan, Proposal, ProposalLink, Region, User
@@ -63,9 +64,11 @@ def test_counts_and_roles(app, demo):
         assert {u for u, in db.session.execute(select(User.username))} == {u for u, _, _ in DEMO_LOGINS}
         assert {"admin", "kec.peterongan", "kec.jombang", "desa.bongkot"} <= {u for u, _, _ in DEMO_LOGINS}
         year = default_plan_year()
+        committed = {name for name, commit in MEETINGS if commit}
         for desa in villages:
             plans = db.session.scalars(select(Plan).where(Plan.desa_id == desa.id)).all()
-            assert [p.year for p in plans] == [year] and plans[0].status == "draft"
+            assert [p.year for p in plans] == [year]
+            assert plans[0].status == ("committed" if desa.name in committed else "draft"), desa.name
             assert 10 <= len(plans[0].proposals) <= 40, desa.name
 
 
@@ -143,8 +146,9 @@ def test_demo_pages_render_for_the_village(app, demo, client):
     home = client.get("/", follow_redirects=True)
     assert home.status_code == 200 and f"Rencana {year}" in text_of(home)
     page = client.get(f"/rencana/{plan_id}")
-    assert page.status_code == 200 and "Bongkot" in text_of(page)
-    assert client.get(f"/rencana/{plan_id}/ubah").status_code == 200
+    assert page.status_code == 200 and "Bongkot" in text_of(page) and "Disepakati" in text_of(page)
+    # Bongkot held its rembuk and committed: the plan is frozen until a perubahan is opened
+    assert client.get(f"/rencana/{plan_id}/ubah").status_code == 403
     catalogue = text_of(client.get("/katalog/"))
     assert "hasil pengukuran posyandu Desa Bongkot" in catalogue
 
@@ -153,3 +157,21 @@ def test_kecamatan_and_admin_see_their_villages(app, demo, client):
     client.login("kec.peterongan", DEMO_PASSWORD)
     body = text_of(client.get("/", follow_redirects=True))
     assert "Bongkot" in body and "Banjardowo" not in body
+
+
+def test_demo_meetings_are_real_and_committed(app, demo):
+    """Three villages held a rembuk and committed through the services; one is meeting now."""
+    from planner.models import Commitment, RembukSession
+    from planner.services.commitments import verify
+
+    with app.app_context():
+        commitments = db.session.scalars(select(Commitment)).all()
+        assert len(commitments) == sum(1 for _, commit in MEETINGS if commit)
+        for commitment in commitments:
+            assert verify(commitment) and commitment.version == 1
+            content = commitment.content
+            assert content["activities"] and content["attendance"]
+            assert sum(a["cost"] for a in content["activities"]) == commitment.total_cost <= content["budget"]["stunting_budget"]
+            assert any(a["sex"] == "P" for a in content["attendance"])
+        open_sessions = db.session.scalars(select(RembukSession).where(RembukSession.status == "open")).all()
+        assert [s.plan.desa.name for s in open_sessions] == [name for name, commit in MEETINGS if not commit]

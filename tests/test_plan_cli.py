@@ -80,3 +80,25 @@ def test_invalid_plan_exits_2_naming_field_and_proposal(solve, change, words):
 def test_not_json_exits_2(solve):
     result = solve("{not json")
     assert result.exit_code == 2
+
+
+def test_a_committed_plan_file_solves_to_the_commitment(app, world, solve):
+    """The plan file of a commitment, solved again with its locks kept, gives the committed allocation."""
+    from planner.extensions import db
+    from planner.models import Commitment
+    from planner.services import commitments
+
+    from .test_commitment_frozen import _meeting
+
+    ids = _meeting(app, world)
+    with app.app_context():
+        commitment = db.session.get(Commitment, ids["commitment"])
+        data = commitments.committed_plan_file(commitment)
+        agreed = {a["key"]: a["units"] for a in commitment.content["activities"]}
+        total = commitment.total_cost
+    result = solve(data)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["status"] == "optimal" and out["total_cost"] == total
+    assert {a["id"]: a["units"] for a in out["allocations"] if a["units"]} == agreed
+    assert agreed   # the meeting funded something; the latrine the room locked in among it

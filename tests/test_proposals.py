@@ -385,12 +385,21 @@ def test_stale_edit_is_refused_and_keeps_typing(login, world, app):
     stale = _edit_data(app, pmt, unit_cost="20.000")
     assert client.post(f"/usulan/{pmt}/ubah", data=_edit_data(app, pmt, unit_cost="18.000")).status_code == 303
     saved = _snapshot(app, plan_id)
-    for send in (client.post, lambda url, data: client.htmx("POST", url, data=data)):
+    # plain form: 422, the page again; htmx: 409 Conflict with the edit row (app.js swaps it in
+    # because the form says data-swap-conflict)
+    for send, status in ((client.post, 422), (lambda url, data: client.htmx("POST", url, data=data), 409)):
         response = send(f"/usulan/{pmt}/ubah", data=stale)
-        assert response.status_code == 422
+        assert response.status_code == status
+        body = response.get_data(as_text=True)
         assert "Usulan ini baru saja diubah pengguna lain" in text_of(response)
-        assert 'value="20.000"' in response.get_data(as_text=True)
+        assert 'value="20.000"' in body
+        assert ("<html" in body) == (status == 422)
         assert _snapshot(app, plan_id) == saved
+    assert 'data-swap-conflict' in body and body.lstrip().startswith(f'<tr id="proposal-{pmt}" class="editing">')
+    assert "hx-swap-oob" not in body
+    # a stale form is told so before anything else: fixing its other errors would be wasted work
+    response = client.htmx("POST", f"/usulan/{pmt}/ubah", data=dict(stale, unit_cost="-1", name=""))
+    assert response.status_code == 409 and "baru saja diubah pengguna lain" in text_of(response)
     assert _get(app, pmt).unit_cost == 18_000
 
 
@@ -413,7 +422,7 @@ def test_stale_data_error_on_commit_is_a_conflict(login, world, app, monkeypatch
 
     monkeypatch.setattr(service, "_set_links", someone_saves_first)
     response = client.htmx("POST", f"/usulan/{pmt}/ubah", data=_edit_data(app, pmt, unit_cost="30.000"))
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "baru saja diubah pengguna lain" in text_of(response)
     assert 'value="30.000"' in response.get_data(as_text=True)
     assert _get(app, pmt).unit_cost == 1

@@ -21,6 +21,8 @@ def require_login():
     """Every page but log-in, the language switch and static files needs a user."""
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
+    if request.blueprint == "api":
+        return None     # the read API answers 401 JSON itself (planner.api.auth), never a log-in redirect
     if not current_user.is_authenticated:
         return see_other(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
     return None

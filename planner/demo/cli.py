@@ -15,6 +15,9 @@ def load(if_empty):
     if if_empty and not database_is_empty():
         click.echo("Database already has data: demo not loaded.")
         return
-    summary = load_demo()
+    from flask import current_app
+
+    with current_app.test_request_context():   # the meeting services speak through Flask-Babel
+        summary = load_demo()
     click.echo(summary)
     click.echo(logins_text())

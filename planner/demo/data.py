@@ -299,12 +299,17 @@ def load_demo(year: int | None = None) -> str:
     items = {item.code: item for item in db.session.scalars(
         select(CatalogueItem).where(CatalogueItem.region_id == kabupaten.id))}
     proposals = 0
+    plans = {}
     for desa in villages:
         village = _plan(desa, year, rng)
+        plans[desa.name] = village.plan
         proposals += len(_proposals(village, items))
     db.session.commit()
+    from .meetings import hold_meetings
+
+    committed = hold_meetings(plans, year)
     return (f"Demo loaded: 1 kabupaten, {len(KECAMATAN)} kecamatan, {len(villages)} desa, "
-            f"{len(villages)} plans for {year}, {proposals} proposals.")
+            f"{len(villages)} plans for {year}, {proposals} proposals, {committed} committed after a rembuk.")
 
 
 def logins_text() -> str:

@@ -1,9 +1,15 @@
 """Database models. The schema itself exists only through Alembic migrations."""
+from .audit import AuditEvent
 from .catalogue import CatalogueItem, ImpactSetting
+from .commitment import Commitment, FrozenRecordError
+from .oversight import ApiToken, CommitmentActivity, Realisation, ReviewComment, YearSettings
 from .plan import Plan
 from .proposal import Proposal, ProposalLink
 from .region import Region
+from .rembuk import Attendee, Decision, RembukSession, Scenario
 from .suggestion import Suggestion
 from .user import User
 
-__all__ = ["CatalogueItem", "ImpactSetting", "Plan", "Proposal", "ProposalLink", "Region", "Suggestion", "User"]
+__all__ = ["ApiToken", "Attendee", "AuditEvent", "CatalogueItem", "Commitment", "CommitmentActivity", "Decision",
+           "FrozenRecordError", "ImpactSetting", "Plan", "Proposal", "ProposalLink", "Realisation", "Region", "RembukSession",
+           "ReviewComment", "Scenario", "Suggestion", "User", "YearSettings"]

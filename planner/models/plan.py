@@ -33,6 +33,11 @@ class Plan(TimestampMixin, db.Model):
     balita_measured = db.Column(db.Integer, nullable=False, default=0)
     stunted_children = db.Column(db.Integer, nullable=False, default=0)
 
+    # APBDes totals of the two budget areas (bidang) the scorecard's table "Penggunaan Dana Desa
+    # dalam Pencegahan Stunting" compares the stunting allocation with; None: not entered yet.
+    apbdes_pembangunan = db.Column(db.BigInteger)
+    apbdes_pemberdayaan = db.Column(db.BigInteger)
+
     notes = db.Column(db.Text, nullable=False, default="")
     # The optimizer's rules for this plan (plan-file "rules" object); None: the defaults.
     rules = db.Column(db.JSON)
@@ -43,10 +48,14 @@ class Plan(TimestampMixin, db.Model):
         "Proposal", back_populates="plan", cascade="all, delete-orphan",
         order_by="Proposal.position, Proposal.id",
     )
+    sessions = db.relationship("RembukSession", back_populates="plan", order_by="RembukSession.id",
+                               passive_deletes=True)
+    commitments = db.relationship("Commitment", back_populates="plan", order_by="Commitment.version",
+                                  passive_deletes=True)
 
     __table_args__ = (
         db.UniqueConstraint("desa_id", "year", name="uq_plan_desa_year"),
-        db.CheckConstraint("status in ('draft')", name="status"),
+        db.CheckConstraint("status in ('draft', 'committed', 'amending')", name="status"),
     )
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -65,6 +74,19 @@ class Plan(TimestampMixin, db.Model):
         if self.balita_measured and self.balita_measured > 0:
             return self.stunted_children / self.balita_measured
         return None
+
+    @property
+    def editable_status(self) -> bool:
+        """Proposals, figures and rules may change: a draft, or a perubahan being prepared."""
+        return self.status in ("draft", "amending")
+
+    @property
+    def latest_commitment(self):
+        return self.commitments[-1] if self.commitments else None
+
+    @property
+    def open_session(self):
+        return next((s for s in reversed(self.sessions) if s.status == "open"), None)
 
     def target_count(self, group: str) -> int:
         return getattr(self, group, 0) or 0

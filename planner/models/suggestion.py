@@ -16,6 +16,8 @@ class Suggestion(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     plan_id = db.Column(db.Integer, db.ForeignKey("plan.id", ondelete="CASCADE"), nullable=False, index=True)
     user_id = db.Column(db.Integer, db.ForeignKey("user_account.id"))
+    # Set when the run was made in a rembuk session with the room's locks.
+    session_id = db.Column(db.Integer, db.ForeignKey("rembuk_session.id", ondelete="CASCADE"), index=True)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
     input_hash = db.Column(db.String(64), nullable=False)
     solver = db.Column(db.String(20), nullable=False)

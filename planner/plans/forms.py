@@ -16,6 +16,8 @@ class PlanForm(FlaskForm):
     earmark_blt = RupiahField(_l("Dialokasikan untuk BLT Desa"), required=False)
     earmark_other = RupiahField(_l("Dialokasikan untuk keperluan lain"), required=False)
     stunting_budget = RupiahField(_l("Anggaran pencegahan stunting"))
+    apbdes_pembangunan = RupiahField(_l("Total bidang Pelaksanaan Pembangunan Desa (APBDes)"), required=False)
+    apbdes_pemberdayaan = RupiahField(_l("Total bidang Pemberdayaan Masyarakat Desa (APBDes)"), required=False)
 
     ibu_hamil = WholeNumberField(_l("Ibu hamil"), required=False)
     ibu_nifas = WholeNumberField(_l("Ibu nifas/menyusui"), required=False)

@@ -60,8 +60,17 @@ def view(plan_id):
     overview = plan_overview(plan)
     suggestion = latest_suggestion(plan)
     view = suggestion_view(plan, suggestion, str(get_locale())) if suggestion else None
+    from ..services.history import plan_history
+
+    amendable = (plan.status == "committed" and current_user.role == "desa"
+                 and current_user.region_id == plan.desa_id)
+    from ..oversight.forms import CommentForm
+    from ..services.reviews import can_comment, comments_of
+
     return render_template("plans/view.html", plan=plan, overview=overview, suggestion_view=view,
-                           editable=can_edit_plan(current_user, plan))
+                           editable=can_edit_plan(current_user, plan), amendable=amendable,
+                           history=plan_history(plan, limit=8), comments=comments_of(plan),
+                           comment_form=CommentForm(formdata=None) if can_comment(current_user, plan) else None)
 
 
 @bp.route("/rencana/<int:plan_id>/ubah", methods=["GET", "POST"])
@@ -90,3 +99,19 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+HISTORY_PAGE = 50
+
+
+@bp.route("/rencana/<int:plan_id>/riwayat")
+def history(plan_id):
+    """Everything done to the plan, newest first, 50 per page. Everyone in scope reads it."""
+    from ..services.history import history_count, plan_history
+
+    plan = get_plan_or_404(plan_id)
+    page = max(request.args.get("halaman", 1, type=int) or 1, 1)
+    total = history_count(plan)
+    lines = plan_history(plan, limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
+    pages = max((total + HISTORY_PAGE - 1) // HISTORY_PAGE, 1)
+    return render_template("plans/history.html", plan=plan, lines=lines, page=page, pages=pages, total=total)

@@ -9,9 +9,11 @@ templates instead (planner.htmx.is_htmx):
   with every change so totals update live.
 
 Validation errors answer 422 with the form re-rendered (htmx swaps 422, see
-static/js/app.js). An edit that lost the race against someone else's save
-answers 422 too, with the conflict message in the form (not 409: app.js shows
-other error codes only in the #htmx-error box and would throw away the typing).
+static/js/app.js). An edit that lost the race against someone else's save is
+refused without writing: a plain form gets 422 with the conflict message above
+the fields; htmx gets 409 with the edit row, which app.js swaps in (instead of
+only showing the #htmx-error box) because the edit form is marked
+`data-swap-conflict`, so the user's typing stays on screen.
 """
 from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
@@ -21,6 +23,7 @@ from ..access import can_edit_plan, get_plan_or_404, get_proposal_or_404
 from ..htmx import add_vary, is_htmx, see_other
 from ..services import ServiceError
 from ..services import proposals as service
+from ..services.proposals import ProposalConflict
 from ..services.catalogue import catalogue_listing, get_item, plan_baseline
 from ..services.impact import assumptions_for, catalogue_derivation
 from .forms import ProposalForm
@@ -129,13 +132,16 @@ def edit(proposal_id):
     """Change a proposal: a page, or for htmx an edit row swapped over the display row.
 
     Saving answers the display row and out-of-band totals (htmx) or redirects
-    303 to the plan page. Errors and an edit conflict: 422 with the form as
-    typed. 403 unless the village's operator; 404 outside scope.
+    303 to the plan page. Errors: 422 with the form as typed. An edit conflict
+    (the hidden version_id is not the saved one): nothing written, the form as
+    typed with the conflict message, 409 for htmx and 422 for a plain form.
+    403 unless the village's operator; 404 outside scope.
     """
     proposal = get_proposal_or_404(proposal_id, write=True)
     plan = proposal.plan
     form = ProposalForm(obj=proposal if request.method == "GET" else None)
     form.set_link_choices(service.link_choices(plan, proposal))
+    conflict = False
     if is_htmx():
         form.use_id_prefix(f"p{proposal.id}")
     if request.method == "GET":
@@ -144,9 +150,13 @@ def edit(proposal_id):
     else:
         affected_before = service.linked_ids(proposal)
         try:
+            service.check_version(proposal, form.version())
             _validate(form)
             service.update_proposal(proposal, form.values(), form.requires.data, form.excludes.data,
                                     expected_version=form.version())
+        except ProposalConflict as error:
+            error.apply_to(form)
+            conflict = True
         except ServiceError as error:
             error.apply_to(form)
         else:
@@ -156,7 +166,7 @@ def edit(proposal_id):
             for warning in service.cost_warnings(proposal):
                 flash(warning, "warning")
             return see_other(_plan_url(plan, f"proposal-{proposal.id}"))
-    status = 422 if request.method == "POST" else 200
+    status = (409 if conflict and is_htmx() else 422) if request.method == "POST" else 200
     context = dict(plan=plan, form=form, proposal=proposal, item=proposal.catalogue_item,
                    derivation=_impact_hint(plan, proposal.catalogue_item), locations=service.plan_locations(plan))
     template = "proposals/_edit_row.html" if is_htmx() else "proposals/form.html"

@@ -12,6 +12,8 @@ class ServiceError(Exception):
     def __init__(self, errors):
         if isinstance(errors, str):
             errors = {None: [errors]}
+        elif isinstance(errors, (list, tuple)):   # several messages for no one field
+            errors = {None: list(errors)}
         self.errors = {field: list(messages) if isinstance(messages, (list, tuple)) else [messages]
                        for field, messages in errors.items()}
         super().__init__("; ".join(str(m) for ms in self.errors.values() for m in ms))

@@ -20,7 +20,7 @@ from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
 from ..extensions import db
 from ..models import Proposal, Suggestion
 from ..numerals import format_decimal_id, group_thousands
-from . import ServiceError
+from . import ServiceError, history
 from .planfile import plan_file, proposal_id_of
 from .proposals import plan_overview
 
@@ -30,16 +30,19 @@ def input_hash(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
 
 
-def compute_suggestion(plan, user, solver: str | None = None, time_limit: float | None = None) -> Suggestion:
+def compute_suggestion(plan, user, solver: str | None = None, time_limit: float | None = None,
+                       locks: dict | None = None, session=None, commit: bool = True) -> Suggestion:
     """Solve the plan as it stands, with explanations, sensitivity and the comparison; store it.
 
-    The plan itself is never changed. Raises ServiceError when the plan cannot be
-    given to the optimizer (e.g. no proposals, or data it rejects).
+    `locks` maps proposal id → "in" | "out" | {"units": n} (a rembuk's decisions);
+    `session` marks the run as the meeting's. The plan itself is never changed.
+    Raises ServiceError when the plan cannot be given to the optimizer (e.g. no
+    proposals, or data it rejects). With `commit=False` the caller commits.
     """
     overview = plan_overview(plan)
     if not overview.rows:
         raise ServiceError(_("Belum ada usulan kegiatan untuk dihitung."))
-    data = plan_file(plan, overview)
+    data = plan_file(plan, overview, locks=locks)
     solver = solver or current_app.config["SOLVER"]
     time_limit = time_limit or current_app.config["SOLVER_TIME_LIMIT"]
     try:
@@ -53,15 +56,21 @@ def compute_suggestion(plan, user, solver: str | None = None, time_limit: float 
         plan_id=plan.id, user_id=user.id, input_hash=input_hash(data), solver=result.get("solver") or solver,
         status=result["status"], total_cost=result["total_cost"], total_impact=result["total_impact"] or 0.0,
         seconds=float(result.get("solve_seconds") or 0.0), plan_file=data, result=stored,
+        session_id=session.id if session is not None else None,
     )
     db.session.add(suggestion)
-    db.session.commit()
+    history.record("plan.solve", plan=plan, user=user, target=f"session:{session.id}" if session else "",
+                   status=result["status"], cost=result["total_cost"])
+    if commit:
+        db.session.commit()
     return suggestion
 
 
 def latest_suggestion(plan) -> Suggestion | None:
+    """The plan's latest run outside a rembuk session (the operator's own)."""
     return db.session.scalar(
-        select(Suggestion).where(Suggestion.plan_id == plan.id).order_by(Suggestion.id.desc()).limit(1))
+        select(Suggestion).where(Suggestion.plan_id == plan.id, Suggestion.session_id.is_(None))
+        .order_by(Suggestion.id.desc()).limit(1))
 
 
 @dataclass
@@ -157,7 +166,7 @@ def _explanation_text(explanation, lang):
     return " ".join(_text(m, lang) for m in explanation.get("messages", []))
 
 
-def suggestion_view(plan, suggestion: Suggestion, lang: str = "id") -> SuggestionView:
+def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict | None = None) -> SuggestionView:
     """What the page shows for a stored suggestion (pure reading; nothing is re-solved)."""
     stored = suggestion.result
     result = stored["result"]
@@ -193,7 +202,7 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id") -> Suggestio
                                   set(rules.get("target_groups_required") or []), budget, with_share=False)
     if view.sensitivity:
         view.chart = _sensitivity_chart(view.sensitivity)
-    current = plan_file(plan)
+    current = plan_file(plan, locks=locks)
     view.stale = input_hash(current) != suggestion.input_hash
     return view
 

@@ -8,10 +8,13 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Plan
 from ..models.plan import TARGET_FIELDS
-from . import ServiceError, commit_or_conflict
+from . import ServiceError, commit_or_conflict, history
 
 PLAN_FIELDS = ("pagu", "earmark_koperasi", "earmark_blt", "earmark_other", "stunting_budget",
+               "apbdes_pembangunan", "apbdes_pemberdayaan",
                *TARGET_FIELDS, "balita_measured", "stunted_children", "notes")
+# Left empty (None) until the village knows them: the scorecard then says "belum diisi".
+OPTIONAL_FIELDS = ("apbdes_pembangunan", "apbdes_pemberdayaan")
 MIN_YEAR, MAX_YEAR = 2015, 2100
 
 
@@ -77,6 +80,8 @@ def create_plan(desa, year: int, values: dict) -> Plan:
     plan = Plan(desa=desa, year=year, status="draft", **{f: values.get(f) for f in PLAN_FIELDS if f in values})
     db.session.add(plan)
     try:
+        db.session.flush()
+        history.record("plan.create", plan=plan, year=year)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -95,8 +100,15 @@ def update_plan(plan: Plan, values: dict, expected_version: int | None = None) -
         raise ServiceError(errors)
     if expected_version is not None and expected_version != plan.version_id:
         raise ServiceError(plan_changed_message())
+    before = {field: getattr(plan, field) for field in PLAN_FIELDS}
     for field in PLAN_FIELDS:
         if field in values:
-            setattr(plan, field, values[field] if values[field] is not None else (0 if field != "notes" else ""))
+            value = values[field]
+            if value is None and field not in OPTIONAL_FIELDS:
+                value = "" if field == "notes" else 0
+            setattr(plan, field, value)
+    changed = history.changes(before, {field: getattr(plan, field) for field in PLAN_FIELDS})
+    if changed:
+        history.record("plan.update", plan=plan, fields=list(changed), changes=changed)
     commit_or_conflict(plan_changed_message())
     return plan

@@ -26,7 +26,7 @@ from ..domain import CATEGORIES
 from ..extensions import db
 from ..models import CatalogueItem, Proposal
 from ..numerals import format_rupiah
-from . import ServiceError
+from . import ServiceError, history
 from .plans import check_plan_values
 from .rules import clean_rules
 from .proposal_sheet import COLUMNS, parse_file, proposal_record, write_csv, write_xlsx
@@ -218,6 +218,7 @@ def apply_import(plan, rows: list, baseline: list, settings: dict | None = None)
         if settings is not None:
             plan.stunting_budget = settings["budget"]
             plan.rules = settings["rules"]
+        history.record("proposal.import", plan=plan, count=len(added), settings=settings is not None)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

@@ -20,7 +20,7 @@ from ..fields import MAX_RUPIAH
 from ..models import Proposal, ProposalLink
 from ..models.base import utcnow
 from ..numerals import format_rupiah, group_thousands
-from . import ServiceError, commit_or_conflict
+from . import ServiceError, commit_or_conflict, history
 from .catalogue import APBDES_PATTERN
 from .impact import ImpactAssumptions, ProposalImpact, assumptions_for, baseline_for, proposal_impact
 
@@ -123,6 +123,10 @@ def _plan_links(plan):
     return db.session.scalars(
         select(ProposalLink).join(Proposal, ProposalLink.proposal_id == Proposal.id)
         .where(Proposal.plan_id == plan.id)).all()
+
+
+class ProposalConflict(ServiceError):
+    """Someone saved the proposal after the user's form was built; nothing was written."""
 
 
 # --- Reading for forms ---------------------------------------------------------------------------------
@@ -447,6 +451,7 @@ def create_proposal(plan, values: dict, requires=(), excludes=(), catalogue_item
     db.session.add(proposal)
     db.session.flush()
     _set_links(proposal, requires, excludes)
+    history.record("proposal.create", plan=plan, target=f"proposal:{proposal.id}", name=proposal.name)
     db.session.commit()
     return proposal
 
@@ -456,24 +461,41 @@ def update_proposal(proposal, values: dict, requires=(), excludes=(), expected_v
 
     `expected_version` is the version the user's form was built from: if someone
     saved in between (or does so while this commits), the change is refused with
-    `proposal_changed_message()` instead of overwriting theirs.
+    ProposalConflict(`proposal_changed_message()`) instead of overwriting theirs.
     """
     plan = proposal.plan
+    check_version(proposal, expected_version)
     errors = check_proposal_values(values)
     requires, excludes = check_links(plan, proposal, requires, excludes, errors, _label_of(values))
     if errors:
         raise ServiceError(errors)
-    if expected_version is not None and expected_version != proposal.version_id:
-        raise ServiceError(proposal_changed_message())
     # Links first: their statements would otherwise flush the changed row before the commit.
     _set_links(proposal, requires, excludes)
-    for name, value in _clean(values).items():
+    cleaned = _clean(values)
+    changed = history.changes({name: getattr(proposal, name) for name in cleaned}, cleaned)
+    for name, value in cleaned.items():
         setattr(proposal, name, value)
+    history.record("proposal.update", plan=plan, target=f"proposal:{proposal.id}", name=proposal.name,
+                   fields=list(changed), changes=changed)
     # Always write the row, so the version check runs and the version moves on even when
     # only the links changed (links live in their own table).
     proposal.updated_at = utcnow()
-    commit_or_conflict(proposal_changed_message())
+    try:
+        commit_or_conflict(proposal_changed_message())
+    except ServiceError as error:
+        raise ProposalConflict(proposal_changed_message()) from error
     return proposal
+
+
+def check_version(proposal, expected_version) -> None:
+    """Raise ProposalConflict if the user's form was built from an older version of `proposal`.
+
+    Checked before the values: a stale form's other messages may no longer apply
+    to what is saved now. None (no version sent) skips the check; the commit's own
+    version check still guards against a save in between.
+    """
+    if expected_version is not None and expected_version != proposal.version_id:
+        raise ProposalConflict(proposal_changed_message())
 
 
 def linked_ids(proposal) -> set:
@@ -487,5 +509,6 @@ def delete_proposal(proposal) -> None:
     """Delete a proposal and every link to or from it (links from other proposals too)."""
     db.session.execute(ProposalLink.__table__.delete().where(
         or_(ProposalLink.other_id == proposal.id, ProposalLink.proposal_id == proposal.id)))
+    history.record("proposal.delete", plan=proposal.plan, target=f"proposal:{proposal.id}", name=proposal.name)
     db.session.delete(proposal)
     db.session.commit()

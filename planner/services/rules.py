@@ -7,7 +7,7 @@ Rules are kept on the plan in the optimizer's plan-file shape:
 from flask_babel import gettext as _
 
 from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
-from . import ServiceError, commit_or_conflict
+from . import ServiceError, commit_or_conflict, history
 from .plans import plan_changed_message
 
 # Perpres 72/2021 puts the first 1,000 days first: pregnant women and children
@@ -23,8 +23,18 @@ DEFAULT_RULES = {
 
 
 def effective_rules(plan) -> dict:
-    """The plan's rules, or the defaults when it has none yet. Always a full, fresh dict."""
-    stored = plan.rules or {}
+    """The plan's rules; when it has none yet, its kabupaten's rule set for the plan's year
+    (services.settings), else the defaults. Keys missing there come from DEFAULT_RULES.
+    Always a full, fresh dict."""
+    stored = plan.rules
+    if not stored:
+        from copy import deepcopy
+
+        from .settings import settings_for_plan
+
+        settings = settings_for_plan(plan)
+        # A copy: callers may change the dict they get without touching the kabupaten's settings.
+        stored = deepcopy(settings.rules if settings is not None else None) or {}
     rules = {key: (list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value)
              for key, value in DEFAULT_RULES.items()}
     for key in rules:
@@ -75,6 +85,9 @@ def clean_rules(values: dict) -> dict:
 def update_rules(plan, values: dict) -> dict:
     """Store the plan's rules. Raises ServiceError (nothing saved) when they are inconsistent."""
     rules = clean_rules(values)
+    changed = history.changes({"rules": effective_rules(plan)}, {"rules": rules})
     plan.rules = rules
+    if changed:
+        history.record("rules.update", plan=plan, changes=changed)
     commit_or_conflict(plan_changed_message())
     return rules

@@ -73,3 +73,30 @@ def test_delete_asks_and_totals_follow(page, world, app):
     page.click(f"#proposal-{pmt_id} a.delete-link")
     page.locator(f"#proposal-{pmt_id}").wait_for(state="detached")
     page.wait_for_function("document.querySelector('#total-requested').textContent.includes('24.000.000')")
+
+
+def test_conflicting_edit_keeps_the_typing_and_says_why(page, world, app):
+    """Someone saves the proposal while the operator edits it inline: the answer (409) is swapped
+    in as the edit row with the message, the typing stays, and nothing is overwritten."""
+    from sqlalchemy import text
+
+    with app.app_context():
+        kader_id = db.session.query(Proposal.id).filter_by(plan_id=world.plans["a1x"],
+                                                           name="Insentif kader posyandu").scalar()
+    log_in(page, world.usernames["desa_a1"])
+    page.goto(f"{page.base_url}/rencana/{world.plans['a1x']}")
+    page.click(f"#proposal-{kader_id} a.edit-link")
+    edit_row = page.locator(f"tr#proposal-{kader_id}.editing")
+    edit_row.wait_for()
+    with app.app_context(), db.engine.begin() as conn:   # another user's save
+        conn.execute(text("UPDATE proposal SET version_id = version_id + 1, unit_cost = 120000 WHERE id = :id"),
+                     {"id": kader_id})
+    edit_row.locator("[name=unit_cost]").fill("175.000")
+    edit_row.locator("button.save-button").click()
+    message = page.locator(f"tr#proposal-{kader_id}.editing .error-box")
+    message.wait_for()
+    assert "baru saja diubah pengguna lain" in message.inner_text()
+    assert page.locator(f"tr#proposal-{kader_id}.editing [name=unit_cost]").input_value() == "175.000"
+    assert page.locator("#htmx-error").is_hidden()
+    with app.app_context():
+        assert db.session.get(Proposal, kader_id).unit_cost == 120_000

@@ -1,0 +1,122 @@
+"""What the kecamatan and kabupaten oversee: realisation, review comments, the year's settings.
+
+- `CommitmentActivity`: the agreed activities of a commitment as rows, written in the same
+  transaction as the commitment and frozen like it, so dashboards, recaps and the API add
+  them up in SQL instead of reading every snapshot.
+- `Realisation`: per committed activity and quarter, the money spent and the units delivered.
+- `ReviewComment`: a kecamatan or kabupaten officer's remark on a village plan.
+- `YearSettings`: a kabupaten's rule set for one fiscal year (regulations change every year):
+  the optimizer rules villages start from, the floor for the stunting share of the pagu, the
+  commitment deadline, the first tranche's share, and the priority villages (desa lokus).
+- `ApiToken`: a read-API token of a user (only its SHA-256 is stored).
+"""
+from sqlalchemy import event
+
+from ..extensions import db
+from .base import TimestampMixin, utcnow
+from .commitment import FrozenRecordError
+
+
+class CommitmentActivity(db.Model):
+    __tablename__ = "commitment_activity"
+
+    id = db.Column(db.Integer, primary_key=True)
+    commitment_id = db.Column(db.Integer, db.ForeignKey("commitment.id", ondelete="CASCADE"), nullable=False,
+                              index=True)
+    plan_id = db.Column(db.Integer, db.ForeignKey("plan.id", ondelete="CASCADE"), nullable=False, index=True)
+    key = db.Column(db.String(40), nullable=False)
+    name = db.Column(db.String(200), nullable=False)
+    category = db.Column(db.String(20), nullable=False, default="")
+    package = db.Column(db.String(30), nullable=False, default="")
+    target_group = db.Column(db.String(30), nullable=False, default="")
+    location = db.Column(db.String(120), nullable=False, default="")
+    responsible = db.Column(db.String(120), nullable=False, default="")
+    unit = db.Column(db.String(60), nullable=False, default="")
+    apbdes_code = db.Column(db.String(20), nullable=False, default="")
+    units = db.Column(db.Integer, nullable=False)
+    unit_cost = db.Column(db.BigInteger, nullable=False, default=0)
+    cost = db.Column(db.BigInteger, nullable=False)
+    impact = db.Column(db.Float, nullable=False, default=0.0)
+
+    commitment = db.relationship("Commitment", backref=db.backref("activity_rows", order_by="CommitmentActivity.id",
+                                                                  passive_deletes=True))
+
+    __table_args__ = (db.UniqueConstraint("commitment_id", "key", name="uq_commitment_activity_key"),)
+
+
+@event.listens_for(CommitmentActivity, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise FrozenRecordError("A commitment's activities are frozen with it.")
+
+
+class Realisation(TimestampMixin, db.Model):
+    __tablename__ = "realisation"
+
+    id = db.Column(db.Integer, primary_key=True)
+    plan_id = db.Column(db.Integer, db.ForeignKey("plan.id", ondelete="CASCADE"), nullable=False, index=True)
+    activity_key = db.Column(db.String(40), nullable=False)
+    quarter = db.Column(db.SmallInteger, nullable=False)
+    spent = db.Column(db.BigInteger, nullable=False, default=0)
+    units_delivered = db.Column(db.Integer, nullable=False, default=0)
+    note = db.Column(db.Text, nullable=False, default="")
+    over_reason = db.Column(db.Text, nullable=False, default="")
+    commitment_version = db.Column(db.Integer, nullable=False)
+    user_id = db.Column(db.Integer, db.ForeignKey("user_account.id"))
+    version_id = db.Column(db.Integer, nullable=False, default=1)
+
+    user = db.relationship("User")
+
+    __table_args__ = (
+        db.UniqueConstraint("plan_id", "activity_key", "quarter", name="uq_realisation_activity_quarter"),
+        db.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_range"),
+        db.CheckConstraint("spent >= 0", name="spent_not_negative"),
+        db.CheckConstraint("units_delivered >= 0", name="units_not_negative"),
+    )
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class ReviewComment(db.Model):
+    __tablename__ = "review_comment"
+
+    id = db.Column(db.Integer, primary_key=True)
+    plan_id = db.Column(db.Integer, db.ForeignKey("plan.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user_account.id"), nullable=False)
+    body = db.Column(db.Text, nullable=False)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    user = db.relationship("User")
+    plan = db.relationship("Plan")
+
+
+class YearSettings(TimestampMixin, db.Model):
+    __tablename__ = "year_settings"
+
+    id = db.Column(db.Integer, primary_key=True)
+    kabupaten_id = db.Column(db.Integer, db.ForeignKey("region.id", ondelete="CASCADE"), nullable=False)
+    year = db.Column(db.Integer, nullable=False)
+    rules = db.Column(db.JSON)
+    stunting_share_floor = db.Column(db.Float)
+    commitment_deadline = db.Column(db.Date)
+    first_tranche_share = db.Column(db.Float, nullable=False, default=0.4)
+    priority_desa_ids = db.Column(db.JSON, nullable=False, default=list)
+    legal_basis = db.Column(db.Text, nullable=False, default="")
+    version_id = db.Column(db.Integer, nullable=False, default=1)
+
+    kabupaten = db.relationship("Region")
+
+    __table_args__ = (db.UniqueConstraint("kabupaten_id", "year", name="uq_year_settings_kabupaten_year"),)
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_token"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True)
+    name = db.Column(db.String(80), nullable=False)
+    token_hash = db.Column(db.String(64), nullable=False, unique=True)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+    last_used_at = db.Column(db.DateTime(timezone=True))
+    revoked_at = db.Column(db.DateTime(timezone=True))
+
+    user = db.relationship("User")

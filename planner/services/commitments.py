@@ -1,0 +1,335 @@
+"""Committing a rembuk's decision, and reading a commitment back.
+
+`commit_session` freezes the session's latest answer into a numbered
+Commitment: a complete snapshot (`content`) and its SHA-256 (`content_hash`).
+Every document (Berita Acara, spreadsheets, the plan file) is rendered from the
+snapshot alone, so nothing done to the plan later reaches a committed version.
+
+Two commits racing for the same plan give one version: the plan row carries an
+optimistic version counter (the loser's UPDATE matches no row), the
+(plan_id, version) pair is unique, and SQLite refuses the loser's write; each
+way the loser's transaction rolls back whole.
+"""
+import hashlib
+import json
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import optimizer
+from ..domain import BUDGET_AREAS
+from ..extensions import db
+from ..models import Commitment, CommitmentActivity
+from ..models.base import utcnow
+from ..models.plan import TARGET_FIELDS
+from . import ServiceError, history
+from .planfile import plan_file, proposal_id_of
+from .rembuk import active_decisions, current_locks, is_current, session_suggestion
+
+FORMAT = "planner-commitment"
+FORMAT_VERSION = 1
+FUNDING_SOURCE = "Dana Desa"
+
+
+def canonical_json(content: dict) -> str:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(content: dict) -> str:
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def verify(commitment) -> bool:
+    """True when the stored snapshot still has the hash printed on its documents."""
+    return content_hash(commitment.content) == commitment.content_hash
+
+
+def commit_problems(session) -> list:
+    """Why the session cannot be committed yet (empty when it can)."""
+    problems = []
+    if session.status != "open" or not session.plan.editable_status:
+        problems.append(_("Rembuk ini sudah ditutup dengan komitmen."))
+        return problems
+    if not session.attendees:
+        problems.append(_("Catat dulu daftar hadir rembuk."))
+    if not session.chair.strip():
+        problems.append(_("Isi nama pemimpin rembuk."))
+    latest = session_suggestion(session)
+    if latest is None:
+        problems.append(_("Hitung dulu alokasi di layar rembuk."))
+    elif latest.status not in ("optimal", "feasible"):
+        problems.append(_("Perhitungan terakhir tidak menemukan alokasi yang memenuhi aturan dan keputusan."))
+    elif not is_current(session, latest):
+        problems.append(_("Usulan atau keputusan berubah sejak perhitungan terakhir: hitung ulang dulu."))
+    elif latest.total_cost <= 0:
+        problems.append(_("Alokasi yang disepakati tidak mendanai kegiatan apa pun."))
+    return problems
+
+
+def commit_session(session, user, expected_plan_version: int | None = None) -> Commitment:
+    """Freeze the session's latest answer as the plan's next commitment version.
+
+    Raises ServiceError (nothing written) when the session is not ready, the plan
+    changed under the user, or another commit of the same plan won the race.
+    """
+    plan = session.plan
+    problems = commit_problems(session)
+    if problems:
+        raise ServiceError(problems)
+    if expected_plan_version is not None and expected_plan_version != plan.version_id:
+        raise ServiceError(_already_message())
+    latest = session_suggestion(session)
+    content = build_content(session, latest, user)
+    previous = plan.latest_commitment
+    commitment = Commitment(
+        plan_id=plan.id, version=session.version, session_id=session.id,
+        previous_id=previous.id if previous else None, reason=session.reason,
+        committed_by_id=user.id, committed_at=utcnow(), total_cost=latest.total_cost,
+        total_impact=latest.total_impact, content=content, content_hash=content_hash(content),
+        unexplained_changes=unexplained_changes(content),
+    )
+    db.session.add(commitment)
+    db.session.add_all(activity_rows(commitment, content))
+    session.status = "committed"
+    plan.status = "committed"
+    history.record("commitment.create", plan=plan, user=user, target=f"version:{session.version}",
+                   version=session.version, hash=commitment.content_hash[:12])
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError, OperationalError):
+        db.session.rollback()
+        raise ServiceError(_already_message())
+    return commitment
+
+
+def activity_rows(commitment, content) -> list:
+    """The agreed activities as rows (CommitmentActivity) for dashboards, recaps and the API."""
+    return [CommitmentActivity(
+        commitment=commitment, plan_id=commitment.plan_id, key=a["key"], name=a["name"][:200],
+        category=a["category"], package=a["package"], target_group=a["target_group"],
+        location=(a.get("location") or "")[:120], responsible=(a.get("responsible") or "")[:120],
+        unit=(a.get("unit") or "")[:60], apbdes_code=(a.get("apbdes_code") or "")[:20], units=a["units"],
+        unit_cost=a["unit_cost"], cost=a["cost"], impact=a["impact"] or 0.0) for a in content["activities"]]
+
+
+def unexplained_changes(content: dict) -> int:
+    """How many of the room's decisions that made the commitment depart from the optimizer's own
+    suggestion carry no reason (0 when the commitment is the suggestion).
+
+    A decision moves other activities too (locking latrines in leaves less for feeding), so
+    departures are explained by the decisions in force, not one by one.
+    """
+    if not content.get("changes_from_suggestion"):
+        return 0
+    return sum(1 for d in content.get("decisions", [])
+               if not d.get("undone") and d.get("action") != "free" and not (d.get("reason") or "").strip())
+
+
+def _already_message():
+    return _("Rencana ini baru saja disahkan atau diubah oleh orang lain. Muat ulang halaman untuk melihat "
+             "komitmen yang tersimpan.")
+
+
+def _unlocked_suggestion(plan) -> dict:
+    """The optimizer's own answer for the plan as it stands, with no decision of the room."""
+    data = plan_file(plan)
+    return optimizer.solve_plan_file(data, solver=current_app.config["SOLVER"],
+                                     time_limit=current_app.config["SOLVER_TIME_LIMIT"])["result"]
+
+
+def build_content(session, suggestion, user) -> dict:
+    """The frozen snapshot of everything the documents show."""
+    plan = session.plan
+    data = suggestion.plan_file
+    result = suggestion.result["result"]
+    allocations = {a["id"]: a for a in result["allocations"]}
+    explanations = {e["id"]: e for e in suggestion.result.get("explanations", [])}
+    activities, not_funded = [], []
+    for p in data["proposals"]:
+        a = allocations[p["id"]]
+        row = {
+            "key": p["id"], "proposal_id": proposal_id_of(p["id"]), "name": p["name"],
+            "category": p["category"], "package": p["package"], "target_group": p["target_group"],
+            "location": p.get("location") or "", "proposer": p.get("proposer") or "", "unit": p.get("unit") or "",
+            "unit_cost": p["unit_cost"], "fixed_cost": p["fixed_cost"], "units": a["units"], "cost": a["cost"],
+            "impact": a["impact"] or 0.0, "apbdes_code": p.get("apbdes_code") or "",
+            "max_units": p["max_units"], "lock": p.get("lock"),
+        }
+        if a["units"] > 0:
+            row["funding_source"] = FUNDING_SOURCE
+            row["responsible"] = row["proposer"]
+            activities.append(row)
+        else:
+            row["why"] = (explanations.get(p["id"]) or {}).get("text", {})
+            not_funded.append(row)
+    baseline = _unlocked_suggestion(plan)
+    base_units = {a["id"]: (a["units"], a["cost"]) for a in baseline["allocations"]}
+    decisions = active_decisions(session)
+    changes = []
+    for p in data["proposals"]:
+        agreed = allocations[p["id"]]
+        suggested_units, suggested_cost = base_units.get(p["id"], (0, 0))
+        if agreed["units"] != suggested_units:
+            changes.append({
+                "key": p["id"], "name": p["name"], "suggested_units": suggested_units,
+                "suggested_cost": suggested_cost, "agreed_units": agreed["units"], "agreed_cost": agreed["cost"],
+                "reasons": _reasons_for(p["id"], decisions),
+            })
+    locks = current_locks(session)
+    committed_file = dict(data)
+    committed_file["proposals"] = [dict(p, lock=_committed_lock(allocations[p["id"]]["units"])) for p in data["proposals"]]
+    committed_file["result"] = result
+    return {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "commitment_version": session.version,
+        "previous_version": session.version - 1 if session.version > 1 else None,
+        "reason": session.reason,
+        "committed_at": utcnow().isoformat(timespec="seconds"),
+        "committed_by": user.username,
+        "village": _village(plan),
+        "year": plan.year,
+        "budget": {
+            "pagu": plan.pagu, "earmark_koperasi": plan.earmark_koperasi, "earmark_blt": plan.earmark_blt,
+            "earmark_other": plan.earmark_other, "available": plan.available, "stunting_budget": data["budget"],
+            "apbdes_pembangunan": plan.apbdes_pembangunan, "apbdes_pemberdayaan": plan.apbdes_pemberdayaan,
+        },
+        "targets": {**{f: plan.target_count(f) for f in TARGET_FIELDS},
+                    "balita_measured": plan.balita_measured, "stunted_children": plan.stunted_children,
+                    "prevalence": plan.measured_prevalence},
+        "session": {
+            "held_on": session.held_on.isoformat(), "place": session.place, "chair": session.chair,
+            "facilitator": session.facilitator, "agenda": session.agenda, "review": session.review,
+        },
+        "attendance": [{"name": a.name, "role": a.role, "institution": a.institution, "sex": a.sex,
+                        "signs": a.signs} for a in session.attendees],
+        "rules": data.get("rules") or {},
+        "activities": activities,
+        "not_funded": not_funded,
+        "totals": _totals(activities, data["budget"]),
+        "decisions": [_decision_record(d) for d in session.decisions],
+        "locks": {f"u{k}": v for k, v in sorted(locks.items())},
+        "changes_from_suggestion": changes,
+        "suggestion": {"status": result["status"], "solver": suggestion.solver,
+                       "total_cost": baseline["total_cost"], "total_impact": baseline["total_impact"] or 0.0,
+                       "session_run": suggestion.id},
+        "plan_file": committed_file,
+    }
+
+
+def _committed_lock(units: int):
+    return {"units": units} if units > 0 else "out"
+
+
+def _village(plan) -> dict:
+    desa = plan.desa
+    kecamatan = desa.parent
+    kabupaten = kecamatan.parent if kecamatan else None
+    return {"code": desa.code, "name": desa.name,
+            "kecamatan": kecamatan.name if kecamatan else "", "kecamatan_code": kecamatan.code if kecamatan else "",
+            "kabupaten": kabupaten.name if kabupaten else "", "kabupaten_code": kabupaten.code if kabupaten else ""}
+
+
+def _reasons_for(key, decisions) -> list:
+    proposal_id = proposal_id_of(key)
+    reasons = []
+    for d in decisions:
+        if d.proposal_id == proposal_id or (d.action == "scenario" and d.scenario and key in d.scenario.allocation):
+            reasons.append({"action": d.action, "units": d.units, "reason": d.reason,
+                            "scenario": d.scenario.name if d.scenario else None})
+    return reasons
+
+
+def _decision_record(d) -> dict:
+    return {"at": d.created_at.isoformat(timespec="seconds") if d.created_at else None,
+            "action": d.action, "name": d.proposal_name,
+            "scenario": d.scenario.name if d.scenario else None, "units": d.units, "reason": d.reason,
+            "user": d.user.username if d.user else "", "undone": d.undone_at is not None}
+
+
+def _totals(activities, budget) -> dict:
+    by_package, by_category, by_area = {}, {}, {}
+    for a in activities:
+        by_package[a["package"]] = by_package.get(a["package"], 0) + a["cost"]
+        by_category[a["category"]] = by_category.get(a["category"], 0) + a["cost"]
+        area = budget_area(a["apbdes_code"])
+        by_area[area] = by_area.get(area, 0) + a["cost"]
+    cost = sum(a["cost"] for a in activities)
+    return {"cost": cost, "impact": sum(a["impact"] for a in activities), "budget": budget,
+            "by_package": by_package, "by_category": by_category, "by_area": by_area}
+
+
+def budget_area(code: str) -> str:
+    """The APBDes bidang of an activity code ("2.2.02" → "2"); "" without a code."""
+    code = (code or "").strip()
+    return code.split(".")[0] if code and code[0].isdigit() else ""
+
+
+# --- Reading ---------------------------------------------------------------------------------------------------
+
+def get_commitment(plan, version: int) -> Commitment | None:
+    return db.session.scalar(select(Commitment).where(Commitment.plan_id == plan.id, Commitment.version == version))
+
+
+@dataclass
+class ScorecardLine:
+    area: str
+    label: str
+    total: int | None       # the bidang's APBDes total as entered on the plan
+    stunting: int           # agreed activities whose code falls in this bidang
+    share: float | None
+
+
+def scorecard(content: dict) -> list:
+    """Table 5 of the Scorecard Konvergensi Desa: per budget area, total, stunting allocation, share."""
+    by_area = content["totals"]["by_area"]
+    totals = {"2": content["budget"].get("apbdes_pembangunan"), "4": content["budget"].get("apbdes_pemberdayaan")}
+    lines = []
+    for area, label in BUDGET_AREAS.items():
+        total = totals.get(area)
+        stunting = by_area.get(area, 0)
+        lines.append(ScorecardLine(area, str(label), total, stunting, stunting / total if total else None))
+    other = sum(v for k, v in by_area.items() if k not in BUDGET_AREAS)
+    if other:
+        lines.append(ScorecardLine("", _("Bidang lain atau tanpa kode APBDes"), None, other, None))
+    return lines
+
+
+@dataclass
+class VersionChange:
+    key: str
+    name: str
+    units_before: int
+    units_after: int
+    cost_before: int
+    cost_after: int
+
+    @property
+    def kind(self) -> str:
+        if not self.units_before:
+            return "added"
+        if not self.units_after:
+            return "removed"
+        return "changed"
+
+
+def version_changes(previous: dict, current: dict) -> list:
+    """What a perubahan changed: activities added, removed, or with other units or cost."""
+    before = {a["key"]: a for a in previous["activities"]}
+    after = {a["key"]: a for a in current["activities"]}
+    changes = []
+    for key in list(dict.fromkeys([*before, *after])):
+        b, a = before.get(key), after.get(key)
+        ub, ua = (b or {}).get("units", 0), (a or {}).get("units", 0)
+        cb, ca = (b or {}).get("cost", 0), (a or {}).get("cost", 0)
+        if ub != ua or cb != ca:
+            changes.append(VersionChange(key, (a or b)["name"], ub, ua, cb, ca))
+    return changes
+
+
+def committed_plan_file(commitment) -> dict:
+    """The plan file with every proposal locked to its committed units; it re-solves to the commitment."""
+    return json.loads(json.dumps(commitment.content["plan_file"]))

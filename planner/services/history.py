@@ -1,0 +1,192 @@
+"""The history of a plan, and the audit trail it is read from.
+
+`record()` adds an AuditEvent to the current transaction; the caller's commit
+writes it together with the change, so a refused or rolled-back change leaves no
+record of having happened. `plan_history()` reads a plan's events back as
+sentences in the user's language.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import has_request_context, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import AuditEvent
+from ..numerals import format_rupiah
+
+# One sentence per action, completed with the event's details (names, numbers).
+SENTENCES = {
+    "plan.create": _l("membuat rencana %(year)s"),
+    "plan.update": _l("mengubah data rencana (%(fields)s)"),
+    "rules.update": _l("mengubah aturan pengoptimal"),
+    "proposal.create": _l("menambah usulan “%(name)s”"),
+    "proposal.update": _l("mengubah usulan “%(name)s” (%(fields)s)"),
+    "proposal.delete": _l("menghapus usulan “%(name)s”"),
+    "proposal.import": _l("mengimpor %(count)s usulan dari berkas"),
+    "plan.solve": _l("menghitung usulan alokasi: %(status)s, biaya %(cost)s"),
+    "session.open": _l("membuka rembuk stunting (versi %(version)s) pada %(date)s"),
+    "session.update": _l("mengubah data rembuk stunting"),
+    "attendee.add": _l("mencatat kehadiran %(name)s (%(role)s)"),
+    "attendee.remove": _l("menghapus kehadiran %(name)s"),
+    "decision.in": _l("rembuk menetapkan “%(name)s” wajib didanai"),
+    "decision.out": _l("rembuk menetapkan “%(name)s” tidak didanai"),
+    "decision.units": _l("rembuk menetapkan “%(name)s” sebanyak %(units)s unit"),
+    "decision.free": _l("rembuk menyerahkan “%(name)s” kembali ke pengoptimal"),
+    "decision.scenario": _l("rembuk memakai skenario “%(name)s”"),
+    "decision.undo": _l("membatalkan keputusan terakhir: %(what)s"),
+    "scenario.save": _l("menyimpan skenario “%(name)s”"),
+    "commitment.create": _l("mengesahkan komitmen versi %(version)s (%(hash)s)"),
+    "amendment.open": _l("membuka perubahan komitmen: %(reason)s"),
+    "export": _l("mengunduh %(what)s"),
+    "realisation.save": _l("mencatat realisasi triwulan %(quarter)s “%(name)s”: %(spent)s, %(units)s unit"),
+    "comment.add": _l("memberi catatan tinjauan"),
+    "settings.save": _l("menyimpan pengaturan kabupaten tahun %(year)s (%(fields)s)"),
+    "settings.copy": _l("menyalin pengaturan kabupaten tahun %(source)s ke tahun %(year)s"),
+    "regions.import": _l("mengimpor daftar wilayah: %(new)s wilayah baru, %(renamed)s berganti nama"),
+    "user.create": _l("membuat akun pengguna %(login)s"),
+    "user.update": _l("mengubah akun pengguna %(login)s (%(fields)s)"),
+    "user.password_reset": _l("mengganti kata sandi pengguna %(login)s"),
+    "user.deactivate": _l("menonaktifkan akun pengguna %(login)s"),
+    "user.activate": _l("mengaktifkan kembali akun pengguna %(login)s"),
+}
+
+STATUSES = {
+    "optimal": _l("optimal"),
+    "feasible": _l("layak, belum terbukti optimal"),
+    "infeasible": _l("tidak ada alokasi yang memenuhi aturan"),
+    "timeout": _l("waktu hitung habis"),
+    "error": _l("gagal"),
+}
+
+# Names of the fields an edit can change, for "mengubah usulan … (biaya satuan, jumlah maksimal)".
+FIELD_LABELS = {
+    "name": _l("nama"), "category": _l("kategori"), "package": _l("paket layanan"),
+    "target_group": _l("sasaran"), "location": _l("lokasi"), "proposer": _l("pengusul"), "unit": _l("satuan"),
+    "unit_cost": _l("biaya satuan"), "fixed_cost": _l("biaya tetap"), "min_units": _l("jumlah minimal"),
+    "max_units": _l("jumlah maksimal"), "impact_per_unit": _l("dampak per unit"), "apbdes_code": _l("kode APBDes"),
+    "notes": _l("catatan"), "pagu": _l("pagu"), "earmark_koperasi": _l("alokasi koperasi"),
+    "earmark_blt": _l("alokasi BLT"), "earmark_other": _l("alokasi lain"),
+    "stunting_budget": _l("anggaran stunting"), "apbdes_pembangunan": _l("total bidang pembangunan"),
+    "apbdes_pemberdayaan": _l("total bidang pemberdayaan"), "ibu_hamil": _l("ibu hamil"),
+    "ibu_nifas": _l("ibu nifas"), "baduta": _l("baduta"), "balita": _l("balita"), "catin": _l("catin"),
+    "remaja_putri": _l("remaja putri"), "keluarga": _l("keluarga berisiko"),
+    "balita_measured": _l("balita diukur"), "stunted_children": _l("anak stunting"),
+    "rules": _l("aturan"), "stunting_share_floor": _l("porsi stunting paling sedikit"),
+    "commitment_deadline": _l("batas waktu komitmen"), "first_tranche_share": _l("porsi tahap pertama"),
+    "legal_basis": _l("dasar hukum"), "priority_desa_ids": _l("desa lokus"), "role": _l("peran"),
+    "region": _l("wilayah"), "active": _l("status aktif"),
+}
+
+
+def _client_ip() -> str:
+    if not has_request_context():
+        return ""
+    return (request.remote_addr or "")[:45]
+
+
+def _user(user):
+    if user is not None:
+        return user
+    try:
+        return current_user if current_user and current_user.is_authenticated else None
+    except Exception:  # no request or login manager: a CLI run
+        return None
+
+
+def record(action: str, *, plan=None, target: str = "", user=None, region=None, **details) -> AuditEvent:
+    """Add an event for `action` to the session (written by the caller's commit)."""
+    user = _user(user)
+    if region is None and plan is not None:
+        region_id = plan.desa_id
+    else:
+        region_id = region.id if region is not None else None
+    event = AuditEvent(
+        user_id=user.id if user is not None else None,
+        username=(user.username if user is not None else "")[:80],
+        ip=_client_ip(), action=action, plan_id=plan.id if plan is not None else None,
+        region_id=region_id, target=target[:80], details=_plain(details),
+    )
+    db.session.add(event)
+    return event
+
+
+def changes(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields whose value differs."""
+    return {key: [_plain(before.get(key)), _plain(after.get(key))]
+            for key in after if before.get(key) != after.get(key)}
+
+
+def _plain(value):
+    """JSON-safe: Decimals and dates become strings, containers recurse."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass
+class HistoryLine:
+    at: datetime
+    who: str
+    text: str
+    action: str
+    reason: str = ""
+
+
+def sentence(event: AuditEvent) -> str:
+    """The event as a sentence in the user's language (its code when unknown)."""
+    template = SENTENCES.get(event.action)
+    if template is None:
+        return event.action
+    params = dict(event.details or {})
+    for money in ("cost", "spent"):
+        if isinstance(params.get(money), int):
+            params[money] = format_rupiah(params[money])
+    if isinstance(params.get("quarter"), int):
+        params["quarter"] = {1: "I", 2: "II", 3: "III", 4: "IV"}.get(params["quarter"], params["quarter"])
+    if "fields" in params and isinstance(params["fields"], list):
+        params["fields"] = ", ".join(str(FIELD_LABELS.get(f, f)) for f in params["fields"]) or "–"
+    if "status" in params:
+        params["status"] = str(STATUSES.get(params["status"], params["status"]))
+    if isinstance(params.get("date"), str):
+        params["date"] = _format_date(params["date"])
+    params.setdefault("fields", "–")
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template).split("%")[0].strip() or event.action
+
+
+def _format_date(text: str) -> str:
+    from datetime import date
+
+    from flask_babel import format_date
+
+    try:
+        return format_date(date.fromisoformat(text), "long")
+    except ValueError:
+        return text
+
+
+def plan_history(plan, limit: int | None = None, offset: int = 0) -> list[HistoryLine]:
+    """The plan's events, newest first."""
+    query = (select(AuditEvent).where(AuditEvent.plan_id == plan.id)
+             .order_by(AuditEvent.id.desc()).offset(offset))
+    if limit:
+        query = query.limit(limit)
+    return [HistoryLine(at=e.at, who=e.username or _("sistem"), text=sentence(e), action=e.action,
+                        reason=str((e.details or {}).get("reason") or ""))
+            for e in db.session.scalars(query)]
+
+
+def history_count(plan) -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.plan_id == plan.id))

@@ -1,0 +1,585 @@
+"""The rembuk stunting: a meeting that reviews the suggestion, decides, and commits.
+
+A session prepares one commitment version of a plan. The room's choices are
+appended as Decisions; the locks the optimizer must keep are read off the
+active (not undone) decisions in order (`current_locks`). Every decision, undo
+or scenario taken re-solves the plan with those locks at once, and the run is
+kept as a Suggestion of the session, so the board always shows an answer that
+matches the locks (`board`). Committing freezes that answer (planner.services.commitments).
+
+Only the village's operator drives a session (the facilitator uses that
+account); kecamatan and kabupaten users follow it read-only.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..domain import ATTENDEE_ROLES, SEXES
+from ..extensions import db
+from ..models import Attendee, Decision, Proposal, RembukSession, Scenario, Suggestion
+from ..models.base import utcnow
+from . import ServiceError, commit_or_conflict, history
+from .optimization import compute_suggestion, input_hash, suggestion_view
+from .planfile import plan_file, proposal_id_of, proposal_key
+
+SESSION_TEXT_LIMITS = {"place": 200, "chair": 120, "facilitator": 120, "agenda": 5000, "review": 2000,
+                       "reason": 2000}
+ATTENDEE_TEXT_LIMITS = {"name": 120, "institution": 160}
+REASON_LIMIT = 500
+SCENARIO_NAME_LIMIT = 120
+
+DEFAULT_AGENDA = (
+    "1. Pembukaan\n2. Paparan kondisi desa: data sasaran dan hasil pengukuran posyandu\n"
+    "3. Paparan usulan kegiatan dan usulan alokasi\n4. Pembahasan dan kesepakatan kegiatan\n"
+    "5. Kesepakatan pemantauan triwulanan\n6. Penandatanganan Berita Acara")
+DEFAULT_REVIEW = ("Rapat evaluasi bersama setiap triwulan (Maret, Juni, September, Desember) di balai desa, "
+                  "dipimpin kepala desa, membahas realisasi anggaran dan capaian layanan.")
+
+
+def session_changed_message():
+    return _("Data rembuk ini baru saja diubah pengguna lain. Muat ulang halaman lalu ulangi perubahan Anda.")
+
+
+# --- Opening and details --------------------------------------------------------------------------------
+
+def next_version(plan) -> int:
+    latest = plan.latest_commitment
+    return latest.version + 1 if latest else 1
+
+
+def check_session_values(values: dict, needs_reason: bool = False) -> dict:
+    errors = {}
+    held_on = values.get("held_on")
+    if not isinstance(held_on, date):
+        errors["held_on"] = [_("Isi tanggal rembuk.")]
+    for name, limit in SESSION_TEXT_LIMITS.items():
+        text = values.get(name)
+        if text is not None and len(text) > limit:
+            errors.setdefault(name, []).append(_("Paling banyak %(n)s huruf.", n=limit))
+    if not (values.get("place") or "").strip():
+        errors.setdefault("place", []).append(_("Isi tempat rembuk."))
+    if not (values.get("chair") or "").strip():
+        errors.setdefault("chair", []).append(_("Isi nama pemimpin rembuk."))
+    if needs_reason and not (values.get("reason") or "").strip():
+        errors.setdefault("reason", []).append(_("Tulis alasan perubahan komitmen."))
+    return errors
+
+
+def open_session(plan, user, values: dict) -> RembukSession:
+    """Open the rembuk for the plan's next commitment version. One open session per plan."""
+    if not plan.editable_status:
+        raise ServiceError(_("Rencana ini sudah disepakati. Buka perubahan dulu untuk mengadakan rembuk baru."))
+    if plan.open_session is not None:
+        raise ServiceError(_("Rencana ini sudah punya rembuk yang sedang berjalan."))
+    version = next_version(plan)
+    errors = check_session_values(values, needs_reason=version > 1)
+    if errors:
+        raise ServiceError(errors)
+    session = RembukSession(plan=plan, version=version, created_by_id=user.id, status="open",
+                            **{k: _text(values.get(k)) for k in SESSION_TEXT_LIMITS},
+                            held_on=values["held_on"])
+    db.session.add(session)
+    db.session.flush()
+    history.record("session.open", plan=plan, user=user, target=f"session:{session.id}",
+                   version=version, date=session.held_on.isoformat())
+    db.session.commit()
+    return session
+
+
+def update_session(session, user, values: dict, expected_version: int | None = None) -> RembukSession:
+    _require_open(session)
+    errors = check_session_values(values, needs_reason=session.version > 1)
+    if errors:
+        raise ServiceError(errors)
+    if expected_version is not None and expected_version != session.version_id:
+        raise ServiceError(session_changed_message())
+    before = {k: getattr(session, k) for k in ("held_on", *SESSION_TEXT_LIMITS)}
+    session.held_on = values["held_on"]
+    for key in SESSION_TEXT_LIMITS:
+        setattr(session, key, _text(values.get(key)))
+    after = {k: getattr(session, k) for k in before}
+    history.record("session.update", plan=session.plan, user=user, target=f"session:{session.id}",
+                   changes=history.changes(before, after))
+    commit_or_conflict(session_changed_message())
+    return session
+
+
+def default_session_values(plan) -> dict:
+    """What the form starts with: today, the village hall, the usual agenda and review."""
+    reason = ""
+    if plan.status == "amending":
+        reason = amendment_reason(plan)
+    return {"held_on": date.today(), "place": _("Balai Desa %(name)s", name=plan.desa.name), "chair": "",
+            "facilitator": "", "agenda": DEFAULT_AGENDA, "review": DEFAULT_REVIEW, "reason": reason}
+
+
+def _text(value) -> str:
+    return (value or "").strip()
+
+
+def _require_open(session):
+    if session.status != "open" or not session.plan.editable_status:
+        raise ServiceError(_("Rembuk ini sudah ditutup dengan komitmen; tidak ada yang bisa diubah lagi."))
+
+
+# --- Attendance ---------------------------------------------------------------------------------------------
+
+def check_attendee_values(values: dict) -> dict:
+    errors = {}
+    if not _text(values.get("name")):
+        errors["name"] = [_("Isi nama peserta.")]
+    for key, limit in ATTENDEE_TEXT_LIMITS.items():
+        if len(values.get(key) or "") > limit:
+            errors.setdefault(key, []).append(_("Paling banyak %(n)s huruf.", n=limit))
+    if values.get("role") not in ATTENDEE_ROLES:
+        errors["role"] = [_("Pilih peran peserta.")]
+    if values.get("sex") not in SEXES:
+        errors["sex"] = [_("Pilih perempuan atau laki-laki.")]
+    return errors
+
+
+def add_attendee(session, user, values: dict) -> Attendee:
+    _require_open(session)
+    errors = check_attendee_values(values)
+    if errors:
+        raise ServiceError(errors)
+    attendee = Attendee(session=session, name=_text(values["name"]), role=values["role"],
+                        institution=_text(values.get("institution")), sex=values["sex"],
+                        signs=bool(values.get("signs")))
+    db.session.add(attendee)
+    history.record("attendee.add", plan=session.plan, user=user, target=f"session:{session.id}",
+                   name=attendee.name, role=str(ATTENDEE_ROLES[attendee.role]))
+    db.session.commit()
+    return attendee
+
+
+def remove_attendee(session, user, attendee: Attendee) -> None:
+    _require_open(session)
+    if attendee.session_id != session.id:
+        raise ServiceError(_("Peserta ini tidak tercatat di rembuk ini."))
+    history.record("attendee.remove", plan=session.plan, user=user, target=f"session:{session.id}",
+                   name=attendee.name)
+    db.session.delete(attendee)
+    db.session.commit()
+
+
+# --- Decisions and locks ----------------------------------------------------------------------------------
+
+def active_decisions(session) -> list:
+    return [d for d in session.decisions if d.undone_at is None]
+
+
+def current_locks(session) -> dict:
+    """Proposal id → lock ("in", "out" or {"units": n}) from the active decisions, in order.
+
+    A scenario taken sets every proposal it holds to its units (0 units: "out");
+    later decisions apply on top of it; "free" hands a proposal back to the optimizer.
+    """
+    existing = set(db.session.scalars(select(Proposal.id).where(Proposal.plan_id == session.plan_id)))
+    locks: dict = {}
+    for decision in active_decisions(session):
+        if decision.action == "scenario" and decision.scenario is not None:
+            locks = {}
+            for key, units in decision.scenario.allocation.items():
+                proposal_id = proposal_id_of(key)
+                if proposal_id in existing:
+                    locks[proposal_id] = {"units": units} if units > 0 else "out"
+        elif decision.proposal_id in existing:
+            if decision.action == "free":
+                locks.pop(decision.proposal_id, None)
+            elif decision.action in ("in", "out"):
+                locks[decision.proposal_id] = decision.action
+            elif decision.action == "units":
+                locks[decision.proposal_id] = {"units": decision.units} if decision.units else "out"
+    return locks
+
+
+def lock_label(lock) -> str:
+    if lock == "in":
+        return _("Wajib")
+    if lock == "out":
+        return _("Dicoret")
+    if isinstance(lock, dict):
+        return _("%(n)s unit", n=lock["units"])
+    return _("Bebas")
+
+
+def check_decision(session, proposal, action: str, units, reason: str) -> dict:
+    errors = {}
+    if proposal is None or proposal.plan_id != session.plan_id:
+        errors["proposal"] = [_("Usulan ini tidak ada di rencana ini.")]
+        return errors
+    if action not in ("in", "out", "units", "free"):
+        errors["action"] = [_("Pilih keputusan: wajib, coret, jumlah unit, atau bebas.")]
+    if action == "units":
+        low = max(1, proposal.min_units or 0)
+        if units is None:
+            errors["units"] = [_("Isi jumlah unit (bilangan bulat).")]
+        elif units != 0 and not low <= units <= proposal.max_units:
+            errors["units"] = [_("Jumlah unit harus 0 (tidak didanai) atau antara %(low)s dan %(high)s.",
+                                 low=low, high=proposal.max_units)]
+    if len(reason or "") > REASON_LIMIT:
+        errors["reason"] = [_("Alasan paling banyak %(n)s huruf.", n=REASON_LIMIT)]
+    return errors
+
+
+def decide(session, user, proposal, action: str, units=None, reason: str = "") -> Decision:
+    """Record the room's choice for one proposal and re-solve with the new locks.
+
+    Raises ServiceError (nothing recorded) on a bad choice or when the optimizer
+    rejects the plan's data.
+    """
+    _require_open(session)
+    errors = check_decision(session, proposal, action, units, reason)
+    if errors:
+        raise ServiceError(errors)
+    decision = Decision(session=session, proposal_id=proposal.id, proposal_name=proposal.name, action=action,
+                        units=units if action == "units" else None, reason=_text(reason), user_id=user.id)
+    db.session.add(decision)
+    db.session.flush()
+    history.record(f"decision.{action}", plan=session.plan, user=user, target=f"proposal:{proposal.id}",
+                   name=proposal.name, units=units, reason=decision.reason)
+    _resolve(session, user)
+    return decision
+
+
+def undo_last(session, user) -> Decision | None:
+    """Undo the latest active decision (kept in the record, marked undone) and re-solve."""
+    _require_open(session)
+    decisions = active_decisions(session)
+    if not decisions:
+        raise ServiceError(_("Belum ada keputusan yang bisa dibatalkan."))
+    last = decisions[-1]
+    last.undone_at = utcnow()
+    last.undone_by_id = user.id
+    history.record("decision.undo", plan=session.plan, user=user, target=f"decision:{last.id}",
+                   what=decision_sentence(last))
+    _resolve(session, user)
+    return last
+
+
+def decision_sentence(decision) -> str:
+    name = decision.proposal_name
+    if decision.action == "scenario":
+        return _("memakai skenario “%(name)s”", name=decision.scenario.name if decision.scenario else "–")
+    if decision.action == "in":
+        return _("“%(name)s” wajib didanai", name=name)
+    if decision.action == "out":
+        return _("“%(name)s” tidak didanai", name=name)
+    if decision.action == "units":
+        return _("“%(name)s” sebanyak %(n)s unit", name=name, n=decision.units)
+    return _("“%(name)s” diserahkan ke pengoptimal", name=name)
+
+
+def _resolve(session, user) -> Suggestion:
+    """Solve with the current locks inside the caller's transaction, then commit everything."""
+    suggestion = compute_suggestion(session.plan, user, locks=current_locks(session), session=session, commit=False)
+    db.session.commit()
+    return suggestion
+
+
+def resolve(session, user) -> Suggestion:
+    """Solve again with the current locks (e.g. after a proposal was edited during the meeting)."""
+    _require_open(session)
+    return _resolve(session, user)
+
+
+def session_suggestion(session, before: int | None = None) -> Suggestion | None:
+    """The session's latest run (or the latest before run id `before`)."""
+    query = select(Suggestion).where(Suggestion.session_id == session.id)
+    if before is not None:
+        query = query.where(Suggestion.id < before)
+    return db.session.scalar(query.order_by(Suggestion.id.desc()).limit(1))
+
+
+def is_current(session, suggestion) -> bool:
+    """True when `suggestion` was solved from the plan and locks exactly as they are now."""
+    return suggestion is not None and input_hash(
+        plan_file(session.plan, locks=current_locks(session))) == suggestion.input_hash
+
+
+# --- What the projector shows -----------------------------------------------------------------------------
+
+@dataclass
+class Move:
+    key: str
+    name: str
+    before: int
+    after: int
+    cost_before: int
+    cost_after: int
+    why: str
+
+
+@dataclass
+class Board:
+    session: object
+    view: object                      # SuggestionView of the session's latest run, or None
+    locks: dict                       # proposal key "u<id>" -> lock
+    moves: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
+    current: bool = True
+    impact_before: float | None = None
+    cost_before: int | None = None
+
+    def lock_of(self, key):
+        return self.locks.get(key)
+
+    @staticmethod
+    def proposal_id(key) -> int | None:
+        return proposal_id_of(key)
+
+    @property
+    def active_count(self) -> int:
+        return sum(1 for d in self.decisions if d.undone_at is None)
+
+
+def board(session, lang: str = "id") -> Board:
+    """The projector's content: latest answer with locks, what moved since the run before, decisions."""
+    locks = current_locks(session)
+    latest = session_suggestion(session)
+    view = suggestion_view(session.plan, latest, lang, locks=locks) if latest else None
+    result = Board(session=session, view=view, locks={proposal_key(k): v for k, v in locks.items()},
+                   decisions=list(reversed(session.decisions)), current=view is None or not view.stale)
+    if latest is not None:
+        previous = session_suggestion(session, before=latest.id)
+        if previous is not None:
+            result.moves = _moves(previous, latest, view)
+            result.impact_before = previous.total_impact
+            result.cost_before = previous.total_cost
+    return result
+
+
+def _units(suggestion) -> dict:
+    return {a["id"]: (a["units"], a["cost"]) for a in suggestion.result["result"]["allocations"]}
+
+
+def _moves(previous, latest, view) -> list:
+    before, after = _units(previous), _units(latest)
+    rows = {row.key: row for row in view.rows} if view else {}
+    moves = []
+    for key, (units, cost) in after.items():
+        old_units, old_cost = before.get(key, (0, 0))
+        if units != old_units:
+            row = rows.get(key)
+            moves.append(Move(key=key, name=row.name if row else key, before=old_units, after=units,
+                              cost_before=old_cost, cost_after=cost, why=row.explanation if row else ""))
+    return moves
+
+
+# --- Scenarios ------------------------------------------------------------------------------------------------
+
+def save_scenario(session, user, name: str, allocation: dict | None = None, source=None) -> Scenario:
+    """Keep the current answer (or a given allocation, e.g. an alternative) under a name."""
+    _require_open(session)
+    name = _text(name)
+    errors = {}
+    if not name:
+        errors["name"] = [_("Beri nama skenario.")]
+    elif len(name) > SCENARIO_NAME_LIMIT:
+        errors["name"] = [_("Paling banyak %(n)s huruf.", n=SCENARIO_NAME_LIMIT)]
+    elif any(s.name == name for s in session.scenarios):
+        errors["name"] = [_("Sudah ada skenario bernama “%(name)s”.", name=name)]
+    latest = session_suggestion(session)
+    if allocation is None:
+        if latest is None or latest.status not in ("optimal", "feasible"):
+            errors.setdefault(None, []).append(_("Belum ada alokasi yang bisa disimpan: hitung dulu."))
+        elif not is_current(session, latest):
+            errors.setdefault(None, []).append(_("Usulan berubah sejak perhitungan terakhir: hitung ulang dulu."))
+    if errors:
+        raise ServiceError(errors)
+    if allocation is None:
+        allocation = {a["id"]: a["units"] for a in latest.result["result"]["allocations"]}
+        total_cost, total_impact = latest.total_cost, latest.total_impact
+    else:
+        total_cost, total_impact = source["total_cost"], source["total_impact"]
+    scenario = Scenario(session=session, name=name, allocation=allocation, total_cost=total_cost,
+                        total_impact=total_impact or 0.0, suggestion_id=latest.id if latest else None,
+                        user_id=user.id)
+    db.session.add(scenario)
+    history.record("scenario.save", plan=session.plan, user=user, target=f"session:{session.id}", name=name)
+    db.session.commit()
+    return scenario
+
+
+def take_scenario(session, user, scenario, reason: str = "") -> Decision:
+    """Make a saved scenario the room's decision: its units become the locks; re-solve."""
+    _require_open(session)
+    if scenario is None or scenario.session_id != session.id:
+        raise ServiceError(_("Skenario ini tidak ada di rembuk ini."))
+    if len(reason or "") > REASON_LIMIT:
+        raise ServiceError({"reason": [_("Alasan paling banyak %(n)s huruf.", n=REASON_LIMIT)]})
+    decision = Decision(session=session, scenario_id=scenario.id, proposal_name="", action="scenario",
+                        reason=_text(reason), user_id=user.id)
+    decision.scenario = scenario
+    db.session.add(decision)
+    db.session.flush()
+    history.record("decision.scenario", plan=session.plan, user=user, target=f"scenario:{scenario.id}",
+                   name=scenario.name, reason=decision.reason)
+    _resolve(session, user)
+    return decision
+
+
+@dataclass
+class ComparisonRow:
+    key: str
+    name: str
+    units_a: int
+    units_b: int
+    cost_a: int
+    cost_b: int
+    impact_a: float
+    impact_b: float
+
+    @property
+    def differs(self) -> bool:
+        return self.units_a != self.units_b
+
+
+@dataclass
+class ScenarioComparison:
+    a: object
+    b: object
+    rows: list
+
+    @property
+    def differing(self) -> list:
+        return [r for r in self.rows if r.differs]
+
+
+def compare_scenarios(session, a: Scenario, b: Scenario) -> ScenarioComparison:
+    """Side by side: every proposal's units, cost and impact in each scenario (today's costs)."""
+    if a.session_id != session.id or b.session_id != session.id:
+        raise ServiceError(_("Skenario ini tidak ada di rembuk ini."))
+    names = {}
+    prices = {}
+    for p in session.plan.proposals:
+        key = proposal_key(p.id)
+        names[key] = p.name
+        prices[key] = p
+    impacts = _impact_per_unit(session)
+    rows = []
+    keys = list(dict.fromkeys([*a.allocation, *b.allocation]))
+    for key in keys:
+        ua, ub = a.allocation.get(key, 0), b.allocation.get(key, 0)
+        p = prices.get(key)
+        cost = (lambda u: p.fixed_cost + p.unit_cost * u if u and p else 0)
+        per_unit = impacts.get(key, 0.0)
+        rows.append(ComparisonRow(key=key, name=names.get(key, key), units_a=ua, units_b=ub, cost_a=cost(ua),
+                                  cost_b=cost(ub), impact_a=per_unit * ua, impact_b=per_unit * ub))
+    return ScenarioComparison(a=a, b=b, rows=rows)
+
+
+def _impact_per_unit(session) -> dict:
+    data = plan_file(session.plan)
+    return {p["id"]: float(p["impact_per_unit"] or 0) for p in data["proposals"]}
+
+
+# --- Alternatives ---------------------------------------------------------------------------------------------
+
+def alternatives(session, max_loss: float = 0.02, count: int = 3) -> list:
+    """The best few allocations that fund a different set of activities than the current answer
+    and lose at most `max_loss` of its impact (dicts from planner.optimizer.alternatives)."""
+    from flask import current_app
+
+    from .. import optimizer
+    from ..optimizer import alternatives as alt
+
+    latest = session_suggestion(session)
+    if latest is None or latest.status != "optimal" or not is_current(session, latest):
+        return []
+    plan = optimizer.load_plan(latest.plan_file)
+    best = optimizer.solve(plan, solver=current_app.config["SOLVER"],
+                           time_limit=current_app.config["SOLVER_TIME_LIMIT"])
+    found = alt.alternatives(plan, best, count=count, max_loss=max_loss, solver=current_app.config["SOLVER"],
+                             time_limit=current_app.config["SOLVER_TIME_LIMIT"])
+    return [alt.alternative_to_dict(a) for a in found]
+
+
+@dataclass
+class AlternativeOption:
+    """One alternative as the room reads it: names of what it adds, drops or changes."""
+
+    index: int
+    total_cost: int
+    total_impact: float
+    loss_share: float
+    added: list
+    dropped: list
+    changed: list            # (name, units in the current answer, units here)
+    allocation: dict         # "u<id>" -> units
+
+
+MAX_LOSS_PERCENT = 20
+
+
+def parse_max_loss(text) -> float:
+    """The share of impact the room accepts to lose, from a percentage typed the Indonesian way."""
+    from ..numerals import NumberFormatError, parse_decimal
+
+    text = (str(text) if text is not None else "").strip().rstrip("%").strip() or "2"
+    try:
+        percent = parse_decimal(text)
+    except NumberFormatError:
+        raise ServiceError({"susut": [_("Tulis persen dengan angka, misalnya 2 atau 2,5.")]})
+    if not 0 <= percent <= MAX_LOSS_PERCENT:
+        raise ServiceError({"susut": [_("Pilih antara 0%% dan %(n)s%%.", n=MAX_LOSS_PERCENT)]})
+    return float(percent) / 100
+
+
+def alternative_options(session, max_loss: float, count: int = 3) -> list:
+    """`alternatives` with the proposals' names, ready for the page."""
+    names = {proposal_key(p.id): p.name for p in session.plan.proposals}
+    options = []
+    for index, found in enumerate(alternatives(session, max_loss=max_loss, count=count)):
+        options.append(AlternativeOption(
+            index=index, total_cost=found["total_cost"], total_impact=found["total_impact"] or 0.0,
+            loss_share=found["loss_share"], added=[names.get(k, k) for k in found["added"]],
+            dropped=[names.get(k, k) for k in found["dropped"]],
+            changed=[(names.get(c["id"], c["id"]), c["units_best"], c["units"]) for c in found["changed_units"]],
+            allocation={a["id"]: a["units"] for a in found["allocations"]}))
+    return options
+
+
+def save_alternative(session, user, max_loss: float, index, name: str) -> Scenario:
+    """Keep alternative number `index` (found again here, never taken from the form) as a scenario."""
+    _require_open(session)
+    options = alternative_options(session, max_loss)
+    if index is None or not 0 <= index < len(options):
+        raise ServiceError(_("Alternatif ini tidak tersedia lagi: keputusan atau usulan sudah berubah. "
+                             "Tampilkan ulang alternatif."))
+    option = options[index]
+    return save_scenario(session, user, name, allocation=option.allocation,
+                         source={"total_cost": option.total_cost, "total_impact": option.total_impact})
+
+
+# --- Amendment ---------------------------------------------------------------------------------------------------
+
+def open_amendment(plan, user, reason: str, expected_version: int | None = None) -> None:
+    """A perubahan: the committed plan opens for change again, towards the next version.
+
+    The committed versions stay as they are; the next rembuk commits version n+1.
+    """
+    if plan.status != "committed":
+        raise ServiceError(_("Perubahan hanya bisa dibuka untuk rencana yang sudah disepakati."))
+    reason = _text(reason)
+    if not reason:
+        raise ServiceError({"reason": [_("Tulis alasan perubahan komitmen.")]})
+    if len(reason) > SESSION_TEXT_LIMITS["reason"]:
+        raise ServiceError({"reason": [_("Paling banyak %(n)s huruf.", n=SESSION_TEXT_LIMITS["reason"])]})
+    if expected_version is not None and expected_version != plan.version_id:
+        raise ServiceError(_("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman."))
+    plan.status = "amending"
+    history.record("amendment.open", plan=plan, user=user, reason=reason)
+    commit_or_conflict(_("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman."))
+
+
+def amendment_reason(plan) -> str:
+    from ..models import AuditEvent
+
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.plan_id == plan.id,
+                                                       AuditEvent.action == "amendment.open")
+                              .order_by(AuditEvent.id.desc()).limit(1))
+    return str((event.details or {}).get("reason") or "") if event else ""

@@ -1,0 +1,203 @@
+"""A kabupaten's settings for one fiscal year (regulations change every year).
+
+`YearSettings` holds the rule set villages start from (optimizer rules in the
+plan file's shape, see services.rules), the floor for the stunting share of the
+pagu, the commitment deadline, the first tranche's share, the legal basis, and
+the priority villages (desa lokus). Shares are stored as fractions in [0, 1];
+the admin's form speaks percent.
+
+`save_year_settings` checks everything, records the change in the audit trail
+and commits, or raises ServiceError (nothing saved). Optimistic locking: the
+caller passes the version its form was built from (0 for "there were no
+settings yet"); if someone saved in between, the save is refused.
+"""
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Region, YearSettings
+from . import ServiceError, commit_or_conflict, history
+from .rules import DEFAULT_RULES, clean_rules
+
+DEFAULT_FIRST_TRANCHE_SHARE = 0.4
+LEGAL_BASIS_MAX = 2000
+# The fields of a YearSettings that the admin sets (besides the rules), for history and copying.
+FIELDS = ("stunting_share_floor", "commitment_deadline", "first_tranche_share", "legal_basis", "priority_desa_ids")
+
+
+def conflict_message():
+    return _("Pengaturan tahun ini baru saja disimpan pengguna lain. Tidak ada yang ditimpa: muat ulang halaman "
+             "untuk melihat perubahannya, lalu ubah lagi bila perlu.")
+
+
+def year_settings(kabupaten, year: int) -> YearSettings | None:
+    """The kabupaten's settings for `year`, or None."""
+    if kabupaten is None:
+        return None
+    return db.session.scalar(select(YearSettings).where(YearSettings.kabupaten_id == kabupaten.id,
+                                                        YearSettings.year == year))
+
+
+def settings_for_plan(plan) -> YearSettings | None:
+    """The settings of the plan's kabupaten for the plan's year, or None."""
+    desa = getattr(plan, "desa", None)
+    if desa is None or plan.year is None:
+        return None
+    return year_settings(desa.kabupaten, plan.year)
+
+
+def settings_years(kabupaten) -> list[YearSettings]:
+    """All the kabupaten's year settings, newest year first."""
+    return list(db.session.scalars(select(YearSettings).where(YearSettings.kabupaten_id == kabupaten.id)
+                                   .order_by(YearSettings.year.desc())))
+
+
+def kabupaten_villages(kabupaten) -> list[tuple]:
+    """The kabupaten's kecamatan in code order, each with its villages: [(kecamatan, [desa, …]), …]."""
+    kecamatan = list(db.session.scalars(select(Region).where(Region.parent_id == kabupaten.id,
+                                                             Region.level == "kecamatan").order_by(Region.code)))
+    villages = {}
+    if kecamatan:
+        for desa in db.session.scalars(select(Region).where(Region.parent_id.in_([k.id for k in kecamatan]),
+                                                            Region.level == "desa").order_by(Region.code)):
+            villages.setdefault(desa.parent_id, []).append(desa)
+    return [(k, villages.get(k.id, [])) for k in kecamatan]
+
+
+def form_defaults(kabupaten, year: int) -> dict:
+    """What the settings form shows for a year without settings: the default rules and tranche share."""
+    return {"rules": _copy_rules(DEFAULT_RULES), "stunting_share_floor": None, "commitment_deadline": None,
+            "first_tranche_share": DEFAULT_FIRST_TRANCHE_SHARE, "legal_basis": "", "priority_desa_ids": []}
+
+
+def as_values(settings: YearSettings) -> dict:
+    """A stored YearSettings as the dict `form_defaults` returns."""
+    rules = _copy_rules(DEFAULT_RULES)
+    rules.update(_copy_rules(settings.rules or {}))
+    return {"rules": rules, "stunting_share_floor": settings.stunting_share_floor,
+            "commitment_deadline": settings.commitment_deadline,
+            "first_tranche_share": settings.first_tranche_share, "legal_basis": settings.legal_basis or "",
+            "priority_desa_ids": list(settings.priority_desa_ids or [])}
+
+
+def _copy_rules(rules: dict) -> dict:
+    return {key: (list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value)
+            for key, value in rules.items()}
+
+
+def clean_settings(kabupaten, year: int, values: dict) -> dict:
+    """Check the values (shares in [0, 1]); return them in stored form or raise ServiceError at the fields.
+
+    `values` holds the rules form's keys (`min_spesifik`, …, see rules.clean_rules) and
+    `stunting_share_floor`, `commitment_deadline`, `first_tranche_share`, `legal_basis`,
+    `priority_desa_ids`.
+    """
+    errors = {}
+    try:
+        rules = clean_rules(values)
+    except ServiceError as error:
+        errors.update(error.errors)
+        rules = None
+    floor = values.get("stunting_share_floor")
+    if floor is not None and not 0 <= floor <= 1:
+        errors["stunting_share_floor"] = [_("Isi persentase antara 0 dan 100.")]
+    tranche = values.get("first_tranche_share")
+    if tranche is None:
+        errors["first_tranche_share"] = [_("Wajib diisi.")]
+    elif not 0 < tranche <= 1:
+        errors["first_tranche_share"] = [_("Isi persentase lebih dari 0 dan paling banyak 100.")]
+    deadline = values.get("commitment_deadline")
+    if deadline is not None:
+        if not isinstance(deadline, date):
+            errors["commitment_deadline"] = [_("Tanggal tidak dikenali; tulis seperti 12/08/2026.")]
+        elif deadline.year not in (year - 1, year):
+            errors["commitment_deadline"] = [_("Batas waktu komitmen untuk tahun anggaran %(year)s harus jatuh "
+                                               "pada tahun %(before)s atau %(year)s.", year=year, before=year - 1)]
+    legal_basis = " ".join((values.get("legal_basis") or "").split())
+    if len(legal_basis) > LEGAL_BASIS_MAX:
+        errors["legal_basis"] = [_("Paling banyak %(max)s huruf.", max=LEGAL_BASIS_MAX)]
+    chosen = values.get("priority_desa_ids") or []
+    villages = {desa.id for _kecamatan, desas in kabupaten_villages(kabupaten) for desa in desas}
+    if any(not isinstance(i, int) or isinstance(i, bool) or i not in villages for i in chosen):
+        errors["priority_desa_ids"] = [_("Pilih desa lokus dari daftar desa kabupaten ini.")]
+    if errors:
+        raise ServiceError(errors)
+    return {"rules": rules, "stunting_share_floor": floor, "commitment_deadline": deadline,
+            "first_tranche_share": tranche, "legal_basis": legal_basis,
+            "priority_desa_ids": sorted(set(chosen))}
+
+
+def save_year_settings(kabupaten, year: int, values: dict, user=None, expected_version: int | None = None,
+                       action: str = "settings.save", **details) -> YearSettings:
+    """Create or change the kabupaten's settings for `year`. Raises ServiceError; nothing saved on error.
+
+    `expected_version`: the version the form was built from (0: there were no settings);
+    None skips the check (command-line use).
+    """
+    clean = clean_settings(kabupaten, year, values)
+    settings = year_settings(kabupaten, year)
+    current = settings.version_id if settings is not None else 0
+    if expected_version is not None and expected_version != current:
+        raise ServiceError(conflict_message())
+    before = as_values(settings) if settings is not None else {}
+    if settings is None:
+        settings = YearSettings(kabupaten_id=kabupaten.id, year=year)
+        db.session.add(settings)
+    for field in FIELDS:
+        setattr(settings, field, clean[field])
+    settings.rules = clean["rules"]
+    after = dict(clean)
+    changed = history.changes(before, after)
+    if changed or not before:
+        history.record(action, user=user, region=kabupaten, target=str(year), year=year,
+                       fields=list(changed), changes=changed, **details)
+    try:
+        commit_or_conflict(conflict_message())
+    except IntegrityError:
+        # Someone created this year's settings at the same moment.
+        db.session.rollback()
+        raise ServiceError(conflict_message()) from None
+    return settings
+
+
+def previous_year_settings(kabupaten, year: int) -> YearSettings | None:
+    """The settings of the year before `year`, if there are any."""
+    return year_settings(kabupaten, year - 1)
+
+
+def copy_previous_year(kabupaten, year: int, user=None, expected_version: int | None = None) -> YearSettings:
+    """Start `year` from the previous year's settings: rules, floor, tranche share, legal basis, desa lokus.
+
+    The commitment deadline is a date of its own year and is not copied. Replaces
+    this year's settings if there are some (guarded by `expected_version` like a
+    save). Raises ServiceError when the previous year has none.
+    """
+    source = previous_year_settings(kabupaten, year)
+    if source is None:
+        raise ServiceError(_("Tahun %(year)s belum punya pengaturan untuk disalin.", year=year - 1))
+    values = as_values(source)
+    flat = rules_as_values(values.pop("rules"))
+    flat.update(values)
+    flat["commitment_deadline"] = None
+    # Villages removed from the kabupaten since then would make the copy fail: keep the ones that are left.
+    villages = {desa.id for _kecamatan, desas in kabupaten_villages(kabupaten) for desa in desas}
+    flat["priority_desa_ids"] = [i for i in flat["priority_desa_ids"] if i in villages]
+    return save_year_settings(kabupaten, year, flat, user=user, expected_version=expected_version,
+                              action="settings.copy", source=year - 1)
+
+
+def rules_as_values(rules: dict) -> dict:
+    """Stored rules as the flat shares `rules.clean_rules` reads (the inverse of clean_rules)."""
+    from ..domain import CATEGORIES
+
+    values = {}
+    for category in CATEGORIES:
+        values[f"min_{category}"] = (rules.get("category_min_share") or {}).get(category)
+        values[f"max_{category}"] = (rules.get("category_max_share") or {}).get(category)
+    values["location_max_share"] = rules.get("location_max_share")
+    values["packages_required"] = list(rules.get("packages_required") or [])
+    values["target_groups_required"] = list(rules.get("target_groups_required") or [])
+    return values
