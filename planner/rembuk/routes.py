@@ -1,0 +1,363 @@
+"""The rembuk stunting: open a session, take attendance, drive the projector, commit.
+
+Every view parses, calls services.rembuk / services.commitments and renders.
+Only the village's operator changes a session, and only while it is open
+(`get_session_or_404(..., write=True)`); kecamatan and kabupaten users follow it
+read-only. A committed session answers every change with 403.
+"""
+from flask import Blueprint, Response, abort, flash, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..access import can_run_session, get_plan_or_404, get_session_or_404
+from ..htmx import add_vary, is_htmx, see_other
+from ..services import ServiceError, commitments, rembuk
+from .forms import (AlternativeForm, AttendeeForm, CommitForm, DecisionForm, ScenarioForm, SessionForm,
+                    TakeScenarioForm)
+
+bp = Blueprint("rembuk", __name__)
+
+
+def _lang():
+    return str(get_locale() or "id")
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- Opening and details ---------------------------------------------------------------------------------
+
+@bp.route("/rencana/<int:plan_id>/rembuk/baru", methods=["GET", "POST"])
+def new(plan_id):
+    """Open the rembuk for the plan's next version. 403 unless the operator of a draft/perubahan."""
+    plan = get_plan_or_404(plan_id, write=True)
+    if plan.open_session is not None:
+        return see_other(url_for("rembuk.view", sid=plan.open_session.id))
+    form = SessionForm()
+    if request.method == "GET":
+        form.process(data=rembuk.default_session_values(plan))
+    elif form.validate_on_submit():
+        try:
+            session = rembuk.open_session(plan, current_user, form.values())
+        except ServiceError as error:
+            error.apply_to(form)
+        else:
+            flash(_("Rembuk dibuka. Catat daftar hadir, lalu buka layar rembuk."), "success")
+            return see_other(url_for("rembuk.view", sid=session.id))
+    else:
+        _check_the_rest(form, needs_reason=rembuk.next_version(plan) > 1)
+    status = 422 if request.method == "POST" else 200
+    return render_template("rembuk/form.html", form=form, plan=plan, session=None,
+                           version=rembuk.next_version(plan)), status
+
+
+def _check_the_rest(form, needs_reason):
+    """A field the form could not read (a date typed wrong) stops the service; still tell the user
+    at once about every other field, instead of one error per try."""
+    for name, messages in rembuk.check_session_values(form.values(), needs_reason=needs_reason).items():
+        field = getattr(form, name, None)
+        if field is not None and not field.errors:
+            field.errors = list(messages)
+
+
+@bp.route("/rembuk/<int:sid>")
+def view(sid):
+    """The session page: details, attendance, scenarios, decisions and the way to commit."""
+    session = get_session_or_404(sid)
+    return render_template("rembuk/view.html", **_session_context(session))
+
+
+def _session_context(session, attendee_form=None, scenario_form=None):
+    editable = can_run_session(current_user, session)
+    return dict(session=session, plan=session.plan, editable=editable,
+                attendee_form=attendee_form or AttendeeForm(formdata=None),
+                scenario_form=scenario_form or ScenarioForm(formdata=None),
+                take_form=TakeScenarioForm(formdata=None),
+                problems=commitments.commit_problems(session) if session.status == "open" else [],
+                decisions=list(reversed(session.decisions)))
+
+
+@bp.route("/rembuk/<int:sid>/ubah", methods=["GET", "POST"])
+def edit(sid):
+    session = get_session_or_404(sid, write=True)
+    form = SessionForm(obj=session)
+    if request.method == "GET":
+        form.version_id.data = session.version_id
+    elif form.validate_on_submit():
+        try:
+            rembuk.update_session(session, current_user, form.values(), expected_version=_int(form.version_id.data))
+        except ServiceError as error:
+            error.apply_to(form)
+        else:
+            flash(_("Data rembuk tersimpan."), "success")
+            return see_other(url_for("rembuk.view", sid=session.id))
+    else:
+        _check_the_rest(form, needs_reason=session.version > 1)
+    status = 422 if request.method == "POST" else 200
+    return render_template("rembuk/form.html", form=form, plan=session.plan, session=session,
+                           version=session.version), status
+
+
+# --- Attendance ----------------------------------------------------------------------------------------------
+
+@bp.route("/rembuk/<int:sid>/hadir", methods=["POST"])
+def add_attendee(sid):
+    session = get_session_or_404(sid, write=True)
+    form = AttendeeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            rembuk.add_attendee(session, current_user, form.values())
+        except ServiceError as error:
+            error.apply_to(form)
+            status = 422
+        else:
+            form = None
+    else:
+        status = 422
+    if not is_htmx() and status == 200:
+        return see_other(url_for("rembuk.view", sid=session.id) + "#attendance")
+    context = _session_context(session, attendee_form=form)
+    template = "rembuk/_attendance.html" if is_htmx() else "rembuk/view.html"
+    return add_vary(Response(render_template(template, **context), status=status))
+
+
+@bp.route("/rembuk/<int:sid>/hadir/<int:aid>/hapus", methods=["POST"])
+def remove_attendee(sid, aid):
+    session = get_session_or_404(sid, write=True)
+    attendee = next((a for a in session.attendees if a.id == aid), None)
+    if attendee is None:
+        abort(404)
+    rembuk.remove_attendee(session, current_user, attendee)
+    if is_htmx():
+        return add_vary(Response(render_template("rembuk/_attendance.html", **_session_context(session))))
+    return see_other(url_for("rembuk.view", sid=session.id) + "#attendance")
+
+
+# --- The projector -------------------------------------------------------------------------------------------
+
+@bp.route("/rembuk/<int:sid>/layar")
+def board(sid):
+    """The projector view; htmx asks for the board fragment alone (followers refresh it)."""
+    session = get_session_or_404(sid)
+    return add_vary(_render_board(session, page=not is_htmx()))
+
+
+def _render_board(session, page=False, error=None, row_error=None, status=200, scenario_form=None, notice=None):
+    context = dict(session=session, plan=session.plan, board=rembuk.board(session, _lang()),
+                   editable=can_run_session(current_user, session), error=error, row_error=row_error or {},
+                   scenario_form=scenario_form or ScenarioForm(formdata=None), notice=notice)
+    template = "rembuk/board.html" if page else "rembuk/_board.html"
+    return Response(render_template(template, **context), status=status)
+
+
+def _board_answer(session, error=None, row_error=None):
+    """After a change: the board fragment for htmx, otherwise back to the projector page."""
+    status = 422 if (error or row_error) else 200
+    if is_htmx() or status != 200:
+        return add_vary(_render_board(session, page=not is_htmx(), error=error, row_error=row_error,
+                                      status=status))
+    return see_other(url_for("rembuk.board", sid=session.id))
+
+
+@bp.route("/rembuk/<int:sid>/hitung", methods=["POST"])
+def compute(sid):
+    """Solve again with the room's decisions as they are (e.g. after a proposal was edited)."""
+    session = get_session_or_404(sid, write=True)
+    try:
+        rembuk.resolve(session, current_user)
+    except ServiceError as exc:
+        return _board_answer(session, error=str(exc))
+    return _board_answer(session)
+
+
+@bp.route("/rembuk/<int:sid>/keputusan", methods=["POST"])
+def decide(sid):
+    """The room's choice for one proposal (wajib, coret, units, bebas) with a reason; re-solves."""
+    session = get_session_or_404(sid, write=True)
+    form = DecisionForm()
+    proposal = None
+    if form.validate_on_submit():
+        from ..extensions import db
+        from ..models import Proposal
+
+        proposal = db.session.get(Proposal, form.proposal_id.data) if form.proposal_id.data else None
+        try:
+            rembuk.decide(session, current_user, proposal, form.action.data or "", units=form.units.data,
+                          reason=form.reason.data or "")
+        except ServiceError as error:
+            messages = [str(m) for ms in error.errors.values() for m in ms]
+            if proposal is None or proposal.plan_id != session.plan_id:
+                return _board_answer(session, error=" ".join(messages))
+            return _board_answer(session, row_error={
+                "key": f"u{proposal.id}", "messages": messages, "units": form.units.raw,
+                "reason": form.reason.data or ""})
+        return _board_answer(session)
+    messages = [str(m) for ms in form.errors.values() for m in ms]
+    if form.proposal_id.data:
+        return _board_answer(session, row_error={"key": f"u{form.proposal_id.data}", "messages": messages,
+                                                 "units": form.units.raw, "reason": form.reason.data or ""})
+    return _board_answer(session, error=" ".join(messages) or _("Pilih usulan dan keputusannya."))
+
+
+@bp.route("/rembuk/<int:sid>/urungkan", methods=["POST"])
+def undo(sid):
+    """Undo the latest decision still in force (it stays in the record, marked undone)."""
+    session = get_session_or_404(sid, write=True)
+    try:
+        rembuk.undo_last(session, current_user)
+    except ServiceError as exc:
+        return _board_answer(session, error=str(exc))
+    return _board_answer(session)
+
+
+# --- Scenarios and alternatives -----------------------------------------------------------------------------
+
+@bp.route("/rembuk/<int:sid>/skenario", methods=["POST"])
+def save_scenario(sid):
+    """Keep the current answer as a named scenario."""
+    session = get_session_or_404(sid, write=True)
+    form = ScenarioForm()
+    if form.validate_on_submit():
+        try:
+            rembuk.save_scenario(session, current_user, form.name.data or "")
+        except ServiceError as error:
+            error.apply_to(form)
+        else:
+            message = _("Skenario “%(name)s” tersimpan.", name=form.name.data)
+            if is_htmx():
+                return add_vary(_render_board(session, notice=message))
+            flash(message, "success")
+            return see_other(url_for("rembuk.view", sid=session.id) + "#scenarios")
+    if is_htmx():
+        return add_vary(_render_board(session, scenario_form=form, status=422))
+    return render_template("rembuk/view.html", **_session_context(session, scenario_form=form)), 422
+
+
+@bp.route("/rembuk/<int:sid>/skenario/banding")
+def compare(sid):
+    """Two scenarios side by side: what differs, cost and impact."""
+    session = get_session_or_404(sid)
+    by_id = {s.id: s for s in session.scenarios}
+    a, b = by_id.get(request.args.get("a", type=int)), by_id.get(request.args.get("b", type=int))
+    error = None
+    comparison = None
+    if a is None or b is None:
+        error = _("Pilih dua skenario yang tersimpan untuk dibandingkan.")
+    elif a.id == b.id:
+        error = _("Pilih dua skenario yang berbeda.")
+    else:
+        comparison = rembuk.compare_scenarios(session, a, b)
+    return render_template("rembuk/compare.html", session=session, plan=session.plan, comparison=comparison,
+                           error=error, editable=can_run_session(current_user, session),
+                           take_form=TakeScenarioForm(formdata=None)), 422 if error else 200
+
+
+@bp.route("/rembuk/<int:sid>/skenario/<int:scid>/pakai", methods=["POST"])
+def take_scenario(sid, scid):
+    """Take a saved scenario as the decision: its units become the locks."""
+    session = get_session_or_404(sid, write=True)
+    scenario = next((s for s in session.scenarios if s.id == scid), None)
+    if scenario is None:
+        abort(404)
+    form = TakeScenarioForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        rembuk.take_scenario(session, current_user, scenario, reason=form.reason.data or "")
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return see_other(url_for("rembuk.view", sid=session.id) + "#scenarios")
+    flash(_("Skenario “%(name)s” dipakai sebagai keputusan rembuk.", name=scenario.name), "success")
+    return see_other(url_for("rembuk.board", sid=session.id))
+
+
+@bp.route("/rembuk/<int:sid>/alternatif")
+def alternatives(sid):
+    """The best few allocations that fund other activities and lose at most `susut` % of impact."""
+    session = get_session_or_404(sid)
+    text = request.args.get("susut", "2")
+    form = AlternativeForm(formdata=None, susut=text)
+    options, error = [], None
+    try:
+        max_loss = rembuk.parse_max_loss(text)
+    except ServiceError as exc:
+        form.susut.errors = [str(m) for ms in exc.errors.values() for m in ms]
+        max_loss = None
+    if max_loss is not None:
+        latest = rembuk.session_suggestion(session)
+        if latest is None or not rembuk.is_current(session, latest):
+            error = _("Hitung ulang di layar rembuk dulu: alternatif dicari dari alokasi terbaru.")
+        elif latest.status != "optimal":
+            error = _("Alternatif hanya dicari bila alokasi sekarang terbukti terbaik.")
+        else:
+            options = rembuk.alternative_options(session, max_loss)
+    status = 422 if form.susut.errors else 200
+    return render_template("rembuk/alternatives.html", session=session, plan=session.plan, options=options,
+                           form=form, error=error, latest=rembuk.session_suggestion(session),
+                           editable=can_run_session(current_user, session)), status
+
+
+@bp.route("/rembuk/<int:sid>/alternatif/simpan", methods=["POST"])
+def save_alternative(sid):
+    session = get_session_or_404(sid, write=True)
+    form = AlternativeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        max_loss = rembuk.parse_max_loss(form.susut.data)
+        scenario = rembuk.save_alternative(session, current_user, max_loss, form.index.data, form.name.data or "")
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return see_other(url_for("rembuk.alternatives", sid=session.id, susut=form.susut.data))
+    flash(_("Skenario “%(name)s” tersimpan.", name=scenario.name), "success")
+    return see_other(url_for("rembuk.view", sid=session.id) + "#scenarios")
+
+
+# --- Commit ---------------------------------------------------------------------------------------------------------
+
+@bp.route("/rembuk/<int:sid>/sahkan", methods=["GET", "POST"])
+def commit(sid):
+    """The chair commits the decided allocation: a frozen, numbered commitment version."""
+    session = get_session_or_404(sid, write=request.method == "POST")
+    if session.status != "open":
+        commitment = session.plan.latest_commitment
+        if commitment is not None and commitment.session_id == session.id:
+            return see_other(url_for("commitments.view", commitment_id=commitment.id))
+        abort(404)
+    form = CommitForm()
+    if request.method == "GET":
+        form.plan_version.data = session.plan.version_id
+    elif form.validate_on_submit():
+        if not form.confirm.data:
+            form.confirm.errors = [_("Centang pernyataan ini bila rembuk sudah menyepakati alokasi.")]
+        else:
+            try:
+                commitment = commitments.commit_session(session, current_user,
+                                                        expected_plan_version=_int(form.plan_version.data))
+            except ServiceError as error:
+                error.apply_to(form)
+            else:
+                flash(_("Komitmen versi %(n)s disahkan.", n=commitment.version), "success")
+                return see_other(url_for("commitments.view", commitment_id=commitment.id))
+    board = rembuk.board(session, _lang())
+    status = 422 if request.method == "POST" else 200
+    return render_template("rembuk/commit.html", session=session, plan=session.plan, form=form, board=board,
+                           problems=commitments.commit_problems(session),
+                           editable=can_run_session(current_user, session)), status
+
+
+@bp.app_template_global("rembuk_sentence")
+def _rembuk_sentence(decision):
+    """A decision as a sentence ("“PMT lokal” wajib didanai"), for templates."""
+    return rembuk.decision_sentence(decision)
+
+
+@bp.app_template_global("lock_label")
+def _lock_label(lock):
+    return rembuk.lock_label(lock)
