@@ -1,0 +1,211 @@
+"""Oversight benchmark: kecamatan and kabupaten dashboards and the recap export as villages grow.
+
+Builds a kabupaten of N villages (25 per kecamatan) with 40 proposals each; 80% of them have a
+committed plan with 20 activities and four quarters of realisation; then times, median of 3:
+the kecamatan dashboard (rows + rendered page), the kabupaten dashboard (all villages, per
+kecamatan sums, rendered page) and the kabupaten recap XLSX. Peak memory by tracemalloc.
+
+    python bench/dashboard.py                          # 40 and 400 villages on SQLite
+    python bench/dashboard.py --sizes 40,400,6000 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/bench
+
+With --postgres the given database is emptied (schema public dropped) and used for every size.
+Data are inserted in bulk; commitment snapshots are abbreviated (dashboards and recaps read the
+commitment's columns and its activity rows, never the snapshot).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date, datetime, timezone
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+PACKAGES = ["kia", "konseling_gizi", "air_sanitasi", "perlindungan_sosial", "paud"]
+GROUPS = ["ibu_hamil", "baduta", "balita", "catin", "remaja_putri", "keluarga", "ibu_nifas"]
+PER_KECAMATAN = 25
+PROPOSALS = 40
+ACTIVITIES = 20
+YEAR = 2027
+
+
+def build_app(url):
+    from flask_migrate import upgrade
+
+    from planner import create_app
+    from planner.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "TESTING": True,
+                      "SECRET_KEY": "bench"})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            from sqlalchemy import text
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+    return app
+
+
+def populate(app, villages, seed=7):
+    """Insert the kabupaten in bulk; returns (kabupaten code, one kecamatan code, data rows)."""
+    from werkzeug.security import generate_password_hash
+
+    from planner.extensions import db
+    from planner.models import (Commitment, CommitmentActivity, Plan, Proposal, Realisation, Region,
+                                RembukSession, User)
+
+    rnd = random.Random(seed)
+    now = datetime.now(timezone.utc)
+    rows = 0
+    with app.app_context():
+        conn = db.session
+        kab = Region(code="35.99", name="Kabupaten Bench", level="kabupaten")
+        conn.add(kab)
+        conn.flush()
+        n_kec = (villages + PER_KECAMATAN - 1) // PER_KECAMATAN
+        # Kecamatan codes have two digits: beyond 99 kecamatan (a province-sized run) the codes borrow
+        # the prefixes 35.98, 35.97, ... but all hang under the one kabupaten.
+        kecs = [Region(code=f"35.{99 - k // 99:02d}.{k % 99 + 1:02d}", name=f"Kecamatan {k + 1}",
+                       level="kecamatan", parent_id=kab.id) for k in range(n_kec)]
+        conn.add_all(kecs)
+        conn.flush()
+        conn.add(User(username="bench_admin", name="Bench", role="admin", region_id=kab.id,
+                      password_hash=generate_password_hash("rahasia-bench-123")))
+        desa = []
+        for i in range(villages):
+            kec = kecs[i // PER_KECAMATAN]
+            desa.append(dict(code=f"{kec.code}.{2001 + i % PER_KECAMATAN}", name=f"Desa {i + 1}", level="desa",
+                             parent_id=kec.id))
+        conn.execute(Region.__table__.insert(), desa)
+        desa_ids = [r.id for r in conn.query(Region.id).filter(Region.level == "desa").order_by(Region.id)]
+        plans = [dict(desa_id=d, year=YEAR, status="draft", pagu=rnd.randint(600, 1700) * 1_000_000,
+                      earmark_koperasi=0, earmark_blt=0, earmark_other=0,
+                      stunting_budget=rnd.randint(60, 200) * 1_000_000, ibu_hamil=rnd.randint(10, 60),
+                      ibu_nifas=rnd.randint(10, 50), baduta=rnd.randint(40, 150), balita=rnd.randint(100, 400),
+                      catin=rnd.randint(0, 20), remaja_putri=rnd.randint(20, 100), keluarga=rnd.randint(50, 200),
+                      balita_measured=rnd.randint(80, 300), stunted_children=rnd.randint(5, 60), notes="",
+                      version_id=1, created_at=now, updated_at=now) for d in desa_ids]
+        conn.execute(Plan.__table__.insert(), plans)
+        plan_ids = [p.id for p in conn.query(Plan.id).order_by(Plan.id)]
+        rows += len(desa) + len(plans)
+        for chunk in range(0, len(plan_ids), 500):
+            batch = []
+            for plan_id in plan_ids[chunk:chunk + 500]:
+                for k in range(PROPOSALS):
+                    batch.append(dict(plan_id=plan_id, name=f"Usulan {k + 1}", category="spesifik" if k % 3 else "sensitif",
+                                      package=PACKAGES[k % 5], target_group=GROUPS[k % 7], location=f"Dusun {k % 4}",
+                                      proposer="posyandu", unit="unit", unit_cost=rnd.randint(10, 500) * 10_000,
+                                      fixed_cost=0, min_units=0, max_units=rnd.randint(5, 100), impact_per_unit=0.001,
+                                      apbdes_code="2.2.02", notes="", version_id=1, created_at=now, updated_at=now))
+            conn.execute(Proposal.__table__.insert(), batch)
+            rows += len(batch)
+        committed = plan_ids[: int(len(plan_ids) * 0.8)]
+        conn.execute(RembukSession.__table__.insert(), [
+            dict(plan_id=p, version=1, status="committed", held_on=date(YEAR - 1, 8, 12), place="Balai Desa",
+                 chair="Kepala Desa", facilitator="", agenda="", review="", reason="", version_id=1,
+                 created_at=now, updated_at=now) for p in committed])
+        conn.execute(Plan.__table__.update().where(Plan.id.in_(committed)).values(status="committed"))
+        for chunk in range(0, len(committed), 500):
+            part = committed[chunk:chunk + 500]
+            conn.execute(Commitment.__table__.insert(), [
+                dict(plan_id=p, version=1, reason="", committed_at=now, total_cost=ACTIVITIES * 5_000_000,
+                     total_impact=0.5, content={"format": "bench"}, content_hash="0" * 64,
+                     unexplained_changes=p % 7 == 0) for p in part])
+            ids = dict(conn.query(Commitment.plan_id, Commitment.id).filter(Commitment.plan_id.in_(part)).all())
+            activities, realised = [], []
+            for p in part:
+                for k in range(ACTIVITIES):
+                    activities.append(dict(commitment_id=ids[p], plan_id=p, key=f"u{k}", name=f"Kegiatan {k + 1}",
+                                           category="spesifik", package=PACKAGES[k % 5], target_group=GROUPS[k % 7],
+                                           location="", responsible="posyandu", unit="unit", apbdes_code="2.2.02",
+                                           units=50, unit_cost=100_000, cost=5_000_000, impact=0.025))
+                    for q in range(1, 5):
+                        realised.append(dict(plan_id=p, activity_key=f"u{k}", quarter=q,
+                                             spent=rnd.randint(0, 1_500_000), units_delivered=rnd.randint(0, 15),
+                                             note="", over_reason="", commitment_version=1, version_id=1,
+                                             created_at=now, updated_at=now))
+            conn.execute(CommitmentActivity.__table__.insert(), activities)
+            conn.execute(Realisation.__table__.insert(), realised)
+            rows += len(part) * 2 + len(activities) + len(realised)
+        conn.commit()
+        return kab.code, kecs[0].code, rows
+
+
+def timed(fn, repeat=3):
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def measure(app, kab_code, kec_code):
+    from sqlalchemy import select
+
+    from planner.extensions import db
+    from planner.models import Region
+    from planner.services import oversight, recap
+
+    client = app.test_client()
+    client.post("/masuk", data={"username": "bench_admin", "password": "rahasia-bench-123"})
+    figures = {}
+    with app.test_request_context():
+        kab = db.session.scalar(select(Region).where(Region.code == kab_code))
+        kec = db.session.scalar(select(Region).where(Region.code == kec_code))
+        figures["kecamatan rows"] = timed(lambda: oversight.village_rows(kec, YEAR))
+        figures["kabupaten rows"] = timed(lambda: oversight.kecamatan_rows(oversight.village_rows(kab, YEAR)))
+        rows = oversight.village_rows(kab, YEAR)
+        figures["recap xlsx"] = timed(lambda: recap.recap_xlsx(kab, YEAR, rows), repeat=1 if len(rows) > 1000 else 3)
+    for name, url in (("kecamatan page", f"/kecamatan/{kec_code}/dasbor?tahun={YEAR}"),
+                      ("kabupaten page", f"/kabupaten/{kab_code}/dasbor?tahun={YEAR}")):
+        def get(url=url):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        figures[name] = timed(get)
+    tracemalloc.start()
+    with app.test_request_context():
+        kab = db.session.scalar(select(Region).where(Region.code == kab_code))
+        rows = oversight.village_rows(kab, YEAR)
+        recap.recap_xlsx(kab, YEAR, rows)
+    figures["peak MB"] = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="40,400")
+    parser.add_argument("--postgres", help="SQLAlchemy URL of a PostgreSQL database to empty and use")
+    args = parser.parse_args()
+    columns = ["kecamatan rows", "kecamatan page", "kabupaten rows", "kabupaten page", "recap xlsx", "peak MB"]
+    print(f"| database | villages | data rows | {' | '.join(columns)} |")
+    print("|" + "---|" * (len(columns) + 3))
+    for size in [int(s) for s in args.sizes.split(",")]:
+        if args.postgres:
+            url, label = args.postgres, "PostgreSQL"
+        else:
+            if size > 1000:
+                print(f"| SQLite | {size} | skipped: use --postgres for a province-sized run |")
+                continue
+            url, label = f"sqlite:///{tempfile.mkdtemp()}/bench.db", "SQLite"
+        app = build_app(url)
+        started = time.perf_counter()
+        kab_code, kec_code, rows = populate(app, size)
+        build_seconds = time.perf_counter() - started
+        figures = measure(app, kab_code, kec_code)
+        cells = [f"{figures[c]:.3f} s" if c != "peak MB" else f"{figures[c]:.0f}" for c in columns]
+        print(f"| {label} | {size:,} | {rows:,} | {' | '.join(cells)} |  (built in {build_seconds:.0f} s)", flush=True)
+        with app.app_context():
+            from planner.extensions import db
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Kecamatan and kabupaten oversight: dashboards, realisation, review comments, recaps."""
