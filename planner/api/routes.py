@@ -1,0 +1,220 @@
+"""Read API v1 (JSON), scoped like the UI. Documented in docs/api.md and docs/openapi.json.
+
+Errors are JSON too: 401 without a valid token or session, 404 for anything outside the
+user's scope (its existence is never revealed), 400 naming a bad parameter.
+"""
+from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..access import get_region_or_404
+from ..domain import PACKAGES, TARGET_GROUPS
+from ..extensions import db, login_manager
+from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
+from ..models.plan import TARGET_FIELDS
+from ..services import commitments as commitment_service
+from ..services import oversight
+from ..services.plans import parse_year
+from .auth import user_from_header
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_LIMIT = 500
+
+
+@login_manager.request_loader
+def _load_user_from_request(req):
+    """Bearer tokens count only on API paths; pages keep using the session."""
+    if req.path.startswith("/api/"):
+        return user_from_header()
+    return None
+
+
+@bp.before_request
+def _authenticate():
+    if not current_user.is_authenticated:
+        return _error(401, "unauthorized", _("Masuk dulu, atau kirim token API di header Authorization: Bearer …"))
+    return None
+
+
+def _error(status, code, message, parameter=None):
+    body = {"error": {"code": code, "message": message}}
+    if parameter:
+        body["error"]["parameter"] = parameter
+    return jsonify(body), status
+
+
+def _http_error(exc):
+    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    messages = {404: _("Tidak ditemukan atau di luar wilayah Anda.")}
+    return _error(exc.code, codes.get(exc.code, "error"), messages.get(exc.code, exc.description))
+
+
+# By code, not by class: the app's own page handlers for 404 etc. would otherwise win.
+for _code in (400, 401, 403, 404, 405, 500):
+    bp.register_error_handler(_code, _http_error)
+
+
+class BadParameter(Exception):
+    def __init__(self, parameter, message):
+        super().__init__(message)
+        self.parameter, self.message = parameter, message
+
+
+@bp.errorhandler(BadParameter)
+def _bad_parameter(exc):
+    return _error(400, "bad_parameter", exc.message, exc.parameter)
+
+
+def _year(required=True):
+    text = request.args.get("year")
+    if text is None and not required:
+        return None
+    year = parse_year(text)
+    if year is None:
+        raise BadParameter("year", _("Isi tahun anggaran yang sah, misalnya year=2027."))
+    return year
+
+
+def _int_arg(name, default, low, high):
+    text = request.args.get(name)
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadParameter(name, _("Harus bilangan bulat."))
+    if not low <= value <= high:
+        raise BadParameter(name, _("Harus antara %(low)s dan %(high)s.", low=low, high=high))
+    return value
+
+
+def _region_json(region):
+    data = {"code": region.code, "name": region.name, "level": region.level}
+    return data
+
+
+def _flags(row):
+    return [{"code": f.code, "label": f.label, "detail": f.detail} for f in row.flags]
+
+
+# --- Villages ------------------------------------------------------------------------------------------------
+
+@bp.route("/villages/<code>/plans/<int:year>")
+def village_plan(code, year):
+    desa = get_region_or_404(code, level="desa")
+    plan = db.session.scalar(select(Plan).where(Plan.desa_id == desa.id, Plan.year == year))
+    if plan is None:
+        abort(404)
+    kecamatan = desa.parent
+    rows = oversight.village_rows(desa, year)
+    row = rows[0] if rows else None
+    latest = plan.latest_commitment
+    activities = []
+    if latest is not None:
+        realised = {}
+        for entry in db.session.scalars(select(Realisation).where(Realisation.plan_id == plan.id)):
+            realised.setdefault(entry.activity_key, []).append(
+                {"quarter": entry.quarter, "spent": entry.spent, "units_delivered": entry.units_delivered})
+        for a in db.session.scalars(select(CommitmentActivity).where(CommitmentActivity.commitment_id == latest.id)
+                                    .order_by(CommitmentActivity.id)):
+            activities.append({**_activity_json(a),
+                               "realisation": sorted(realised.get(a.key, []), key=lambda r: r["quarter"])})
+    return jsonify({
+        "village": {**_region_json(desa), "kecamatan": _region_json(kecamatan),
+                    "kabupaten": _region_json(kecamatan.parent)},
+        "plan": {
+            "id": plan.id, "year": plan.year, "status": plan.status,
+            "status_label": str(oversight.STATUSES[row.status]) if row else "",
+            "pagu": plan.pagu, "earmark_koperasi": plan.earmark_koperasi, "earmark_blt": plan.earmark_blt,
+            "earmark_other": plan.earmark_other, "stunting_budget": plan.stunting_budget,
+            "targets": {f: plan.target_count(f) for f in TARGET_FIELDS},
+            "balita_measured": plan.balita_measured, "stunted_children": plan.stunted_children,
+        },
+        "proposals": [{
+            "id": p.id, "name": p.name, "category": p.category, "package": p.package, "target_group": p.target_group,
+            "unit": p.unit or "", "unit_cost": p.unit_cost, "fixed_cost": p.fixed_cost, "min_units": p.min_units,
+            "max_units": p.max_units, "apbdes_code": p.apbdes_code or "", "location": p.location or "",
+            "proposer": p.proposer or ""} for p in sorted(plan.proposals, key=lambda p: p.id)],
+        "commitments": [{
+            "version": c.version, "committed_at": c.committed_at.isoformat(), "total_cost": c.total_cost,
+            "total_impact": c.total_impact, "content_hash": c.content_hash, "hash_valid": commitment_service.verify(c),
+            "reason": c.reason or ""} for c in plan.commitments],
+        "activities": activities,
+        "flags": _flags(row) if row else [],
+    })
+
+
+def _activity_json(a):
+    return {"key": a.key, "name": a.name, "apbdes_code": a.apbdes_code, "package": a.package,
+            "category": a.category, "target_group": a.target_group, "units": a.units, "unit": a.unit,
+            "unit_cost": a.unit_cost, "cost": a.cost}
+
+
+# --- Kecamatan summary ----------------------------------------------------------------------------------------
+
+@bp.route("/kecamatan/<code>/summary")
+def kecamatan_summary(code):
+    region = get_region_or_404(code, level="kecamatan")
+    year = _year()
+    rows = oversight.village_rows(region, year)
+    total = oversight.totals(rows)
+    return jsonify({
+        "kecamatan": {**_region_json(region), "kabupaten": _region_json(region.parent)},
+        "year": year,
+        "totals": {"villages": total.villages, "with_plan": total.with_plan,
+                   "committed_villages": total.committed_villages, "pagu": total.pagu,
+                   "stunting_budget": total.stunting_budget, "committed": total.committed, "spent": total.spent,
+                   "stunted_children": total.stunted_children, "flagged_villages": total.flagged_villages,
+                   "flags": total.flags},
+        "villages": [{
+            "code": r.code, "name": r.name, "status": r.status, "status_label": str(oversight.STATUSES[r.status]),
+            "priority": r.priority, "pagu": r.pagu if r.plan_id else None,
+            "stunting_budget": r.stunting_budget if r.plan_id else None, "stunting_share": r.stunting_share,
+            "committed": r.committed, "commitment_version": r.commitment_version, "spent": r.spent,
+            "spent_share": r.spent_share, "packages": sorted(r.packages & set(PACKAGES)),
+            "packages_count": r.packages_count, "target_groups": sorted(r.groups & set(TARGET_GROUPS)),
+            "stunted_children": r.stunted_children, "flags": _flags(r)} for r in rows],
+    })
+
+
+# --- Commitments -----------------------------------------------------------------------------------------------
+
+@bp.route("/commitments")
+def commitments():
+    year = _year()
+    code = request.args.get("kecamatan")
+    if code:
+        from ..models.region import CODE_PATTERNS
+
+        if not CODE_PATTERNS["kecamatan"].match(code):
+            raise BadParameter("kecamatan", _("Kode kecamatan seperti 35.17.09."))
+        region = get_region_or_404(code, level="kecamatan")
+    elif current_user.role == "admin":
+        region = current_user.region
+    else:
+        raise BadParameter("kecamatan", _("Isi kode kecamatan, misalnya kecamatan=35.17.09."))
+    limit = _int_arg("limit", 100, 1, MAX_LIMIT)
+    offset = _int_arg("offset", 0, 0, 10 ** 9)
+    desa_ids = oversight._desa_query(region).scalar_subquery()
+    latest = (select(Commitment.plan_id, func.max(Commitment.version).label("version"))
+              .join(Plan, Plan.id == Commitment.plan_id)
+              .where(Plan.desa_id.in_(desa_ids), Plan.year == year).group_by(Commitment.plan_id).subquery())
+    base = (select(Commitment, Region).join(latest, (Commitment.plan_id == latest.c.plan_id)
+                                            & (Commitment.version == latest.c.version))
+            .join(Plan, Plan.id == Commitment.plan_id).join(Region, Region.id == Plan.desa_id))
+    total = db.session.scalar(select(func.count()).select_from(latest))
+    page = db.session.execute(base.order_by(Region.code).limit(limit).offset(offset)).all()
+    ids = [c.id for c, _ in page]
+    activities = {}
+    if ids:
+        for a in db.session.scalars(select(CommitmentActivity).where(CommitmentActivity.commitment_id.in_(ids))
+                                    .order_by(CommitmentActivity.id)):
+            activities.setdefault(a.commitment_id, []).append(_activity_json(a))
+    return jsonify({
+        "year": year, "region": _region_json(region), "total": total, "limit": limit, "offset": offset,
+        "commitments": [{
+            "village": {"code": desa.code, "name": desa.name}, "version": c.version,
+            "committed_at": c.committed_at.isoformat(), "content_hash": c.content_hash, "total_cost": c.total_cost,
+            "total_impact": c.total_impact, "activities": activities.get(c.id, [])} for c, desa in page],
+    })
