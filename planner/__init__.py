@@ -53,8 +53,15 @@ def create_app(config=None):
     from .proposals.routes import bp as proposals_bp
     from .optimize.routes import bp as optimize_bp
     from .transfer.routes import bp as transfer_bp
+    from .rembuk.routes import bp as rembuk_bp
+    from .commitments.routes import bp as commitments_bp
+    from .oversight.routes import bp as oversight_bp
+    from .api.routes import bp as api_bp
+    from .api.tokens import bp as tokens_bp
+    from .admin.routes import bp as admin_bp
 
-    for blueprint in (auth_bp, main_bp, plans_bp, proposals_bp, transfer_bp, optimize_bp, catalogue_bp):
+    for blueprint in (auth_bp, main_bp, plans_bp, proposals_bp, transfer_bp, optimize_bp, catalogue_bp,
+                      rembuk_bp, commitments_bp, oversight_bp, api_bp, tokens_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     from .cli import register as register_cli

@@ -25,6 +25,16 @@
     var message = holder.querySelector("[data-status]");
     showError(message ? message.textContent : (document.body.dataset.errorText || "Error") + " (" + xhr.status + ")");
   });
+  // An edit that lost the race against another save (409) comes back as its form with the
+  // message and the user's typing: swap it where the form asks for that, instead of the box.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var source = detail.requestConfig && detail.requestConfig.elt;
+    if (detail.xhr.status === 409 && source && source.closest && source.closest("[data-swap-conflict]")) {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+  });
   document.addEventListener("htmx:sendError", function () {
     showError(document.body.dataset.offlineText || "Offline");
   });

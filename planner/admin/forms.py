@@ -1,0 +1,168 @@
+"""Forms of the kabupaten settings: the year's settings, the region import, the user accounts.
+
+The forms speak the admin's units (percent); their `values()` turn them into
+what the services take (shares in [0, 1], ids as integers).
+"""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .. import domain
+from ..fields import DateField, DecimalNumberField
+from ..optimize.forms import RulesForm
+
+
+class IdCheckboxesField(SelectMultipleField):
+    """Checkboxes whose values are record ids; the service checks that each id may be chosen."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = [int(value) for value in valuelist]
+        except ValueError:
+            self.data = []
+            raise ValueError(_l("Pilihan tidak sah.")) from None
+
+    def pre_validate(self, form):
+        pass
+
+
+class YearSettingsForm(RulesForm):
+    """The rule set villages start from (the rules form's fields), plus the kabupaten's figures for the year."""
+
+    version_id = HiddenField()
+    stunting_share_floor = DecimalNumberField(_l("Porsi stunting paling sedikit (% pagu Dana Desa)"), required=False,
+                                              minimum=0, maximum=100)
+    first_tranche_share = DecimalNumberField(_l("Porsi penyaluran tahap pertama (% komitmen)"), minimum=0,
+                                             maximum=100)
+    commitment_deadline = DateField(_l("Batas waktu komitmen (rembuk stunting)"))
+    legal_basis = TextAreaField(_l("Dasar hukum"), validators=[
+        Length(max=2000, message=_l("Paling banyak %(max)d huruf."))], render_kw={"rows": 3})
+    priority_desa_ids = IdCheckboxesField(_l("Desa lokus (prioritas penurunan stunting)"), choices=[])
+
+    def fill(self, values: dict) -> None:
+        """Show stored settings (as services.settings.as_values gives them) in percent."""
+        super().fill(values["rules"])
+        self.stunting_share_floor.data = _pct(values["stunting_share_floor"])
+        self.first_tranche_share.data = _pct(values["first_tranche_share"])
+        self.commitment_deadline.data = values["commitment_deadline"]
+        self.legal_basis.data = values["legal_basis"]
+        self.priority_desa_ids.data = list(values["priority_desa_ids"])
+
+    def values(self) -> dict:
+        values = super().values()
+        values["stunting_share_floor"] = _share(self.stunting_share_floor.data)
+        values["first_tranche_share"] = _share(self.first_tranche_share.data)
+        values["commitment_deadline"] = self.commitment_deadline.data
+        values["legal_basis"] = self.legal_basis.data or ""
+        values["priority_desa_ids"] = list(self.priority_desa_ids.data or [])
+        return values
+
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version_id.data)
+        except (TypeError, ValueError):
+            return None
+
+
+def _pct(share):
+    return None if share is None else round(share * 100, 4)
+
+
+def _share(percent):
+    return None if percent is None else percent / 100
+
+
+class CopyYearForm(FlaskForm):
+    """The "copy from the previous year" button: only the CSRF token and the version it replaces."""
+
+    version_id = HiddenField()
+
+
+class RegionUploadForm(FlaskForm):
+    file = FileField(_l("Berkas daftar wilayah (.csv)"), validators=[
+        FileRequired(_l("Pilih berkas .csv.")),
+        FileAllowed(["csv"], _l("Pilih berkas .csv (kode;nama).")),
+    ], render_kw={"accept": ".csv,text/csv"})
+
+
+class RegionConfirmForm(FlaskForm):
+    """The preview's checked changes, signed for this kabupaten and user (services.region_import)."""
+
+    rows = HiddenField()
+
+
+def _password_fields():
+    password = PasswordField(_l("Kata sandi"), validators=[InputRequired(_l("Isi kata sandi."))],
+                             render_kw={"autocomplete": "new-password"})
+    repeat = PasswordField(_l("Ulangi kata sandi"), validators=[
+        InputRequired(_l("Ulangi kata sandi.")), EqualTo("password", _l("Kedua kata sandi tidak sama."))],
+        render_kw={"autocomplete": "new-password"})
+    return password, repeat
+
+
+def _name_field():
+    return StringField(_l("Nama lengkap"), validators=[
+        InputRequired(_l("Isi nama lengkap.")), Length(max=120, message=_l("Paling banyak %(max)d huruf."))])
+
+
+def _role_field():
+    return SelectField(_l("Peran"), choices=domain.choices(domain.ROLES), validate_choice=False)
+
+
+def _region_field():
+    # Choices (grouped by level) are set by the view from the kabupaten's regions.
+    return SelectField(_l("Wilayah"), choices=[], validate_choice=False)
+
+
+def region_choices(regions_by_role: dict) -> dict:
+    """{group label: [(id, "name (code)")]} for the region select: kabupaten, kecamatan, desa."""
+    labels = {"admin": domain.LEVELS["kabupaten"], "kecamatan": domain.LEVELS["kecamatan"],
+              "desa": domain.LEVELS["desa"]}
+    return {str(labels[role]): [(str(r.id), f"{r.name} ({r.code})") for r in regions]
+            for role, regions in regions_by_role.items()}
+
+
+def _region_id(text):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+class UserCreateForm(FlaskForm):
+    username = StringField(_l("Nama pengguna (untuk masuk)"), validators=[
+        InputRequired(_l("Isi nama pengguna.")), Length(max=80, message=_l("Paling banyak %(max)d huruf."))],
+        render_kw={"autocomplete": "off", "autocapitalize": "none"})
+    name = _name_field()
+    role = _role_field()
+    region_id = _region_field()
+    password, password_repeat = _password_fields()
+
+    def values(self) -> dict:
+        return {"username": self.username.data or "", "name": self.name.data or "", "role": self.role.data,
+                "region_id": _region_id(self.region_id.data), "password": self.password.data or ""}
+
+
+class UserEditForm(FlaskForm):
+    name = _name_field()
+    role = _role_field()
+    region_id = _region_field()
+    active = BooleanField(_l("Aktif (dapat masuk)"))
+
+    def values(self) -> dict:
+        return {"name": self.name.data or "", "role": self.role.data, "region_id": _region_id(self.region_id.data),
+                "active": bool(self.active.data)}
+
+
+class PasswordResetForm(FlaskForm):
+    password, password_repeat = _password_fields()
+
+
+class UserActiveForm(FlaskForm):
+    """The deactivate / reactivate buttons: only the CSRF token."""

@@ -1,0 +1,211 @@
+"""User accounts of a kabupaten: listing, creating, changing, password rules and resets.
+
+A kabupaten admin manages every account whose region lies in the kabupaten
+(admins at the kabupaten, officers at a kecamatan, operators at a village).
+Every change is written to the audit trail (never a password or its hash).
+`password_problems` is the one place the password rules live, for the admin's
+forms here and for a user's own change-password form.
+"""
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Region, User
+from ..models.user import ROLE_LEVEL
+from . import ServiceError, history
+
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 200
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,79}$")
+NAME_MAX = 120
+# Passwords people choose first; a longer list would go here (lower case, compared case-insensitively).
+COMMON_PASSWORDS = frozenset({
+    "password", "password1", "password123", "passw0rd", "12345678", "123456789", "1234567890", "0123456789",
+    "12345678910", "rahasia", "rahasia123", "rahasia1234", "qwerty", "qwerty123", "qwertyuiop", "qwerty12345",
+    "admin", "admin123", "admin12345", "administrator", "katasandi", "katasandi123", "sandi123", "bismillah",
+    "bismillah123", "indonesia", "indonesia123", "iloveyou", "sayang123", "merdeka45", "11111111", "1111111111",
+    "00000000", "0000000000", "abcdefghij", "abc1234567", "desa123456", "stunting123", "welcome123",
+    "letmein123",
+})
+
+
+def password_problems(password: str, username: str = "") -> list[str]:
+    """What is wrong with `password` for the account `username`, as sentences; empty when it is fine.
+
+    At least 10 characters, not only digits, not the user name nor containing it,
+    not a common password (`COMMON_PASSWORDS`, also with the user name removed).
+    """
+    password = password or ""
+    problems = []
+    if len(password) < PASSWORD_MIN_LENGTH:
+        problems.append(_("Kata sandi paling sedikit %(n)s karakter.", n=PASSWORD_MIN_LENGTH))
+    elif len(password) > PASSWORD_MAX_LENGTH:
+        problems.append(_("Kata sandi paling banyak %(n)s karakter.", n=PASSWORD_MAX_LENGTH))
+    if password and password.isdigit():
+        problems.append(_("Kata sandi tidak boleh hanya angka."))
+    lowered = password.lower()
+    name = (username or "").strip().lower()
+    if name and name in lowered:
+        problems.append(_("Kata sandi tidak boleh sama dengan atau memuat nama pengguna."))
+    if lowered in COMMON_PASSWORDS or lowered.strip() in COMMON_PASSWORDS:
+        problems.append(_("Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain."))
+    return problems
+
+
+def check_password(password: str, username: str = "", field: str = "password") -> None:
+    """Raise ServiceError({field: problems}) unless `password` follows the rules."""
+    problems = password_problems(password, username)
+    if problems:
+        raise ServiceError({field: problems})
+
+
+# --- Reading ---------------------------------------------------------------------------------------------
+
+def region_ids_in(kabupaten):
+    """A select of the ids of the kabupaten itself, its kecamatan and its villages."""
+    kecamatan = select(Region.id).where(Region.parent_id == kabupaten.id)
+    return select(Region.id).where(or_(Region.id == kabupaten.id, Region.parent_id == kabupaten.id,
+                                       Region.parent_id.in_(kecamatan)))
+
+
+def kabupaten_users(kabupaten) -> list[User]:
+    """The accounts of the kabupaten, ordered by role (admin, kecamatan, desa), region code, user name."""
+    role_order = {"admin": 0, "kecamatan": 1, "desa": 2}
+    users = db.session.scalars(select(User).join(Region, User.region_id == Region.id)
+                               .where(User.region_id.in_(region_ids_in(kabupaten)))
+                               .order_by(Region.code, User.username)).all()
+    return sorted(users, key=lambda u: role_order.get(u.role, 3))
+
+
+def get_user(kabupaten, user_id: int) -> User | None:
+    """The account if it belongs to the kabupaten, else None (the view answers 404)."""
+    user = db.session.get(User, user_id)
+    if user is None or user.region is None or not kabupaten.contains(user.region):
+        return None
+    return user
+
+
+def regions_for_roles(kabupaten) -> dict:
+    """The regions each role may be placed in: {"admin": [kabupaten], "kecamatan": [...], "desa": [...]}."""
+    regions = db.session.scalars(select(Region).where(Region.id.in_(region_ids_in(kabupaten)))
+                                 .order_by(Region.code)).all()
+    by_level = {level: [r for r in regions if r.level == level] for level in ("kabupaten", "kecamatan", "desa")}
+    return {role: by_level[level] for role, level in ROLE_LEVEL.items()}
+
+
+# --- Changing --------------------------------------------------------------------------------------------
+
+def _clean_account(kabupaten, values: dict, errors: dict) -> dict:
+    name = " ".join((values.get("name") or "").split())
+    if not name:
+        errors["name"] = [_("Isi nama lengkap.")]
+    elif len(name) > NAME_MAX:
+        errors["name"] = [_("Paling banyak %(max)s huruf.", max=NAME_MAX)]
+    role = values.get("role")
+    if role not in ROLE_LEVEL:
+        errors["role"] = [_("Pilih peran: admin kabupaten, petugas kecamatan atau operator desa.")]
+    region = None
+    region_id = values.get("region_id")
+    if region_id is not None:
+        region = db.session.get(Region, region_id)
+        if region is None or not kabupaten.contains(region):
+            region = None
+            errors["region_id"] = [_("Pilih wilayah di kabupaten ini.")]
+    else:
+        errors["region_id"] = [_("Pilih wilayah.")]
+    if region is not None and role in ROLE_LEVEL and region.level != ROLE_LEVEL[role]:
+        errors["region_id"] = [{
+            "admin": _("Admin kabupaten ditempatkan di kabupaten itu sendiri."),
+            "kecamatan": _("Petugas kecamatan ditempatkan di sebuah kecamatan."),
+            "desa": _("Operator desa ditempatkan di sebuah desa."),
+        }[role]]
+    return {"name": name, "role": role, "region": region}
+
+
+def _username_taken(username: str, except_id: int | None = None) -> bool:
+    query = select(User.id).where(func.lower(User.username) == username.lower())
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def create_user(kabupaten, values: dict, actor=None) -> User:
+    """Add an account in the kabupaten. `values`: username, name, role, region_id, password.
+
+    Raises ServiceError at the fields; nothing saved on error.
+    """
+    errors = {}
+    username = (values.get("username") or "").strip()
+    if not USERNAME_PATTERN.match(username):
+        errors["username"] = [_("Nama pengguna 3–80 karakter: huruf, angka, titik, garis bawah atau tanda "
+                                "hubung, diawali huruf atau angka.")]
+    elif _username_taken(username):
+        errors["username"] = [_("Nama pengguna ini sudah dipakai.")]
+    account = _clean_account(kabupaten, values, errors)
+    problems = password_problems(values.get("password") or "", username)
+    if problems:
+        errors["password"] = problems
+    if errors:
+        raise ServiceError(errors)
+    user = User(username=username, name=account["name"], role=account["role"], region=account["region"],
+                active=True)
+    user.set_password(values["password"])
+    db.session.add(user)
+    history.record("user.create", user=actor, region=kabupaten, target=username, login=username,
+                   role=account["role"], region_code=account["region"].code)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError({"username": [_("Nama pengguna ini sudah dipakai.")]}) from None
+    return user
+
+
+def update_user(kabupaten, user: User, values: dict, actor) -> User:
+    """Change an account's name, role, region and whether it is active. `values`: name, role, region_id, active.
+
+    An admin cannot demote or deactivate their own account (they would lock themselves out).
+    """
+    errors = {}
+    account = _clean_account(kabupaten, values, errors)
+    active = bool(values.get("active"))
+    if actor is not None and user.id == actor.id:
+        if account["role"] is not None and account["role"] != user.role:
+            errors["role"] = [_("Anda tidak dapat mengubah peran akun Anda sendiri.")]
+        if not active:
+            errors["active"] = [_("Anda tidak dapat menonaktifkan akun Anda sendiri.")]
+    if errors:
+        raise ServiceError(errors)
+    before = {"name": user.name, "role": user.role, "region": user.region.code, "active": user.active}
+    user.name, user.role, user.region, user.active = account["name"], account["role"], account["region"], active
+    after = {"name": user.name, "role": user.role, "region": user.region.code, "active": user.active}
+    changed = history.changes(before, after)
+    if changed:
+        history.record("user.update", user=actor, region=kabupaten, target=user.username, login=user.username,
+                       fields=list(changed), changes=changed)
+    db.session.commit()
+    return user
+
+
+def reset_password(kabupaten, user: User, password: str, actor=None) -> User:
+    """Set a new password the admin typed. Raises ServiceError({"password": …}) when it breaks the rules."""
+    check_password(password, user.username)
+    user.set_password(password)
+    history.record("user.password_reset", user=actor, region=kabupaten, target=user.username, login=user.username)
+    db.session.commit()
+    return user
+
+
+def set_active(kabupaten, user: User, active: bool, actor=None) -> User:
+    """Deactivate (cannot log in, kept for the history) or reactivate an account; never one's own."""
+    if actor is not None and user.id == actor.id and not active:
+        raise ServiceError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    if user.active != active:
+        user.active = active
+        history.record("user.activate" if active else "user.deactivate", user=actor, region=kabupaten,
+                       target=user.username, login=user.username)
+        db.session.commit()
+    return user
