@@ -66,10 +66,10 @@ def test_counts_and_roles(app, demo):
         year = default_plan_year()
         committed = {name for name, commit in MEETINGS if commit}
         for desa in villages:
-            plans = db.session.scalars(select(Plan).where(Plan.desa_id == desa.id)).all()
-            assert [p.year for p in plans] == [year]
-            assert plans[0].status == ("committed" if desa.name in committed else "draft"), desa.name
-            assert 10 <= len(plans[0].proposals) <= 40, desa.name
+            plans = {p.year: p for p in db.session.scalars(select(Plan).where(Plan.desa_id == desa.id))}
+            assert set(plans) == {year - 1, year}, desa.name
+            assert plans[year].status == ("committed" if desa.name in committed else "draft"), desa.name
+            assert 10 <= len(plans[year].proposals) <= 40, desa.name
 
 
 def test_every_demo_user_can_log_in(app, demo, client):
@@ -164,9 +164,10 @@ def test_demo_meetings_are_real_and_committed(app, demo):
     from planner.models import Commitment, RembukSession
     from planner.services.commitments import verify
 
+    year = default_plan_year()
     with app.app_context():
         commitments = db.session.scalars(select(Commitment)).all()
-        assert len(commitments) == sum(1 for _, commit in MEETINGS if commit)
+        assert sum(c.plan.year == year for c in commitments) == sum(1 for _, commit in MEETINGS if commit)
         for commitment in commitments:
             assert verify(commitment) and commitment.version == 1
             content = commitment.content
@@ -174,4 +175,25 @@ def test_demo_meetings_are_real_and_committed(app, demo):
             assert sum(a["cost"] for a in content["activities"]) == commitment.total_cost <= content["budget"]["stunting_budget"]
             assert any(a["sex"] == "P" for a in content["attendance"])
         open_sessions = db.session.scalars(select(RembukSession).where(RembukSession.status == "open")).all()
-        assert [s.plan.desa.name for s in open_sessions] == [name for name, commit in MEETINGS if not commit]
+        assert [s.plan.desa.name for s in open_sessions if s.plan.year == year] == [name for name, commit in MEETINGS if not commit]
+
+
+def test_last_year_is_being_carried_out_and_the_kecamatan_sees_it(app, demo, client):
+    """Last year's commitments have quarters of realisation; the dashboard flags the lagging ones."""
+    from datetime import date
+
+    from planner.models import Realisation, ReviewComment, YearSettings
+
+    year = default_plan_year() - 1
+    with app.app_context():
+        last_year = db.session.scalars(select(Plan).where(Plan.year == year)).all()
+        assert sum(p.status == "committed" for p in last_year) >= 4
+        assert _count(Realisation) > 0 and _count(ReviewComment) >= 1
+        settings = db.session.scalars(select(YearSettings).order_by(YearSettings.year)).all()
+        assert [s.year for s in settings] == [year, year + 1]
+        assert all(s.stunting_share_floor and s.priority_desa_ids for s in settings)
+        assert "Contoh untuk data demo" in settings[0].legal_basis
+    client.post("/masuk", data={"username": "kec.peterongan", "password": DEMO_PASSWORD})
+    page = text_of(client.get(f"/kecamatan/35.17.09/dasbor?tahun={year}&batas={date.today().isoformat()}"))
+    assert "Dukuhklopo" in page and "Kepuhkembeng" in page
+    assert "Belanja tertinggal" in page

@@ -12,6 +12,7 @@ evidence, and the notes say so.
 """
 import math
 import random
+from datetime import date
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -305,11 +306,39 @@ def load_demo(year: int | None = None) -> str:
         plans[desa.name] = village.plan
         proposals += len(_proposals(village, items))
     db.session.commit()
-    from .meetings import hold_meetings
+    from .meetings import carry_out_last_year, hold_meetings
 
     committed = hold_meetings(plans, year)
+    # Last year, being carried out: its plans, the commitments and the quarters reported so far.
+    last_year = []
+    for desa in villages:
+        village = _plan(desa, year - 1, rng)
+        _proposals(village, items)
+        last_year.append(village.plan)
+    db.session.commit()
+    last_committed, quarters = carry_out_last_year(last_year, year - 1, date.today())
+    _year_settings(kabupaten, (year - 1, year), [d.id for d in villages if d.name in PRIORITY_VILLAGES])
     return (f"Demo loaded: 1 kabupaten, {len(KECAMATAN)} kecamatan, {len(villages)} desa, "
-            f"{len(villages)} plans for {year}, {proposals} proposals, {committed} committed after a rembuk.")
+            f"{len(villages)} plans for {year}, {proposals} proposals, {committed} committed after a rembuk; "
+            f"for {year - 1}: {last_committed} commitments with {quarters} quarters of realisation.")
+
+
+# The demo kabupaten's own settings. The floor and the desa lokus are examples, and say so: a real
+# kabupaten sets them in its Perbup (../shared/domain.md).
+PRIORITY_VILLAGES = ("Dukuhklopo", "Jabon", "Mancar", "Bongkot", "Denanyar")
+DEMO_FLOOR = 0.08
+
+
+def _year_settings(kabupaten, years, priority_ids):
+    from ..models import YearSettings
+
+    for year in years:
+        db.session.add(YearSettings(
+            kabupaten_id=kabupaten.id, year=year, rules=None, stunting_share_floor=DEMO_FLOOR,
+            commitment_deadline=date(year - 1, 12, 15), first_tranche_share=0.4, priority_desa_ids=priority_ids,
+            legal_basis=("Contoh untuk data demo: porsi stunting paling sedikit 8% pagu dan desa lokus ini "
+                         "bukan aturan nyata; kabupaten menetapkannya dalam Perbup.")))
+    db.session.commit()
 
 
 def logins_text() -> str:
