@@ -8,15 +8,24 @@ from planner.extensions import db
 from planner.models import CatalogueItem, Plan, Proposal, ProposalLink, Region, User
 from planner.services.plans import default_plan_year
 
-from .conftest import text_of
+from .conftest import _empty_tables, text_of
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
+def _clean_database():
+    """Overrides conftest's: the demo takes seconds to load, so this module loads it once
+    (`demo`) and its tests only read it (a test that reloads it leaves it loaded again)."""
+    yield
+
+
+@pytest.fixture(scope="module")
 def demo(app):
     """Load the demo through the CLI, as `make run` does."""
+    _empty_tables(app)
     result = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
     assert result.exit_code == 0, result.output
-    return result
+    yield result
+    _empty_tables(app)
 
 
 def _count(model):
@@ -44,7 +53,6 @@ def test_load_is_deterministic(app, demo):
         first = db.session.execute(select(Proposal.name, Proposal.location, Proposal.max_units)
                                    .order_by(Proposal.id)).all()
         plans = db.session.execute(select(Plan.pagu, Plan.stunting_budget, Plan.balita).order_by(Plan.id)).all()
-    from .conftest import _empty_tables
     _empty_tables(app)
     app.test_cli_runner().invoke(args=["demo", "load"])
     with app.app_context():
