@@ -25,6 +25,12 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("PROXY_COUNT"):
+        # Behind a reverse proxy: take the client's address and scheme from its X-Forwarded-* headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
@@ -46,6 +52,9 @@ def create_app(config=None):
     from .errors import init_app as init_errors
     init_errors(app)
 
+    from . import security
+    security.init_app(app)
+
     from .auth.routes import bp as auth_bp
     from .catalogue.routes import bp as catalogue_bp
     from .main.routes import bp as main_bp
@@ -59,9 +68,10 @@ def create_app(config=None):
     from .api.routes import bp as api_bp
     from .api.tokens import bp as tokens_bp
     from .admin.routes import bp as admin_bp
+    from .health import bp as health_bp
 
     for blueprint in (auth_bp, main_bp, plans_bp, proposals_bp, transfer_bp, optimize_bp, catalogue_bp,
-                      rembuk_bp, commitments_bp, oversight_bp, api_bp, tokens_bp, admin_bp):
+                      rembuk_bp, commitments_bp, oversight_bp, api_bp, tokens_bp, admin_bp, health_bp):
         app.register_blueprint(blueprint)
 
     from .cli import register as register_cli

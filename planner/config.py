@@ -30,5 +30,13 @@ class Config:
     LANGUAGES = ("id", "en")
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # imports are small spreadsheets
     IMPORT_MAX_ROWS = 1000
+    # Behind HTTPS set PLANNER_SECURE_COOKIES=1: cookies only over HTTPS, and HSTS (planner.security).
+    SECURE_COOKIES = os.environ.get("PLANNER_SECURE_COOKIES", "") in ("1", "true", "yes")
+    # Log-in: after this many failed attempts for a user name (or 4x as many from one address)
+    # within the window, further attempts are refused until the window has passed.
+    LOGIN_MAX_FAILURES = int(os.environ.get("PLANNER_LOGIN_MAX_FAILURES", "5"))
+    LOGIN_WINDOW_MINUTES = int(os.environ.get("PLANNER_LOGIN_WINDOW_MINUTES", "15"))
+    # How many reverse proxies stand in front (nginx: 1); their X-Forwarded-For gives the client address.
+    PROXY_COUNT = int(os.environ.get("PLANNER_PROXY_COUNT", "0"))
     SOLVER = os.environ.get("PLANNER_SOLVER", "cbc")
     SOLVER_TIME_LIMIT = int(os.environ.get("PLANNER_SOLVER_TIME_LIMIT", "30"))

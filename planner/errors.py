@@ -23,9 +23,34 @@ def _render(code, message=None):
     return render_template(template, code=code, message=text), code
 
 
+def _record_denial():
+    """Write a refused request (403) to the audit trail: who tried what, from where."""
+    from flask import request
+    from flask_login import current_user
+
+    from .extensions import db
+    from .services import history
+
+    try:
+        db.session.rollback()
+        user = current_user if current_user.is_authenticated else None
+        history.record("access.denied", user=user, region=user.region if user is not None else None,
+                       target=request.path[:80], path=request.path[:200], method=request.method)
+        db.session.commit()
+    except Exception:  # never let the audit write turn a 403 into a 500
+        db.session.rollback()
+
+
 def init_app(app):
     for code in MESSAGES:
+        if code == 403:
+            continue
         app.register_error_handler(code, lambda exc, code=code: _render(code))
+
+    @app.errorhandler(403)
+    def forbidden(exc):
+        _record_denial()
+        return _render(403)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

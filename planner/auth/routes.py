@@ -9,11 +9,12 @@ from sqlalchemy import select
 from ..extensions import db
 from ..htmx import see_other
 from ..models import User
+from ..services import login_guard
 from .forms import LoginForm
 
 bp = Blueprint("auth", __name__)
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static", "health.check"}
 
 
 @bp.before_app_request
@@ -45,12 +46,20 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
+        username = form.username.data.strip()
+        wait = login_guard.locked_minutes(username, request.remote_addr or "")
+        if wait:
+            form.password.errors.append(_("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)s "
+                                          "menit, atau minta admin kabupaten mengganti kata sandi.", minutes=wait))
+            return render_template("auth/login.html", form=form), 429
+        user = db.session.scalar(select(User).where(User.username == username))
         if user is not None and user.active and user.check_password(form.password.data):
             login_user(user)
+            login_guard.record_success(user)
             if user.locale and "locale" not in session:
                 session["locale"] = user.locale
             return see_other(_safe_next(request.args.get("next")) or url_for("main.home"))
+        login_guard.record_failure(username)
         form.password.errors.append(_("Nama pengguna atau kata sandi salah."))
     return render_template("auth/login.html", form=form)
 

@@ -52,6 +52,9 @@ SENTENCES = {
     "user.password_reset": _l("mengganti kata sandi pengguna %(login)s"),
     "user.deactivate": _l("menonaktifkan akun pengguna %(login)s"),
     "user.activate": _l("mengaktifkan kembali akun pengguna %(login)s"),
+    "auth.login": _l("masuk"),
+    "auth.login_failed": _l("gagal masuk dengan nama pengguna %(login)s"),
+    "access.denied": _l("ditolak membuka %(path)s (%(method)s)"),
 }
 
 STATUSES = {
