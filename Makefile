@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-pg serve translations translations-update bench clean
+.PHONY: run test test-sqlite test-pg serve backup translations translations-update bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,20 @@ test: $(TEST_STAMP) translations
 	else \
 		echo "PostgreSQL not reachable at 127.0.0.1:5432: skipped the PostgreSQL run"; \
 	fi
+
+## Production: gunicorn with several workers against DATABASE_URL (see docs/deploy.md).
+WORKERS ?= 4
+BIND ?= 127.0.0.1:8000
+serve: $(STAMP) translations
+	@if [ -z "$$SECRET_KEY" ]; then echo "Set SECRET_KEY to a long random value first (see docs/deploy.md)."; exit 1; fi
+	@if [ -z "$$DATABASE_URL" ]; then echo "Note: DATABASE_URL is not set; serving the SQLite database in instance/."; fi
+	$(FLASK) db upgrade
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(BIND) --timeout 120 --graceful-timeout 30 \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1 'planner:create_app()'
+
+## A consistent copy of the database while the app runs (instance/backups/).
+backup: $(STAMP)
+	$(FLASK) backup
 
 test-sqlite: $(TEST_STAMP) translations
 	$(PY) -m pytest -q
