@@ -166,3 +166,25 @@ class PasswordResetForm(FlaskForm):
 
 class UserActiveForm(FlaskForm):
     """The deactivate / reactivate buttons: only the CSRF token."""
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit trail's filters (GET, no CSRF): kind of event, user name, from and to dates."""
+
+    kind = SelectField(_l("Jenis kejadian"), choices=[], validate_choice=False)
+    who = StringField(_l("Nama pengguna"), validators=[Length(max=80, message=_l("Paling banyak %(max)d huruf."))])
+    since = DateField(_l("Dari tanggal"))
+    until = DateField(_l("Sampai tanggal"))
+
+    def __init__(self, *args, **kwargs):
+        from ..services.audit import GROUPS
+
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [("", _l("Semua"))] + [(key, label) for key, (label, _prefixes) in GROUPS.items()]
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if ok and self.since.data and self.until.data and self.until.data < self.since.data:
+            self.until.errors.append(_l("Tanggal akhir sebelum tanggal awal."))
+            return False
+        return ok

@@ -331,3 +331,62 @@ def user_deactivate(code, user_id):
 def user_activate(code, user_id):
     """Let a deactivated account log in again."""
     return _set_active(code, user_id, True)
+
+
+# --- Audit trail -------------------------------------------------------------------------------------------
+
+def _audit_filters(form):
+    from ..services.audit import AuditFilter
+
+    return AuditFilter(group=form.kind.data or "", who=(form.who.data or "").strip(),
+                       since=form.since.data, until=form.until.data)
+
+
+@bp.route("/kabupaten/<code>/audit")
+def audit(code):
+    """The kabupaten's audit trail, newest first, filtered by kind, user and dates; 50 per page."""
+    from ..services import audit as audit_service
+    from .forms import AuditFilterForm
+
+    kabupaten = _kabupaten(code)
+    form = AuditFilterForm(request.args, meta={"csrf": False})
+    valid = form.validate()
+    filters = _audit_filters(form) if valid else audit_service.AuditFilter()
+    total = audit_service.count(kabupaten, filters)
+    pages = max(1, -(-total // audit_service.PER_PAGE))
+    try:
+        page = min(max(1, int(request.args.get("halaman", 1))), pages)
+    except ValueError:
+        page = 1
+    lines = audit_service.lines(kabupaten, filters, offset=(page - 1) * audit_service.PER_PAGE)
+    query = {k: v for k, v in request.args.items() if k != "halaman" and v}
+    return render_template("admin/audit.html", kabupaten=kabupaten, form=form, lines=lines, total=total,
+                           page=page, pages=pages, query=query,
+                           groups=audit_service.GROUPS), 200 if valid else 422
+
+
+@bp.route("/kabupaten/<code>/audit.<fmt>")
+def audit_export(code, fmt):
+    """The filtered audit trail as CSV or XLSX (the download itself is recorded)."""
+    from ..documents.tables import write_csv, write_xlsx
+    from ..services import audit as audit_service
+    from ..services import history
+    from .forms import AuditFilterForm
+
+    kabupaten = _kabupaten(code)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    form = AuditFilterForm(request.args, meta={"csrf": False})
+    if not form.validate():
+        abort(400)
+    table = audit_service.table(kabupaten, _audit_filters(form))
+    name = f"audit-{kabupaten.code}.{fmt}"
+    history.record("export", region=kabupaten, what=name)
+    db.session.commit()
+    if fmt == "csv":
+        body, mimetype = write_csv(table), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = write_xlsx([table]), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
