@@ -80,8 +80,10 @@ def prepare(url):
         session = db.session.scalar(select(RembukSession).where(RembukSession.status == "open")
                                     .join(Plan).where(Plan.year == year))
         meeting = (session.id, session.plan.desa.name) if session else None
-        any_plan = plans[0][0]
-    return {"drafts": drafts, "proposals": proposals, "meeting": meeting, "plan": any_plan, "year": year}
+        by_kecamatan = {}
+        for pid, _status, _name, code in plans:
+            by_kecamatan.setdefault(code.rsplit(".", 1)[0], pid)
+    return {"drafts": drafts, "proposals": proposals, "meeting": meeting, "plans": by_kecamatan, "year": year}
 
 
 class FormReader(HTMLParser):
@@ -204,14 +206,14 @@ def rembuk(base, stats, ids, stop, rng):
 
 
 def officer(base, stats, ids, stop, rng):
-    username, path = rng.choice([("kec.peterongan", "/kecamatan/35.17.09/dasbor"),
-                                 ("kec.jombang", "/kecamatan/35.17.10/dasbor"),
-                                 ("admin", "/kabupaten/35.17/dasbor")])
+    username, path, kecamatan = rng.choice([("kec.peterongan", "/kecamatan/35.17.09/dasbor", "35.17.09"),
+                                            ("kec.jombang", "/kecamatan/35.17.10/dasbor", "35.17.10"),
+                                            ("admin", "/kabupaten/35.17/dasbor", "35.17.10")])
     user = User(base, stats, username)
     while not stop.is_set():
         user.request("dashboard", "GET", f"{path}?tahun={ids['year']}")
         user.request("dashboard", "GET", f"{path}?tahun={ids['year'] - 1}")
-        user.request("plan page", "GET", f"/rencana/{ids['plan']}")
+        user.request("plan page", "GET", f"/rencana/{ids['plans'][kecamatan]}")
         time.sleep(rng.uniform(0.5, 2.0))
 
 
