@@ -129,7 +129,7 @@ def test_csv_files_open_in_excel_and_neutralise_formulas(app, world, login):
     assert lines[1][0] == "2" and lines[1][2] == "400000000"
 
 
-def test_the_plan_file_resolves_to_the_committed_allocation(committed, login):
+def test_the_plan_file_resolves_to_the_committed_allocation(committed, login, app, tmp_path):
     client = login("kec_a1")
     response = client.get(f"/komitmen/{committed['commitment']}/rencana.json")
     data = json.loads(response.data)
@@ -139,6 +139,14 @@ def test_the_plan_file_resolves_to_the_committed_allocation(committed, login):
     for activity in committed["activities"].values():
         assert units[activity["key"]] == activity["units"]
     assert sum(a["cost"] for a in answer["allocations"]) == committed["cost"]
+    # The same through the command line, as the APBDes team would run it.
+    path = tmp_path / "rencana.json"
+    path.write_bytes(response.data)
+    run = app.test_cli_runner().invoke(args=["plan", "solve", str(path)])
+    assert run.exit_code == 0, run.output
+    printed = json.loads(run.output)
+    assert printed["status"] == "optimal" and printed["total_cost"] == committed["cost"]
+    assert {a["id"]: a["units"] for a in printed["allocations"]} == units
 
 
 # --- Perubahan ---------------------------------------------------------------------------------------------
