@@ -21,6 +21,18 @@ def create_app(config=None):
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),
     )
+    # `<int:…>` in a URL takes only ids a database column can hold: a larger number is a plain
+    # 404, not a query error (a bigger-than-64-bit id would overflow the database driver).
+    from werkzeug.routing import IntegerConverter
+
+    from .fields import MAX_ID
+
+    class RecordIdConverter(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", MAX_ID)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = RecordIdConverter
     app.config.from_object(Config)
     if config:
         app.config.update(config)

@@ -140,3 +140,15 @@ class DateField(Field):
             except ValueError:
                 continue
         raise ValueError(_l("Tanggal tidak dikenali; tulis seperti 12/08/2026."))
+
+
+MAX_ID = 2**31 - 1      # the largest id a database column holds (PostgreSQL integer)
+
+
+def record_id(value) -> int | None:
+    """A record id from a form or URL value: a whole number 1 … MAX_ID, else None (never a query error)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None

@@ -187,3 +187,34 @@ def test_query_parameters(app, world, client, url):
         response = client.get(url.format(v=value))
         assert response.status_code < 500, (url, value)
         assert SCRIPT not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/rencana/{v}", "/usulan/{v}/ubah", "/rembuk/{v}", "/komitmen/{v}",
+                                 "/kabupaten/35.17/pengguna/{v}/ubah", "/katalog/{v}/ubah"])
+def test_ids_in_urls_beyond_what_a_column_holds_are_404(app, world, client, url):
+    client = _as(client, world, "admin_a")
+    for value in ["2147483648", "9223372036854775808", "9" * 40]:
+        assert client.get(url.format(v=value)).status_code == 404, (url, value)
+
+
+@pytest.fixture
+def meeting(app, world):
+    from .test_commitment_frozen import _meeting
+
+    return _meeting(app, world, commit=False)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_rembuk_decision_form(app, world, client, meeting, data):
+    client = _as(client, world, "desa_a1")
+    base = {"proposal_id": str(meeting["proposal"]), "action": "units", "units": "3", "reason": "coba"}
+    _fuzz_form(app, client, f"/rembuk/{meeting['session']}/keputusan", base, sorted(base), data)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_rembuk_attendance_form(app, world, client, meeting, data):
+    client = _as(client, world, "desa_a1")
+    base = {"name": "Siti", "role": "kader_posyandu", "sex": "P", "signs": "y"}
+    _fuzz_form(app, client, f"/rembuk/{meeting['session']}/hadir", base, sorted(base), data)

@@ -11,7 +11,7 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import domain
-from ..fields import DateField, DecimalNumberField
+from ..fields import DateField, DecimalNumberField, record_id
 from ..optimize.forms import RulesForm
 
 
@@ -24,6 +24,8 @@ class IdCheckboxesField(SelectMultipleField):
     def process_formdata(self, valuelist):
         try:
             self.data = [int(value) for value in valuelist]
+            if any(record_id(value) is None for value in self.data):
+                raise ValueError
         except ValueError:
             self.data = []
             raise ValueError(_l("Pilihan tidak sah.")) from None
@@ -129,10 +131,7 @@ def region_choices(regions_by_role: dict) -> dict:
 
 
 def _region_id(text):
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return None
+    return record_id(text)
 
 
 class UserCreateForm(FlaskForm):

@@ -186,7 +186,10 @@ def decide(sid):
         from ..extensions import db
         from ..models import Proposal
 
-        proposal = db.session.get(Proposal, form.proposal_id.data) if form.proposal_id.data else None
+        from ..fields import record_id
+
+        key = record_id(form.proposal_id.data)
+        proposal = db.session.get(Proposal, key) if key else None
         try:
             rembuk.decide(session, current_user, proposal, form.action.data or "", units=form.units.data,
                           reason=form.reason.data or "")

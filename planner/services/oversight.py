@@ -252,16 +252,20 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
             row.packages.add(package)
             row.groups.add(group)
 
-    delivered = defaultdict(lambda: defaultdict(lambda: [0, 0]))   # plan -> key -> [spent, units]
-    for plan_id, key, quarter, spent, units in db.session.execute(
-            select(Realisation.plan_id, Realisation.activity_key, Realisation.quarter, Realisation.spent,
-                   Realisation.units_delivered).where(Realisation.plan_id.in_(plan_ids))):
-        row = plans[plan_id][0]
-        row.spent += spent
+    # Realisation summed in the database: per activity (spent, delivered) and per quarter (spent).
+    delivered = defaultdict(dict)   # plan -> key -> [spent, units]
+    for plan_id, key, spent, units in db.session.execute(
+            select(Realisation.plan_id, Realisation.activity_key, func.sum(Realisation.spent),
+                   func.sum(Realisation.units_delivered))
+            .where(Realisation.plan_id.in_(plan_ids)).group_by(Realisation.plan_id, Realisation.activity_key)):
+        spent, units = int(spent or 0), int(units or 0)
+        plans[plan_id][0].spent += spent
+        delivered[plan_id][key] = [spent, units]
+    for plan_id, quarter, spent in db.session.execute(
+            select(Realisation.plan_id, Realisation.quarter, func.sum(Realisation.spent))
+            .where(Realisation.plan_id.in_(plan_ids)).group_by(Realisation.plan_id, Realisation.quarter)):
         if 1 <= quarter <= 4:
-            row.quarters[quarter - 1] += spent
-        delivered[plan_id][key][0] += spent
-        delivered[plan_id][key][1] += units
+            plans[plan_id][0].quarters[quarter - 1] += int(spent or 0)
 
     elapsed = quarters_elapsed(year, as_of)
     for plan_id, (row, targets) in plans.items():
