@@ -68,8 +68,8 @@ def test_backup_without_a_path_goes_under_instance_backups(app, world):
 def test_postgresql_backup_restores_into_an_empty_database(app, world, tmp_path):
     if _backend(app) != "postgresql":
         pytest.skip("PostgreSQL run")
-    if shutil.which("pg_restore") is None:
-        pytest.skip("pg_restore not installed")
+    if shutil.which("pg_restore") is None or shutil.which("pg_dump") is None:
+        pytest.skip("the PostgreSQL client tools (pg_dump, pg_restore) are not installed")
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.dump")])
     assert result.exit_code == 0, result.output
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
