@@ -6,6 +6,7 @@
   would inject). Inline `style` attributes are not allowed either.
 - Session and remember-me cookies are HttpOnly and SameSite=Lax; `Secure` when
   `PLANNER_SECURE_COOKIES=1` (set it behind HTTPS; a village laptop serves plain HTTP).
+- Form and query values lose NUL characters before any view sees them.
 - `url_for('static', ...)` adds `?v=<hash of the file>`, so a changed file gets a new URL and
   static files can be cached for a year.
 """
@@ -13,7 +14,8 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import request
+from flask import Request, request
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -54,7 +56,26 @@ def static_version(static_folder: str, filename: str) -> str | None:
     return _file_version(str(path), stat.st_mtime_ns)
 
 
+class _WithoutNul(ImmutableMultiDict):
+    """Form and query values with NUL characters removed: no one types them, and PostgreSQL
+    refuses them in text columns (a save would fail with a server error instead of a message)."""
+
+    def __init__(self, mapping=None):
+        if mapping is not None:
+            mapping = [(_clean(key), _clean(value)) for key, value in iter_multi_items(mapping)]
+        super().__init__(mapping)
+
+
+def _clean(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class CleanRequest(Request):
+    parameter_storage_class = _WithoutNul
+
+
 def init_app(app):
+    app.request_class = CleanRequest
     secure = app.config.get("SECURE_COOKIES", False)
     for prefix in ("SESSION_COOKIE_", "REMEMBER_COOKIE_"):
         app.config[prefix + "HTTPONLY"] = True

@@ -104,7 +104,12 @@ def test_spending_lagging_the_calendar_and_the_second_tranche(app, world):
     with app.test_request_context():
         rows = _rows(as_of=date(2027, 8, 1))        # two quarters over: 50% expected
         assert {"lagging", "tranche2"} <= rows["35.17.09.2001"].flag_codes
+        assert rows["35.17.09.2001"].outputs_share == 0
         activities = _activities(ids["plan"])
+        half = activities[0]                        # a fifth of what the first tranche promised
+        _realise(ids["plan"], half.key, 2, 0, half.units * 8 // 100)
+        share = _rows(as_of=date(2027, 8, 1))["35.17.09.2001"].outputs_share
+        assert share == pytest.approx((half.units * 8 // 100) / (half.units * 0.4) / len(activities), rel=1e-6)
         for a in activities:                        # 40% of money and units delivered
             _realise(ids["plan"], a.key, 1, a.cost * 4 // 10, a.units * 4 // 10 + 1)
         row = _rows(as_of=date(2027, 8, 1))["35.17.09.2001"]
@@ -121,6 +126,7 @@ def test_spending_over_the_commitment(app, world):
         _realise(ids["plan"], first.key, 1, first.cost + 1)
         row = _rows()["35.17.09.2001"]
         assert "overspent" in row.flag_codes
+        assert next(f for f in row.flags if f.code == "overspent").detail == "1 kegiatan"
 
 
 def test_departing_from_the_suggestion_without_a_reason(app, world):

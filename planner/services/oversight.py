@@ -24,12 +24,11 @@ Flags (`FLAGS`), each with the rule it applies:
 - `unexplained`: the committed plan departs from the optimizer's suggestion without a reason
   recorded for every departure.
 """
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..domain import PACKAGES, TARGET_GROUPS
 from ..extensions import db
@@ -231,18 +230,38 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
     if legacy:
         _legacy_unexplained(legacy, by_commitment)
 
-    activities = defaultdict(dict)    # plan id -> key -> (units, cost)
+    # Per latest commitment, summed in the database: which packages and groups it covers, how many
+    # activities it has, how many are overspent, and the sum of each activity's delivered share of
+    # what the first tranche promised (capped at 1): the rows stay per village, not per activity.
+    outputs = {}    # plan id -> (activities, overspent, sum of delivered shares)
     if by_commitment:
+        realised = (select(Realisation.plan_id, Realisation.activity_key,
+                           func.sum(Realisation.spent).label("spent"),
+                           func.sum(Realisation.units_delivered).label("units"))
+                    .where(Realisation.plan_id.in_(plan_ids))
+                    .group_by(Realisation.plan_id, Realisation.activity_key).subquery())
+        done = func.coalesce(realised.c.units, 0)
+        due = CommitmentActivity.units * tranche
+        share = case((due <= 0, 1.0), (done >= due, 1.0), else_=done * 1.0 / due)
         latest_ids = [c[0] for c in commitment_rows]
         for chunk in _chunks(latest_ids):
-            for commitment_id, key, package, group, units, cost in db.session.execute(
-                    select(CommitmentActivity.commitment_id, CommitmentActivity.key, CommitmentActivity.package,
-                           CommitmentActivity.target_group, CommitmentActivity.units, CommitmentActivity.cost)
-                    .where(CommitmentActivity.commitment_id.in_(chunk))):
+            for commitment_id, package, group in db.session.execute(
+                    select(CommitmentActivity.commitment_id, CommitmentActivity.package,
+                           CommitmentActivity.target_group)
+                    .where(CommitmentActivity.commitment_id.in_(chunk)).distinct()):
                 row = by_commitment[commitment_id]
                 row.packages.add(package)
                 row.groups.add(group)
-                activities[row.plan_id][key] = (units, cost)
+            for commitment_id, count, overspent, shares in db.session.execute(
+                    select(CommitmentActivity.commitment_id, func.count(),
+                           func.sum(case((func.coalesce(realised.c.spent, 0) > CommitmentActivity.cost, 1), else_=0)),
+                           func.sum(share))
+                    .join(Commitment, Commitment.id == CommitmentActivity.commitment_id)
+                    .outerjoin(realised, (realised.c.plan_id == Commitment.plan_id)
+                               & (realised.c.activity_key == CommitmentActivity.key))
+                    .where(CommitmentActivity.commitment_id.in_(chunk))
+                    .group_by(CommitmentActivity.commitment_id)):
+                outputs[by_commitment[commitment_id].plan_id] = (count, int(overspent or 0), float(shares or 0))
 
     for plan_id, package, group in db.session.execute(
             select(Proposal.plan_id, Proposal.package, Proposal.target_group)
@@ -252,25 +271,19 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
             row.packages.add(package)
             row.groups.add(group)
 
-    # Realisation summed in the database: per activity (spent, delivered) and per quarter (spent).
-    delivered = defaultdict(dict)   # plan -> key -> [spent, units]
-    for plan_id, key, spent, units in db.session.execute(
-            select(Realisation.plan_id, Realisation.activity_key, func.sum(Realisation.spent),
-                   func.sum(Realisation.units_delivered))
-            .where(Realisation.plan_id.in_(plan_ids)).group_by(Realisation.plan_id, Realisation.activity_key)):
-        spent, units = int(spent or 0), int(units or 0)
-        plans[plan_id][0].spent += spent
-        delivered[plan_id][key] = [spent, units]
+    # Realisation summed in the database per quarter (spent).
     for plan_id, quarter, spent in db.session.execute(
             select(Realisation.plan_id, Realisation.quarter, func.sum(Realisation.spent))
             .where(Realisation.plan_id.in_(plan_ids)).group_by(Realisation.plan_id, Realisation.quarter)):
+        spent = int(spent or 0)
+        row = plans[plan_id][0]
+        row.spent += spent
         if 1 <= quarter <= 4:
-            plans[plan_id][0].quarters[quarter - 1] += int(spent or 0)
+            row.quarters[quarter - 1] += spent
 
     elapsed = quarters_elapsed(year, as_of)
     for plan_id, (row, targets) in plans.items():
-        _flags_of_plan(row, targets, activities.get(plan_id, {}), delivered.get(plan_id, {}), floor, tranche,
-                       elapsed)
+        _flags_of_plan(row, targets, outputs.get(plan_id), floor, tranche, elapsed)
     if deadline is not None and as_of > deadline:
         for row in rows.values():
             if row.commitment_id is None:
@@ -297,7 +310,8 @@ def _legacy_unexplained(commitment_ids, by_commitment):
                 Flag("unexplained", str(_l("%(n)s perubahan dari usulan tanpa alasan", n=count))))
 
 
-def _flags_of_plan(row, targets, activities, delivered, floor, tranche, elapsed):
+def _flags_of_plan(row, targets, outputs, floor, tranche, elapsed):
+    """`outputs`: (activities, overspent activities, sum of delivered shares) of the latest commitment."""
     if floor is not None and row.pagu and row.stunting_budget / row.pagu < floor - 1e-9:
         row.flags.append(Flag("below_floor", f"{row.stunting_budget / row.pagu:.1%} < {floor:.1%}".replace(".", ",")))
     missing = [str(TARGET_GROUPS[g]) for g in TARGET_FIELDS if g in TARGET_GROUPS and (targets.get(g) or 0) > 0
@@ -306,19 +320,14 @@ def _flags_of_plan(row, targets, activities, delivered, floor, tranche, elapsed)
         row.flags.append(Flag("group_uncovered", ", ".join(missing)))
     if not row.committed:
         return
-    over = [key for key, (spent, _) in delivered.items() if key in activities and spent > activities[key][1]]
+    count, over, shares = outputs or (0, 0, 0.0)
     if row.spent > row.committed or over:
-        row.flags.append(Flag("overspent", str(_l("%(n)s kegiatan", n=len(over))) if over else ""))
+        row.flags.append(Flag("overspent", str(_l("%(n)s kegiatan", n=over)) if over else ""))
     expected = elapsed / 4
     if elapsed and row.spent / row.committed < expected - LAG_TOLERANCE:
         row.flags.append(Flag("lagging", f"{row.spent / row.committed:.0%} / {expected:.0%}"))
-    if activities:
-        shares = []
-        for key, (units, _) in activities.items():
-            due = units * tranche
-            done = delivered.get(key, [0, 0])[1]
-            shares.append(min(done / due, 1.0) if due else 1.0)
-        row.outputs_share = sum(shares) / len(shares)
+    if count:
+        row.outputs_share = shares / count
     first = row.committed * tranche
     spent_ok = row.spent >= TRANCHE2_SPENT * first
     outputs_ok = (row.outputs_share or 0) >= TRANCHE2_OUTPUTS

@@ -541,7 +541,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
         value = int(value)
-    text = str(value).strip()
+    text = str(value).replace("\x00", "").strip()    # NUL is never text (PostgreSQL refuses it)
     if len(text) >= 2 and text[0] == "'" and (text[1] in FORMULA_STARTS or text[1] == "'"):
         text = text[1:]
     return text

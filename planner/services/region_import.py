@@ -111,7 +111,8 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, list]]:
     rows = []
     try:
         for number, cells in enumerate(reader, start=1):
-            if all(not (cell or "").strip() for cell in cells):
+            cells = [(cell or "").replace("\x00", "") for cell in cells]   # NUL is never text
+            if all(not cell.strip() for cell in cells):
                 continue
             rows.append((number, cells))
             if len(rows) > MAX_ROWS + 1:
