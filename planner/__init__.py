@@ -81,9 +81,11 @@ def create_app(config=None):
     from .api.tokens import bp as tokens_bp
     from .admin.routes import bp as admin_bp
     from .health import bp as health_bp
+    from .account.routes import bp as account_bp
 
     for blueprint in (auth_bp, main_bp, plans_bp, proposals_bp, transfer_bp, optimize_bp, catalogue_bp,
-                      rembuk_bp, commitments_bp, oversight_bp, api_bp, tokens_bp, admin_bp, health_bp):
+                      rembuk_bp, commitments_bp, oversight_bp, api_bp, tokens_bp, admin_bp, health_bp,
+                      account_bp):
         app.register_blueprint(blueprint)
 
     from .cli import register as register_cli

@@ -9,8 +9,8 @@ from planner.models import CatalogueItem, User
 from .test_commitment_frozen import FORM, _meeting, _snapshot
 
 # Routes that name nothing of a region (the user's own pages, public pages).
-UNSCOPED = ("static", "auth.", "main.home", "health.", "tokens.index", "catalogue.index", "catalogue.new_form",
-            "catalogue.create", "catalogue.assumptions", "api.")
+UNSCOPED = ("static", "auth.", "main.home", "health.", "tokens.index", "account.", "catalogue.index",
+            "catalogue.new_form", "catalogue.create", "catalogue.assumptions", "api.")
 
 
 def _targets(app, world, ids):

@@ -50,6 +50,7 @@ SENTENCES = {
     "user.create": _l("membuat akun pengguna %(login)s"),
     "user.update": _l("mengubah akun pengguna %(login)s (%(fields)s)"),
     "user.password_reset": _l("mengganti kata sandi pengguna %(login)s"),
+    "user.password_change": _l("mengganti kata sandinya sendiri"),
     "user.deactivate": _l("menonaktifkan akun pengguna %(login)s"),
     "user.activate": _l("mengaktifkan kembali akun pengguna %(login)s"),
     "auth.login": _l("masuk"),

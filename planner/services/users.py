@@ -209,3 +209,17 @@ def set_active(kabupaten, user: User, active: bool, actor=None) -> User:
                        target=user.username, login=user.username)
         db.session.commit()
     return user
+
+
+def change_own_password(user: User, current: str, password: str) -> User:
+    """A user's own change: the current password must be right, the new one follow the rules and differ."""
+    if not user.check_password(current or ""):
+        raise ServiceError({"current": [_("Kata sandi sekarang salah.")]})
+    check_password(password, user.username)
+    if user.check_password(password):
+        raise ServiceError({"password": [_("Kata sandi baru sama dengan yang sekarang.")]})
+    user.set_password(password)
+    history.record("user.password_change", user=user, region=user.region, target=user.username,
+                   login=user.username)
+    db.session.commit()
+    return user
