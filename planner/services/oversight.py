@@ -235,16 +235,17 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
     # what the first tranche promised (capped at 1): the rows stay per village, not per activity.
     outputs = {}    # plan id -> (activities, overspent, sum of delivered shares)
     if by_commitment:
-        realised = (select(Realisation.plan_id, Realisation.activity_key,
-                           func.sum(Realisation.spent).label("spent"),
-                           func.sum(Realisation.units_delivered).label("units"))
-                    .where(Realisation.plan_id.in_(plan_ids))
-                    .group_by(Realisation.plan_id, Realisation.activity_key).subquery())
-        done = func.coalesce(realised.c.units, 0)
         due = CommitmentActivity.units * tranche
-        share = case((due <= 0, 1.0), (done >= due, 1.0), else_=done * 1.0 / due)
         latest_ids = [c[0] for c in commitment_rows]
         for chunk in _chunks(latest_ids):
+            chunk_plans = [by_commitment[c].plan_id for c in chunk]
+            realised = (select(Realisation.plan_id, Realisation.activity_key,
+                               func.sum(Realisation.spent).label("spent"),
+                               func.sum(Realisation.units_delivered).label("units"))
+                        .where(Realisation.plan_id.in_(chunk_plans))
+                        .group_by(Realisation.plan_id, Realisation.activity_key).subquery())
+            done = func.coalesce(realised.c.units, 0)
+            share = case((due <= 0, 1.0), (done >= due, 1.0), else_=done * 1.0 / due)
             for commitment_id, package, group in db.session.execute(
                     select(CommitmentActivity.commitment_id, CommitmentActivity.package,
                            CommitmentActivity.target_group)
@@ -263,11 +264,13 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
                     .group_by(CommitmentActivity.commitment_id)):
                 outputs[by_commitment[commitment_id].plan_id] = (count, int(overspent or 0), float(shares or 0))
 
-    for plan_id, package, group in db.session.execute(
-            select(Proposal.plan_id, Proposal.package, Proposal.target_group)
-            .where(Proposal.plan_id.in_(plan_ids)).distinct()):
-        row = plans[plan_id][0]
-        if row.commitment_id is None:
+    # Plans not committed yet: what their proposals cover.
+    uncommitted = [plan_id for plan_id, (row, _targets) in plans.items() if row.commitment_id is None]
+    for chunk in _chunks(uncommitted):
+        for plan_id, package, group in db.session.execute(
+                select(Proposal.plan_id, Proposal.package, Proposal.target_group)
+                .where(Proposal.plan_id.in_(chunk)).distinct()):
+            row = plans[plan_id][0]
             row.packages.add(package)
             row.groups.add(group)
 
