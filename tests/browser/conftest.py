@@ -69,3 +69,11 @@ def log_in(page, username, password="rahasia-uji-123"):
     page.fill("#password", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def settled(page):
+    """Wait until htmx has no request in flight and has finished swapping and settling (for a
+    moment after a swap a re-used id keeps its old class; an input typed into too early is lost)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)

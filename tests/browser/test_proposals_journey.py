@@ -1,9 +1,11 @@
 """The operator adds a proposal from the catalogue, edits one inline (with a mistake first) and
 watches the totals follow without a page load."""
+from playwright.sync_api import expect
+
 from planner.extensions import db
 from planner.models import CatalogueItem, Proposal, Region
 
-from .conftest import log_in
+from .conftest import log_in, settled
 
 
 def _catalogue_item_id(app, code):
@@ -48,19 +50,23 @@ def test_inline_edit_shows_error_at_field_then_updates_totals(page, world, app):
     page.click(f"#proposal-{kader_id} a.edit-link")
     edit_row = page.locator(f"tr#proposal-{kader_id}.editing")
     edit_row.wait_for()
+    settled(page)
     edit_row.locator("[name=unit_cost]").fill("-5.000")
     edit_row.locator("button.save-button").click()
     error = page.locator(f"#p{kader_id}-unit_cost-error")
     error.wait_for()
+    settled(page)
     assert "Tidak boleh kurang dari 0" in error.inner_text()
     assert page.locator("#total-requested").inner_text() == before  # nothing saved
     # fix it: Rp 150.000 × 240 kader-months = Rp 36.000.000 instead of Rp 24.000.000
-    page.locator(f"tr#proposal-{kader_id}.editing [name=unit_cost]").fill("150.000")
+    cost = page.locator(f"tr#proposal-{kader_id}.editing [name=unit_cost]")
+    cost.fill("150.000")
+    expect(cost).to_have_value("150.000")
     page.locator(f"tr#proposal-{kader_id}.editing button.save-button").click()
     page.locator(f"tr#proposal-{kader_id}.proposal-row:not(.editing)").wait_for()
     assert "Rp 36.000.000" in page.locator(f"tr#proposal-{kader_id}").inner_text()
     # PMT (no impact) asks Rp 44.550.000; with the kader line the total is Rp 80.550.000
-    page.wait_for_function("document.querySelector('#total-requested').textContent.includes('80.550.000')")
+    expect(page.locator("#total-requested")).to_contain_text("80.550.000")
     assert page.url == url  # all of it without a page load
 
 
@@ -72,7 +78,7 @@ def test_delete_asks_and_totals_follow(page, world, app):
     page.once("dialog", lambda dialog: dialog.accept())
     page.click(f"#proposal-{pmt_id} a.delete-link")
     page.locator(f"#proposal-{pmt_id}").wait_for(state="detached")
-    page.wait_for_function("document.querySelector('#total-requested').textContent.includes('24.000.000')")
+    expect(page.locator("#total-requested")).to_contain_text("24.000.000")
 
 
 def test_conflicting_edit_keeps_the_typing_and_says_why(page, world, app):

@@ -9,7 +9,7 @@ from planner.extensions import db
 from planner.models import Plan
 
 from .. import factories
-from .conftest import log_in
+from .conftest import log_in, settled
 
 
 def _meeting_plan(app, world):
@@ -37,12 +37,7 @@ def _decide(page, proposal_id, button, reason="", units=None):
     with page.expect_response(lambda r: r.url.endswith("/keputusan")):
         row.locator(f"button:has-text('{button}')").click()
     page.wait_for_selector(f"#row-u{proposal_id}:not([data-stale])")
-    _settled(page)
-
-
-def _settled(page):
-    """Wait for htmx to finish settling: for a moment after a swap, a re-used id keeps its old class."""
-    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+    settled(page)
 
 
 def _add_attendee(page, name, role, sex, signs=False):
@@ -107,7 +102,7 @@ def test_a_whole_rembuk_from_opening_to_the_documents(page, world, app):
     with page.expect_response(lambda r: r.url.endswith("/urungkan")):
         page.click("#board button:has-text('Urungkan keputusan terakhir')")
     page.wait_for_selector(f"#row-u{kelas}:not([data-stale])")
-    _settled(page)
+    settled(page)
     assert "12 unit" not in _row(page, kelas).locator(".lock").inner_text()
     _decide(page, kelas, "Tetapkan unit", units="12", reason="Satu kelas sebulan")
     page.fill("#scenario-name", "Keputusan rembuk")
