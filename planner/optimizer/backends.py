@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Sequence
 
 import pulp
 
+from .core import hint_value, lagrangian
 from .formulation import INF, Formulation
 
 try:  # highspy is optional: without it the fast engine falls back to PuLP + CBC.
@@ -164,73 +165,132 @@ def map_pulp_status(status: int, sol_status: int) -> str:
 
 
 class HighsEngine(Engine):
-    """One in-process highspy model kept in sync with the formulation."""
+    """One in-process highspy model kept in sync with the formulation.
+
+    With `core=True` (the default) it also keeps the LP relaxation as a second model and solves
+    each MILP on the core left by Lagrangian reduced-cost tightening (see core.py): same exact
+    optimum, a fraction of the time on the re-solves behind explanations and the budget sweep.
+    """
 
     name = "highs"
 
-    def __init__(self, fm: Formulation):
+    def __init__(self, fm: Formulation, core: bool = True):
         super().__init__(fm)
         if highspy is None:  # pragma: no cover
             raise RuntimeError("highspy is not installed")
-        h = self.h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("mip_rel_gap", 0.0)
-        h.setOptionValue("mip_abs_gap", 0.0)
-        # Measured on bench plans: the feasibility-jump heuristic costs ~3/4 of each re-solve
-        # here (warm starts and the root LP find good plans anyway); turning it off is ~4x faster.
-        h.setOptionValue("mip_heuristic_run_feasibility_jump", False)
-        inf = highspy.kHighsInf
-        ncol = len(fm.col_name)
-
-        def bound(v):
-            return inf if v == INF else (-inf if v == -INF else float(v))
-
-        h.addCols(ncol, _np.zeros(ncol), _np.array([bound(v) for v in fm.col_lb]),
-                  _np.array([bound(v) for v in fm.col_ub]), 0,
-                  _np.array([], dtype=_np.int32), _np.array([], dtype=_np.int32),
-                  _np.array([], dtype=float))
-        starts, index, value = [], [], []
-        for coefs in fm.row_coefs:
-            starts.append(len(index))
-            for c in sorted(coefs):
-                index.append(c)
-                value.append(float(coefs[c]))
-        nrow = len(fm.row_name)
-        h.addRows(nrow, _np.array([bound(v) for v in fm.row_lb]),
-                  _np.array([bound(v) for v in fm.row_ub]), len(index),
-                  _np.array(starts, dtype=_np.int32), _np.array(index, dtype=_np.int32),
-                  _np.array(value, dtype=float))
-        ints = [c for c in range(ncol) if fm.col_int[c]]
-        if ints:
-            h.changeColsIntegrality(len(ints), _np.array(ints, dtype=_np.int32),
-                                    _np.array([highspy.HighsVarType.kInteger] * len(ints)))
-        self._bound = bound
+        self.h = _highs_model(fm, integral=True)
+        self.lp = _highs_model(fm, integral=False) if core else None
         self._cost_cols: Dict[int, float] = {}
+        self.stats = {"solves": 0, "rounds": 0, "full": 0, "proved_by_bound": 0}
+        self._last_gap: Dict[tuple, float] = {}
+
+    def _models(self):
+        return (self.h, self.lp) if self.lp is not None else (self.h,)
 
     def set_col_bounds(self, col, lb, ub):
         super().set_col_bounds(col, lb, ub)
-        self.h.changeColBounds(col, self._bound(lb), self._bound(ub))
+        for h in self._models():
+            h.changeColBounds(col, _bound(lb), _bound(ub))
 
     def set_row_bounds(self, row, lb, ub):
         super().set_row_bounds(row, lb, ub)
-        self.h.changeRowBounds(row, self._bound(lb), self._bound(ub))
+        for h in self._models():
+            h.changeRowBounds(row, _bound(lb), _bound(ub))
 
     def set_coef(self, row, col, value):
         super().set_coef(row, col, value)
-        self.h.changeCoeff(row, col, float(value))
+        for h in self._models():
+            h.changeCoeff(row, col, float(value))
 
     def set_objective(self, coefs, sense):
         super().set_objective(coefs, sense)
-        for c in self._cost_cols:
-            if c not in coefs:
-                self.h.changeColCost(c, 0.0)
-        for c, v in coefs.items():
-            self.h.changeColCost(c, float(v))
+        for h in self._models():
+            for c in self._cost_cols:
+                if c not in coefs:
+                    h.changeColCost(c, 0.0)
+            for c, v in coefs.items():
+                h.changeColCost(c, float(v))
+            h.changeObjectiveSense(highspy.ObjSense.kMaximize if sense == "max"
+                                   else highspy.ObjSense.kMinimize)
         self._cost_cols = dict(coefs)
-        self.h.changeObjectiveSense(highspy.ObjSense.kMaximize if sense == "max"
-                                    else highspy.ObjSense.kMinimize)
 
     def solve(self, time_limit=None, hint=None) -> Outcome:
+        self.stats["solves"] += 1
+        if self.lp is None:
+            return self._run(time_limit, hint)
+        return self._solve_core(time_limit, hint)
+
+    def _solve_core(self, time_limit, hint) -> Outcome:
+        """Solve on shrinking cores until one proves the optimum (see core.py)."""
+        started = time.perf_counter()
+        deadline = None if time_limit is None else started + time_limit
+        fm, lp = self.fm, self.lp
+        lp.setOptionValue("time_limit", INF if time_limit is None else float(time_limit))
+        lp.run()
+        if lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return self._full(deadline, hint, started)
+        lag = lagrangian(fm, self.objective, self.sense, list(lp.getSolution().row_dual))
+        if lag is None:
+            return self._full(deadline, hint, started)
+        known = hint_value(fm, self.objective, self.sense, hint)
+        hint_x = hint if known is not None else None
+        scale = 1 + abs(lag.bound)
+        if known is not None and lag.target(0) <= known:
+            # The hint already meets the bound: it is optimal, no MILP needed.
+            self.stats["proved_by_bound"] += 1
+            return Outcome("optimal", list(hint_x), self._objective_at(hint_x),
+                           time.perf_counter() - started)
+        # Start from the gap the last solve of this kind on this model needed: re-solves of one
+        # plan have similar gaps between the LP bound and the integer optimum.
+        kind = (self.sense, len(self.objective))
+        rounds = self.stats["rounds"]
+        gap = max(1e-6 * scale, self._last_gap.get(kind, 0.0) * 1.25)
+        while True:
+            target = lag.target(gap)
+            if known is not None and target <= known:
+                target = known   # a known plan reaches it, so this round cannot fail
+            bounds = lag.tightened(fm, target)
+            if (bounds is not None and not bounds) or self.stats["rounds"] - rounds > 12:
+                return self._full(deadline, hint_x, started)   # nothing (much) left to shrink
+            if bounds is not None:
+                self.stats["rounds"] += 1
+                out = self._run_within(bounds, deadline, hint_x)
+                value = None
+                if out.objective is not None:
+                    value = out.objective if self.sense == "max" else -out.objective
+                if out.status == "optimal" and value >= target - 1e-6 * (1 + abs(target)):
+                    self._last_gap[kind] = max(0.0, lag.bound - value)
+                    return _took(out, started)
+                if out.status in ("feasible", "timeout", "error"):
+                    return _took(out, started)
+                if value is not None and (known is None or value > known):
+                    # Below the target but a real plan: the next round aims at least this high.
+                    known, hint_x = value, out.values
+            if deadline is not None and time.perf_counter() >= deadline:
+                return Outcome("timeout", seconds=time.perf_counter() - started)
+            gap = max(gap * 16, 1e-6 * scale)
+
+    def _objective_at(self, x) -> float:
+        return float(sum(v * x[c] for c, v in self.objective.items()))
+
+    def _full(self, deadline, hint, started) -> Outcome:
+        self.stats["full"] += 1
+        left = None if deadline is None else max(0.01, deadline - time.perf_counter())
+        return _took(self._run(left, hint), started)
+
+    def _run_within(self, bounds, deadline, hint=None) -> Outcome:
+        """The MILP with some column bounds tightened for this run only."""
+        h, fm = self.h, self.fm
+        for c, (lb, ub) in bounds.items():
+            h.changeColBounds(c, _bound(lb), _bound(ub))
+        try:
+            left = None if deadline is None else max(0.01, deadline - time.perf_counter())
+            return self._run(left, hint)
+        finally:
+            for c in bounds:
+                h.changeColBounds(c, _bound(fm.col_lb[c]), _bound(fm.col_ub[c]))
+
+    def _run(self, time_limit=None, hint=None) -> Outcome:
         h = self.h
         h.setOptionValue("time_limit", float(time_limit) if time_limit is not None else INF)
         if hint is not None:
@@ -258,8 +318,53 @@ class HighsEngine(Engine):
         return Outcome(result, seconds=seconds)
 
 
+def _took(out: Outcome, started: float) -> Outcome:
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+def _bound(v):
+    return highspy.kHighsInf if v == INF else (-highspy.kHighsInf if v == -INF else float(v))
+
+
+def _highs_model(fm: Formulation, integral: bool):
+    """A highspy model of the formulation's current bounds and rows (objective all zero)."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 0.0)
+    # Measured on bench plans: the feasibility-jump heuristic costs ~3/4 of each re-solve
+    # here (warm starts and the root LP find good plans anyway); turning it off is ~4x faster.
+    h.setOptionValue("mip_heuristic_run_feasibility_jump", False)
+    ncol = len(fm.col_name)
+    h.addCols(ncol, _np.zeros(ncol), _np.array([_bound(v) for v in fm.col_lb]),
+              _np.array([_bound(v) for v in fm.col_ub]), 0,
+              _np.array([], dtype=_np.int32), _np.array([], dtype=_np.int32),
+              _np.array([], dtype=float))
+    starts, index, value = [], [], []
+    for coefs in fm.row_coefs:
+        starts.append(len(index))
+        for c in sorted(coefs):
+            index.append(c)
+            value.append(float(coefs[c]))
+    nrow = len(fm.row_name)
+    h.addRows(nrow, _np.array([_bound(v) for v in fm.row_lb]),
+              _np.array([_bound(v) for v in fm.row_ub]), len(index),
+              _np.array(starts, dtype=_np.int32), _np.array(index, dtype=_np.int32),
+              _np.array(value, dtype=float))
+    ints = [c for c in range(ncol) if fm.col_int[c]]
+    if integral and ints:
+        h.changeColsIntegrality(len(ints), _np.array(ints, dtype=_np.int32),
+                                _np.array([highspy.HighsVarType.kInteger] * len(ints)))
+    return h
+
+
+#: Whether fast engines solve on reduced cores (core.py). Tests switch it off to compare.
+CORE = True
+
+
 def fast_engine(fm: Formulation) -> Engine:
     """The engine for many re-solves: HiGHS in process when installed, else PuLP + CBC."""
     if highspy is not None:
-        return HighsEngine(fm)
+        return HighsEngine(fm, core=CORE)
     return PulpEngine(fm, "cbc")  # pragma: no cover

@@ -1,0 +1,153 @@
+"""The core method (Lagrangian reduced-cost tightening) gives the same optimum as a full MILP."""
+import os
+import sys
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.optimizer import explain, load_plan, sensitivity
+from planner.optimizer import backends
+from planner.optimizer.backends import HighsEngine
+from planner.optimizer.core import lagrangian
+from planner.optimizer.formulation import INF, build
+from planner.optimizer.solve import lexicographic, solve_fast
+
+from opt_reference import brute
+from opt_strategies import plans
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "bench"))
+from optimize import random_plan  # noqa: E402
+
+SETTINGS = settings(max_examples=80, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def engines(plan):
+    return HighsEngine(build(plan), core=True), HighsEngine(build(plan), core=False)
+
+
+@SETTINGS
+@given(plans(max_n=5))
+def test_core_lexicographic_optimum_equals_brute_force(data):
+    plan = load_plan(data)
+    core, _ = engines(plan)
+    lexi = lexicographic(core)
+    best = brute(data)
+    if best is None:
+        assert lexi.status == "infeasible"
+        return
+    assert lexi.status == "optimal"
+    fm = core.fm
+    impact = sum(fm.impact_int[k] * u for k, u in enumerate(lexi.units))
+    assert impact / fm.impact_scale == best[0]
+    assert fm.total_cost(lexi.units) == best[1]
+
+
+@SETTINGS
+@given(plans(max_n=5), st.data())
+def test_core_and_full_milp_agree_on_every_objective_and_bound(data, draws):
+    """Random objectives (either sense) and random fixed columns: same optimal value."""
+    plan = load_plan(data)
+    core, full = engines(plan)
+    n = len(plan.proposals)
+    for _ in range(3):
+        coefs = {c: draws.draw(st.integers(-5, 9)) for c in range(2 * n)}
+        sense = draws.draw(st.sampled_from(["max", "min"]))
+        fixed = draws.draw(st.lists(st.integers(0, n - 1), max_size=2, unique=True))
+        for eng in (core, full):
+            eng.set_objective(coefs, sense)
+            for k in fixed:
+                eng.set_col_bounds(eng.fm.y(k), 0, 0)
+                eng.set_col_bounds(eng.fm.u(k), 0, 0)
+        a, b = core.solve(), full.solve()
+        assert a.status == b.status
+        if a.status == "optimal":
+            assert round(a.objective) == round(b.objective)
+            x = [round(v) for v in a.values]
+            assert not core.fm.violated_rows(x)
+        for eng in (core, full):
+            for k in fixed:
+                eng.set_col_bounds(eng.fm.y(k), 0, 1)
+                eng.set_col_bounds(eng.fm.u(k), 0, eng.fm.plan.proposals[k].max_units)
+
+
+@SETTINGS
+@given(plans(max_n=5))
+def test_lagrangian_bound_and_tightened_bounds_keep_the_optimum(data):
+    plan = load_plan(data)
+    best = brute(data)
+    if best is None:
+        return
+    fm = build(plan)
+    eng = HighsEngine(fm, core=True)
+    eng.set_objective(fm.impact_objective(), "max")
+    eng.lp.run()
+    lag = lagrangian(fm, eng.objective, "max", list(eng.lp.getSolution().row_dual))
+    assert lag is not None and lag.integral
+    z = best[0] * fm.impact_scale
+    assert lag.bound >= z - 1e-6
+    bounds = lag.tightened(fm, z)
+    assert bounds is not None
+    for units in best[2]:
+        x = fm.units_to_x(units)
+        for c, (lb, ub) in bounds.items():
+            assert lb <= x[c] <= ub, "every optimum must survive the tightening"
+
+
+def test_core_engine_matches_full_milp_on_a_bench_plan(monkeypatch):
+    """40 proposals shaped like a village's: explanations and the budget sweep, both ways."""
+    plan = load_plan(random_plan(40, 7))
+    result = solve_fast(plan)
+    assert result.status == "optimal"
+    with_core = (explain(plan, result, workers=1),
+                 sensitivity(plan, result=result, workers=1))
+    monkeypatch.setattr(backends, "CORE", False)
+    without = (explain(plan, result, workers=1),
+               sensitivity(plan, result=result, workers=1))
+    for a, b in zip(with_core[0], without[0]):
+        assert (a.loss, a.cost_drop, a.never, a.required_by, a.blocked_by) == \
+            (b.loss, b.cost_drop, b.never, b.required_by, b.blocked_by), a.id
+    assert [(p.total_impact, p.total_cost, p.funded) for p in with_core[1].points] == \
+        [(p.total_impact, p.total_cost, p.funded) for p in without[1].points]
+    assert with_core[1].marginal_impact == without[1].marginal_impact
+
+
+def test_hint_meeting_the_bound_skips_the_milp():
+    """A plan whose LP optimum is integral: the hint is proved optimal by the bound alone."""
+    data = {"budget": 100, "rules": {}, "proposals": [
+        {"id": "a", "name": "A", "unit_cost": 10, "fixed_cost": 0, "min_units": 1,
+         "max_units": 5, "impact_per_unit": 1, "category": "spesifik", "package": "kia",
+         "target_group": "balita", "location": "", "lock": None, "requires": [],
+         "excludes": []}]}
+    plan = load_plan(data)
+    eng = HighsEngine(build(plan), core=True)
+    fm = eng.fm
+    eng.set_objective(fm.impact_objective(), "max")
+    out = eng.solve(hint=fm.units_to_x((5,)))
+    assert out.status == "optimal" and round(out.objective) == 5 * fm.impact_int[0]
+    assert eng.stats["proved_by_bound"] == 1 and eng.stats["rounds"] == 0
+    assert fm.col_ub[fm.u(0)] == 5 and fm.row_ub[fm.row("budget")] == 100 < INF
+
+
+def test_a_proposal_that_can_never_enter_is_said_so_promptly():
+    """Regression: a forced-in proposal's own unit range is not a 'tightening', so the target
+    loop must still reach the whole MILP (it used to spin until the time limit)."""
+    def proposal(pid, unit_cost, fixed, min_units, impact, cat, pkg, group, loc, lock, req):
+        return {"id": pid, "name": pid, "unit_cost": unit_cost, "fixed_cost": fixed,
+                "min_units": min_units, "max_units": 1, "impact_per_unit": impact,
+                "category": cat, "package": pkg, "target_group": group, "location": loc,
+                "lock": lock, "requires": req, "excludes": []}
+    data = {"budget": 201,
+            "rules": {"category_min_share": {"spesifik": 0.1}, "location_max_share": 0.4},
+            "proposals": [
+                proposal("p1", 15, 0, 0, 0, "sensitif", "kia", "balita", "Krajan", None, ["p3"]),
+                proposal("p2", 19, 0, 0, 0, "sensitif", "kia", "balita", "Lor", None, []),
+                proposal("p3", 50, 0, 1, 0.3, "spesifik", "kia", "ibu_hamil", "Krajan", None,
+                         ["p1"]),
+                proposal("p4", 33, 5, 1, 0.5, "spesifik", "air_sanitasi", "balita", "Krajan",
+                         "in", [])]}
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    by_id = {e.id: e for e in explain(plan, result, workers=1, time_limit=20)}
+    assert by_id["p2"].never
+    assert by_id["p3"].cost_drop == 23
