@@ -204,12 +204,12 @@ class HighsEngine(Engine):
 
     def set_objective(self, coefs, sense):
         super().set_objective(coefs, sense)
+        cols = sorted(set(self._cost_cols) | set(coefs))
+        index = _np.array(cols, dtype=_np.int32)
+        costs = _np.array([float(coefs.get(c, 0.0)) for c in cols])
         for h in self._models():
-            for c in self._cost_cols:
-                if c not in coefs:
-                    h.changeColCost(c, 0.0)
-            for c, v in coefs.items():
-                h.changeColCost(c, float(v))
+            if cols:
+                h.changeColsCost(len(cols), index, costs)
             h.changeObjectiveSense(highspy.ObjSense.kMaximize if sense == "max"
                                    else highspy.ObjSense.kMinimize)
         self._cost_cols = dict(coefs)
@@ -281,14 +281,16 @@ class HighsEngine(Engine):
     def _run_within(self, bounds, deadline, hint=None) -> Outcome:
         """The MILP with some column bounds tightened for this run only."""
         h, fm = self.h, self.fm
-        for c, (lb, ub) in bounds.items():
-            h.changeColBounds(c, _bound(lb), _bound(ub))
+        cols = list(bounds)
+        index = _np.array(cols, dtype=_np.int32)
+        h.changeColsBounds(len(cols), index, _np.array([_bound(bounds[c][0]) for c in cols]),
+                           _np.array([_bound(bounds[c][1]) for c in cols]))
         try:
             left = None if deadline is None else max(0.01, deadline - time.perf_counter())
             return self._run(left, hint)
         finally:
-            for c in bounds:
-                h.changeColBounds(c, _bound(fm.col_lb[c]), _bound(fm.col_ub[c]))
+            h.changeColsBounds(len(cols), index, _np.array([_bound(fm.col_lb[c]) for c in cols]),
+                               _np.array([_bound(fm.col_ub[c]) for c in cols]))
 
     def _run(self, time_limit=None, hint=None) -> Outcome:
         h = self.h

@@ -137,10 +137,7 @@ def lagrangian(fm: Formulation, objective: Dict[int, float], sense: str,
         d[c] = sign * v
         if v != int(v) or not fm.col_int[c]:
             integral = False
-    link_rows = set()
-    for k in range(fm.n):
-        link_rows.add(fm.row(f"link_lo_{k}"))
-        link_rows.add(fm.row(f"link_hi_{k}"))
+    link_rows = {r for pair in fm.links for r in pair}
     constant = 0.0
     for r, coefs in enumerate(fm.row_coefs):
         if r in link_rows:
@@ -162,7 +159,7 @@ def lagrangian(fm: Formulation, objective: Dict[int, float], sense: str,
     paired = set()
     for k in range(fm.n):
         u, y = fm.u(k), fm.y(k)
-        lo_row, hi_row = fm.row_coefs[fm.row(f"link_lo_{k}")], fm.row_coefs[fm.row(f"link_hi_{k}")]
+        lo_row, hi_row = fm.row_coefs[fm.links[k][0]], fm.row_coefs[fm.links[k][1]]
         if set(lo_row) - {u, y} or set(hi_row) - {u, y} or lo_row.get(u) != 1 \
                 or hi_row.get(u) != 1:
             return None

@@ -67,6 +67,7 @@ class Formulation:
     impact_scale: Fraction = Fraction(1)                   # true impact = scaled / impact_scale
     impact_approx: bool = False                            # True if impacts had to be rounded
     budget_rows: Dict[int, tuple] = field(default_factory=dict)  # row -> how its bound follows B
+    links: List[Tuple[int, int]] = field(default_factory=list)    # (link_lo, link_hi) row per k
     n: int = 0
 
     # column positions
@@ -217,8 +218,8 @@ def build(plan: Plan, relaxable: bool = False) -> Formulation:
     fm.add_col("win", 0, 0, True)
 
     for k, p in enumerate(props):
-        fm.add_row(f"link_lo_{k}", {fm.u(k): 1, fm.y(k): -p.low_units}, lb=0)
-        fm.add_row(f"link_hi_{k}", {fm.u(k): 1, fm.y(k): -p.max_units}, ub=0)
+        fm.links.append((fm.add_row(f"link_lo_{k}", {fm.u(k): 1, fm.y(k): -p.low_units}, lb=0),
+                         fm.add_row(f"link_hi_{k}", {fm.u(k): 1, fm.y(k): -p.max_units}, ub=0)))
 
     everyone = range(n)
     coefs = fm.cost_coefs(everyone)
