@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Sequence
 
 import pulp
 
-from .core import hint_value, lagrangian
+from .core import Sparse, hint_value, lagrangian
 from .formulation import INF, Formulation
 
 try:  # highspy is optional: without it the fast engine falls back to PuLP + CBC.
@@ -180,6 +180,7 @@ class HighsEngine(Engine):
             raise RuntimeError("highspy is not installed")
         self.h = _highs_model(fm, integral=True)
         self.lp = _highs_model(fm, integral=False) if core else None
+        self.matrix = Sparse(fm) if core else None
         self._cost_cols: Dict[int, float] = {}
         self.stats = {"solves": 0, "rounds": 0, "full": 0, "proved_by_bound": 0}
         self._last_gap: Dict[tuple, float] = {}
@@ -199,6 +200,8 @@ class HighsEngine(Engine):
 
     def set_coef(self, row, col, value):
         super().set_coef(row, col, value)
+        if self.matrix is not None:
+            self.matrix.set(row, col, value)
         for h in self._models():
             h.changeCoeff(row, col, float(value))
 
@@ -229,7 +232,8 @@ class HighsEngine(Engine):
         lp.run()
         if lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return self._full(deadline, hint, started)
-        lag = lagrangian(fm, self.objective, self.sense, list(lp.getSolution().row_dual))
+        lag = lagrangian(fm, self.objective, self.sense, lp.getSolution().row_dual,
+                         self.matrix)
         if lag is None:
             return self._full(deadline, hint, started)
         known = hint_value(fm, self.objective, self.sense, hint)

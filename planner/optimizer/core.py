@@ -27,39 +27,82 @@ Everything here is plain arithmetic on the `Formulation`; backends.HighsEngine r
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 from .formulation import INF, Formulation
+
+try:  # numpy comes with highspy, the only user of this module
+    import numpy as np
+except ImportError:  # pragma: no cover
+    np = None
 
 #: Relative tolerance added to the slack, so floating-point rounding only ever loosens bounds.
 _TOL = 1e-7
 
 
-@dataclass
-class _Pair:
-    """Proposal k's Lagrangian reduced costs (du for u_k, dy for y_k) and its feasible choices."""
+class Sparse:
+    """The formulation's rows as coordinate arrays, kept in step by `set` (the engine calls it
+    from set_coef), plus each proposal's link-row data: what the bound needs, without a Python
+    loop over the matrix per solve."""
 
-    k: int
-    du: float
-    dy: float
-    out_ok: bool          # y = 0, u = 0 allowed by the current bounds
-    lo: int               # units range when funded (empty if lo > hi)
-    hi: int
-    best: float
+    def __init__(self, fm: Formulation):
+        rows, cols, vals = [], [], []
+        self.pos: Dict[Tuple[int, int], int] = {}
+        for r, coefs in enumerate(fm.row_coefs):
+            for c, v in coefs.items():
+                self.pos[(r, c)] = len(vals)
+                rows.append(r)
+                cols.append(c)
+                vals.append(float(v))
+        self.rows = np.array(rows, dtype=np.int64)
+        self.cols = np.array(cols, dtype=np.int64)
+        self.vals = np.array(vals, dtype=float)
+        n, ncol = fm.n, len(fm.col_name)
+        self.ncol = ncol
+        self.u = np.array([fm.u(k) for k in range(n)], dtype=np.int64)
+        self.y = np.array([fm.y(k) for k in range(n)], dtype=np.int64)
+        self.link = np.zeros(len(fm.row_name), dtype=bool)
+        low, high, ok = [], [], True
+        for k, (lo_row, hi_row) in enumerate(fm.links):
+            self.link[lo_row] = self.link[hi_row] = True
+            lo_c, hi_c = fm.row_coefs[lo_row], fm.row_coefs[hi_row]
+            u, y = fm.u(k), fm.y(k)
+            ok = ok and not (set(lo_c) - {u, y} or set(hi_c) - {u, y}) \
+                and lo_c.get(u) == 1 and hi_c.get(u) == 1
+            low.append(-lo_c.get(y, 0))
+            high.append(-hi_c.get(y, 0))
+        self.links_ok = ok
+        self.low = np.array(low, dtype=float)
+        self.high = np.array(high, dtype=float)
+        paired = np.zeros(ncol, dtype=bool)
+        paired[self.u] = paired[self.y] = True
+        self.others = np.nonzero(~paired)[0]
+        self.integer = np.array(fm.col_int, dtype=bool)
 
-    def value(self, units: int) -> float:
-        return self.du * units + self.dy
+    def set(self, row: int, col: int, value: float) -> None:
+        i = self.pos.get((row, col))
+        if i is None:
+            self.pos[(row, col)] = len(self.vals)
+            self.rows = np.append(self.rows, row)
+            self.cols = np.append(self.cols, col)
+            self.vals = np.append(self.vals, float(value))
+        else:
+            self.vals[i] = float(value)
+        if self.link[row]:
+            self.links_ok = False   # no longer the usual link form: solve whole from now on
 
 
-@dataclass
 class Lagrangian:
-    """The bound L and what each column may still do for a given target (see module docstring)."""
+    """The bound L and what each column may still do for a given target (see module docstring).
+    Per proposal k: reduced costs du, dy; whether "out" is allowed; the funded unit range
+    [lo, hi] (empty when lo > hi); its best Lagrangian value. Per other column: its reduced
+    cost. `lb`, `ub` are the column bounds it was computed under."""
 
-    bound: float
-    integral: bool                       # objective takes integer values at integer points
-    pairs: List[_Pair]
-    others: List[Tuple[int, float, float]]   # (column, reduced cost, best value) outside pairs
+    def __init__(self, bound, integral, m, d, lb, ub, out_ok, lo, hi, best):
+        self.bound, self.integral, self.m = bound, integral, m
+        self.d, self.lb, self.ub = d, lb, ub
+        self.out_ok, self.lo, self.hi, self.best = out_ok, lo, hi, best
+        self.funded = lo <= hi
 
     def target(self, gap: float) -> float:
         """The target T = bound - gap, rounded down to an integer for integral objectives."""
@@ -77,119 +120,100 @@ class Lagrangian:
             return None
         if slack == INF:
             return {}
+        m, d, lb, ub = self.m, self.d, self.lb, self.ub
+        du, dy = d[m.u], d[m.y]
+        lo, hi = self.lo, self.hi
+        out_ok = self.out_ok & (self.best <= slack)
+        need = self.best - dy - slack                 # funded: du * units >= need
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lo2 = np.where(du > 0, np.maximum(lo, np.ceil(need / du - 1e-9)), lo)
+            hi2 = np.where(du < 0, np.minimum(hi, np.floor(need / du + 1e-9)), hi)
+        none = (du == 0) & (need > 0)
+        lo2 = np.where(none, 1.0, lo2)
+        hi2 = np.where(none, 0.0, hi2)
+        lo2 = np.where(self.funded, lo2, lo)
+        hi2 = np.where(self.funded, hi2, hi)
+        funded = lo2 <= hi2
+        if np.any(~out_ok & ~funded):
+            return None
         out: Dict[int, Tuple[float, float]] = {}
-        for p in self.pairs:
-            u, y = fm.u(p.k), fm.y(p.k)
-            out_ok = p.out_ok and p.best <= slack
-            lo, hi = p.lo, p.hi
-            if lo <= hi:
-                need = p.best - p.dy - slack     # du * units >= need
-                if p.du > 0:
-                    lo = max(lo, math.ceil(need / p.du - 1e-9))
-                elif p.du < 0:
-                    hi = min(hi, math.floor(need / p.du + 1e-9))
-                elif need > 0:
-                    lo, hi = 1, 0
-            funded_ok = lo <= hi
-            if not out_ok and not funded_ok:
-                return None
-            if out_ok == p.out_ok and (lo, hi) == (p.lo, p.hi):
-                continue    # the target restricts nothing the bounds do not already
-            if not funded_ok:
-                nu, ny = (0, 0), (0, 0)
-            elif not out_ok:
-                nu, ny = (lo, hi), (1, 1)
+        # the target restricts only where "out" or the unit range changed
+        changed = (out_ok != self.out_ok) | (lo2 != lo) | (hi2 != hi)
+        for k in np.nonzero(changed)[0]:
+            u, y = int(m.u[k]), int(m.y[k])
+            if not funded[k]:
+                nu, ny = (0.0, 0.0), (0.0, 0.0)
+            elif not out_ok[k]:
+                nu, ny = (lo2[k], hi2[k]), (1.0, 1.0)
             else:
-                nu, ny = (fm.col_lb[u], min(fm.col_ub[u], hi)), (fm.col_lb[y], fm.col_ub[y])
-            if nu != (fm.col_lb[u], fm.col_ub[u]):
-                out[u] = nu
-            if ny != (fm.col_lb[y], fm.col_ub[y]):
-                out[y] = ny
-        for c, d, best in self.others:
-            lb, ub = fm.col_lb[c], fm.col_ub[c]
-            if d == 0 or lb == ub:
+                nu, ny = (lb[u], min(ub[u], hi2[k])), (lb[y], ub[y])
+            if nu != (lb[u], ub[u]):
+                out[u] = (float(nu[0]), float(nu[1]))
+            if ny != (lb[y], ub[y]):
+                out[y] = (float(ny[0]), float(ny[1]))
+        for c in m.others:
+            dc, low, up = d[c], lb[c], ub[c]
+            if dc == 0 or low == up:
                 continue
-            room = slack / abs(d)     # loss d*(ub - x) or |d|*(x - lb) must stay <= slack
-            if fm.col_int[c]:
+            room = slack / abs(dc)    # loss d*(ub - x) or |d|*(x - lb) must stay <= slack
+            if m.integer[c]:
                 room = math.floor(room + 1e-9)
-            if d > 0 and ub < INF:
-                new = (max(lb, ub - room), ub)
-            elif d < 0 and lb > -INF:
-                new = (lb, min(ub, lb + room))
+            if dc > 0 and up < INF:
+                new = (max(low, up - room), up)
+            elif dc < 0 and low > -INF:
+                new = (low, min(up, low + room))
             else:
                 continue
-            if new != (lb, ub):
-                out[c] = new
+            if new != (low, up):
+                out[int(c)] = (float(new[0]), float(new[1]))
         return out
 
 
 def lagrangian(fm: Formulation, objective: Dict[int, float], sense: str,
-               row_dual: Sequence[float]) -> Optional[Lagrangian]:
+               row_dual: Sequence[float], matrix: Optional[Sparse] = None
+               ) -> Optional[Lagrangian]:
     """The Lagrangian bound for maximising `objective` (minimising when sense == "min"), with the
     rows' multipliers taken from an LP's `row_dual` (HiGHS convention: reduced cost = c - A'y).
-    None when the bound is infinite (an unbounded column direction) or a proposal's link rows
-    are not in their usual form."""
+    `matrix`: the engine's `Sparse` of fm (built here when not given). None when the bound is
+    infinite (an unbounded column direction) or a proposal's link rows are not in their usual
+    form."""
+    m = matrix if matrix is not None else Sparse(fm)
+    if not m.links_ok:
+        return None
     sign = 1.0 if sense == "max" else -1.0
-    ncol = len(fm.col_name)
-    d = [0.0] * ncol
+    c = np.zeros(m.ncol)
     integral = True
-    for c, v in objective.items():
-        d[c] = sign * v
-        if v != int(v) or not fm.col_int[c]:
+    for col, v in objective.items():
+        c[col] = sign * v
+        if v != int(v) or not fm.col_int[col]:
             integral = False
-    link_rows = {r for pair in fm.links for r in pair}
-    constant = 0.0
-    for r, coefs in enumerate(fm.row_coefs):
-        if r in link_rows:
-            continue
-        yr = sign * row_dual[r]
-        if yr > 0:
-            bound = fm.row_ub[r]
-        elif yr < 0:
-            bound = fm.row_lb[r]
-        else:
-            continue
-        if bound in (INF, -INF):
-            continue    # a multiplier on a missing side is tolerance noise: leave the row out
-        constant += yr * bound
-        for c, a in coefs.items():
-            d[c] -= yr * a
-    pairs = []
-    total = constant
-    paired = set()
-    for k in range(fm.n):
-        u, y = fm.u(k), fm.y(k)
-        lo_row, hi_row = fm.row_coefs[fm.links[k][0]], fm.row_coefs[fm.links[k][1]]
-        if set(lo_row) - {u, y} or set(hi_row) - {u, y} or lo_row.get(u) != 1 \
-                or hi_row.get(u) != 1:
-            return None
-        low, high = -lo_row.get(y, 0), -hi_row.get(y, 0)
-        ul, uu, yl, yu = fm.col_lb[u], fm.col_ub[u], fm.col_lb[y], fm.col_ub[y]
-        out_ok = yl <= 0 and ul <= 0 <= uu
-        lo, hi = (max(math.ceil(low), math.ceil(ul)), min(math.floor(high), math.floor(uu))) \
-            if yu >= 1 else (1, 0)
-        pair = _Pair(k, d[u], d[y], out_ok, lo, hi, 0.0)
-        options = [0.0] if out_ok else []
-        if lo <= hi:
-            options += [pair.value(lo), pair.value(hi)]
-        if not options:
-            return None
-        pair.best = max(options)
-        total += pair.best
-        pairs.append(pair)
-        paired.update((u, y))
-    others = []
-    for c in range(ncol):
-        if c in paired:
-            continue
-        lb, ub = fm.col_lb[c], fm.col_ub[c]
-        dc = d[c]
-        if (dc > 0 and ub == INF) or (dc < 0 and lb == -INF):
-            return None
-        best = 0.0 if dc == 0 else max(dc * lb, dc * ub)
-        total += best
-        others.append((c, dc, best))
-    return Lagrangian(total, integral, pairs, others)
+    y = sign * np.asarray(row_dual, dtype=float)
+    y[m.link] = 0.0            # each proposal's link rows stay as its own little set
+    row_lb, row_ub = np.array(fm.row_lb, dtype=float), np.array(fm.row_ub, dtype=float)
+    side = np.where(y > 0, row_ub, np.where(y < 0, row_lb, 0.0))
+    missing = ~np.isfinite(side)   # a multiplier on a missing side is tolerance noise
+    y[missing] = 0.0
+    side[missing] = 0.0
+    constant = float(y @ side)
+    d = c - np.bincount(m.cols, weights=m.vals * y[m.rows], minlength=m.ncol)
+    lb, ub = np.array(fm.col_lb, dtype=float), np.array(fm.col_ub, dtype=float)
+    du, dy = d[m.u], d[m.y]
+    ul, uu, yl, yu = lb[m.u], ub[m.u], lb[m.y], ub[m.y]
+    out_ok = (yl <= 0) & (ul <= 0) & (uu >= 0)
+    can_fund = yu >= 1
+    lo = np.where(can_fund, np.maximum(np.ceil(m.low), np.ceil(ul)), 1.0)
+    hi = np.where(can_fund, np.minimum(np.floor(m.high), np.floor(uu)), 0.0)
+    funded_best = np.where(lo <= hi, np.maximum(du * lo, du * hi) + dy, -INF)
+    best = np.maximum(np.where(out_ok, 0.0, -INF), funded_best)
+    if np.any(best == -INF):
+        return None
+    do, lo_o, up_o = d[m.others], lb[m.others], ub[m.others]
+    if np.any((do > 0) & (up_o == INF)) or np.any((do < 0) & (lo_o == -INF)):
+        return None
+    with np.errstate(invalid="ignore"):
+        best_o = np.where(do > 0, do * up_o, np.where(do < 0, do * lo_o, 0.0))
+    total = constant + float(best.sum()) + float(best_o.sum())
+    return Lagrangian(total, integral, m, d, lb, ub, out_ok, lo, hi, best)
 
 
 def hint_value(fm: Formulation, objective: Dict[int, float], sense: str,
