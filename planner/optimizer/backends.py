@@ -262,7 +262,10 @@ class HighsEngine(Engine):
                 value = None
                 if out.objective is not None:
                     value = out.objective if self.sense == "max" else -out.objective
-                if out.status == "optimal" and value >= target - 1e-6 * (1 + abs(target)):
+                    # An integral objective's value is a whole number: no slack in the test
+                    # below, or a plan just under the target could pass for the optimum.
+                    value = round(value) if lag.integral else value
+                if out.status == "optimal" and value >= target - 1e-9 * (1 + abs(target)):
                     self._last_gap[kind] = max(0.0, lag.bound - value)
                     return _took(out, started)
                 if out.status in ("feasible", "timeout", "error"):
