@@ -22,7 +22,7 @@ before the solver sees it, without giving up exactness:
    When the bounds no longer restrict anything, the solve is the full MILP itself. A feasible
    hint (e.g. the previous lexicographic phase) gives a T that cannot fail.
 
-Everything here is plain arithmetic on the `Formulation`; backends.HighsEngine runs the solves.
+Everything here is arithmetic (numpy) on the `Formulation`; backends.HighsEngine runs the solves.
 """
 from __future__ import annotations
 
