@@ -6,7 +6,7 @@ exactly as typed, with the message at the field.
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field
+from wtforms import Field, HiddenField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
@@ -152,3 +152,14 @@ def record_id(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 1 <= number <= MAX_ID else None
+
+
+class VersionField(HiddenField):
+    """The record's version when the form was drawn, sent back for optimistic locking."""
+
+    def number(self) -> int | None:
+        """The version as a whole number, or None when the value is missing or not a number."""
+        try:
+            return int(self.data)
+        except (TypeError, ValueError):
+            return None

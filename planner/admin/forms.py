@@ -11,7 +11,7 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import domain
-from ..fields import DateField, DecimalNumberField, record_id
+from ..fields import DateField, DecimalNumberField, VersionField, record_id
 from ..optimize.forms import RulesForm
 
 
@@ -37,7 +37,7 @@ class IdCheckboxesField(SelectMultipleField):
 class YearSettingsForm(RulesForm):
     """The rule set villages start from (the rules form's fields), plus the kabupaten's figures for the year."""
 
-    version_id = HiddenField()
+    version_id = VersionField()
     stunting_share_floor = DecimalNumberField(_l("Porsi stunting paling sedikit (% pagu Dana Desa)"), required=False,
                                               minimum=0, maximum=100)
     first_tranche_share = DecimalNumberField(_l("Porsi penyaluran tahap pertama (% komitmen)"), minimum=0,
@@ -65,12 +65,6 @@ class YearSettingsForm(RulesForm):
         values["priority_desa_ids"] = list(self.priority_desa_ids.data or [])
         return values
 
-    def expected_version(self) -> int | None:
-        try:
-            return int(self.version_id.data)
-        except (TypeError, ValueError):
-            return None
-
 
 def _pct(share):
     return None if share is None else round(share * 100, 4)
@@ -83,7 +77,7 @@ def _share(percent):
 class CopyYearForm(FlaskForm):
     """The "copy from the previous year" button: only the CSRF token and the version it replaces."""
 
-    version_id = HiddenField()
+    version_id = VersionField()
 
 
 class RegionUploadForm(FlaskForm):

@@ -91,7 +91,7 @@ def settings_year(code, year):
     elif form.validate_on_submit():
         try:
             settings_service.save_year_settings(kabupaten, year, form.values(), current_user,
-                                                expected_version=form.expected_version())
+                                                expected_version=form.version_id.number())
         except ServiceError as error:
             error.apply_to(form)
         else:
@@ -115,11 +115,8 @@ def copy_year(code, year):
     if not form.validate_on_submit():
         abort(400)
     try:
-        expected = int(form.version_id.data)
-    except (TypeError, ValueError):
-        expected = None
-    try:
-        settings_service.copy_previous_year(kabupaten, year, current_user, expected_version=expected)
+        settings_service.copy_previous_year(kabupaten, year, current_user,
+                                            expected_version=form.version_id.number())
     except ServiceError as error:
         for messages in error.errors.values():
             for message in messages:

@@ -118,8 +118,8 @@ def amend(plan_id):
         form.version_id.data = plan.version_id
     elif form.validate_on_submit():
         try:
-            expected = int(form.version_id.data) if (form.version_id.data or "").isdigit() else None
-            rembuk.open_amendment(plan, current_user, form.reason.data or "", expected_version=expected)
+            rembuk.open_amendment(plan, current_user, form.reason.data or "",
+                                  expected_version=form.version_id.number())
         except ServiceError as error:
             error.apply_to(form)
         else:

@@ -1,16 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, TextAreaField
+from wtforms import IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..fields import RupiahField, WholeNumberField
+from ..fields import RupiahField, VersionField, WholeNumberField
 from ..services.plans import MAX_YEAR, MIN_YEAR
 
 
 class PlanForm(FlaskForm):
     """Budget and target-group figures of a yearly plan."""
 
-    version_id = HiddenField()
+    version_id = VersionField()
     pagu = RupiahField(_l("Pagu Dana Desa"))
     earmark_koperasi = RupiahField(_l("Dialokasikan untuk Koperasi Desa Merah Putih"), required=False)
     earmark_blt = RupiahField(_l("Dialokasikan untuk BLT Desa"), required=False)

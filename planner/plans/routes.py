@@ -82,7 +82,7 @@ def edit(plan_id):
         form.version_id.data = plan.version_id
     if form.validate_on_submit():
         try:
-            update_plan(plan, form.values(), expected_version=_int_or_none(form.version_id.data))
+            update_plan(plan, form.values(), expected_version=form.version_id.number())
         except ServiceError as error:
             error.apply_to(form)
         else:
@@ -92,13 +92,6 @@ def edit(plan_id):
             return see_other(url_for("plans.view", plan_id=plan.id))
     status = 422 if request.method == "POST" else 200
     return render_template("plans/form.html", form=form, desa=plan.desa, plan=plan), status
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 HISTORY_PAGE = 50

@@ -6,12 +6,12 @@ Indonesian way by planner.fields and keep what the user typed.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import domain
-from ..fields import DecimalNumberField, RupiahField, WholeNumberField
+from ..fields import DecimalNumberField, RupiahField, VersionField, WholeNumberField
 from ..services.proposals import MAX_IMPACT_PER_UNIT, PROPOSAL_FIELDS
 
 
@@ -34,7 +34,7 @@ class LinkField(SelectMultipleField):
 
 
 class ProposalForm(FlaskForm):
-    version_id = HiddenField()
+    version_id = VersionField()
     name = StringField(_l("Nama kegiatan"), filters=[_strip],
                        validators=[DataRequired(_l("Isi nama kegiatan.")), _length(200)])
     category = SelectField(_l("Kategori"), choices=domain.choices(domain.CATEGORIES), validate_choice=False)
@@ -85,9 +85,3 @@ class ProposalForm(FlaskForm):
         values = {name: self[name].data for name in PROPOSAL_FIELDS}
         values["fixed_cost"] = values["fixed_cost"] or 0
         return values
-
-    def version(self):
-        try:
-            return int(self.version_id.data)
-        except (TypeError, ValueError):
-            return None

@@ -150,10 +150,10 @@ def edit(proposal_id):
     else:
         affected_before = service.linked_ids(proposal)
         try:
-            service.check_version(proposal, form.version())
+            service.check_version(proposal, form.version_id.number())
             _validate(form)
             service.update_proposal(proposal, form.values(), form.requires.data, form.excludes.data,
-                                    expected_version=form.version())
+                                    expected_version=form.version_id.number())
         except ProposalConflict as error:
             error.apply_to(form)
             conflict = True

@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectF
 from wtforms.validators import Optional
 
 from .. import domain
-from ..fields import DateField, WholeNumberField
+from ..fields import DateField, VersionField, WholeNumberField
 
 
 def _strip(value):
@@ -16,7 +16,7 @@ def _strip(value):
 class SessionForm(FlaskForm):
     """When and where the rembuk is held, who leads it, its agenda and the agreed review."""
 
-    version_id = HiddenField()
+    version_id = VersionField()
     held_on = DateField(_l("Tanggal rembuk"))
     place = StringField(_l("Tempat"), filters=[_strip])
     chair = StringField(_l("Pemimpin rembuk"), filters=[_strip])
@@ -69,5 +69,5 @@ class AlternativeForm(FlaskForm):
 
 
 class CommitForm(FlaskForm):
-    plan_version = HiddenField()
+    plan_version = VersionField()
     confirm = BooleanField(_l("Pemimpin rembuk menyatakan alokasi ini sebagai kesepakatan rembuk"))

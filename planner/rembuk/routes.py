@@ -23,13 +23,6 @@ def _lang():
     return str(get_locale() or "id")
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 # --- Opening and details ---------------------------------------------------------------------------------
 
 @bp.route("/rencana/<int:plan_id>/rembuk/baru", methods=["GET", "POST"])
@@ -90,7 +83,7 @@ def edit(sid):
         form.version_id.data = session.version_id
     elif form.validate_on_submit():
         try:
-            rembuk.update_session(session, current_user, form.values(), expected_version=_int(form.version_id.data))
+            rembuk.update_session(session, current_user, form.values(), expected_version=form.version_id.number())
         except ServiceError as error:
             error.apply_to(form)
         else:
@@ -342,7 +335,7 @@ def commit(sid):
         else:
             try:
                 commitment = commitments.commit_session(session, current_user,
-                                                        expected_plan_version=_int(form.plan_version.data))
+                                                        expected_plan_version=form.plan_version.number())
             except ServiceError as error:
                 error.apply_to(form)
             else:
