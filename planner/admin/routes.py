@@ -13,17 +13,19 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..access import get_region_or_404, require_admin
+from ..documents.tables import write_csv, write_xlsx
 from ..extensions import csrf, db
 from ..htmx import see_other
 from ..models import AuditEvent
 from ..services import ServiceError
-from ..services import region_import
+from ..services import audit as audit_service
+from ..services import history, region_import
 from ..services import settings as settings_service
 from ..services import users as users_service
 from ..services.history import sentence
 from ..services.plans import MAX_YEAR, MIN_YEAR, default_plan_year, parse_year
 from ..services.rules import DEFAULT_RULES
-from .forms import (CopyYearForm, PasswordResetForm, RegionConfirmForm, RegionUploadForm, UserActiveForm,
+from .forms import (AuditFilterForm, CopyYearForm, PasswordResetForm, RegionConfirmForm, RegionUploadForm, UserActiveForm,
                     UserCreateForm, UserEditForm, YearSettingsForm, region_choices)
 
 bp = Blueprint("admin", __name__)
@@ -333,18 +335,13 @@ def user_activate(code, user_id):
 # --- Audit trail -------------------------------------------------------------------------------------------
 
 def _audit_filters(form):
-    from ..services.audit import AuditFilter
-
-    return AuditFilter(group=form.kind.data or "", who=(form.who.data or "").strip(),
+    return audit_service.AuditFilter(group=form.kind.data or "", who=(form.who.data or "").strip(),
                        since=form.since.data, until=form.until.data)
 
 
 @bp.route("/kabupaten/<code>/audit")
 def audit(code):
     """The kabupaten's audit trail, newest first, filtered by kind, user and dates; 50 per page."""
-    from ..services import audit as audit_service
-    from .forms import AuditFilterForm
-
     kabupaten = _kabupaten(code)
     form = AuditFilterForm(request.args, meta={"csrf": False})
     valid = form.validate()
@@ -365,11 +362,6 @@ def audit(code):
 @bp.route("/kabupaten/<code>/audit.<fmt>")
 def audit_export(code, fmt):
     """The filtered audit trail as CSV or XLSX (the download itself is recorded)."""
-    from ..documents.tables import write_csv, write_xlsx
-    from ..services import audit as audit_service
-    from ..services import history
-    from .forms import AuditFilterForm
-
     kabupaten = _kabupaten(code)
     if fmt not in ("csv", "xlsx"):
         abort(404)

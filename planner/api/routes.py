@@ -13,9 +13,10 @@ from ..domain import PACKAGES, TARGET_GROUPS
 from ..extensions import db, login_manager
 from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
 from ..models.plan import TARGET_FIELDS
+from ..models.region import CODE_PATTERNS
 from ..services import commitments as commitment_service
 from ..services import oversight
-from ..services.plans import parse_year
+from ..services.plans import parse_year, plan_for_year
 from .auth import user_from_header
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -103,7 +104,7 @@ def _flags(row):
 @bp.route("/villages/<code>/plans/<int:year>")
 def village_plan(code, year):
     desa = get_region_or_404(code, level="desa")
-    plan = db.session.scalar(select(Plan).where(Plan.desa_id == desa.id, Plan.year == year))
+    plan = plan_for_year(desa, year)
     if plan is None:
         abort(404)
     kecamatan = desa.parent
@@ -185,8 +186,6 @@ def commitments():
     year = _year()
     code = request.args.get("kecamatan")
     if code:
-        from ..models.region import CODE_PATTERNS
-
         if not CODE_PATTERNS["kecamatan"].match(code):
             raise BadParameter("kecamatan", _("Kode kecamatan seperti 35.17.09."))
         region = get_region_or_404(code, level="kecamatan")

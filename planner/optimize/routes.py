@@ -2,6 +2,7 @@
 import json
 
 from flask import Blueprint, Response, flash, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,8 +18,6 @@ bp = Blueprint("optimize", __name__)
 
 
 def _lang():
-    from flask_babel import get_locale
-
     return str(get_locale() or "id")
 
 

@@ -6,10 +6,14 @@ from flask import Blueprint, Response, abort, flash, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import charts
 from ..access import get_plan_or_404, get_region_or_404
+from ..domain import PACKAGES
+from ..extensions import db
 from ..htmx import see_other
-from ..numerals import NumberFormatError, parse_decimal
-from ..services import ServiceError, oversight, realisation
+from ..numerals import NumberFormatError, format_rupiah, parse_decimal
+from ..services import ServiceError, history, oversight, realisation
+from ..services import recap as recap_service
 from ..services.plans import default_plan_year, parse_year
 from ..services.reviews import add_comment, can_comment
 from .forms import CommentForm
@@ -73,10 +77,6 @@ def kabupaten(code):
 
 def _charts(region, year, rows):
     """The dashboards' charts: money per package, realisation per quarter, impact per million."""
-    from .. import charts
-    from ..domain import PACKAGES
-    from ..numerals import format_rupiah
-
     packages = oversight.package_totals(region, year)
     committed = sum(r.committed or 0 for r in rows)
     by_quarter = [sum(r.quarters[q] for r in rows) for q in range(4)]
@@ -95,8 +95,6 @@ def _charts(region, year, rows):
 @bp.route("/wilayah/<code>/rekap.<fmt>")
 def recap(code, fmt):
     """The region's recap: villages and committed activities, as XLSX (two sheets) or CSV (one)."""
-    from ..services import recap as recap_service
-
     region = get_region_or_404(code)
     if region.level == "desa" or fmt not in ("xlsx", "csv"):
         abort(404)
@@ -111,11 +109,7 @@ def recap(code, fmt):
         body = recap_service.recap_csv(region, year, rows, sheet=sheet)
         name += f"-{sheet}"
         mimetype = "text/csv"
-    from ..services import history
-
     history.record("export", region=region, what=f"{name}.{fmt}")
-    from ..extensions import db
-
     db.session.commit()
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})

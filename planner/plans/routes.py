@@ -1,15 +1,18 @@
 """A village's yearly plan: create it, see it, change its budget and target figures."""
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import can_edit_plan, get_plan_or_404, get_region_or_404
 from ..htmx import see_other
+from ..oversight.forms import CommentForm
 from ..services import ServiceError
-from ..services.plans import create_plan, default_plan_year, update_plan
+from ..services.history import history_count, plan_history
+from ..services.plans import create_plan, default_plan_year, plan_for_year, update_plan
 from ..services.optimization import latest_suggestion, suggestion_view
 from ..services.proposals import plan_overview
+from ..services.reviews import can_comment, comments_of
 from .forms import NewPlanForm, PlanForm
 
 bp = Blueprint("plans", __name__)
@@ -18,8 +21,6 @@ bp = Blueprint("plans", __name__)
 @bp.route("/wilayah/<code>/rencana/baru", methods=["GET", "POST"])
 def new(code):
     """Create a plan for the village `code`. 404 outside scope; 403 for anyone but its operator."""
-    from flask import abort
-
     desa = get_region_or_404(code, level="desa")
     if current_user.role != "desa" or current_user.region_id != desa.id:
         abort(403)
@@ -40,17 +41,10 @@ def new(code):
 @bp.route("/wilayah/<code>/rencana/<int:year>")
 def by_year(code, year):
     """The village's plan for `year`. 404 if there is none or the village is out of scope."""
-    from flask import abort, redirect
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from ..models import Plan
-
-    desa = get_region_or_404(code, level="desa")
-    plan_id = db.session.scalar(select(Plan.id).where(Plan.desa_id == desa.id, Plan.year == year))
-    if plan_id is None:
+    plan = plan_for_year(get_region_or_404(code, level="desa"), year)
+    if plan is None:
         abort(404)
-    return redirect(url_for("plans.view", plan_id=plan_id))
+    return redirect(url_for("plans.view", plan_id=plan.id))
 
 
 @bp.route("/rencana/<int:plan_id>")
@@ -60,13 +54,8 @@ def view(plan_id):
     overview = plan_overview(plan)
     suggestion = latest_suggestion(plan)
     view = suggestion_view(plan, suggestion, str(get_locale())) if suggestion else None
-    from ..services.history import plan_history
-
     amendable = (plan.status == "committed" and current_user.role == "desa"
                  and current_user.region_id == plan.desa_id)
-    from ..oversight.forms import CommentForm
-    from ..services.reviews import can_comment, comments_of
-
     return render_template("plans/view.html", plan=plan, overview=overview, suggestion_view=view,
                            editable=can_edit_plan(current_user, plan), amendable=amendable,
                            history=plan_history(plan, limit=8), comments=comments_of(plan),
@@ -86,8 +75,6 @@ def edit(plan_id):
         except ServiceError as error:
             error.apply_to(form)
         else:
-            from flask import flash
-
             flash(_("Rencana tersimpan."), "success")
             return see_other(url_for("plans.view", plan_id=plan.id))
     status = 422 if request.method == "POST" else 200
@@ -100,8 +87,6 @@ HISTORY_PAGE = 50
 @bp.route("/rencana/<int:plan_id>/riwayat")
 def history(plan_id):
     """Everything done to the plan, newest first, 50 per page. Everyone in scope reads it."""
-    from ..services.history import history_count, plan_history
-
     plan = get_plan_or_404(plan_id)
     page = max(request.args.get("halaman", 1, type=int) or 1, 1)
     total = history_count(plan)

@@ -11,7 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import can_run_session, get_plan_or_404, get_session_or_404
+from ..extensions import db
+from ..fields import record_id
 from ..htmx import add_vary, is_htmx, see_other
+from ..models import Proposal
 from ..services import ServiceError, commitments, rembuk
 from .forms import (AlternativeForm, AttendeeForm, CommitForm, DecisionForm, ScenarioForm, SessionForm,
                     TakeScenarioForm)
@@ -176,11 +179,6 @@ def decide(sid):
     form = DecisionForm()
     proposal = None
     if form.validate_on_submit():
-        from ..extensions import db
-        from ..models import Proposal
-
-        from ..fields import record_id
-
         key = record_id(form.proposal_id.data)
         proposal = db.session.get(Proposal, key) if key else None
         try:
@@ -190,15 +188,18 @@ def decide(sid):
             messages = [str(m) for ms in error.errors.values() for m in ms]
             if proposal is None or proposal.plan_id != session.plan_id:
                 return _board_answer(session, error=" ".join(messages))
-            return _board_answer(session, row_error={
-                "key": f"u{proposal.id}", "messages": messages, "units": form.units.raw,
-                "reason": form.reason.data or ""})
+            return _board_answer(session, row_error=_row_error(form, proposal.id, messages))
         return _board_answer(session)
     messages = [str(m) for ms in form.errors.values() for m in ms]
     if form.proposal_id.data:
-        return _board_answer(session, row_error={"key": f"u{form.proposal_id.data}", "messages": messages,
-                                                 "units": form.units.raw, "reason": form.reason.data or ""})
+        return _board_answer(session, row_error=_row_error(form, form.proposal_id.data, messages))
     return _board_answer(session, error=" ".join(messages) or _("Pilih usulan dan keputusannya."))
+
+
+def _row_error(form, proposal_key, messages):
+    """What the board shows at one proposal's row: the messages and what the user typed."""
+    return {"key": f"u{proposal_key}", "messages": messages, "units": form.units.raw,
+            "reason": form.reason.data or ""}
 
 
 @bp.route("/rembuk/<int:sid>/urungkan", methods=["POST"])

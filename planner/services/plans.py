@@ -70,10 +70,15 @@ def _rupiah(value):
     return format_rupiah(value)
 
 
+def plan_for_year(desa, year: int) -> Plan | None:
+    """The village's plan for `year`, if it has one."""
+    return db.session.scalar(select(Plan).where(Plan.desa_id == desa.id, Plan.year == year))
+
+
 def create_plan(desa, year: int, values: dict) -> Plan:
     """Create the village's plan for `year`. Raises ServiceError if it exists or values clash."""
     errors = check_plan_values(values)
-    if db.session.scalar(select(Plan.id).where(Plan.desa_id == desa.id, Plan.year == year)):
+    if plan_for_year(desa, year) is not None:
         errors.setdefault("year", []).append(_("Desa ini sudah punya rencana untuk tahun %(y)s.", y=year))
     if errors:
         raise ServiceError(errors)
