@@ -167,9 +167,9 @@ def map_pulp_status(status: int, sol_status: int) -> str:
 class HighsEngine(Engine):
     """One in-process highspy model kept in sync with the formulation.
 
-    With `core=True` (the default) it also keeps the LP relaxation as a second model and solves
-    each MILP on the core left by Lagrangian reduced-cost tightening (see core.py): same exact
-    optimum, a fraction of the time on the re-solves behind explanations and the budget sweep.
+    With `core=True` it also keeps the LP relaxation as a second model and solves each MILP on
+    the core left by Lagrangian reduced-cost tightening (see core.py): a fraction of the time,
+    but not exact on every plan yet, so `fast_engine` passes `CORE` (off).
     """
 
     name = "highs"
@@ -368,8 +368,11 @@ def _highs_model(fm: Formulation, integral: bool):
     return h
 
 
-#: Whether fast engines solve on reduced cores (core.py). Tests switch it off to compare.
-CORE = True
+#: Whether fast engines solve on reduced cores (core.py). Off: on the demo villages' plans, whose
+#: scaled impacts reach ~1e12, HiGHS given a reduced core returned a worse plan as "optimal" in
+#: 7 of 16 plans (a tie-break or cost cut that CBC and the whole MILP agree on), so the core is
+#: not exact there. Kept, with its tests, for when that is understood.
+CORE = False
 
 
 def fast_engine(fm: Formulation) -> Engine:

@@ -23,8 +23,8 @@ For an UNFUNDED proposal j:
     impact_per_million: impact per Rp 1,000,000 at max_units (at the funded units for funded
     proposals), shown next to the range among funded proposals.
 All re-solves use one in-process HiGHS model per worker thread whose bounds and coefficients are
-changed and restored between solves, each solved on the small core left by the Lagrangian bound
-(core.py; same optimum, a fraction of the time). PuLP + CBC rebuilds if highspy is missing.
+changed and restored between solves (core.py's smaller cores are switched off: see
+backends.CORE). PuLP + CBC rebuilds if highspy is missing.
 """
 from __future__ import annotations
 
