@@ -168,8 +168,7 @@ class HighsEngine(Engine):
     """One in-process highspy model kept in sync with the formulation.
 
     With `core=True` it also keeps the LP relaxation as a second model and solves each MILP on
-    the core left by Lagrangian reduced-cost tightening (see core.py): a fraction of the time,
-    but not exact on every plan yet, so `fast_engine` passes `CORE` (off).
+    the core left by Lagrangian reduced-cost tightening (see core.py): a fraction of the time.
     """
 
     name = "highs"
@@ -230,6 +229,9 @@ class HighsEngine(Engine):
         fm, lp = self.fm, self.lp
         lp.setOptionValue("time_limit", INF if time_limit is None else float(time_limit))
         lp.run()
+        if lp.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+            # no fractional plan, so no plan at all
+            return Outcome("infeasible", seconds=time.perf_counter() - started)
         if lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return self._full(deadline, hint, started)
         lag = lagrangian(fm, self.objective, self.sense, lp.getSolution().row_dual,
@@ -368,11 +370,12 @@ def _highs_model(fm: Formulation, integral: bool):
     return h
 
 
-#: Whether fast engines solve on reduced cores (core.py). Off: on the demo villages' plans, whose
-#: scaled impacts reach ~1e12, HiGHS given a reduced core returned a worse plan as "optimal" in
-#: 7 of 16 plans (a tie-break or cost cut that CBC and the whole MILP agree on), so the core is
-#: not exact there. Kept, with its tests, for when that is understood.
-CORE = False
+#: Whether fast engines solve on reduced cores (core.py). It was off for a while: on the demo
+#: villages' plans HiGHS (core or whole) and CBC disagreed on tie-breaks and cost drops. The
+#: cause was not the core but impacts read to ~1e11 per unit and a big-M row in the cost-drop
+#: MILP (see formulation._MAX_IMPACT_COEF and explain.py); since those were fixed, core, whole
+#: MILP and CBC agree on every demo plan (tests/optimizer/test_optimizer_numerics.py).
+CORE = True
 
 
 def fast_engine(fm: Formulation) -> Engine:

@@ -11,20 +11,22 @@ For an UNFUNDED proposal j:
     cost_drop: the smallest lump-sum cut D (Rupiah) in j's total cost at which j is in the
     optimum. With j's cost lowered by D, any plan without j still has impact <= Z*, so j is in
     the new optimum exactly when some plan with j has impact > Z*, or impact = Z* and cost
-    (after the cut) < C*. Both cases fit one MILP with a continuous D >= 0 and a binary w:
-        j funded;  impact >= Z* + w;                  (impacts are scaled integers)
-        cost - D <= budget;  cost - D <= C* - 1 + w*(budget - C* + 1);
-        j's category and location rows use cost - D too;  D <= j's own cost;
-        minimise D.
-    D is then recomputed from the integer solution with exact arithmetic. If the MILP is
-    infeasible, j cannot match Z* even when free ("never"), or cannot be funded at all (then the
-    blocking rules are named). The third, input-order tie-break is ignored here: "enters" means
-    strictly better impact, or equal impact and strictly lower cost.
+    (after the cut) < C*. Each case is one MILP with a continuous D >= 0, minimising D:
+        strictly better:  j funded;  impact >= Z* + 1;   cost - D <= budget;
+        cheaper tie:      j funded;  impact >= Z*;       cost - D <= C* - 1;
+        both:  j's category and location rows use cost - D too;  D <= j's own cost.
+    (impacts are scaled integers, so "> Z*" is ">= Z* + 1"). cost_drop is the smaller of the
+    two, recomputed from the integer solution with exact arithmetic. One MILP with a binary
+    switching between the cases is smaller, but its big-M row made HiGHS miss the optimum by up
+    to half on the demo villages' plans; the two plain MILPs agree with CBC there. If neither
+    is feasible, j cannot match Z* even when free ("never"), or cannot be funded at all (then
+    the blocking rules are named). The third, input-order tie-break is ignored here: "enters"
+    means strictly better impact, or equal impact and strictly lower cost.
     impact_per_million: impact per Rp 1,000,000 at max_units (at the funded units for funded
     proposals), shown next to the range among funded proposals.
 All re-solves use one in-process HiGHS model per worker thread whose bounds and coefficients are
-changed and restored between solves (core.py's smaller cores are switched off: see
-backends.CORE). PuLP + CBC rebuilds if highspy is missing.
+changed and restored between solves, each solved on core.py's smaller core. PuLP + CBC
+rebuilds if highspy is missing.
 """
 from __future__ import annotations
 
@@ -98,7 +100,7 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
         raise ValueError("result does not belong to this plan")
     z_star = fm.scaled_impact(units)
     c_star = fm.total_cost(units)
-    scale = fm.impact_scale
+    total = fm.true_impact(units)
     funded_ratios = [per_million(p.impact(u), p.cost(u)) for p, u in zip(props, units) if u]
     funded_ratios = [r for r in funded_ratios if r is not None]
     low = min(funded_ratios) if funded_ratios else None
@@ -138,7 +140,7 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
                 msgs = [Message("funded_locked", {"units": u, "cost_rp": cost})]
                 return Explanation(messages=tuple(m for m in msgs + [efficiency(ratio)] if m),
                                    **common)
-            return _funded(plan, fm_k, engine, k, units, z_star, scale, remaining, common,
+            return _funded(plan, fm_k, engine, k, units, total, remaining, common,
                            efficiency(ratio))
         ratio = per_million(p.impact(p.max_units), p.cost(p.max_units))
         common["impact_per_million"] = ratio
@@ -146,8 +148,8 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
         if p.lock == LOCK_OUT or p.lock == 0:
             return Explanation(reasons=tuple(reasons), messages=tuple(
                 m for m in reasons + [efficiency(ratio)] if m), **common)
-        return _unfunded(plan, fm_k, engine, k, units, z_star, c_star, remaining, common,
-                         reasons, efficiency(ratio))
+        return _unfunded(plan, fm_k, engine, k, units, z_star, c_star, total, remaining,
+                         common, reasons, efficiency(ratio))
 
     workers = max(1, min(workers or default_workers(), len(props)))
     if workers == 1:
@@ -160,12 +162,12 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
     return tuple(out)
 
 
-def _funded(plan, fm, engine, k, units, z_star, scale, remaining, common, eff):
+def _funded(plan, fm, engine, k, units, total, remaining, common, eff):
     p = plan.proposals[k]
     u = units[k]
     if not remaining():
         return Explanation(messages=tuple(m for m in [eff] if m), **common)
-    # No warm start: measured, a HiGHS MIP start made these re-solves ~15% slower.
+    # No warm start: measured, a MIP start (the optimum without k) made these no faster.
     engine.set_col_bounds(fm.y(k), 0, 0)
     engine.set_col_bounds(fm.u(k), 0, 0)
     try:
@@ -176,13 +178,18 @@ def _funded(plan, fm, engine, k, units, z_star, scale, remaining, common, eff):
     msgs = []
     extra = {}
     if res.status == "optimal":
-        without = fm.scaled_impact(fm.round_units(res.values))
-        loss = Fraction(z_star - without) / scale
-        extra.update(loss=loss, impact_without=Fraction(without) / scale)
-        msgs.append(Message("funded_loss", {
-            "units": u, "cost_rp": common["cost"], "loss_impact": impact_float(loss),
-            "total_impact": impact_float(Fraction(z_star) / scale),
-            "without_impact": impact_float(Fraction(without) / scale)}))
+        # At the given impacts. When they were rounded onto the solver's grid
+        # (fm.impact_approx), the plan without k can come out a hair above the optimum: no loss.
+        without = min(total, fm.true_impact(fm.round_units(res.values)))
+        loss = total - without
+        extra.update(loss=loss, impact_without=without)
+        if loss:
+            msgs.append(Message("funded_loss", {
+                "units": u, "cost_rp": common["cost"], "loss_impact": impact_float(loss),
+                "total_impact": impact_float(total), "without_impact": impact_float(without)}))
+        else:
+            msgs.append(Message("funded_no_loss", {
+                "units": u, "cost_rp": common["cost"], "total_impact": impact_float(total)}))
     elif res.status == "infeasible":
         report = find_conflicts(plan, force_out=[p.id], time_limit=remaining())
         extra["required_by"] = report.conflicts
@@ -250,54 +257,63 @@ def _rows_of(fm, k):
     return rows
 
 
-def _unfunded(plan, fm, engine, k, units, z_star, c_star, remaining, common, reasons, eff):
+def _unfunded(plan, fm, engine, k, units, z_star, c_star, total, remaining, common, reasons,
+              eff):
     p = plan.proposals[k]
-    budget = plan.budget
-    d, w = fm.discount, fm.win
+    d = fm.discount
     floor_row, cap_row, dcap_row = (fm.row("impact_floor"), fm.row("cost_cap"),
                                     fm.row("discount_cap"))
     if not remaining():
         return Explanation(reasons=tuple(reasons), messages=tuple(
             m for m in list(reasons) + [eff] if m), **common)
     money_rows = _rows_of(fm, k)
-    slack = budget - c_star + 1
     engine.set_col_bounds(fm.y(k), 1, 1)
     engine.set_col_bounds(d, 0, INF)
-    engine.set_col_bounds(w, 0, 1)
     for row in money_rows:
         engine.set_coef(row, d, -1)
     engine.set_coef(dcap_row, fm.y(k), -p.fixed_cost)
     engine.set_coef(dcap_row, fm.u(k), -p.unit_cost)
     engine.set_row_bounds(dcap_row, -INF, 0)
-    engine.set_coef(cap_row, w, -slack)
-    engine.set_row_bounds(floor_row, z_star, INF)
-    engine.set_row_bounds(cap_row, -INF, c_star - 1)
     engine.set_objective({d: 1}, "min")
+    best = None          # (drop, units) of the smallest cut found
+    statuses = []
     try:
-        res = engine.solve(remaining())
+        # strictly more impact; then the same impact for less money
+        for floor, cap in ((z_star + 1, INF), (z_star, c_star - 1)):
+            if not remaining():
+                statuses.append("timeout")
+                break
+            engine.set_row_bounds(floor_row, floor, INF)
+            engine.set_row_bounds(cap_row, -INF, cap)
+            res = engine.solve(remaining())
+            statuses.append(res.status)
+            if res.status not in ("optimal", "feasible"):
+                continue
+            new_units = fm.round_units(res.values)
+            if fm.scaled_impact(new_units) < z_star:
+                continue    # solver tolerance let impact slip: not a plan that enters
+            drop = _exact_drop(plan, fm, k, new_units, z_star, c_star, money_rows)
+            if best is None or drop < best[0]:
+                best = (drop, new_units)
     finally:
         engine.set_col_bounds(d, 0, 0)
-        engine.set_col_bounds(w, 0, 0)
         for row in money_rows:
             engine.set_coef(row, d, 0)
         engine.set_coef(dcap_row, fm.y(k), 0)
         engine.set_coef(dcap_row, fm.u(k), 0)
         engine.set_row_bounds(dcap_row, -INF, INF)
-        engine.set_coef(cap_row, w, 0)
         engine.set_row_bounds(floor_row, -INF, INF)
         engine.set_row_bounds(cap_row, -INF, INF)
     msgs = list(reasons)
     extra = {}
-    if res.status in ("optimal", "feasible"):
-        new_units = fm.round_units(res.values)
-        drop = _exact_drop(plan, fm, k, new_units, z_star, c_star, money_rows)
+    if best is not None and all(s in ("optimal", "infeasible") for s in statuses):
+        drop, new_units = best
         uk = new_units[k]
         extra.update(cost_drop=drop, cost_drop_units=uk, cost_at_units=p.cost(uk))
         msgs.append(Message("enter_cost_drop", {
             "drop_rp": drop, "cost_rp": p.cost(uk), "new_cost_rp": p.cost(uk) - drop,
             "units": uk}))
-    elif res.status == "infeasible":
-        engine.set_col_bounds(fm.y(k), 1, 1)
+    elif statuses == ["infeasible", "infeasible"]:
         engine.set_objective({}, "min")
         try:
             alone = engine.solve(remaining())
@@ -311,8 +327,7 @@ def _unfunded(plan, fm, engine, k, units, z_star, c_star, remaining, common, rea
                                   for c in report.conflicts]}))
         else:
             extra["never"] = True
-            msgs.append(Message("enter_never", {
-                "total_impact": impact_float(Fraction(z_star) / fm.impact_scale)}))
+            msgs.append(Message("enter_never", {"total_impact": impact_float(total)}))
     engine.set_col_bounds(fm.y(k), 0, 1)
     if eff:
         msgs.append(eff)

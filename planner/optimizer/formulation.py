@@ -9,9 +9,8 @@ solver sees exactly the same model.
 Variables, for proposal k (position in the plan):
     u_k  integer in [0, max_units]          units funded
     y_k  binary                              funded or not
-plus two auxiliary columns that are fixed at 0 except in explanation re-solves:
+plus one auxiliary column, fixed at 0 except in explanation re-solves:
     discount  continuous >= 0   a lump-sum cut in one proposal's cost (see explain.py)
-    win       binary            "strictly more impact" switch (see explain.py)
 and, when built with `relaxable=True`, one binary z_g per group (1 = the group is dropped).
 
 Rows (all coefficients are integers, so an integer solution can be checked exactly):
@@ -42,7 +41,14 @@ from .model import LOCK_IN, LOCK_OUT, Plan, exact
 
 INF = math.inf
 
-#: Largest total scaled impact we let a solver handle exactly (doubles hold integers to 2**53).
+#: Largest integer impact per unit handed to a solver. MILP solvers judge rows with tolerances
+#: relative to their coefficients, so a row whose coefficients reach 1e9 or more can no longer
+#: tell impacts 1 apart: measured on the demo villages' plans, whose catalogue impacts are long
+#: floats (0.004331210191082803) and scaled exactly to ~1e11 per unit, CBC and HiGHS disagreed
+#: on cost drops and tie-breaks at 1e9 and agreed at 1e8. 1e7 keeps a factor of ten in hand and
+#: still reads every impact to 1 part in 10 million of the largest one.
+_MAX_IMPACT_COEF = 10 ** 7
+#: Largest total scaled impact (doubles hold integers exactly to 2**53).
 _MAX_SCALED_IMPACT = 10 ** 13
 
 
@@ -80,10 +86,6 @@ class Formulation:
     @property
     def discount(self) -> int:
         return 2 * self.n
-
-    @property
-    def win(self) -> int:
-        return 2 * self.n + 1
 
     def row(self, name: str) -> int:
         return self.rows_by_name[name]
@@ -150,6 +152,10 @@ class Formulation:
     def scaled_impact(self, units) -> int:
         return sum(v * units_k for v, units_k in zip(self.impact_int, units))
 
+    def true_impact(self, units) -> Fraction:
+        """Total impact at the given impacts (exact), not on the solver's grid."""
+        return sum((p.impact(u) for p, u in zip(self.plan.proposals, units)), Fraction(0))
+
     def total_cost(self, units) -> int:
         return sum(p.cost(units_k) for p, units_k in zip(self.plan.proposals, units))
 
@@ -174,7 +180,12 @@ class Formulation:
 
 
 def _scale_impacts(plan: Plan):
-    """Integer impacts with one common scale, reduced by their gcd; exact when possible."""
+    """Integer impacts with one common scale, reduced by their gcd; exact when they fit.
+
+    Impacts given with more digits than a solver can compare (see _MAX_IMPACT_COEF) are rounded
+    onto a grid of 1/_MAX_IMPACT_COEF of the largest impact per unit; the optimum is then exact
+    for the rounded impacts and `impact_approx` says so. Reported impacts always use the given
+    values."""
     values = [exact(p.impact_per_unit) for p in plan.proposals]
     denominator = 1
     for v in values:
@@ -187,12 +198,16 @@ def _scale_impacts(plan: Plan):
     ints = [i // divisor for i in ints]
     scale = Fraction(denominator, divisor)
     approx = False
-    largest = sum(i * p.max_units for i, p in zip(ints, plan.proposals))
-    if largest > _MAX_SCALED_IMPACT:
-        # Too fine a resolution for exact double arithmetic: round impacts to a grid that fits.
-        # The result is then optimal for the rounded impacts (reported as impact_approx).
-        factor = Fraction(_MAX_SCALED_IMPACT, largest)
-        ints = [int(round(i * factor)) for i in ints]
+    largest = max(ints, default=0)
+    total = sum(i * p.max_units for i, p in zip(ints, plan.proposals))
+    factor = None
+    if largest > _MAX_IMPACT_COEF:
+        factor = Fraction(_MAX_IMPACT_COEF, largest)
+    if total * (factor or 1) > _MAX_SCALED_IMPACT:
+        factor = Fraction(_MAX_SCALED_IMPACT, total)
+    if factor is not None:
+        # a positive impact stays positive, however small next to the largest
+        ints = [max(1, int(round(i * factor))) if i > 0 else 0 for i in ints]
         scale = scale * factor
         approx = True
     return ints, scale, approx
@@ -215,7 +230,6 @@ def build(plan: Plan, relaxable: bool = False) -> Formulation:
     for k in range(n):
         fm.add_col(f"y_{k}", 0, 1, True)
     fm.add_col("discount", 0, 0, False)
-    fm.add_col("win", 0, 0, True)
 
     for k, p in enumerate(props):
         fm.links.append((fm.add_row(f"link_lo_{k}", {fm.u(k): 1, fm.y(k): -p.low_units}, lb=0),
@@ -289,9 +303,7 @@ def build(plan: Plan, relaxable: bool = False) -> Formulation:
                        group=("excludes", a, b))
 
     # Free rows the lexicographic phases and explanations switch on by setting bounds.
-    impact = fm.impact_objective()
-    impact[fm.win] = -1
-    fm.add_row("impact_floor", impact)
+    fm.add_row("impact_floor", fm.impact_objective())
     cost = fm.cost_objective()
     cost[fm.discount] = -1
     fm.add_row("cost_cap", cost)

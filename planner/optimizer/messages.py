@@ -139,6 +139,11 @@ TEMPLATES = {
         "{loss_impact} (dari {total_impact} menjadi {without_impact}).",
         "Funded with {units} units ({cost_rp}). Without it, the best achievable impact falls by "
         "{loss_impact} (from {total_impact} to {without_impact})."),
+    "funded_no_loss": (
+        "Didanai {units} unit ({cost_rp}). Tanpa usulan ini, dampak terbaik tidak turun (tetap "
+        "{total_impact}): usulan lain dapat menggantikannya sepenuhnya.",
+        "Funded with {units} units ({cost_rp}). Without it, the best achievable impact does not "
+        "fall (it stays {total_impact}): other proposals can fully make up for it."),
     "funded_required": (
         "Didanai {units} unit ({cost_rp}) dan wajib: tanpa usulan ini, hal berikut tidak bisa "
         "berlaku bersamaan: {blocked_items}.",

@@ -79,7 +79,6 @@ def sensitivity(plan: Plan, points: int = 21, step: int = STEP, time_limit: floa
     validate_plan(plan)
     started = time.perf_counter()
     deadline = started + time_limit
-    scale = build(plan).impact_scale
     levels = budget_levels(plan.budget, points)
     local = threading.local()
 
@@ -102,7 +101,7 @@ def sensitivity(plan: Plan, points: int = 21, step: int = STEP, time_limit: floa
         if lexi.units is None:
             return BudgetPoint(level, fraction, lexi.status, None, None, ())
         funded = tuple(p.id for p, u in zip(plan.proposals, lexi.units) if u)
-        return BudgetPoint(level, fraction, lexi.status, Fraction(lexi.impact) / scale,
+        return BudgetPoint(level, fraction, lexi.status, fm.true_impact(lexi.units),
                            lexi.cost, funded)
 
     def best_impact(level):
@@ -110,7 +109,7 @@ def sensitivity(plan: Plan, points: int = 21, step: int = STEP, time_limit: floa
         fm.set_budget(level)
         eng.sync_budget()
         lexi = lexicographic(eng, max(0.05, deadline - time.perf_counter()), phases=1)
-        return Fraction(lexi.impact) / scale if lexi.status == "optimal" else None
+        return fm.true_impact(lexi.units) if lexi.status == "optimal" else None
 
     tasks = [("level", t) for t in levels] + [("best", plan.budget + step)]
     here_known = any(level == plan.budget for _, level in levels) or (

@@ -142,3 +142,14 @@ def test_spreadsheet_method_example():
     # low: 4 units (40) fill the rest; "out" stays out.
     assert sheet.units() == (4, 3, 0, 0)
     assert sheet.total_cost == 100
+
+
+def test_a_funded_proposal_another_can_fully_replace_says_the_impact_does_not_fall():
+    twin = {"unit_cost": 100, "max_units": 1, "impact_per_unit": 0.5, "category": "spesifik"}
+    plan = load_plan({"budget": 100, "rules": {}, "proposals": [
+        dict(twin, id="a", name="PMT balita A"), dict(twin, id="b", name="PMT balita B")]})
+    result = solve_fast(plan)
+    first = explain(plan, result, workers=1)[0]
+    assert first.funded and first.loss == 0
+    assert [m.code for m in first.messages][0] == "funded_no_loss"
+    assert "tidak turun" in first.text("id") and "does not fall" in first.text("en")

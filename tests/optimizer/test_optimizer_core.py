@@ -156,9 +156,9 @@ def test_a_proposal_that_can_never_enter_is_said_so_promptly():
 
 
 def test_the_default_engine_agrees_with_cbc_on_a_demo_village_plan():
-    """Jabon's 2026 demo plan at 95% of its budget: impacts scale to ~1e12, and HiGHS on a
-    reduced core once took a worse input-order tie-break for the optimum. The engine used for
-    explanations and the sweep must give CBC's answer."""
+    """Jabon's 2026 demo plan at 95% of its budget: when its impacts were read exactly (~1e11
+    per unit), HiGHS on a reduced core took a worse input-order tie-break for the optimum. The
+    engine used for explanations and the sweep must give CBC's answer."""
     with open(os.path.join(os.path.dirname(__file__), "data", "demo-jabon-2026.json")) as f:
         plan = load_plan(json.load(f))
     answers = []
