@@ -7,10 +7,16 @@ import os
 from fractions import Fraction
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner.optimizer import backends, formulation, load_plan, solve
 from planner.optimizer.formulation import build
+from planner.optimizer.model import exact
 from planner.optimizer.sensitivity import sensitivity
+
+from opt_reference import brute, violations
+from opt_strategies import plans
 
 explain_module = importlib.import_module("planner.optimizer.explain")
 DATA = os.path.join(os.path.dirname(__file__), "data")
@@ -75,3 +81,28 @@ def test_explanation_and_sweep_impacts_are_the_given_ones_not_the_grid():
     here = [pt for pt in sensitivity(plan, workers=1).points if pt.budget == plan.budget]
     assert here[0].total_impact == result.total_impact
     assert isinstance(here[0].total_impact, Fraction)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(max_n=5), st.lists(st.floats(1e-6, 2.0), min_size=5, max_size=5))
+def test_with_long_impacts_the_plan_is_within_the_grid_of_the_exact_optimum(data, impacts):
+    """Impacts with any number of digits: the plan is feasible, and its impact at the given
+    values is at most twice the grid's rounding below the brute-force optimum (it is optimal
+    for the rounded impacts: each plan's impact moves by at most the rounding)."""
+    for p, impact in zip(data["proposals"], impacts):
+        p["impact_per_unit"] = impact
+    plan = load_plan(data)
+    fm = build(plan)
+    result = solve(plan)
+    best = brute(data)
+    if best is None:
+        assert result.status == "infeasible"
+        return
+    assert result.status == "optimal"
+    units = tuple(a.units for a in result.allocations)
+    assert not violations(data, units)
+    rounding = sum(abs(exact(p.impact_per_unit) - Fraction(a) / fm.impact_scale) * p.max_units
+                   for p, a in zip(plan.proposals, fm.impact_int))
+    assert result.total_impact >= best[0] - 2 * rounding
+    if not fm.impact_approx:
+        assert result.total_impact == best[0]
