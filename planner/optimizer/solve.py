@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Optional, Tuple
 
 from .backends import SOLVERS, Engine, PulpEngine, available_solvers, fast_engine
-from .formulation import INF, Formulation, build
+from .formulation import INF, build
 from .model import Allocation, Message, Plan, Result
 from .planfile import PlanError, validate_plan
 
@@ -102,10 +102,6 @@ def allocations(plan: Plan, units) -> Tuple[Allocation, ...]:
     """Allocation per proposal, in input order; `units=None` means nothing funded."""
     units = units or (0,) * len(plan.proposals)
     return tuple(Allocation(p.id, u, p.cost(u), p.impact(u)) for p, u in zip(plan.proposals, units))
-
-
-def impact_of(fm: Formulation, scaled: int) -> Fraction:
-    return Fraction(scaled) / fm.impact_scale
 
 
 def solve(plan: Plan, solver: str = "cbc", time_limit: Optional[float] = 30,

@@ -99,8 +99,7 @@ def test_with_long_impacts_the_plan_is_within_the_grid_of_the_exact_optimum(data
         assert result.status == "infeasible"
         return
     assert result.status == "optimal"
-    units = tuple(a.units for a in result.allocations)
-    assert not violations(data, units)
+    assert not violations(data, result.units())
     rounding = sum(abs(exact(p.impact_per_unit) - Fraction(a) / fm.impact_scale) * p.max_units
                    for p, a in zip(plan.proposals, fm.impact_int))
     assert result.total_impact >= best[0] - 2 * rounding
