@@ -232,3 +232,87 @@ def test_unfunded_proposal_says_at_which_budget_it_enters(login, world, app):
         db.session.commit()
     text = text_of(client.htmx("POST", f"/rencana/{plan_id}/hitung"))
     assert "mulai didanai bila anggaran stunting naik menjadi Rp 23.000.000" in text
+
+
+def _kader_plan(app, plan_id):
+    """PMT (Rp 16.500.000) funded in Rp 20.000.000; the kader incentive (Rp 6.000.000) left out.
+    Returns the kader incentive's plan-file key."""
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        plan.stunting_budget = 20_000_000
+        key = None
+        for p in plan.proposals:
+            if p.name == "PMT lokal balita":
+                p.impact_per_unit = 0.001
+                p.min_units = 1000
+                p.max_units = 1000
+            else:
+                p.min_units = p.max_units = 60
+            if p.name == "Insentif kader posyandu":
+                key = f"u{p.id}"
+        db.session.commit()
+    return key
+
+
+def _suggestion_id(app, plan_id):
+    with app.app_context():
+        return db.session.query(Suggestion).filter_by(plan_id=plan_id).order_by(Suggestion.id.desc()).first().id
+
+
+def test_the_exact_budget_rise_is_computed_on_request_and_kept(login, world, app):
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    _no_rules(app, plan_id)
+    key = _kader_plan(app, plan_id)
+    page = client.htmx("POST", f"/rencana/{plan_id}/hitung").get_data(as_text=True)
+    sid = _suggestion_id(app, plan_id)
+    url = f"/rencana/{plan_id}/usulan-alokasi/{sid}/anggaran/{key}"
+    assert f'hx-get="{url}"' in page and f'href="{url}"' in page
+    response = client.htmx("GET", url)
+    assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
+    # 16.500.000 + 6.000.000: exactly Rp 2.500.000 more, not the sweep's next 5% step
+    assert ("masuk rencana terbaik bila anggaran stunting naik Rp 2.500.000 (menjadi Rp 22.500.000"
+            in text_of(response))
+    with app.app_context():
+        kept = db.session.get(Suggestion, sid).result["budget_rises"][key]
+    assert kept["status"] == "enters" and kept["rise"] == 2_500_000 and kept["budget"] == 22_500_000
+    # the suggestion now shows the answer in place of the link
+    shown = text_of(client.get(f"/rencana/{plan_id}/usulan-alokasi"))
+    assert "naik Rp 2.500.000 (menjadi Rp 22.500.000" in shown
+    assert "Hitung tepat" not in shown
+    # a plain request (no htmx) gets a page of its own
+    plain = client.get(url)
+    assert plain.status_code == 200 and "<html" in plain.get_data(as_text=True)
+    assert "naik Rp 2.500.000" in text_of(plain)
+
+
+def test_budget_rise_refuses_funded_proposals_and_foreign_suggestions(login, world, app):
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    _no_rules(app, plan_id)
+    _kader_plan(app, plan_id)
+    client.post(f"/rencana/{plan_id}/hitung")
+    sid = _suggestion_id(app, plan_id)
+    with app.app_context():
+        funded = next(a["id"] for a in db.session.get(Suggestion, sid).result["result"]["allocations"]
+                      if a["units"])
+    response = client.htmx("GET", f"/rencana/{plan_id}/usulan-alokasi/{sid}/anggaran/{funded}")
+    assert response.status_code == 422 and "sudah didanai" in text_of(response)
+    assert client.get(f"/rencana/{plan_id}/usulan-alokasi/{sid}/anggaran/nope").status_code == 404
+    other = world.plans["a1y"]
+    assert client.get(f"/rencana/{other}/usulan-alokasi/{sid}/anggaran/{funded}").status_code == 404
+
+
+@pytest.mark.parametrize("user,status", [
+    ("desa_a1", 200), ("desa_a1y", 404), ("kec_a1", 200), ("kec_b", 404), ("admin_a", 200), ("admin_b", 404),
+])
+def test_budget_rise_is_scoped(login, world, app, user, status):
+    plan_id = world.plans["a1x"]
+    _no_rules(app, plan_id)
+    key = _kader_plan(app, plan_id)
+    village = login("desa_a1")
+    village.post(f"/rencana/{plan_id}/hitung")
+    village.post("/keluar")
+    sid = _suggestion_id(app, plan_id)
+    client = login(user)
+    assert client.get(f"/rencana/{plan_id}/usulan-alokasi/{sid}/anggaran/{key}").status_code == status

@@ -102,3 +102,19 @@ def test_a_committed_plan_file_solves_to_the_commitment(app, world, solve):
     assert out["status"] == "optimal" and out["total_cost"] == total
     assert {a["id"]: a["units"] for a in out["allocations"] if a["units"]} == agreed
     assert agreed   # the meeting funded something; the latrine the room locked in among it
+
+
+def test_budget_rise_with_explanations(solve):
+    plan = {"budget": 20, "proposals": [
+        {"id": "a", "unit_cost": 1, "min_units": 16, "max_units": 16, "impact_per_unit": 1},
+        {"id": "b", "unit_cost": 1, "min_units": 6, "max_units": 6, "impact_per_unit": 0.5}]}
+    result = solve(plan, "--explain", "--budget-rise")
+    assert result.exit_code == 0, result.output
+    explanations = {e["id"]: e for e in json.loads(result.output)["explanations"]}
+    assert explanations["a"]["budget_rise"] is None
+    rise = explanations["b"]["budget_rise"]
+    assert rise["status"] == "enters" and rise["rise"] == 2 and rise["budget"] == 22
+    assert "naik Rp 2 (menjadi Rp 22" in explanations["b"]["text"]["id"]
+    # without the flag the explanations stay as they were
+    plain = json.loads(solve(plan, "--explain").output)["explanations"]
+    assert plain[1]["budget_rise"] is None and "Rp 22" not in plain[1]["text"]["id"]

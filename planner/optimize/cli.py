@@ -14,10 +14,12 @@ plan_cli = AppGroup("plan", help="Plan files (the optimizer's JSON format).")
               help="Solver; default PLANNER_SOLVER (cbc).")
 @click.option("--time-limit", type=float, default=None, help="Seconds; default PLANNER_SOLVER_TIME_LIMIT.")
 @click.option("--explain", is_flag=True, help="Add why each proposal is in or out.")
+@click.option("--budget-rise", is_flag=True,
+              help="With --explain: the budget at which each unfunded proposal enters.")
 @click.option("--sensitivity", is_flag=True, help="Add the budget sweep from 50% to 150%.")
 @click.option("--compare", is_flag=True, help="Add the spreadsheet-method comparison.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", help="Language of error messages.")
-def solve(path, solver, time_limit, explain, sensitivity, compare, lang):
+def solve(path, solver, time_limit, explain, budget_rise, sensitivity, compare, lang):
     """Solve PLAN.json (or - for standard input) and print the result as JSON.
 
     Prints {"status", "total_cost", "total_impact", "allocations", "conflicts", …}.
@@ -39,7 +41,7 @@ def solve(path, solver, time_limit, explain, sensitivity, compare, lang):
         answer = solve_plan_file(
             data, solver=solver or current_app.config["SOLVER"],
             time_limit=time_limit or current_app.config["SOLVER_TIME_LIMIT"],
-            explain=explain, sensitivity=sensitivity, compare=compare)
+            explain=explain, sensitivity=sensitivity, compare=compare, budget_rise=budget_rise)
     except PlanError as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(2)

@@ -1,15 +1,18 @@
 """The optimizer on the plan page: rules, the suggested allocation, and the plan file."""
 import json
 
-from flask import Blueprint, Response, flash, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import can_edit_plan, get_plan_or_404
+from ..extensions import db
+from ..models import Suggestion
 from ..htmx import add_vary, is_htmx, see_other
 from ..services import ServiceError
-from ..services.optimization import compute_suggestion, latest_suggestion, suggestion_view
+from ..services.optimization import (budget_rise_for, compute_suggestion, latest_suggestion,
+                                     suggestion_view)
 from ..services.planfile import plan_file
 from ..services.rules import DEFAULT_RULES, effective_rules, update_rules
 from .forms import RulesForm
@@ -79,6 +82,27 @@ def suggestion(plan_id):
     view = suggestion_view(plan, record, _lang()) if record else None
     return add_vary(Response(render_template("optimize/suggestion.html", plan=plan, view=view, error=None,
                                              editable=can_edit_plan(current_user, plan))))
+
+
+@bp.route("/rencana/<int:plan_id>/usulan-alokasi/<int:suggestion_id>/anggaran/<key>")
+def budget_rise(plan_id, suggestion_id, key):
+    """How much more budget an unfunded proposal of a stored suggestion needs to enter the best
+    plan (exact; computed on request, then kept). Fragment for htmx, else a small page."""
+    plan = get_plan_or_404(plan_id)
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if suggestion is None or suggestion.plan_id != plan.id:
+        abort(404)
+    name = next((p.get("name") or key for p in suggestion.plan_file["proposals"] if p["id"] == key), None)
+    if name is None:
+        abort(404)
+    error = text = None
+    try:
+        text = budget_rise_for(plan, suggestion, key, _lang())
+    except ServiceError as exc:
+        error = str(exc)
+    template = "optimize/_budget_rise.html" if is_htmx() else "optimize/budget_rise.html"
+    html = render_template(template, plan=plan, name=name, text=text, error=error)
+    return add_vary(Response(html, status=422 if error else 200))
 
 
 @bp.route("/rencana/<int:plan_id>/rencana.json")

@@ -10,6 +10,8 @@ Public API (details in docs/optimizer.md):
     solve(plan, solver="cbc"|"highs", time_limit=30) -> Result
     result_to_dict(result) -> dict                      JSON-ready result
     explain(plan, result) -> tuple[Explanation, ...]    why each proposal is in or out
+    budget_rises(plan, result, ids=None) -> tuple[BudgetRise, ...]
+                                                        the budget at which unfunded ones enter
     sensitivity(plan, points=21) -> Sensitivity         budget sweep 50%..150%, stability
     spreadsheet_method(plan) -> Result                  greedy impact-per-Rupiah baseline
     compare(plan, solver="cbc", time_limit=30) -> Comparison
@@ -21,9 +23,11 @@ Public API (details in docs/optimizer.md):
 Every sentence is data (`Message`: code + params) rendered by `.text("id")` / `.text("en")`.
 """
 from .backends import available_solvers
+from .budget_rise import BudgetRise, budget_rises
 from .conflicts import ConflictReport, find_conflicts
 from .explain import Explanation, explain
-from .service import (explanation_to_dict, sensitivity_to_dict, solve_plan_file)
+from .service import (budget_rise_to_dict, explanation_to_dict, sensitivity_to_dict,
+                      solve_plan_file)
 from .messages import format_number, format_rupiah, render
 from .model import (LOCK_IN, LOCK_OUT, Allocation, Conflict, Message, Plan, Proposal, Result,
                     Rules)
@@ -34,7 +38,7 @@ from .solve import solve
 from .spreadsheet import Comparison, compare, comparison_to_dict, spreadsheet_method
 
 __all__ = [
-    "Allocation", "BudgetPoint", "Comparison", "Conflict", "ConflictReport", "Explanation",
+    "Allocation", "BudgetPoint", "BudgetRise", "budget_rise_to_dict", "budget_rises", "Comparison", "Conflict", "ConflictReport", "Explanation",
     "FORMAT", "LOCK_IN", "LOCK_OUT", "Message", "Plan", "PlanError", "Proposal", "Result",
     "Rules", "Sensitivity", "VERSION", "available_solvers", "compare", "comparison_to_dict",
     "dump_plan", "explain", "explanation_to_dict", "find_conflicts", "format_number",

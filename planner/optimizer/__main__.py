@@ -1,5 +1,5 @@
 """`python -m planner.optimizer solve PLAN.json [--solver cbc|highs] [--time-limit S]
-[--explain] [--sensitivity] [--compare] [--lang id|en]`
+[--explain [--budget-rise]] [--sensitivity] [--compare] [--lang id|en]`
 
 Prints the plan file with its "result" as JSON on stdout. Exit status: 0 when a plan was found
 (optimal or feasible), 1 when infeasible/timeout/error (the JSON says why), 2 on invalid input
@@ -23,6 +23,8 @@ def main(argv=None) -> int:
     cmd.add_argument("--solver", default="cbc", choices=["cbc", "highs"])
     cmd.add_argument("--time-limit", type=float, default=30)
     cmd.add_argument("--explain", action="store_true")
+    cmd.add_argument("--budget-rise", action="store_true",
+                     help="with --explain: the budget at which each unfunded proposal enters")
     cmd.add_argument("--sensitivity", action="store_true")
     cmd.add_argument("--compare", action="store_true")
     cmd.add_argument("--lang", default="id", choices=["id", "en"])
@@ -43,7 +45,7 @@ def main(argv=None) -> int:
     try:
         out = solve_plan_file(data, solver=args.solver, time_limit=args.time_limit,
                               explain=args.explain, sensitivity=args.sensitivity,
-                              compare=args.compare)
+                              compare=args.compare, budget_rise=args.budget_rise)
     except PlanError as exc:
         print(exc.message(args.lang), file=sys.stderr)
         return 2

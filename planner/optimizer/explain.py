@@ -35,9 +35,9 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Optional, Tuple
+from typing import TYPE_CHECKING, Optional, Tuple
 
 from .backends import fast_engine
 from .conflicts import find_conflicts
@@ -45,6 +45,9 @@ from .formulation import INF, build
 from .messages import proposal_label
 from .model import LOCK_OUT, Conflict, Message, Plan, Result, exact
 from .report import impact_float
+
+if TYPE_CHECKING:
+    from .budget_rise import BudgetRise
 
 MILLION = 1_000_000
 
@@ -70,6 +73,7 @@ class Explanation:
     never: bool = False
     blocked_by: Tuple[Conflict, ...] = ()
     messages: Tuple[Message, ...] = ()
+    budget_rise: Optional["BudgetRise"] = None   # explain(..., budget_rise=True) only
 
     def text(self, lang: str = "id") -> str:
         return " ".join(m.text(lang) for m in self.messages)
@@ -85,11 +89,13 @@ def default_workers() -> int:
 
 
 def explain(plan: Plan, result: Result, time_limit: float = 60.0,
-            workers: Optional[int] = None) -> Tuple[Explanation, ...]:
+            workers: Optional[int] = None, budget_rise: bool = False) -> Tuple[Explanation, ...]:
     """Explanations for every proposal, in input order. `result` must be an optimal result of
     `solve(plan)` (raises ValueError otherwise). time_limit covers all re-solves: once it is
     spent, the remaining numbers (loss, cost_drop) are left None; reasons are always given.
-    workers: solver threads (default: the machine's cores, at most 4)."""
+    workers: solver threads (default: the machine's cores, at most 4).
+    budget_rise: also find, for every unfunded proposal, the budget at which it enters
+    (budget_rise.py; several exact MILPs each, so off unless asked), within the same limit."""
     if result.status != "optimal":
         raise ValueError("explanations need an optimal result")
     deadline = time.perf_counter() + time_limit
@@ -159,7 +165,25 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
         # (measured 1.65x on 2 cores) without forking a process that may hold solver threads.
         with ThreadPoolExecutor(workers) as pool:
             out = list(pool.map(one, range(len(props))))
+    if budget_rise:
+        out = _with_budget_rises(plan, result, out, max(0.05, deadline - time.perf_counter()),
+                                 workers)
     return tuple(out)
+
+
+def _with_budget_rises(plan, result, explanations, time_limit, workers):
+    from .budget_rise import budget_rises   # it builds on this module's helpers
+    rises = budget_rises(plan, result, time_limit=time_limit, workers=workers)
+    out = []
+    for e, rise in zip(explanations, rises):
+        if rise.status == "skipped":
+            out.append(e)
+            continue
+        msgs = list(e.messages)
+        at = next((i for i, m in enumerate(msgs) if m.code.startswith("efficiency")), len(msgs))
+        msgs.insert(at, rise.message)
+        out.append(replace(e, budget_rise=rise, messages=tuple(msgs)))
+    return out
 
 
 def _funded(plan, fm, engine, k, units, total, remaining, common, eff):

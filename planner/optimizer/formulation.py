@@ -13,7 +13,8 @@ plus one auxiliary column, fixed at 0 except in explanation re-solves:
     discount  continuous >= 0   a lump-sum cut in one proposal's cost (see explain.py)
 and, when built with `relaxable=True`, one binary z_g per group (1 = the group is dropped).
 
-Rows (all coefficients are integers, so an integer solution can be checked exactly):
+Rows (all coefficients are integers, so an integer solution can be checked exactly; with
+`build(budget_column=True)` the share rows also hold an exact Fraction, see `build`):
     link_lo_k:  u_k - low_k*y_k >= 0          low_k = max(1, min_units)       (hard)
     link_hi_k:  u_k - max_k*y_k <= 0                                           (hard)
     budget:     sum_k cost_k - discount <= budget                              ("budget",)
@@ -73,6 +74,7 @@ class Formulation:
     impact_scale: Fraction = Fraction(1)                   # true impact = scaled / impact_scale
     impact_approx: bool = False                            # True if impacts had to be rounded
     budget_rows: Dict[int, tuple] = field(default_factory=dict)  # row -> how its bound follows B
+    budget_col: Optional[int] = None     # the budget as a column (build(budget_column=True))
     links: List[Tuple[int, int]] = field(default_factory=list)    # (link_lo, link_hi) row per k
     n: int = 0
 
@@ -213,11 +215,17 @@ def _scale_impacts(plan: Plan):
     return ints, scale, approx
 
 
-def build(plan: Plan, relaxable: bool = False) -> Formulation:
+def build(plan: Plan, relaxable: bool = False, budget_column: bool = False) -> Formulation:
     """Build the MILP for `plan` (assumed valid: see planfile.validate_plan).
 
     With `relaxable=True` every group gets a binary drop column z_g (fixed at 0 = enforced) whose
     coefficient in each of the group's rows is exactly large enough to switch the row off.
+    With `budget_column=True` the budget is an integer column b (fixed at the plan's budget
+    until a caller frees it) and every budget-dependent row reads it: `cost - discount - b <= 0`,
+    `cost - share*b >= 0` (minimums), `cost - share*b <= 0` (caps), with `share` an exact
+    Fraction; for whole b and whole costs these are exactly the rows above (the ceil and floor
+    come for free). budget_rise.py moves b to ask "at what budget...". `budget_rows` is then
+    empty: `set_budget` does not apply.
     """
     fm = Formulation(plan=plan)
     n = fm.n = len(plan.proposals)
@@ -230,6 +238,20 @@ def build(plan: Plan, relaxable: bool = False) -> Formulation:
     for k in range(n):
         fm.add_col(f"y_{k}", 0, 1, True)
     fm.add_col("discount", 0, 0, False)
+    b = fm.budget_col = fm.add_col("budget", budget, budget, True) if budget_column else None
+
+    def money_row(name, coefs, share, lb=-INF, ub=INF, group=None, kind="max"):
+        """A row whose bound is share*budget: as a bound, or reading the budget column."""
+        if b is None:
+            bound = math.ceil(share * budget) if kind == "min" else math.floor(share * budget)
+            row = fm.add_row(name, coefs, lb=bound if kind == "min" else lb,
+                             ub=bound if kind != "min" else ub, group=group)
+            fm.budget_rows[row] = (kind, share)
+            return row
+        coefs = dict(coefs)
+        coefs[b] = -share
+        return fm.add_row(name, coefs, lb=0 if kind == "min" else lb,
+                          ub=0 if kind != "min" else ub, group=group)
 
     for k, p in enumerate(props):
         fm.links.append((fm.add_row(f"link_lo_{k}", {fm.u(k): 1, fm.y(k): -p.low_units}, lb=0),
@@ -238,8 +260,12 @@ def build(plan: Plan, relaxable: bool = False) -> Formulation:
     everyone = range(n)
     coefs = fm.cost_coefs(everyone)
     coefs[fm.discount] = -1
-    row = fm.add_row("budget", coefs, ub=budget, group=("budget",))
-    fm.budget_rows[row] = ("budget", None)
+    if b is None:
+        row = fm.add_row("budget", coefs, ub=budget, group=("budget",))
+        fm.budget_rows[row] = ("budget", None)
+    else:
+        coefs[b] = -1
+        fm.add_row("budget", coefs, ub=0, group=("budget",))
 
     categories = sorted({p.category for p in props} | set(rules.category_min_share)
                         | set(rules.category_max_share))
@@ -248,23 +274,20 @@ def build(plan: Plan, relaxable: bool = False) -> Formulation:
         if cat in rules.category_min_share:
             share = exact(rules.category_min_share[cat])
             if share > 0:
-                row = fm.add_row(f"cat_min_{i}", fm.cost_coefs(members),
-                                 lb=math.ceil(share * budget), group=("category_min", cat))
-                fm.budget_rows[row] = ("min", share)
+                money_row(f"cat_min_{i}", fm.cost_coefs(members), share,
+                          group=("category_min", cat), kind="min")
         if cat in rules.category_max_share:
             share = exact(rules.category_max_share[cat])
-            row = fm.add_row(f"cat_max_{i}", fm.cost_coefs(members),
-                             ub=math.floor(share * budget), group=("category_max", cat))
-            fm.budget_rows[row] = ("max", share)
+            money_row(f"cat_max_{i}", fm.cost_coefs(members), share,
+                      group=("category_max", cat))
 
     if rules.location_max_share is not None:
         share = exact(rules.location_max_share)
         locations = sorted({p.location for p in props if p.location})
         for i, loc in enumerate(locations):
             members = [k for k, p in enumerate(props) if p.location == loc]
-            row = fm.add_row(f"loc_max_{i}", fm.cost_coefs(members),
-                             ub=math.floor(share * budget), group=("location_max", loc))
-            fm.budget_rows[row] = ("max", share)
+            money_row(f"loc_max_{i}", fm.cost_coefs(members), share,
+                      group=("location_max", loc))
 
     for i, pkg in enumerate(rules.packages_required):
         fm.add_row(f"pkg_{i}", {fm.y(k): 1 for k, p in enumerate(props) if p.package == pkg},

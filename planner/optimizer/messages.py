@@ -181,6 +181,22 @@ TEMPLATES = {
         "{new_cost_rp} untuk {units} unit).",
         "It would be funded if its cost fell by {drop_rp} (from {cost_rp} to {new_cost_rp} for "
         "{units} units)."),
+    "enter_budget_rise": (
+        "Usulan ini masuk rencana terbaik bila anggaran stunting naik {rise_rp} (menjadi "
+        "{budget_rp}, dengan {units} unit); dengan kenaikan yang lebih kecil, rencana tanpa "
+        "usulan ini sama baik atau lebih baik.",
+        "It enters the best plan if the stunting budget rises by {rise_rp} (to {budget_rp}, with "
+        "{units} units); with a smaller rise, a plan without it is as good or better."),
+    "enter_budget_not_within": (
+        "Walaupun anggaran stunting naik sampai {budget_rp} (150%), usulan ini tidak masuk "
+        "rencana terbaik.",
+        "Even with the stunting budget raised to {budget_rp} (150%), it does not enter the best "
+        "plan."),
+    "enter_budget_unproven": (
+        "Sampai anggaran stunting {budget_rp}, usulan ini pasti belum masuk rencana terbaik; "
+        "anggaran yang lebih besar belum dihitung.",
+        "Up to a stunting budget of {budget_rp} it certainly does not enter the best plan; larger "
+        "budgets were not computed."),
     "enter_never": (
         "Bahkan jika gratis, usulan ini tidak akan didanai: rencana dengan usulan ini tidak bisa "
         "menyamai dampak {total_impact}.",

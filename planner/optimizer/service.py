@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .budget_rise import BudgetRise
 from .explain import Explanation, explain
 from .planfile import dump_plan, load_plan
 from .report import conflict_to_dict, impact_float
@@ -16,7 +17,8 @@ from .spreadsheet import compare, comparison_to_dict
 def explanation_to_dict(e: Explanation) -> dict:
     """{"id", "funded", "units", "cost", "impact", "impact_per_million", "locked", "loss",
     "impact_without", "required_by", "reasons", "cost_drop", "cost_drop_units", "cost_at_units",
-    "never", "blocked_by", "messages", "text": {"id", "en"}}."""
+    "never", "blocked_by", "messages", "text": {"id", "en"}, "budget_rise"} (budget_rise: see
+    budget_rise_to_dict, or None when not asked or not applicable)."""
     return {
         "id": e.id, "funded": e.funded, "units": e.units, "cost": e.cost,
         "impact": impact_float(e.impact),
@@ -30,7 +32,17 @@ def explanation_to_dict(e: Explanation) -> dict:
         "blocked_by": [conflict_to_dict(c) for c in e.blocked_by],
         "messages": [m.to_dict() for m in e.messages],
         "text": {"id": e.text("id"), "en": e.text("en")},
+        "budget_rise": budget_rise_to_dict(e.budget_rise) if e.budget_rise else None,
     }
+
+
+def budget_rise_to_dict(r: BudgetRise) -> dict:
+    """{"id", "status": "enters"|"not_within"|"unproven"|"skipped", "budget", "rise", "units",
+    "checked_to", "steps", "message"}."""
+    message = r.message
+    return {"id": r.id, "status": r.status, "budget": r.budget, "rise": r.rise,
+            "units": r.units, "checked_to": r.checked_to, "steps": r.steps,
+            "message": message.to_dict() if message else None}
 
 
 def sensitivity_to_dict(s: Sensitivity) -> dict:
@@ -48,15 +60,17 @@ def sensitivity_to_dict(s: Sensitivity) -> dict:
 
 def solve_plan_file(data: dict, solver: str = "cbc", time_limit: Optional[float] = 30,
                     explain: bool = False, sensitivity: bool = False,
-                    compare: bool = False) -> dict:
+                    compare: bool = False, budget_rise: bool = False) -> dict:
     """Validate, solve and dump: the plan file with a "result" key (plus "explanations",
     "sensitivity", "comparison" when asked and the result is optimal/has a plan).
+    budget_rise: explanations also say at what budget each unfunded proposal enters.
     Raises PlanError on invalid input (the CLI turns it into exit status 2)."""
     plan = load_plan(data)
     result = solve(plan, solver=solver, time_limit=time_limit)
     out = dump_plan(plan, result)
     if explain and result.status == "optimal":
-        out["explanations"] = [explanation_to_dict(e) for e in _explain(plan, result)]
+        out["explanations"] = [explanation_to_dict(e) for e in _explain(
+            plan, result, budget_rise=budget_rise)]
     if sensitivity:
         out["sensitivity"] = sensitivity_to_dict(_sensitivity(plan, result=result))
     if compare:

@@ -94,6 +94,8 @@ class SuggestionRow:
     stability: str | None
     exists: bool
     enters_at_budget: int | None = None   # first swept budget above the current one that funds it
+    budget_rise: str | None = None        # the exact answer, once asked for (budget_rise_for)
+    can_ask_budget_rise: bool = False     # unfunded and could enter with more budget
 
     @property
     def funded(self) -> bool:
@@ -177,6 +179,7 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
     budget = data["budget"]
     rules = data.get("rules") or {}
     explanations = {e["id"]: e for e in stored.get("explanations", [])}
+    rises = stored.get("budget_rises") or {}
     stability = (stored.get("sensitivity") or {}).get("stability", {})
     allocations = {a["id"]: a for a in result["allocations"]}
     existing = set(db.session.scalars(select(Proposal.id).where(Proposal.plan_id == plan.id)))
@@ -190,6 +193,10 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
             max_units=p["max_units"], units=a["units"], cost=a["cost"], impact=a["impact"] or 0.0,
             impact_per_million=e.get("impact_per_million"), explanation=_explanation_text(e, lang),
             stability=stability.get(p["id"]), exists=proposal_id_of(p["id"]) in existing,
+            budget_rise=_text(rises[p["id"]].get("message"), lang) if p["id"] in rises else None,
+            can_ask_budget_rise=(result["status"] == "optimal" and not a["units"] and bool(e)
+                                 and p.get("lock") != "out" and not e.get("blocked_by")
+                                 and bool(p.get("impact_per_unit"))),
         ))
     view = SuggestionView(
         suggestion=suggestion, status=result["status"], budget=budget, total_cost=result["total_cost"],
@@ -208,6 +215,39 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
     current = plan_file(plan, locks=locks)
     view.stale = input_hash(current) != suggestion.input_hash
     return view
+
+
+def budget_rise_for(plan, suggestion: Suggestion, key: str, lang: str = "id") -> str:
+    """The exact budget at which proposal `key` enters the stored suggestion's best plan, as a
+    sentence; computed once (optimizer.budget_rises) and kept with the suggestion.
+
+    Works on the suggestion's own plan file, so the answer belongs to what the page shows,
+    even when the plan has changed since. Raises ServiceError when there is nothing to ask.
+    """
+    if suggestion.plan_id != plan.id:
+        raise ServiceError(_("Perhitungan ini bukan milik rencana ini."))
+    stored = dict(suggestion.result)
+    result = stored["result"]
+    allocations = {a["id"]: a for a in result["allocations"]}
+    if result["status"] != "optimal" or key not in allocations:
+        raise ServiceError(_("Tambahan anggaran hanya dihitung untuk usulan dalam usulan alokasi yang terbukti terbaik."))
+    if allocations[key]["units"]:
+        raise ServiceError(_("Usulan ini sudah didanai."))
+    rises = dict(stored.get("budget_rises") or {})
+    if key not in rises:
+        data = optimizer.load_plan(suggestion.plan_file)
+        units = [allocations[p.id]["units"] for p in data.proposals]
+        optimum = optimizer.Result("optimal", tuple(
+            optimizer.Allocation(p.id, u, p.cost(u), p.impact(u)) for p, u in zip(data.proposals, units)))
+        (rise,) = optimizer.budget_rises(data, optimum, ids=[key], workers=1,
+                                         time_limit=current_app.config["SOLVER_TIME_LIMIT"])
+        if rise.status == "skipped":
+            raise ServiceError(_("Usulan ini tidak bisa masuk dengan menambah anggaran (dikunci keluar atau tanpa dampak)."))
+        rises[key] = optimizer.budget_rise_to_dict(rise)
+        stored["budget_rises"] = rises
+        suggestion.result = stored          # a new dict, so the JSON column sees the change
+        db.session.commit()
+    return _text(rises[key].get("message"), lang)
 
 
 def _mark_entry_budgets(rows, sensitivity, budget):

@@ -1,0 +1,103 @@
+"""The budget at which an unfunded proposal enters the best plan, checked against brute force."""
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.optimizer import budget_rises, explain, load_plan
+from planner.optimizer.budget_rise import budget_limit
+from planner.optimizer.solve import solve_fast
+
+from opt_reference import brute, options
+from opt_strategies import plans
+
+
+def _best(data, k, funded, budget):
+    """Best impact at `budget` of plans that fund proposal k (funded) or not; -1 if none."""
+    p = data["proposals"][k]
+    allowed = [u for u in options(p) if (u > 0) == funded]
+    best = brute(data, force={k: allowed}, budget=budget)
+    return -1 if best is None else best[0]
+
+
+def _enters(data, k, budget):
+    """Every best plan at `budget` funds k: the best with it beats the best without it."""
+    with_k = _best(data, k, True, budget)
+    return with_k >= 0 and with_k > _best(data, k, False, budget)
+
+
+@st.composite
+def tight_plans(draw, **kwargs):
+    """Plans whose budget buys 30-90% of everything, so that raising it matters."""
+    data = draw(plans(**kwargs))
+    everything = sum(p["fixed_cost"] + p["unit_cost"] * p["max_units"] for p in data["proposals"])
+    data["budget"] = everything * draw(st.integers(30, 90)) // 100
+    return data
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(plans(max_n=4), tight_plans(max_n=4), tight_plans(max_n=5, locks=False)))
+def test_budget_rise_is_the_smallest_budget_at_which_it_enters(data):
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    if result.status != "optimal":
+        return
+    budget = data["budget"]
+    for k, rise in enumerate(budget_rises(plan, result, workers=1)):
+        p = data["proposals"][k]
+        assert rise.id == p["id"]
+        if result.allocations[k].units or p["lock"] == "out" or not p["impact_per_unit"]:
+            assert rise.status == "skipped"
+            continue
+        if rise.status == "enters":
+            assert rise.rise == rise.budget - budget >= 1
+            assert _enters(data, k, rise.budget)
+            checked = rise.budget - 1
+        else:
+            assert rise.status in ("not_within", "unproven")
+            checked = rise.checked_to
+            if rise.status == "not_within":
+                assert checked == budget_limit(budget)
+        for b in range(budget + 1, checked + 1):
+            assert not _enters(data, k, b), f"{p['id']} already enters at {b}"
+
+
+def test_a_lump_that_no_longer_fits_enters_when_the_budget_covers_it():
+    # "a" is the best use of money; "b" (6 for 3) does not fit beside it in 20, where "c" fills
+    # the rest (0.1 a unit). At 21 a + 5 c still wins; at 22 a + b (19) beats a + 6 c (16.6).
+    data = {"budget": 20, "proposals": [
+        {"id": "a", "unit_cost": 1, "min_units": 16, "max_units": 16, "impact_per_unit": 1},
+        {"id": "b", "unit_cost": 1, "min_units": 6, "max_units": 6, "impact_per_unit": 0.5},
+        {"id": "c", "unit_cost": 1, "max_units": 10, "impact_per_unit": 0.1}]}
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    assert result.units() == (16, 0, 4)
+    rises = {r.id: r for r in budget_rises(plan, result)}
+    assert rises["b"].status == "enters" and rises["b"].budget == 22 and rises["b"].rise == 2
+    assert rises["b"].units == 6
+    assert rises["a"].status == rises["c"].status == "skipped"
+    assert "naik Rp 2 (menjadi Rp 22" in rises["b"].message.text("id")
+    assert "rises by Rp 2 (to Rp 22" in rises["b"].message.text("en")
+
+
+def test_a_proposal_that_never_pays_does_not_enter_up_to_150_percent():
+    data = {"budget": 100, "proposals": [
+        {"id": "a", "unit_cost": 1, "max_units": 1000, "impact_per_unit": 1},
+        {"id": "b", "unit_cost": 10, "max_units": 1, "impact_per_unit": 1}]}
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    (rise,) = budget_rises(plan, result, ids=["b"])
+    assert rise.status == "not_within" and rise.checked_to == 150
+    assert "Rp 150" in rise.message.text("id")
+
+
+def test_explain_adds_the_budget_rise_sentence_when_asked():
+    data = {"budget": 20, "proposals": [
+        {"id": "a", "unit_cost": 1, "min_units": 16, "max_units": 16, "impact_per_unit": 1},
+        {"id": "b", "unit_cost": 1, "min_units": 6, "max_units": 6, "impact_per_unit": 0.5}]}
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    plain = explain(plan, result)
+    asked = explain(plan, result, budget_rise=True)
+    assert plain[1].budget_rise is None and asked[1].budget_rise.budget == 22
+    assert asked[1].text("id").startswith(plain[1].text("id").split(" Dampak per")[0])
+    assert "menjadi Rp 22" in asked[1].text("id")
+    assert asked[0] == plain[0]
