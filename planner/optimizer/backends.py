@@ -292,14 +292,15 @@ class HighsEngine(Engine):
         h, fm = self.h, self.fm
         cols = list(bounds)
         index = _np.array(cols, dtype=_np.int32)
-        h.changeColsBounds(len(cols), index, _np.array([_bound(bounds[c][0]) for c in cols]),
-                           _np.array([_bound(bounds[c][1]) for c in cols]))
+        new = _np.array(list(bounds.values()), dtype=float).reshape(-1, 2)   # HiGHS's inf is inf
+        h.changeColsBounds(len(cols), index, new[:, 0].copy(), new[:, 1].copy())
         try:
             left = None if deadline is None else max(0.01, deadline - time.perf_counter())
             return self._run(left, hint)
         finally:
-            h.changeColsBounds(len(cols), index, _np.array([_bound(fm.col_lb[c]) for c in cols]),
-                               _np.array([_bound(fm.col_ub[c]) for c in cols]))
+            h.changeColsBounds(len(cols), index,
+                               _np.array(fm.col_lb, dtype=float)[index],
+                               _np.array(fm.col_ub, dtype=float)[index])
 
     def _run(self, time_limit=None, hint=None) -> Outcome:
         h = self.h
@@ -335,6 +336,7 @@ def _took(out: Outcome, started: float) -> Outcome:
 
 
 def _bound(v):
+    # highspy.kHighsInf is math.inf, so INF passes through as is; kept explicit for clarity.
     return highspy.kHighsInf if v == INF else (-highspy.kHighsInf if v == -INF else float(v))
 
 

@@ -77,6 +77,7 @@ class Formulation:
     budget_col: Optional[int] = None     # the budget as a column (build(budget_column=True))
     links: List[Tuple[int, int]] = field(default_factory=list)    # (link_lo, link_hi) row per k
     n: int = 0
+    _exact_impacts: Optional[tuple] = field(default=None, repr=False, compare=False)
 
     # column positions
     def u(self, k: int) -> int:
@@ -156,7 +157,12 @@ class Formulation:
 
     def true_impact(self, units) -> Fraction:
         """Total impact at the given impacts (exact), not on the solver's grid."""
-        return sum((p.impact(u) for p, u in zip(self.plan.proposals, units)), Fraction(0))
+        if self._exact_impacts is None:   # the given impacts over one common denominator
+            values = [exact(p.impact_per_unit) for p in self.plan.proposals]
+            denominator = math.lcm(1, *(v.denominator for v in values))
+            self._exact_impacts = ([int(v * denominator) for v in values], denominator)
+        numerators, denominator = self._exact_impacts
+        return Fraction(sum(a * u for a, u in zip(numerators, units)), denominator)
 
     def total_cost(self, units) -> int:
         return sum(p.cost(units_k) for p, units_k in zip(self.plan.proposals, units))
