@@ -42,7 +42,7 @@ from .model import LOCK_OUT, Message, Plan, Result, exact
 #: The top of the search, as a multiple of the budget (the top of the budget sweep).
 LIMIT = Fraction(3, 2)
 #: MILP steps per proposal before the search stops with what it has proven.
-MAX_STEPS = 12
+MAX_STEPS = 40
 
 
 @dataclass(frozen=True)

@@ -38,3 +38,25 @@ def test_kecamatan_reads_but_cannot_compute(page, world):
     page.goto(f"{page.base_url}/rencana/{world.plans['a1x']}")
     assert page.locator("#suggestion").count() == 1
     assert page.locator("#suggestion button:has-text('Hitung usulan alokasi')").count() == 0
+
+
+def test_asking_for_the_exact_budget_rise_swaps_the_answer_in(page, world, app):
+    with app.app_context():
+        plan = db.session.get(Plan, world.plans["a1x"])
+        plan.rules = {"target_groups_required": []}
+        plan.stunting_budget = 20_000_000
+        for p in plan.proposals:   # PMT (Rp 16.500.000) funded; the kader incentive (Rp 6.000.000) not
+            if p.name == "PMT lokal balita":
+                p.impact_per_unit, p.min_units, p.max_units = 0.001, 1000, 1000
+            else:
+                p.min_units = p.max_units = 60
+        db.session.commit()
+    log_in(page, world.usernames["desa_a1"])
+    page.goto(f"{page.base_url}/rencana/{world.plans['a1x']}")
+    page.click("#suggestion button:has-text('Hitung usulan alokasi')")
+    page.wait_for_selector("#suggestion .suggestion-table")
+    url_before = page.url
+    page.click("#suggestion a:has-text('berapa tambahan anggaran agar masuk')")
+    page.wait_for_selector("#suggestion .budget-rise")
+    assert page.url == url_before
+    assert "naik Rp 2.500.000 (menjadi Rp 22.500.000" in page.locator("#suggestion .budget-rise").inner_text()
