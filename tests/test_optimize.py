@@ -213,27 +213,6 @@ def test_plan_file_download_solves_to_the_stored_suggestion(login, world, app):
     assert answer["result"]["allocations"] == stored["allocations"]
 
 
-def test_unfunded_proposal_says_at_which_budget_it_enters(login, world, app):
-    client = login("desa_a1")
-    plan_id = world.plans["a1x"]
-    _no_rules(app, plan_id)
-    with app.app_context():
-        plan = db.session.get(Plan, plan_id)
-        # PMT (Rp 16.500.000) is funded first; the kader incentive (Rp 6.000.000) no longer fits in
-        # Rp 20.000.000 and enters at the first swept budget of at least Rp 22.500.000 (steps of 5%)
-        plan.stunting_budget = 20_000_000
-        for p in plan.proposals:
-            if p.name == "PMT lokal balita":
-                p.impact_per_unit = 0.001
-                p.min_units = 1000
-                p.max_units = 1000
-            else:
-                p.min_units = p.max_units = 60
-        db.session.commit()
-    text = text_of(client.htmx("POST", f"/rencana/{plan_id}/hitung"))
-    assert "mulai didanai bila anggaran stunting naik menjadi Rp 23.000.000" in text
-
-
 def _kader_plan(app, plan_id):
     """PMT (Rp 16.500.000) funded in Rp 20.000.000; the kader incentive (Rp 6.000.000) left out.
     Returns the kader incentive's plan-file key."""
@@ -252,6 +231,16 @@ def _kader_plan(app, plan_id):
                 key = f"u{p.id}"
         db.session.commit()
     return key
+
+
+def test_unfunded_proposal_says_at_which_budget_it_enters(login, world, app):
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    _no_rules(app, plan_id)
+    # the kader incentive enters at the first swept budget of at least Rp 22.500.000 (steps of 5%)
+    _kader_plan(app, plan_id)
+    text = text_of(client.htmx("POST", f"/rencana/{plan_id}/hitung"))
+    assert "mulai didanai bila anggaran stunting naik menjadi Rp 23.000.000" in text
 
 
 def _suggestion_id(app, plan_id):
