@@ -4,7 +4,7 @@ Run from the repo root: `python bench/optimize.py` (or `make bench`). Plans are 
 shaped like a village's proposals (unit costs and impacts from docs/domain figures), seeded,
 so runs are comparable. Options: --sizes 20,100 --solver cbc|highs --seed N --no-explain
 --no-budget-rise. "rises" counts the unfunded proposals whose budget rise was found (enters),
-proven beyond 150% (not_within) or left at a proven lower bound (unproven: 40 steps).
+proven beyond 150% (not_within) or left at a proven lower bound (unproven: 60 MILPs).
 """
 from __future__ import annotations
 

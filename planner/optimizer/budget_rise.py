@@ -20,8 +20,13 @@ invariant "j does not enter anywhere in [B, b0), and W(b0) = w with a witness pl
    W there. Otherwise solve W(b1) at P's budget b1: if P's plan beats it, j enters at b1;
    if not, move b0 to b1 (w grows by at least 1).
 
+A P step only moves the budget by what j's best plan lacks, so first the search tries a
+*stretch* (`_stretch`): the witness plus other proposals' extra units, bought in order of impact
+per Rupiah, is a lower bound on W that grows with b; one MILP per piece of it asks whether a plan
+with j beats that bound anywhere on the piece. Failed stretches back off to P steps.
+
 Each step is exact (integer rows re-checked with exact arithmetic), so the answer is either
-the entry budget, a proof that j does not enter up to the limit, or, when the step or time
+the entry budget, a proof that j does not enter up to the limit, or, when the MILP or time
 allowance runs out, the budget up to which it is proven not to enter.
 """
 from __future__ import annotations
@@ -41,15 +46,15 @@ from .model import LOCK_OUT, Message, Plan, Result, exact
 
 #: The top of the search, as a multiple of the budget (the top of the budget sweep).
 LIMIT = Fraction(3, 2)
-#: MILP steps per proposal before the search stops with what it has proven.
-MAX_STEPS = 40
+#: MILPs per proposal before the search stops with what it has proven.
+MAX_SOLVES = 60
 
 
 @dataclass(frozen=True)
 class BudgetRise:
     """status: "enters" (at `budget`, a rise of `rise`, with `units` of it in the plan that
     enters), "not_within" (proven not to enter at any budget up to `checked_to`), "unproven"
-    (steps or time ran out: proven not to enter below `checked_to` only), "skipped" (funded,
+    (MILPs or time ran out: proven not to enter below `checked_to` only), "skipped" (funded,
     locked out, without impact or never fundable: nothing to ask)."""
 
     id: str
@@ -58,7 +63,7 @@ class BudgetRise:
     rise: Optional[int] = None
     units: Optional[int] = None
     checked_to: Optional[int] = None
-    steps: int = 0
+    solves: int = 0        # MILPs it took
 
     @property
     def message(self) -> Optional[Message]:
@@ -79,7 +84,7 @@ def budget_limit(budget: int) -> int:
 
 def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None,
                  time_limit: float = 60.0, workers: Optional[int] = None,
-                 max_steps: int = MAX_STEPS) -> Tuple[BudgetRise, ...]:
+                 max_solves: int = MAX_SOLVES) -> Tuple[BudgetRise, ...]:
     """The budget rise for each unfunded proposal of an optimal `result` (only `ids` if given),
     in plan order. time_limit covers them all; workers: solver threads (default: cores)."""
     if result.status != "optimal":
@@ -95,7 +100,7 @@ def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None
     def one(k):
         if not hasattr(local, "search"):   # one formulation + HiGHS model per worker thread
             local.search = _Search(plan, units)
-        return local.search.rise(k, deadline, max_steps)
+        return local.search.rise(k, deadline, max_solves)
 
     workers = max(1, min(workers or default_workers(), len(todo) or 1))
     if workers == 1:
@@ -105,17 +110,31 @@ def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None
 
 
 class _Search:
-    """One engine on the budget-column formulation; `rise(k)` runs the steps for proposal k."""
+    """One engine on the budget-column formulation; `rise(k)` runs the search for proposal k."""
 
     def __init__(self, plan: Plan, units):
         self.plan = plan
-        self.fm = build(plan, budget_column=True)
-        self.engine = fast_engine(self.fm)
+        fm = self.fm = build(plan, budget_column=True)
+        # The stretch certificate's extra units t of one proposal and the two rows that tie
+        # them to the budget (see _stretch); fixed at 0 and free until used.
+        self.t = fm.add_col("extra_units", 0, 0, True)
+        self.t_hi = fm.add_row("extra_units_hi", {})
+        self.t_lo = fm.add_row("extra_units_lo", {})
+        self.engine = fast_engine(fm)
         self.units = tuple(units)
-        self.mins = [(exact(share), [k for k, p in enumerate(plan.proposals)
-                                     if p.category == cat])
-                     for cat, share in plan.rules.category_min_share.items()
+        props, rules = plan.proposals, plan.rules
+        self.mins = [(exact(share), frozenset(k for k, p in enumerate(props)
+                                              if p.category == cat))
+                     for cat, share in rules.category_min_share.items()
                      if exact(share) > 0]
+        self.caps = [(exact(share), frozenset(k for k, p in enumerate(props)
+                                              if p.category == cat))
+                     for cat, share in rules.category_max_share.items()]
+        if rules.location_max_share is not None:
+            share = exact(rules.location_max_share)
+            for loc in sorted({p.location for p in props if p.location}):
+                self.caps.append((share, frozenset(k for k, p in enumerate(props)
+                                                   if p.location == loc)))
 
     # --- the exact pieces -------------------------------------------------------------
     def _point(self, units, budget):
@@ -142,6 +161,7 @@ class _Search:
         left = deadline - time.perf_counter()
         if left <= 0:
             return None
+        self.solves += 1
         return self.engine.solve(max(0.05, left), hint)
 
     def _without(self, k, budget, deadline):
@@ -196,38 +216,212 @@ class _Search:
             return None
         return budget, units
 
+    def _spent(self, units, members) -> int:
+        props = self.plan.proposals
+        return sum(props[k].cost(units[k]) for k in members)
+
+    def _pieces(self, k, units, b0, limit):
+        """A lower bound on W(b) that grows with b: the witness `units`, then more units of
+        other proposals in order of impact per Rupiah, each to its max_units before the next
+        (a proposal the witness leaves out joins once its fixed cost and minimum units are
+        paid, if its links allow it). Yields pieces (lo, hi, kstar, offset, spent, low) in
+        order from b0: on budgets [lo, hi) the proposals before kstar are full (their extra
+        impact is `offset`), and kstar has t(b) = floor((b - spent) / unit_cost) extra units
+        (kstar None: nobody gets more yet, t = 0), low <= t <= top; that plan is valid at every budget
+        of the piece (_valid_until). Stops where validity would end."""
+        fm, plan = self.fm, self.plan
+        props, index = plan.proposals, plan.index()
+        cost = fm.total_cost(units)
+        now = list(units)
+        order = sorted(
+            (q for q in range(len(props))
+             if q != k and now[q] < props[q].max_units and props[q].unit_cost > 0
+             and fm.impact_int[q] and (props[q].lock is None or (props[q].lock == "in" and now[q]))),
+            key=lambda q: (-Fraction(fm.impact_int[q], props[q].unit_cost), q))
+        offset = before = 0
+        for kstar in order:
+            q = props[kstar]
+            c = q.unit_cost
+            start = cost + before          # the budget at which kstar's money starts
+            fixed = 0
+            if not now[kstar]:
+                if not self._may_join(kstar, now):
+                    continue
+                fixed = q.fixed_cost
+                join = start + fixed + q.low_units * c
+                lo, hi = max(b0, start), min(limit + 1, join)
+                hi = min(hi, self._valid_until(now, None, start, lo, hi)) if hi > lo else hi
+                if hi > lo:
+                    yield lo, hi, None, offset, start, 0, 0   # not enough for it yet
+                if hi < join:
+                    return
+                low, room = q.low_units, q.max_units      # t counts all its units
+            else:
+                low, room = 0, q.max_units - now[kstar]   # t counts the extra units
+            full = start + fixed + room * c
+            lo, hi = max(b0, start + fixed + low * c), min(limit + 1, full)
+            hi = min(hi, self._valid_until(now, kstar, start, lo, hi)) if hi > lo else hi
+            if hi > lo:
+                yield lo, hi, kstar, offset, start + fixed, low, room
+            if hi < full:
+                return                  # validity (or the search) ends inside this piece
+            now[kstar] += room
+            offset += fm.impact_int[kstar] * room
+            before += fixed + room * c
+
+    def _may_join(self, q, now) -> bool:
+        """Funding proposal q beside the funded ones of `now` keeps every link."""
+        props, index = self.plan.proposals, self.plan.index()
+        p = props[q]
+        if any(not now[index[other]] for other in p.requires):
+            return False
+        if any(now[index[other]] for other in p.excludes):
+            return False
+        return not any(now[j] and p.id in props[j].excludes for j in range(len(props)))
+
+    def _valid_until(self, units, kstar, spent_total, lo, hi) -> int:
+        """The end (exclusive, at most hi) of the budgets from lo on at which `units` plus
+        what kstar gets of b - spent_total (more than all of it less one unit cost, never more
+        than all) keeps every cap and minimum, while caps grow only by share*b. lo when none.
+        kstar None: `units` alone."""
+        for share, members in self.caps:
+            spent = self._spent(units, members)
+            if kstar is None or kstar not in members:
+                # a fixed amount under a growing cap: fine from where it first fits
+                if spent > math.floor(share * lo):
+                    return lo
+                continue
+            # spent + extra <= floor(share*b) follows from b - floor(share*b) <= spent_total -
+            # spent, whose left side never falls as b grows: find where it stops holding
+            room = spent_total - spent
+
+            def holds(b):
+                return b - math.floor(share * b) <= room
+
+            if not holds(lo):
+                return lo
+            if holds(hi - 1):
+                continue
+            low, high = lo, hi - 1
+            while high - low > 1:
+                mid = (low + high) // 2
+                low, high = (mid, high) if holds(mid) else (low, mid)
+            hi = high
+        for share, members in self.mins:
+            spent = self._spent(units, members)
+            # with kstar in it, spent + extra > spent + b - spent_total - unit_cost keeps up once
+            # it does at lo; otherwise only what `units` spends counts, until its break
+            c = self.plan.proposals[kstar].unit_cost if kstar is not None else 0
+            if not (kstar is not None and kstar in members
+                    and (1 - share) * lo >= spent_total - spent + c - 1):
+                hi = min(hi, math.floor(Fraction(spent) / share) + 1)
+        return max(lo, hi)
+
+    def _stretch(self, k, b0, w, units, limit, deadline):
+        """The end e > b0 of budgets [b0, e) at which proposal k provably does not enter, from
+        one MILP per piece of `_pieces` (W(b) >= w + offset + A*t(b) there, so if no plan
+        funding k at a budget b of the piece beats that, k does not enter on it); None when not
+        even the first piece holds. A P step moves the budget by about what k's plan lacks;
+        a piece covers what one proposal's spare units can absorb."""
+        reached = None
+        for lo, hi, kstar, offset, spent, low, top in self._pieces(k, units, b0, limit):
+            if reached is not None and lo != reached:
+                break
+            if not self._piece_holds(k, kstar, lo, hi, w + offset, spent, (low, top), deadline):
+                break
+            reached = hi
+        return reached
+
+    def _piece_holds(self, k, kstar, lo, hi, floor, spent, t_range, deadline):
+        """True when no plan funding k at a budget b in [lo, hi) beats floor + A*t(b), where
+        t(b) = floor((b - spent) / unit_cost) units of kstar (t = 0 when kstar is None);
+        False otherwise or when unknown (out of time, solver failure)."""
+        fm, eng, plan = self.fm, self.engine, self.plan
+        b, t = fm.budget_col, self.t
+        objective = fm.impact_objective()
+        eng.set_col_bounds(b, lo, hi - 1)
+        eng.set_col_bounds(fm.y(k), 1, 1)
+        a = 0
+        if kstar is not None:
+            q = plan.proposals[kstar]
+            c, a = q.unit_cost, fm.impact_int[kstar]
+            eng.set_col_bounds(t, *t_range)
+            for row, lower, upper in ((self.t_hi, -INF, -spent), (self.t_lo, -spent - c + 1, INF)):
+                eng.set_coef(row, t, c)        # t*c <= b - spent < (t + 1)*c
+                eng.set_coef(row, b, -1)
+                eng.set_row_bounds(row, lower, upper)
+            objective[t] = -a
+        eng.set_objective(objective, "max")
+        try:
+            out = self._solve(deadline)
+        finally:
+            for row in (self.t_hi, self.t_lo):
+                eng.set_row_bounds(row, -INF, INF)
+                eng.set_coef(row, t, 0)
+                eng.set_coef(row, b, 0)
+            eng.set_col_bounds(t, 0, 0)
+            eng.set_col_bounds(fm.y(k), 0, 1)
+            eng.set_col_bounds(b, plan.budget, plan.budget)
+        if out is None or out.status not in ("optimal", "infeasible"):
+            return False
+        if out.status == "infeasible":
+            return True
+        with_k = fm.round_units(out.values)
+        extra = int(round(out.values[t])) if kstar is not None else 0
+        return fm.scaled_impact(with_k) - a * extra <= floor
+
     # --- the search ---------------------------------------------------------------------
-    def rise(self, k, deadline, max_steps) -> BudgetRise:
+    def rise(self, k, deadline, max_solves) -> BudgetRise:
         plan, fm = self.plan, self.fm
         p = plan.proposals[k]
         if (self.units[k] or p.lock == LOCK_OUT or p.lock == 0
                 or exact(p.impact_per_unit) == 0):
             return BudgetRise(p.id, "skipped")
+        self.solves = 0
         limit = budget_limit(plan.budget)
         b0, witness = plan.budget, self.units
         w = fm.scaled_impact(witness)
-        steps = 0
+        wait = backoff = 0     # P steps before the next stretch; more after each that fails
+
+        def answer(status, **fields):
+            return BudgetRise(p.id, status, solves=self.solves, **fields)
+
         while b0 <= limit:
-            if steps >= max_steps or time.perf_counter() >= deadline:
-                return BudgetRise(p.id, "unproven", checked_to=b0 - 1, steps=steps)
-            steps += 1
-            breaks = self._break(witness)
-            found = self._least_budget(k, w + 1, b0, limit, deadline)
-            if found is None:
-                return BudgetRise(p.id, "unproven", checked_to=b0 - 1, steps=steps)
-            if found == "infeasible" or found[0] >= breaks:
-                if breaks > limit:
-                    return BudgetRise(p.id, "not_within", checked_to=limit, steps=steps)
-                b0 = int(breaks)          # j does not enter on [b0, breaks): W >= w >= V there
+            if self.solves >= max_solves or time.perf_counter() >= deadline:
+                return answer("unproven", checked_to=b0 - 1)
+            end = None
+            if wait == 0 and witness is not None:
+                end = self._stretch(k, b0, w, witness, limit, deadline)
+                if end is None:
+                    backoff = min(8, max(1, 2 * backoff))
+                    wait = backoff
+                else:
+                    backoff = 0
+            else:
+                wait = max(0, wait - 1)
+            if end is not None:       # k does not enter on [b0, end)
+                if end > limit:
+                    return answer("not_within", checked_to=limit)
+                b0 = end
                 known = self._without(k, b0, deadline)
             else:
-                b1, with_k = found
-                known = self._without(k, b1, deadline)
-                if known is not None and fm.scaled_impact(with_k) > known[0]:
-                    return BudgetRise(p.id, "enters", budget=b1, rise=b1 - plan.budget,
-                                      units=with_k[k], checked_to=b1, steps=steps)
-                b0 = b1
+                breaks = self._break(witness)
+                found = self._least_budget(k, w + 1, b0, limit, deadline)
+                if found is None:
+                    return answer("unproven", checked_to=b0 - 1)
+                if found == "infeasible" or found[0] >= breaks:
+                    if breaks > limit:
+                        return answer("not_within", checked_to=limit)
+                    b0 = int(breaks)      # k does not enter on [b0, breaks): W >= w >= V there
+                    known = self._without(k, b0, deadline)
+                else:
+                    b1, with_k = found
+                    known = self._without(k, b1, deadline)
+                    if known is not None and fm.scaled_impact(with_k) > known[0]:
+                        return answer("enters", budget=b1, rise=b1 - plan.budget,
+                                      units=with_k[k], checked_to=b1)
+                    b0 = b1
             if known is None:
-                return BudgetRise(p.id, "unproven", checked_to=b0 - 1, steps=steps)
+                return answer("unproven", checked_to=b0 - 1)
             w, witness = known
-        return BudgetRise(p.id, "not_within", checked_to=limit, steps=steps)
+        return answer("not_within", checked_to=limit)

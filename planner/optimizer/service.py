@@ -38,10 +38,10 @@ def explanation_to_dict(e: Explanation) -> dict:
 
 def budget_rise_to_dict(r: BudgetRise) -> dict:
     """{"id", "status": "enters"|"not_within"|"unproven"|"skipped", "budget", "rise", "units",
-    "checked_to", "steps", "message"}."""
+    "checked_to", "solves", "message"}."""
     message = r.message
     return {"id": r.id, "status": r.status, "budget": r.budget, "rise": r.rise,
-            "units": r.units, "checked_to": r.checked_to, "steps": r.steps,
+            "units": r.units, "checked_to": r.checked_to, "solves": r.solves,
             "message": message.to_dict() if message else None}
 
 
