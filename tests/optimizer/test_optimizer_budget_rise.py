@@ -1,4 +1,7 @@
 """The budget at which an unfunded proposal enters the best plan, checked against brute force."""
+import math
+from fractions import Fraction
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -6,7 +9,7 @@ from planner.optimizer import budget_rises, explain, load_plan
 from planner.optimizer.budget_rise import budget_limit
 from planner.optimizer.solve import solve_fast
 
-from opt_reference import brute, options
+from opt_reference import all_points, brute, cost_of, frac, impact_of, options, violations
 from opt_strategies import plans
 
 
@@ -101,3 +104,90 @@ def test_explain_adds_the_budget_rise_sentence_when_asked():
     assert asked[1].text("id").startswith(plain[1].text("id").split(" Dampak per")[0])
     assert "menjadi Rp 22" in asked[1].text("id")
     assert asked[0] == plain[0]
+
+
+MONEY = {"budget", "category_min", "category_max", "location_max"}
+
+
+def _budget_window(data, units):
+    """The budgets at which `units` keeps every money rule: [low, high] (high may be inf)."""
+    props, rules = data["proposals"], data.get("rules") or {}
+    costs = [cost_of(p, u) for p, u in zip(props, units)]
+    low, high = Fraction(sum(costs)), Fraction(10 ** 9)
+    for cat, share in (rules.get("category_max_share") or {}).items():
+        spent = sum(c for p, c in zip(props, costs) if p["category"] == cat)
+        low = max(low, spent / frac(share)) if frac(share) else (low if not spent else high + 1)
+    share = rules.get("location_max_share")
+    if share is not None:
+        for loc in {p["location"] for p in props if p["location"]}:
+            spent = sum(c for p, c in zip(props, costs) if p["location"] == loc)
+            low = max(low, spent / frac(share)) if frac(share) else (low if not spent else high + 1)
+    for cat, share in (rules.get("category_min_share") or {}).items():
+        if frac(share) > 0:
+            high = min(high, sum(c for p, c in zip(props, costs) if p["category"] == cat) / frac(share))
+    return math.ceil(low), math.floor(high)
+
+
+def _entering_budgets(data, k, top):
+    """Every budget in (budget, top] at which the best plan with proposal k beats the best plan
+    without it, by brute force over every unit vector (each valid on a window of budgets)."""
+    budget = data["budget"]
+    best = {True: {}, False: {}}
+    for units in all_points(data):
+        if {g[0] for g in violations(data, units)} - MONEY:
+            continue
+        low, high = _budget_window(data, units)
+        impact = impact_of(data, units)
+        side = best[units[k] > 0]
+        for b in range(max(low, budget + 1), min(high, top) + 1):
+            if impact > side.get(b, -1):
+                side[b] = impact
+    return {b for b in range(budget + 1, top + 1)
+            if b in best[True] and best[True][b] > best[False].get(b, -1)}
+
+
+@st.composite
+def unit_plans(draw):
+    """Few proposals with many units each, so that budgets fill unit by unit (the stretches)."""
+    n = draw(st.integers(2, 4))
+    props = []
+    for k in range(n):
+        max_units = draw(st.integers(1, 8))
+        props.append({
+            "id": f"p{k + 1}", "unit_cost": draw(st.integers(1, 12)),
+            "fixed_cost": draw(st.sampled_from([0, 0, 3, 10])),
+            "min_units": draw(st.integers(0, max_units)), "max_units": max_units,
+            "impact_per_unit": draw(st.sampled_from([0.1, 0.2, 0.25, 0.3, 0.5, 1])),
+            "category": draw(st.sampled_from(["spesifik", "sensitif"])), "package": "kia",
+            "target_group": "balita", "location": draw(st.sampled_from(["Krajan", "Lor"])),
+            "lock": None, "requires": [], "excludes": []})
+    rules = {}
+    if draw(st.booleans()):
+        rules["location_max_share"] = draw(st.sampled_from([0.5, 0.7]))
+    if draw(st.booleans()):
+        rules["category_min_share"] = {"spesifik": draw(st.sampled_from([0.2, 0.4]))}
+    if n >= 2 and draw(st.booleans()):
+        props[0]["excludes"].append(props[1]["id"])
+    everything = sum(p["fixed_cost"] + p["unit_cost"] * p["max_units"] for p in props)
+    return {"budget": max(1, everything * draw(st.integers(20, 70)) // 100), "rules": rules,
+            "proposals": props}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(unit_plans())
+def test_budget_rise_with_many_units_matches_brute_force_over_every_budget(data):
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    if result.status != "optimal":
+        return
+    top = budget_limit(data["budget"])
+    for k, rise in enumerate(budget_rises(plan, result, workers=1)):
+        if rise.status == "skipped":
+            continue
+        entering = _entering_budgets(data, k, top)
+        if rise.status == "enters":
+            assert rise.budget == min(entering)
+        elif rise.status == "not_within":
+            assert not entering
+        else:
+            assert not any(b <= rise.checked_to for b in entering)
