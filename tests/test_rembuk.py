@@ -391,3 +391,25 @@ def test_a_stale_page_cannot_commit_over_a_changed_plan(app, login, meeting_plan
     assert response.status_code == 422 and "baru saja disahkan atau diubah" in text_of(response)
     with app.app_context():
         assert db.session.query(Commitment).count() == 0
+
+
+def test_the_room_asks_how_much_more_budget_would_bring_a_proposal_in(app, login, meeting_plan):
+    plan_id, ids = meeting_plan
+    client = login("desa_a1")
+    _open(client, plan_id)
+    sid = _session_id(app, plan_id)
+    board = client.htmx("POST", f"/rembuk/{sid}/hitung").get_data(as_text=True)
+    latrine = ids["Jamban sehat keluarga"]
+    assert _units(app, sid)[latrine] == 0
+    from planner.services.rembuk import session_suggestion
+    with app.app_context():
+        suggestion_id = session_suggestion(db.session.get(RembukSession, sid)).id
+    url = f"/rencana/{plan_id}/usulan-alokasi/{suggestion_id}/anggaran/u{latrine}"
+    assert f'hx-get="{url}"' in board
+    answer = client.htmx("GET", url)
+    assert answer.status_code == 200
+    said = text_of(answer)
+    assert "anggaran stunting" in said and ("masuk rencana terbaik bila" in said or "tidak masuk" in said
+                                            or "pasti belum masuk" in said)
+    # kept with the meeting's answer: the board shows it from now on
+    assert said.strip() in text_of(client.get(f"/rembuk/{sid}/layar"))
