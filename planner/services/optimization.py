@@ -243,10 +243,13 @@ def budget_rise_for(plan, suggestion: Suggestion, key: str, lang: str = "id") ->
                                          time_limit=current_app.config["SOLVER_TIME_LIMIT"])
         if rise.status == "skipped":
             raise ServiceError(_("Usulan ini tidak bisa masuk dengan menambah anggaran (dikunci keluar atau tanpa dampak)."))
-        rises[key] = optimizer.budget_rise_to_dict(rise)
-        stored["budget_rises"] = rises
+        answer = optimizer.budget_rise_to_dict(rise)
+        db.session.refresh(suggestion)      # another request may have kept an answer meanwhile
+        stored = dict(suggestion.result)
+        stored["budget_rises"] = {**(stored.get("budget_rises") or {}), key: answer}
         suggestion.result = stored          # a new dict, so the JSON column sees the change
         db.session.commit()
+        rises[key] = answer
     return _text(rises[key].get("message"), lang)
 
 
