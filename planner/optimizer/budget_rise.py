@@ -54,8 +54,8 @@ MAX_SOLVES = 60
 class BudgetRise:
     """status: "enters" (at `budget`, a rise of `rise`, with `units` of it in the plan that
     enters), "not_within" (proven not to enter at any budget up to `checked_to`), "unproven"
-    (MILPs or time ran out: proven not to enter below `checked_to` only), "skipped" (funded,
-    locked out, without impact or never fundable: nothing to ask)."""
+    (MILPs or time ran out: proven not to enter up to `checked_to` only), "skipped" (funded,
+    locked out or without impact: nothing to ask)."""
 
     id: str
     status: str
@@ -151,10 +151,8 @@ class _Search:
         first = INF
         if units is None:
             return first
-        props = self.plan.proposals
         for share, members in self.mins:
-            spent = sum(props[k].cost(units[k]) for k in members)
-            first = min(first, math.floor(Fraction(spent) / share) + 1)
+            first = min(first, math.floor(Fraction(self._spent(units, members)) / share) + 1)
         return first
 
     def _solve(self, deadline, hint=None):
@@ -224,19 +222,20 @@ class _Search:
         """A lower bound on W(b) that grows with b: the witness `units`, then more units of
         other proposals in order of impact per Rupiah, each to its max_units before the next
         (a proposal the witness leaves out joins once its fixed cost and minimum units are
-        paid, if its links allow it). Yields pieces (lo, hi, kstar, offset, spent, low) in
-        order from b0: on budgets [lo, hi) the proposals before kstar are full (their extra
-        impact is `offset`), and kstar has t(b) = floor((b - spent) / unit_cost) extra units
-        (kstar None: nobody gets more yet, t = 0), low <= t <= top; that plan is valid at every budget
-        of the piece (_valid_until). Stops where validity would end."""
-        fm, plan = self.fm, self.plan
-        props, index = plan.proposals, plan.index()
+        paid, if its links allow it). Yields pieces (lo, hi, kstar, offset, spent, low, top)
+        in order from b0: on budgets [lo, hi) the proposals before kstar are full (their extra
+        impact is `offset`) and kstar has t(b) = floor((b - spent) / unit_cost) units more
+        (all its units if the witness leaves it out), low <= t <= top; kstar None: nobody gets
+        more yet, t = 0. That plan is valid at every budget of the piece (_valid_until).
+        Stops where validity would end."""
+        fm, props = self.fm, self.plan.proposals
         cost = fm.total_cost(units)
         now = list(units)
         order = sorted(
             (q for q in range(len(props))
              if q != k and now[q] < props[q].max_units and props[q].unit_cost > 0
-             and fm.impact_int[q] and (props[q].lock is None or (props[q].lock == "in" and now[q]))),
+             and fm.impact_int[q]
+             and (props[q].lock is None or (props[q].lock == "in" and now[q]))),
             key=lambda q: (-Fraction(fm.impact_int[q], props[q].unit_cost), q))
         offset = before = 0
         for kstar in order:
