@@ -48,6 +48,8 @@ from .model import LOCK_OUT, Message, Plan, Result, exact
 LIMIT = Fraction(3, 2)
 #: MILPs per proposal before the search stops with what it has proven.
 MAX_SOLVES = 60
+#: Twins of a proposal whose rule is added to its MILPs (more would be sound, not needed).
+MAX_TWINS = 8
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,10 @@ class _Search:
         self.t = fm.add_col("extra_units", 0, 0, True)
         self.t_hi = fm.add_row("extra_units_hi", {})
         self.t_lo = fm.add_row("extra_units_lo", {})
+        # Rows for the twin rule (_twins), filled while one proposal is searched.
+        self.twin_rows = [fm.add_row(f"twin_{i}", {}) for i in range(MAX_TWINS)]
         self.engine = fast_engine(fm)
+        self._twin_bounds = []
         self.units = tuple(units)
         props, rules = plan.proposals, plan.rules
         self.mins = [(exact(share), frozenset(k for k, p in enumerate(props)
@@ -195,9 +200,11 @@ class _Search:
         eng.set_col_bounds(fm.y(k), 1, 1)
         eng.set_row_bounds(floor_row, target, INF)
         eng.set_objective({b: 1}, "min")
+        self._with_twins(True)
         try:
             out = self._solve(deadline)
         finally:
+            self._with_twins(False)
             eng.set_col_bounds(fm.y(k), 0, 1)
             eng.set_col_bounds(fm.u(k), 0, p.max_units)
             eng.set_row_bounds(floor_row, -INF, INF)
@@ -351,9 +358,11 @@ class _Search:
                 eng.set_row_bounds(row, lower, upper)
             objective[t] = -a
         eng.set_objective(objective, "max")
+        self._with_twins(True)
         try:
             out = self._solve(deadline)
         finally:
+            self._with_twins(False)
             for row in (self.t_hi, self.t_lo):
                 eng.set_row_bounds(row, -INF, INF)
                 eng.set_coef(row, t, 0)
@@ -369,13 +378,79 @@ class _Search:
         extra = int(round(out.values[t])) if kstar is not None else 0
         return fm.scaled_impact(with_k) - a * extra <= floor
 
+    def _twins(self, k):
+        """The twin rule for proposal k, as rows {column: coefficient} >= bound.
+
+        A twin j of k is interchangeable with it in every row: the same costs, unit range,
+        impact, category, package, target group (and location, when locations have caps), and
+        not locked out. If a plan funding k leaves a twin j out, and j could stand in for k
+        there (its requirements funded, nothing funded that excludes it, nothing funded that
+        needs k), then swapping k for j gives a plan without k, as good: such a plan never
+        makes k enter. So plans that make k enter satisfy, for every twin j:
+            y_j + sum(1 - y_r, r required by j) + sum(y_e, e excluding j or excluded by it)
+                + sum(y_m, m requiring k) >= 1.
+        Adding these rows to the MILPs that look for a plan with k keeps every answer exact
+        and stops the search crawling where identical proposals keep drawing level."""
+        fm, plan = self.fm, self.plan
+        props, index = plan.proposals, plan.index()
+        p = props[k]
+        caps_by_location = plan.rules.location_max_share is not None
+        needs_k = [m for m, q in enumerate(props) if p.id in q.requires]
+        rows = []
+        for j, q in enumerate(props):
+            if j == k or len(rows) >= MAX_TWINS:
+                continue
+            if ((q.unit_cost, q.fixed_cost, q.low_units, q.max_units, q.category, q.package,
+                 q.target_group) != (p.unit_cost, p.fixed_cost, p.low_units, p.max_units,
+                                     p.category, p.package, p.target_group)
+                    or exact(q.impact_per_unit) != exact(p.impact_per_unit)
+                    or (caps_by_location and q.location != p.location)
+                    or q.lock not in (None, "in")):
+                continue
+            coefs = {fm.y(j): 1}
+            for other in q.requires:
+                r = index[other]
+                coefs[fm.y(r)] = coefs.get(fm.y(r), 0) - 1
+            partners = {index[o] for o in q.excludes} | {
+                m for m, o in enumerate(props) if q.id in o.excludes}
+            for e in (partners - {k}) | set(needs_k):
+                coefs[fm.y(e)] = coefs.get(fm.y(e), 0) + 1
+            rows.append((coefs, 1 - len(q.requires)))
+        return rows
+
+    def _set_twins(self, rows):
+        """Put the twin rule's rows in the model (an empty list clears them)."""
+        eng = self.engine
+        for slot, row in enumerate(self.twin_rows):
+            for col in list(self.fm.row_coefs[row]):
+                eng.set_coef(row, col, 0)
+            eng.set_row_bounds(row, -INF, INF)
+            if slot < len(rows):
+                coefs, bound = rows[slot]
+                for col, value in coefs.items():
+                    eng.set_coef(row, col, value)
+        self._twin_bounds = [bound for _, bound in rows]
+
+    def _with_twins(self, on: bool):
+        """Switch the twin rows on (for a MILP that funds k) or off (for one without k)."""
+        for row, bound in zip(self.twin_rows, self._twin_bounds):
+            self.engine.set_row_bounds(row, bound if on else -INF, INF)
+
     # --- the search ---------------------------------------------------------------------
     def rise(self, k, deadline, max_solves) -> BudgetRise:
-        plan, fm = self.plan, self.fm
-        p = plan.proposals[k]
+        p = self.plan.proposals[k]
         if (self.units[k] or p.lock == LOCK_OUT or p.lock == 0
                 or exact(p.impact_per_unit) == 0):
             return BudgetRise(p.id, "skipped")
+        self._set_twins(self._twins(k))
+        try:
+            return self._rise(k, deadline, max_solves)
+        finally:
+            self._set_twins([])
+
+    def _rise(self, k, deadline, max_solves) -> BudgetRise:
+        plan, fm = self.plan, self.fm
+        p = plan.proposals[k]
         self.solves = 0
         limit = budget_limit(plan.budget)
         b0, witness = plan.budget, self.units
