@@ -197,11 +197,14 @@ def test_an_identical_twin_enters_when_both_fit_without_crawling_through_every_b
     # "b" and its twin "b2" (5 for 2.5) tie: below 20 a plan with b2 instead of b is only as
     # good. It enters at 20, where a + b + b2 (15) beats a + b + 5 c (13). Without the twin
     # rule each step would gain one unit of "c" (a Rupiah) at a time.
-    twin = {"unit_cost": 1, "min_units": 5, "max_units": 5, "impact_per_unit": 0.5}
-    data = {"budget": 15, "proposals": [
-        {"id": "a", "unit_cost": 1, "min_units": 10, "max_units": 10, "impact_per_unit": 1},
-        {"id": "b", **twin}, {"id": "b2", **twin},
-        {"id": "c", "unit_cost": 1, "max_units": 100, "impact_per_unit": 0.1}]}
+    common = {"unit_cost": 1, "fixed_cost": 0, "category": "spesifik", "package": "kia",
+              "target_group": "balita", "location": "", "lock": None, "requires": [],
+              "excludes": []}
+    twin = {**common, "min_units": 5, "max_units": 5, "impact_per_unit": 0.5}
+    data = {"budget": 15, "rules": {}, "proposals": [
+        {**common, "id": "a", "min_units": 10, "max_units": 10, "impact_per_unit": 1},
+        {**twin, "id": "b"}, {**twin, "id": "b2"},
+        {**common, "id": "c", "min_units": 1, "max_units": 100, "impact_per_unit": 0.1}]}
     plan = load_plan(data)
     result = solve_fast(plan)
     assert result.units() == (10, 5, 0, 0)
