@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from ..access import can_edit_plan, get_plan_or_404
 from ..extensions import db
-from ..models import Suggestion
 from ..htmx import add_vary, is_htmx, see_other
+from ..models import Suggestion
 from ..services import ServiceError
 from ..services.optimization import (budget_rise_for, compute_suggestion, latest_suggestion,
                                      suggestion_view)
