@@ -111,6 +111,11 @@ def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None
         return tuple(pool.map(one, todo))
 
 
+def _outgrown(spent: int, share: Fraction) -> int:
+    """The first budget b at which `spent` falls short of a minimum of share*b."""
+    return math.floor(Fraction(spent) / share) + 1
+
+
 class _Search:
     """One engine on the budget-column formulation; `rise(k)` runs the search for proposal k."""
 
@@ -127,6 +132,7 @@ class _Search:
         self.engine = fast_engine(fm)
         self._twin_bounds = []
         self.units = tuple(units)
+        self.index = plan.index()
         props, rules = plan.proposals, plan.rules
         self.mins = [(exact(share), frozenset(k for k, p in enumerate(props)
                                               if p.category == cat))
@@ -157,7 +163,7 @@ class _Search:
         if units is None:
             return first
         for share, members in self.mins:
-            first = min(first, math.floor(Fraction(self._spent(units, members)) / share) + 1)
+            first = min(first, _outgrown(self._spent(units, members), share))
         return first
 
     def _solve(self, deadline, hint=None):
@@ -277,7 +283,7 @@ class _Search:
 
     def _may_join(self, q, now) -> bool:
         """Funding proposal q beside the funded ones of `now` keeps every link."""
-        props, index = self.plan.proposals, self.plan.index()
+        props, index = self.plan.proposals, self.index
         p = props[q]
         if any(not now[index[other]] for other in p.requires):
             return False
@@ -320,7 +326,7 @@ class _Search:
             c = self.plan.proposals[kstar].unit_cost if kstar is not None else 0
             if not (kstar is not None and kstar in members
                     and (1 - share) * lo >= spent_total - spent + c - 1):
-                hi = min(hi, math.floor(Fraction(spent) / share) + 1)
+                hi = min(hi, _outgrown(spent, share))
         return max(lo, hi)
 
     def _stretch(self, k, b0, w, units, limit, deadline):
@@ -392,7 +398,7 @@ class _Search:
         Adding these rows to the MILPs that look for a plan with k keeps every answer exact
         and stops the search crawling where identical proposals keep drawing level."""
         fm, plan = self.fm, self.plan
-        props, index = plan.proposals, plan.index()
+        props, index = plan.proposals, self.index
         p = props[k]
         caps_by_location = plan.rules.location_max_share is not None
         needs_k = [m for m, q in enumerate(props) if p.id in q.requires]

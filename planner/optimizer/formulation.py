@@ -246,18 +246,18 @@ def build(plan: Plan, relaxable: bool = False, budget_column: bool = False) -> F
     fm.add_col("discount", 0, 0, False)
     b = fm.budget_col = fm.add_col("budget", budget, budget, True) if budget_column else None
 
-    def money_row(name, coefs, share, lb=-INF, ub=INF, group=None, kind="max"):
-        """A row whose bound is share*budget: as a bound, or reading the budget column."""
+    def money_row(name, coefs, share, group, kind="max"):
+        """A row `cost >= share*budget` (kind "min") or `<=` ("max"): with the bound worked
+        out (ceil for minimums, floor for caps), or reading the budget column."""
         if b is None:
             bound = math.ceil(share * budget) if kind == "min" else math.floor(share * budget)
-            row = fm.add_row(name, coefs, lb=bound if kind == "min" else lb,
-                             ub=bound if kind != "min" else ub, group=group)
+        else:
+            coefs, bound = {**coefs, b: -share}, 0
+        row = fm.add_row(name, coefs, group=group,
+                         **({"lb": bound} if kind == "min" else {"ub": bound}))
+        if b is None:
             fm.budget_rows[row] = (kind, share)
-            return row
-        coefs = dict(coefs)
-        coefs[b] = -share
-        return fm.add_row(name, coefs, lb=0 if kind == "min" else lb,
-                          ub=0 if kind != "min" else ub, group=group)
+        return row
 
     for k, p in enumerate(props):
         fm.links.append((fm.add_row(f"link_lo_{k}", {fm.u(k): 1, fm.y(k): -p.low_units}, lb=0),

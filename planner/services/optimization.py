@@ -20,6 +20,7 @@ from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
 from ..extensions import db
 from ..models import Proposal, Suggestion
 from ..numerals import format_decimal_id, group_thousands
+from ..optimizer.solve import allocations as allocations_of
 from . import ServiceError, history
 from .planfile import plan_file, proposal_id_of
 from .proposals import plan_overview
@@ -237,8 +238,7 @@ def budget_rise_for(plan, suggestion: Suggestion, key: str, lang: str = "id") ->
     if key not in rises:
         data = optimizer.load_plan(suggestion.plan_file)
         units = [allocations[p.id]["units"] for p in data.proposals]
-        optimum = optimizer.Result("optimal", tuple(
-            optimizer.Allocation(p.id, u, p.cost(u), p.impact(u)) for p, u in zip(data.proposals, units)))
+        optimum = optimizer.Result("optimal", allocations_of(data, units))
         (rise,) = optimizer.budget_rises(data, optimum, ids=[key], workers=1,
                                          time_limit=current_app.config["SOLVER_TIME_LIMIT"])
         if rise.status == "skipped":
