@@ -3,14 +3,16 @@
 Run from the repo root: `python bench/optimize.py` (or `make bench`). Plans are random but
 shaped like a village's proposals (unit costs and impacts from docs/domain figures), seeded,
 so runs are comparable. Options: --sizes 20,100 --solver cbc|highs --seed N --no-explain
---no-budget-rise. "rises" counts the unfunded proposals whose budget rise was found (enters),
-proven beyond 150% (not_within) or left at a proven lower bound (unproven: 60 MILPs).
+--no-budget-rise --plans K (K plans per size, with the median of explanations + sensitivity).
+"rises" counts the unfunded proposals whose budget rise was found (enters), proven beyond 150%
+(not_within) or left at a proven lower bound (unproven: 60 MILPs).
 """
 from __future__ import annotations
 
 import argparse
 import os
 import random
+import statistics
 import sys
 import time
 
@@ -112,60 +114,75 @@ def main(argv=None):
     parser.add_argument("--no-explain", action="store_true")
     parser.add_argument("--no-budget-rise", action="store_true",
                         help="skip the exact budget rise of every unfunded proposal")
+    parser.add_argument("--plans", type=int, default=1,
+                        help="random plans per size (the first is the usual one; more give "
+                             "the median: plans of one size differ several-fold)")
     parser.add_argument("--analysis-limit", type=float, default=120,
                         help="time limit (s) for explanations and for sensitivity, each")
     args = parser.parse_args(argv)
-    header = (f"{'proposals':>9} {'status':>8} {'solve s':>8} {'explain s':>9} "
+    header = (f"{'proposals':>9} {'seed':>6} {'status':>8} {'solve s':>8} {'explain s':>9} "
               f"{'sensitivity s':>13} {'opt/sheet':>9} {'sheet rules':>11} "
               f"{'opt/sheet no rules':>18} {'budget rise s':>13} {'rises':>20}")
     print(f"solver={args.solver} seed={args.seed} "
           f"(sheet rules = rules the spreadsheet method breaks; it ignores them)")
     print(header)
     for n in [int(s) for s in args.sizes.split(",")]:
-        plan = load_plan(random_plan(n, args.seed + n))
+        times = [bench_plan(n, args.seed + n + 7919 * i, args) for i in range(args.plans)]
+        if args.plans > 1:
+            both = sorted(e + t for e, t in times)
+            print(f"{n:>9} {'':>6} explanations + sensitivity over {args.plans} plans: median "
+                  f"{statistics.median(both):.3f} s, fastest {both[0]:.3f} s, slowest "
+                  f"{both[-1]:.3f} s", flush=True)
+
+
+def bench_plan(n: int, seed: int, args) -> tuple:
+    """Solve, explain, sweep and compare one random plan; print its row and return
+    (explain s, sensitivity s)."""
+    plan = load_plan(random_plan(n, seed))
+    t = time.perf_counter()
+    result = solve(plan, args.solver, args.time_limit)
+    t_solve = time.perf_counter() - t
+    t_explain = t_sens = t_rise = float("nan")
+    rises = "–"
+    missing = unsolved = 0
+    if result.status == "optimal" and not args.no_explain:
         t = time.perf_counter()
-        result = solve(plan, args.solver, args.time_limit)
-        t_solve = time.perf_counter() - t
-        t_explain = t_sens = t_rise = float("nan")
-        rises = "–"
-        missing = unsolved = 0
-        if result.status == "optimal" and not args.no_explain:
+        explanations = explain(plan, result, time_limit=args.analysis_limit)
+        t_explain = time.perf_counter() - t
+        missing = sum(1 for e in explanations if not e.locked and e.loss is None
+                      and e.cost_drop is None and not e.never and not e.blocked_by
+                      and not e.required_by)
+        t = time.perf_counter()
+        sens = sensitivity(plan, time_limit=args.analysis_limit, result=result)
+        t_sens = time.perf_counter() - t
+        unsolved = sum(1 for p in sens.points if p.status not in ("optimal", "infeasible"))
+        if not args.no_budget_rise:
             t = time.perf_counter()
-            explanations = explain(plan, result, time_limit=args.analysis_limit)
-            t_explain = time.perf_counter() - t
-            missing = sum(1 for e in explanations if not e.locked and e.loss is None
-                          and e.cost_drop is None and not e.never and not e.blocked_by
-                          and not e.required_by)
-            t = time.perf_counter()
-            sens = sensitivity(plan, time_limit=args.analysis_limit, result=result)
-            t_sens = time.perf_counter() - t
-            unsolved = sum(1 for p in sens.points if p.status not in ("optimal", "infeasible"))
-            if not args.no_budget_rise:
-                t = time.perf_counter()
-                found = budget_rises(plan, result, time_limit=args.analysis_limit)
-                t_rise = time.perf_counter() - t
-                count = {s: sum(1 for r in found if r.status == s)
-                         for s in ("enters", "not_within", "unproven")}
-                rises = "{enters}/{not_within}/{unproven}".format(**count)
-        cmp = compare(plan, optimum=result)
-        ratio = f"{float(cmp.ratio):.3f}" if cmp.ratio is not None else "–"
-        broken = len(cmp.spreadsheet.violations)
-        # The same proposals without rules or links (locks stay): the spreadsheet's home ground.
-        free = random_plan(n, args.seed + n)
-        free["rules"] = {}
-        for p in free["proposals"]:
-            p["requires"], p["excludes"] = [], []
-        free = load_plan(free)
-        cmp_free = compare(free, args.solver, args.time_limit)
-        ratio_free = f"{float(cmp_free.ratio):.3f}" if cmp_free.ratio is not None else "–"
-        note = []
-        if missing:
-            note.append(f"{missing} explanations cut by the time limit")
-        if unsolved:
-            note.append(f"{unsolved} budget levels not proven")
-        print(f"{n:>9} {result.status:>8} {t_solve:>8.3f} {t_explain:>9.3f} {t_sens:>13.3f} "
-              f"{ratio:>9} {broken:>11} {ratio_free:>18} {t_rise:>13.3f} {rises:>20} "
-              f"{'; '.join(note)}", flush=True)
+            found = budget_rises(plan, result, time_limit=args.analysis_limit)
+            t_rise = time.perf_counter() - t
+            count = {s: sum(1 for r in found if r.status == s)
+                     for s in ("enters", "not_within", "unproven")}
+            rises = "{enters}/{not_within}/{unproven}".format(**count)
+    cmp = compare(plan, optimum=result)
+    ratio = f"{float(cmp.ratio):.3f}" if cmp.ratio is not None else "–"
+    broken = len(cmp.spreadsheet.violations)
+    # The same proposals without rules or links (locks stay): the spreadsheet's home ground.
+    free = random_plan(n, seed)
+    free["rules"] = {}
+    for p in free["proposals"]:
+        p["requires"], p["excludes"] = [], []
+    free = load_plan(free)
+    cmp_free = compare(free, args.solver, args.time_limit)
+    ratio_free = f"{float(cmp_free.ratio):.3f}" if cmp_free.ratio is not None else "–"
+    note = []
+    if missing:
+        note.append(f"{missing} explanations cut by the time limit")
+    if unsolved:
+        note.append(f"{unsolved} budget levels not proven")
+    print(f"{n:>9} {seed:>6} {result.status:>8} {t_solve:>8.3f} {t_explain:>9.3f} {t_sens:>13.3f} "
+          f"{ratio:>9} {broken:>11} {ratio_free:>18} {t_rise:>13.3f} {rises:>20} "
+          f"{'; '.join(note)}", flush=True)
+    return t_explain, t_sens
 
 
 if __name__ == "__main__":
