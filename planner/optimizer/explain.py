@@ -24,6 +24,8 @@ For an UNFUNDED proposal j:
     means strictly better impact, or equal impact and strictly lower cost.
     impact_per_million: impact per Rp 1,000,000 at max_units (at the funded units for funded
     proposals), shown next to the range among funded proposals.
+TWINS (interchangeable proposals with the same funded status, see _twins) share one
+re-solve: the first is solved, the others take its loss, cost cut or "never".
 All re-solves use one in-process HiGHS model per worker thread whose bounds and coefficients are
 changed and restored between solves, each solved on core.py's smaller core. PuLP + CBC
 rebuilds if highspy is missing.
@@ -128,13 +130,19 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
 
     local = threading.local()
 
-    def one(k):
-        if not hasattr(local, "engine"):   # one formulation + HiGHS model per worker thread
-            local.fm = build(plan)
-            local.engine = fast_engine(local.fm)
-        fm_k, engine = local.fm, local.engine
-        engine.set_objective(fm_k.impact_objective(), "max")
+    def one(k, twin=None):
+        """Proposal k's explanation; `twin`: the explanation of an interchangeable proposal
+        with the same funded status, whose re-solved numbers k shares (see _twins)."""
         p = props[k]
+        shared = _shared_answer(twin, units[k] > 0)
+        if shared is None:
+            if not hasattr(local, "engine"):   # one formulation + HiGHS model per worker thread
+                local.fm = build(plan)
+                local.engine = fast_engine(local.fm)
+            fm_k, engine = local.fm, local.engine
+            engine.set_objective(fm_k.impact_objective(), "max")
+        else:
+            fm_k, engine = fm, None
         u = units[k]
         cost, impact = p.cost(u), p.impact(u)
         common = dict(id=p.id, funded=u > 0, units=u, cost=cost, impact=impact,
@@ -147,7 +155,7 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
                 return Explanation(messages=tuple(m for m in msgs + [efficiency(ratio)] if m),
                                    **common)
             return _funded(plan, fm_k, engine, k, units, total, remaining, common,
-                           efficiency(ratio))
+                           efficiency(ratio), shared)
         ratio = per_million(p.impact(p.max_units), p.cost(p.max_units))
         common["impact_per_million"] = ratio
         reasons = _reasons(plan, fm_k, k, units, c_star)
@@ -155,16 +163,23 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
             return Explanation(reasons=tuple(reasons), messages=tuple(
                 m for m in reasons + [efficiency(ratio)] if m), **common)
         return _unfunded(plan, fm_k, engine, k, units, z_star, c_star, total, remaining,
-                         common, reasons, efficiency(ratio))
+                         common, reasons, efficiency(ratio), shared)
 
-    workers = max(1, min(workers or default_workers(), len(props)))
+    twin_of = _twins(plan, units)
+    first = [k for k in range(len(props)) if k not in twin_of]
+    workers = max(1, min(workers or default_workers(), len(first)))
     if workers == 1:
-        out = [one(k) for k in range(len(props))]
+        answers = [one(k) for k in first]
     else:
         # highspy releases the GIL while solving, so threads give real parallelism here
         # (measured 1.65x on 2 cores) without forking a process that may hold solver threads.
         with ThreadPoolExecutor(workers) as pool:
-            out = list(pool.map(one, range(len(props))))
+            answers = list(pool.map(one, first))
+    out = [None] * len(props)
+    for k, e in zip(first, answers):
+        out[k] = e
+    for k, t in sorted(twin_of.items()):   # no re-solve unless the twin's was cut short
+        out[k] = one(k, out[t])
     if budget_rise:
         out = _with_budget_rises(plan, result, out, max(0.05, deadline - time.perf_counter()),
                                  workers)
@@ -186,25 +201,31 @@ def _with_budget_rises(plan, result, explanations, time_limit, workers):
     return out
 
 
-def _funded(plan, fm, engine, k, units, total, remaining, common, eff):
+def _funded(plan, fm, engine, k, units, total, remaining, common, eff, shared=None):
+    """`shared`: the best impact without k, known from a twin (no re-solve then)."""
     p = plan.proposals[k]
     u = units[k]
-    if not remaining():
-        return Explanation(messages=tuple(m for m in [eff] if m), **common)
-    # No warm start: measured, a MIP start (the optimum without k) made these no faster.
-    engine.set_col_bounds(fm.y(k), 0, 0)
-    engine.set_col_bounds(fm.u(k), 0, 0)
-    try:
-        res = engine.solve(remaining())
-    finally:
-        engine.set_col_bounds(fm.y(k), 0, 1)
-        engine.set_col_bounds(fm.u(k), 0, p.max_units)
+    if shared is not None:
+        status, without = "optimal", shared
+    else:
+        if not remaining():
+            return Explanation(messages=tuple(m for m in [eff] if m), **common)
+        # No warm start: measured, a MIP start (the optimum without k) made these no faster.
+        engine.set_col_bounds(fm.y(k), 0, 0)
+        engine.set_col_bounds(fm.u(k), 0, 0)
+        try:
+            res = engine.solve(remaining())
+        finally:
+            engine.set_col_bounds(fm.y(k), 0, 1)
+            engine.set_col_bounds(fm.u(k), 0, p.max_units)
+        status = res.status
+        if status == "optimal":
+            # At the given impacts. When they were rounded onto the solver's grid
+            # (fm.impact_approx), the plan without k can come out a hair above the optimum.
+            without = min(total, fm.true_impact(fm.round_units(res.values)))
     msgs = []
     extra = {}
-    if res.status == "optimal":
-        # At the given impacts. When they were rounded onto the solver's grid
-        # (fm.impact_approx), the plan without k can come out a hair above the optimum: no loss.
-        without = min(total, fm.true_impact(fm.round_units(res.values)))
+    if status == "optimal":
         loss = total - without
         extra.update(loss=loss, impact_without=without)
         if loss:
@@ -214,7 +235,7 @@ def _funded(plan, fm, engine, k, units, total, remaining, common, eff):
         else:
             msgs.append(Message("funded_no_loss", {
                 "units": u, "cost_rp": common["cost"], "total_impact": impact_float(total)}))
-    elif res.status == "infeasible":
+    elif status == "infeasible":
         report = find_conflicts(plan, force_out=[p.id], time_limit=remaining())
         extra["required_by"] = report.conflicts
         msgs.append(Message("funded_required", {
@@ -282,8 +303,18 @@ def _rows_of(fm, k):
 
 
 def _unfunded(plan, fm, engine, k, units, z_star, c_star, total, remaining, common, reasons,
-              eff):
+              eff, shared=None):
+    """`shared`: a twin's answer, (cut, units) or NEVER (no re-solve then)."""
     p = plan.proposals[k]
+    if shared is not None:
+        msgs, extra = list(reasons), {}
+        if shared == NEVER:
+            extra["never"] = True
+            msgs.append(Message("enter_never", {"total_impact": impact_float(total)}))
+        else:
+            msgs.append(_cost_drop(p, *shared, extra))
+        return Explanation(reasons=tuple(reasons), messages=tuple(msgs + [eff] if eff else msgs),
+                           **extra, **common)
     d = fm.discount
     floor_row, cap_row, dcap_row = (fm.row("impact_floor"), fm.row("cost_cap"),
                                     fm.row("discount_cap"))
@@ -332,11 +363,7 @@ def _unfunded(plan, fm, engine, k, units, z_star, c_star, total, remaining, comm
     extra = {}
     if best is not None and all(s in ("optimal", "infeasible") for s in statuses):
         drop, new_units = best
-        uk = new_units[k]
-        extra.update(cost_drop=drop, cost_drop_units=uk, cost_at_units=p.cost(uk))
-        msgs.append(Message("enter_cost_drop", {
-            "drop_rp": drop, "cost_rp": p.cost(uk), "new_cost_rp": p.cost(uk) - drop,
-            "units": uk}))
+        msgs.append(_cost_drop(p, drop, new_units[k], extra))
     elif statuses == ["infeasible", "infeasible"]:
         engine.set_objective({}, "min")
         try:
@@ -356,6 +383,66 @@ def _unfunded(plan, fm, engine, k, units, z_star, c_star, total, remaining, comm
     if eff:
         msgs.append(eff)
     return Explanation(reasons=tuple(reasons), messages=tuple(msgs), **extra, **common)
+
+
+def _cost_drop(p, drop, uk, extra) -> Message:
+    """Record a cost cut of `drop` at `uk` units in `extra`; the sentence that says it."""
+    extra.update(cost_drop=drop, cost_drop_units=uk, cost_at_units=p.cost(uk))
+    return Message("enter_cost_drop", {"drop_rp": drop, "cost_rp": p.cost(uk),
+                                       "new_cost_rp": p.cost(uk) - drop, "units": uk})
+
+
+NEVER = "never"
+
+
+def _shared_answer(twin: Optional[Explanation], funded: bool):
+    """What a twin's explanation lets a proposal with the same funded status share: the best
+    impact without it (funded), or the cost cut and its units, or NEVER (unfunded). None when
+    the twin's numbers are missing (time limit) or come from a conflict report, which names the
+    proposal itself: then it is worked out on its own."""
+    if twin is None or twin.funded != funded:
+        return None
+    if funded:
+        return twin.impact_without
+    if twin.cost_drop is not None:
+        return (twin.cost_drop, twin.cost_drop_units)
+    return NEVER if twin.never else None
+
+
+def _twins(plan, units):
+    """{k: t} for every proposal k with an earlier twin t of the same funded status.
+
+    Twins are interchangeable in the whole model: the same unit and fixed cost, unit range,
+    impact, category, package, target group (and location, when locations have caps), neither
+    locked, the same proposals required and excluded, required and excluded by the same
+    proposals, and not linked to each other. Swapping two twins maps every allocation to one with the same impact and cost that
+    keeps every row, and maps "k out" (or "k in, its cost cut by D") onto the same for its
+    twin. So the best impact without k, and the smallest cut that brings k in, are the twin's:
+    one re-solve serves them all (a village often proposes the same activity several times)."""
+    props = plan.proposals
+    by_location = plan.rules.location_max_share is not None   # else no row reads locations
+    needed_by: dict = {}
+    excluded_by: dict = {}
+    for q in props:
+        for other in q.requires:
+            needed_by.setdefault(other, set()).add(q.id)
+        for other in q.excludes:
+            excluded_by.setdefault(other, set()).add(q.id)
+    first: dict = {}
+    twin_of = {}
+    for k, p in enumerate(props):
+        if p.lock is not None:
+            continue
+        excludes = frozenset(p.excludes) | frozenset(excluded_by.get(p.id, ()))
+        key = (units[k] > 0, p.unit_cost, p.fixed_cost, p.low_units, p.max_units,
+               exact(p.impact_per_unit), p.category, p.package, p.target_group,
+               p.location if by_location else None, frozenset(p.requires),
+               frozenset(needed_by.get(p.id, ())), excludes)
+        t = first.setdefault(key, k)
+        if t != k and props[t].id not in excludes and props[t].id not in p.requires \
+                and p.id not in props[t].requires:
+            twin_of[k] = t
+    return twin_of
 
 
 def _exact_drop(plan, fm, k, units, z_star, c_star, money_rows) -> int:

@@ -1,13 +1,19 @@
 """Explanations, sensitivity and the spreadsheet method, checked against brute force."""
+import importlib
 from fractions import Fraction
+from unittest import mock
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
 
-from planner.optimizer import (compare, explain, load_plan, sensitivity, spreadsheet_method)
+from planner.optimizer import (backends, compare, explain, load_plan, sensitivity,
+                               spreadsheet_method)
 from planner.optimizer.solve import solve_fast
 
 from opt_reference import brute, cost_of, impact_of, violations
 from opt_strategies import plans
+
+explain_module = importlib.import_module("planner.optimizer.explain")
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -32,8 +38,116 @@ def better_with(data, k, discount, units=None):
 @SETTINGS
 @given(plans(max_n=4))
 def test_explanations_match_brute_force(data):
+    check_explanations(data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(max_n=3), st.data())
+def test_twins_share_exact_explanations(data, draw):
+    """Copies of a proposal (a village proposing one activity twice) take their twin's numbers
+    from one re-solve: they must still be the brute-force answers, and the same as solving each
+    on its own."""
+    free = [p for p in data["proposals"] if p["lock"] is None and not p["requires"]
+            and not p["excludes"] and not any(p["id"] in q["requires"] + q["excludes"]
+                                              for q in data["proposals"])]
+    assume(free)
+    original = draw.draw(st.sampled_from(free))
+    for copy in range(draw.draw(st.integers(1, 2))):
+        data["proposals"].append(dict(original, id=f"{original['id']}-copy{copy}",
+                                      name=f"{original['name']} ({copy + 2})"))
+    # Sometimes one field differs: then it is no twin, and sharing would show in the numbers.
+    near = draw.draw(st.sampled_from([None, None, "unit_cost", "fixed_cost", "max_units",
+                                      "min_units", "impact_per_unit", "category", "package",
+                                      "target_group", "location"]))
+    if near:
+        changed = {"unit_cost": original["unit_cost"] + 7,
+                   "fixed_cost": original["fixed_cost"] + 5,
+                   "max_units": original["max_units"] + 1,
+                   "min_units": min(original["max_units"], max(1, original["min_units"]) + 1),
+                   "impact_per_unit": original["impact_per_unit"] + 0.2,
+                   "category": {"spesifik": "sensitif"}.get(original["category"], "spesifik"),
+                   "package": {"kia": "paud"}.get(original["package"], "kia"),
+                   "target_group": {"balita": "ibu_hamil"}.get(original["target_group"],
+                                                                "balita"),
+                   "location": {"Krajan": "Lor"}.get(original["location"], "Krajan")}[near]
+        data["proposals"][-1] = dict(data["proposals"][-1], **{near: changed})
     plan = load_plan(data)
     result = solve_fast(plan)
+    if result.status != "optimal":
+        return
+    units = result.units()
+    ids = [p.id for p in plan.proposals]
+    copies = [units[ids.index(original["id"])]] + [
+        u for i, u in zip(ids, units) if i.startswith(original["id"] + "-copy")]
+    if not near and (all(copies) or not any(copies)):
+        assert explain_module._twins(plan, units), "copies with one funded status are twins"
+    event("twins funded" if all(copies) else "twins unfunded" if not any(copies) else "split")
+    check_explanations(data, plan, result)
+
+    def numbers(explanations):   # a tie may reach the same cut at other units
+        return [(e.loss, e.impact_without, e.cost_drop, e.never, e.required_by, e.blocked_by)
+                for e in explanations]
+
+    shared = explain(plan, result, workers=1)
+    with mock.patch.object(explain_module, "_twins", lambda plan, units: {}):
+        assert numbers(explain(plan, result, workers=1)) == numbers(shared)
+
+
+def test_twins_take_one_re_solve_per_kind():
+    """Three identical funded posyandu and three identical unfunded ones (no location caps):
+    one "without it" re-solve and one pair of cost-cut MILPs for each trio."""
+    posyandu = {"unit_cost": 300, "max_units": 12, "impact_per_unit": 0.02,
+                "category": "spesifik", "package": "kia", "location": "Posyandu"}
+    jamban = {"unit_cost": 900, "max_units": 3, "impact_per_unit": 0.01,
+              "category": "sensitif", "package": "air_sanitasi"}
+    data = {"budget": 3 * 300 * 12 + 500, "rules": {}, "proposals": [
+        dict(posyandu, id=f"op{k}", name=f"Operasional posyandu {k}", location=f"Posyandu {k}")
+        for k in range(3)] + [dict(jamban, id=f"j{k}", name=f"Jamban {k}") for k in range(3)]}
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    assert result.units() == (12, 12, 12, 0, 0, 0)
+    assert explain_module._twins(plan, result.units()) == {1: 0, 2: 0, 4: 3, 5: 3}
+    solves = []
+    real = backends.HighsEngine.solve
+
+    def counted(engine, *args, **kwargs):
+        solves.append(1)
+        return real(engine, *args, **kwargs)
+
+    with mock.patch.object(backends.HighsEngine, "solve", counted):
+        shared = explain(plan, result, workers=1)
+    with_twins = len(solves)
+    solves.clear()
+    with mock.patch.object(backends.HighsEngine, "solve", counted), \
+            mock.patch.object(explain_module, "_twins", lambda plan, units: {}):
+        alone = explain(plan, result, workers=1)
+    assert shared == alone
+    assert with_twins == 1 + 2 and len(solves) == 3 * 1 + 3 * 2
+    assert {e.loss for e in shared[:3]} == {shared[0].loss} and shared[0].loss > 0
+    assert {e.cost_drop for e in shared[3:]} == {shared[3].cost_drop} and shared[3].cost_drop
+
+
+def test_proposals_alike_but_for_their_package_are_no_twins():
+    """Kia is required: without the kia PMT the kader incentive must stand in (loss 0.4);
+    without the paud one, another paud activity does (loss 0.2)."""
+    alike = {"unit_cost": 50, "max_units": 1, "impact_per_unit": 0.5}
+    plan = load_plan({"budget": 100, "rules": {"packages_required": ["kia"]}, "proposals": [
+        dict(alike, id="a", name="PMT kia", package="kia"),
+        dict(alike, id="b", name="PMT paud", package="paud"),
+        {"id": "k", "name": "Insentif kader", "unit_cost": 50, "max_units": 1,
+         "impact_per_unit": 0.1, "package": "kia"},
+        {"id": "y", "name": "Kelas BKB", "unit_cost": 50, "max_units": 1,
+         "impact_per_unit": 0.3, "package": "paud"}]})
+    result = solve_fast(plan)
+    assert result.units() == (1, 1, 0, 0)
+    assert explain_module._twins(plan, result.units()) == {}
+    a, b = explain(plan, result, workers=1)[:2]
+    assert (a.loss, b.loss) == (Fraction(2, 5), Fraction(1, 5))
+
+
+def check_explanations(data, plan=None, result=None):
+    plan = plan or load_plan(data)
+    result = result or solve_fast(plan)
     if result.status != "optimal":
         return
     z_star = result.total_impact
