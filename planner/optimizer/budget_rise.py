@@ -35,12 +35,12 @@ import math
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Optional, Sequence, Tuple
 
 from .backends import fast_engine
-from .explain import default_workers
+from .explain import default_workers, twins
 from .formulation import INF, build
 from .model import LOCK_OUT, Message, Plan, Result, exact
 
@@ -96,6 +96,13 @@ def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None
         raise ValueError("result does not belong to this plan")
     wanted = set(ids) if ids is not None else None
     todo = [k for k, p in enumerate(plan.proposals) if wanted is None or p.id in wanted]
+    # Twins (explain.twins) are interchangeable at every budget, so they enter at the same one:
+    # the first asked for is searched, the others take its answer.
+    twin_of = twins(plan, units)
+    searched = {}
+    for k in todo:
+        searched.setdefault(twin_of.get(k, k), k)
+    first = sorted(searched.values())
     deadline = time.perf_counter() + time_limit
     local = threading.local()
 
@@ -104,11 +111,17 @@ def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None
             local.search = _Search(plan, units)
         return local.search.rise(k, deadline, max_solves)
 
-    workers = max(1, min(workers or default_workers(), len(todo) or 1))
+    workers = max(1, min(workers or default_workers(), len(first) or 1))
     if workers == 1:
-        return tuple(one(k) for k in todo)
-    with ThreadPoolExecutor(workers) as pool:   # highspy releases the GIL while solving
-        return tuple(pool.map(one, todo))
+        found = [one(k) for k in first]
+    else:
+        with ThreadPoolExecutor(workers) as pool:   # highspy releases the GIL while solving
+            found = list(pool.map(one, first))
+    by_index = dict(zip(first, found))
+    return tuple(
+        by_index[k] if k in by_index else replace(
+            by_index[searched[twin_of.get(k, k)]], id=plan.proposals[k].id, solves=0)
+        for k in todo)
 
 
 def _outgrown(spent: int, share: Fraction) -> int:

@@ -24,7 +24,7 @@ For an UNFUNDED proposal j:
     means strictly better impact, or equal impact and strictly lower cost.
     impact_per_million: impact per Rp 1,000,000 at max_units (at the funded units for funded
     proposals), shown next to the range among funded proposals.
-TWINS (interchangeable proposals with the same funded status, see _twins) share one
+TWINS (interchangeable proposals with the same funded status, see twins) share one
 re-solve: the first is solved, the others take its loss, cost cut or "never".
 All re-solves use one in-process HiGHS model per worker thread whose bounds and coefficients are
 changed and restored between solves, each solved on core.py's smaller core. PuLP + CBC
@@ -132,7 +132,7 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
 
     def one(k, twin=None):
         """Proposal k's explanation; `twin`: the explanation of an interchangeable proposal
-        with the same funded status, whose re-solved numbers k shares (see _twins)."""
+        with the same funded status, whose re-solved numbers k shares (see twins)."""
         p = props[k]
         shared = _shared_answer(twin, units[k] > 0)
         if shared is None:
@@ -165,7 +165,7 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
         return _unfunded(plan, fm_k, engine, k, units, z_star, c_star, total, remaining,
                          common, reasons, efficiency(ratio), shared)
 
-    twin_of = _twins(plan, units)
+    twin_of = twins(plan, units)
     first = [k for k in range(len(props)) if k not in twin_of]
     workers = max(1, min(workers or default_workers(), len(first)))
     if workers == 1:
@@ -409,16 +409,17 @@ def _shared_answer(twin: Optional[Explanation], funded: bool):
     return NEVER if twin.never else None
 
 
-def _twins(plan, units):
+def twins(plan, units):
     """{k: t} for every proposal k with an earlier twin t of the same funded status.
 
     Twins are interchangeable in the whole model: the same unit and fixed cost, unit range,
     impact, category, package, target group (and location, when locations have caps), neither
     locked, the same proposals required and excluded, required and excluded by the same
-    proposals, and not linked to each other. Swapping two twins maps every allocation to one with the same impact and cost that
-    keeps every row, and maps "k out" (or "k in, its cost cut by D") onto the same for its
-    twin. So the best impact without k, and the smallest cut that brings k in, are the twin's:
-    one re-solve serves them all (a village often proposes the same activity several times)."""
+    proposals, and not linked to each other. Swapping two twins maps every allocation to one
+    with the same impact and cost that keeps every row (at any budget), and maps "k out" (or
+    "k in, its cost cut by D") onto the same for its twin. So the best impact without k, the
+    smallest cut that brings k in and the budget at which it enters are the twin's: one search
+    serves them all (a village often proposes the same activity several times)."""
     props = plan.proposals
     by_location = plan.rules.location_max_share is not None   # else no row reads locations
     needed_by: dict = {}

@@ -80,7 +80,7 @@ def test_twins_share_exact_explanations(data, draw):
     copies = [units[ids.index(original["id"])]] + [
         u for i, u in zip(ids, units) if i.startswith(original["id"] + "-copy")]
     if not near and (all(copies) or not any(copies)):
-        assert explain_module._twins(plan, units), "copies with one funded status are twins"
+        assert explain_module.twins(plan, units), "copies with one funded status are twins"
     event("twins funded" if all(copies) else "twins unfunded" if not any(copies) else "split")
     check_explanations(data, plan, result)
 
@@ -89,7 +89,7 @@ def test_twins_share_exact_explanations(data, draw):
                 for e in explanations]
 
     shared = explain(plan, result, workers=1)
-    with mock.patch.object(explain_module, "_twins", lambda plan, units: {}):
+    with mock.patch.object(explain_module, "twins", lambda plan, units: {}):
         assert numbers(explain(plan, result, workers=1)) == numbers(shared)
 
 
@@ -106,7 +106,7 @@ def test_twins_take_one_re_solve_per_kind():
     plan = load_plan(data)
     result = solve_fast(plan)
     assert result.units() == (12, 12, 12, 0, 0, 0)
-    assert explain_module._twins(plan, result.units()) == {1: 0, 2: 0, 4: 3, 5: 3}
+    assert explain_module.twins(plan, result.units()) == {1: 0, 2: 0, 4: 3, 5: 3}
     solves = []
     real = backends.HighsEngine.solve
 
@@ -119,7 +119,7 @@ def test_twins_take_one_re_solve_per_kind():
     with_twins = len(solves)
     solves.clear()
     with mock.patch.object(backends.HighsEngine, "solve", counted), \
-            mock.patch.object(explain_module, "_twins", lambda plan, units: {}):
+            mock.patch.object(explain_module, "twins", lambda plan, units: {}):
         alone = explain(plan, result, workers=1)
     assert shared == alone
     assert with_twins == 1 + 2 and len(solves) == 3 * 1 + 3 * 2
@@ -140,7 +140,7 @@ def test_proposals_alike_but_for_their_package_are_no_twins():
          "impact_per_unit": 0.3, "package": "paud"}]})
     result = solve_fast(plan)
     assert result.units() == (1, 1, 0, 0)
-    assert explain_module._twins(plan, result.units()) == {}
+    assert explain_module.twins(plan, result.units()) == {}
     a, b = explain(plan, result, workers=1)[:2]
     assert (a.loss, b.loss) == (Fraction(2, 5), Fraction(1, 5))
 

@@ -2,7 +2,7 @@
 import math
 from fractions import Fraction
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from planner.optimizer import budget_rises, explain, load_plan
@@ -39,12 +39,39 @@ def tight_plans(draw, **kwargs):
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(plans(max_n=4), tight_plans(max_n=4), tight_plans(max_n=5, locks=False)))
 def test_budget_rise_is_the_smallest_budget_at_which_it_enters(data):
+    check_rises(data)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tight_plans(max_n=3, locks=False), st.data())
+def test_twins_enter_at_one_budget_found_once(data, draw):
+    """Copies of an unfunded proposal share its search, and the answer is still exact."""
+    linked = {i for p in data["proposals"] for i in p["requires"] + p["excludes"]}
+    free = [p for p in data["proposals"] if not p["requires"] and not p["excludes"]
+            and p["id"] not in linked]
+    assume(free)
+    original = draw.draw(st.sampled_from(free))
+    for copy in range(draw.draw(st.integers(1, 2))):
+        data["proposals"].append(dict(original, id=f"{original['id']}-copy{copy}"))
+    rises = check_rises(data)
+    if rises is None:
+        return
+    family = [r for r in rises if r.id.split("-copy")[0] == original["id"]]
+    if all(r.status != "skipped" for r in family):
+        event("unfunded twins")
+        assert len({(r.status, r.budget, r.units, r.checked_to) for r in family}) == 1
+        assert [r.solves for r in family[1:]] == [0] * (len(family) - 1)
+
+
+def check_rises(data):
+    """Every budget rise of the plan against brute force over every budget; the rises."""
     plan = load_plan(data)
     result = solve_fast(plan)
     if result.status != "optimal":
-        return
+        return None
     budget = data["budget"]
-    for k, rise in enumerate(budget_rises(plan, result, workers=1)):
+    found = budget_rises(plan, result, workers=1)
+    for k, rise in enumerate(found):
         p = data["proposals"][k]
         assert rise.id == p["id"]
         if result.allocations[k].units or p["lock"] == "out" or not p["impact_per_unit"]:
@@ -61,6 +88,7 @@ def test_budget_rise_is_the_smallest_budget_at_which_it_enters(data):
                 assert checked == budget_limit(budget)
         for b in range(budget + 1, checked + 1):
             assert not _enters(data, k, b), f"{p['id']} already enters at {b}"
+    return found
 
 
 def test_a_lump_that_no_longer_fits_enters_when_the_budget_covers_it():
