@@ -275,6 +275,41 @@ def test_the_exact_budget_rise_is_computed_on_request_and_kept(login, world, app
     assert "naik Rp 2.500.000" in text_of(plain)
 
 
+def test_twins_share_one_budget_rise(login, world, app, monkeypatch):
+    """Two posyandu propose the same kader incentive: with both at the same cost and impact,
+    neither enters until the budget covers both (Rp 28.500.000), and one search answers both."""
+    from planner import optimizer
+    from tests import factories
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    _no_rules(app, plan_id)
+    key = _kader_plan(app, plan_id)
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        kader = next(p for p in plan.proposals if f"u{p.id}" == key)
+        twin = factories.proposal(plan, name=kader.name, category=kader.category, package=kader.package,
+                                  target_group=kader.target_group, location="Posyandu Melati 2",
+                                  unit=kader.unit, unit_cost=kader.unit_cost, min_units=kader.min_units,
+                                  max_units=kader.max_units, impact_per_unit=kader.impact_per_unit,
+                                  position=kader.position + 1)
+        db.session.commit()
+        twin_key = f"u{twin.id}"
+    client.post(f"/rencana/{plan_id}/hitung")
+    sid = _suggestion_id(app, plan_id)
+    searches = []
+    real = optimizer.budget_rises
+    monkeypatch.setattr(optimizer, "budget_rises", lambda *a, **k: searches.append(1) or real(*a, **k))
+    first = text_of(client.htmx("GET", f"/rencana/{plan_id}/usulan-alokasi/{sid}/anggaran/{key}"))
+    second = text_of(client.htmx("GET", f"/rencana/{plan_id}/usulan-alokasi/{sid}/anggaran/{twin_key}"))
+    assert "naik Rp 8.500.000 (menjadi Rp 28.500.000" in first
+    assert "naik Rp 8.500.000 (menjadi Rp 28.500.000" in second
+    assert len(searches) == 1
+    with app.app_context():
+        kept = db.session.get(Suggestion, sid).result["budget_rises"]
+    assert kept[key]["budget"] == kept[twin_key]["budget"] == 28_500_000
+    assert kept[twin_key]["id"] == twin_key and kept[twin_key]["solves"] == 0
+
+
 def test_budget_rise_refuses_funded_proposals_and_foreign_suggestions(login, world, app):
     client = login("desa_a1")
     plan_id = world.plans["a1x"]

@@ -12,6 +12,7 @@ Public API (details in docs/optimizer.md):
     explain(plan, result) -> tuple[Explanation, ...]    why each proposal is in or out
     budget_rises(plan, result, ids=None) -> tuple[BudgetRise, ...]
                                                         the budget at which unfunded ones enter
+    twins(plan, units) -> {k: t}                        interchangeable proposals (same answers)
     sensitivity(plan, points=21) -> Sensitivity         budget sweep 50%..150%, stability
     spreadsheet_method(plan) -> Result                  greedy impact-per-Rupiah baseline
     compare(plan, solver="cbc", time_limit=30) -> Comparison
@@ -25,7 +26,7 @@ Every sentence is data (`Message`: code + params) rendered by `.text("id")` / `.
 from .backends import available_solvers
 from .budget_rise import BudgetRise, budget_rises
 from .conflicts import ConflictReport, find_conflicts
-from .explain import Explanation, explain
+from .explain import Explanation, explain, twins
 from .service import (budget_rise_to_dict, explanation_to_dict, sensitivity_to_dict,
                       solve_plan_file)
 from .messages import format_number, format_rupiah, render
@@ -43,5 +44,6 @@ __all__ = [
     "Rules", "Sensitivity", "VERSION", "available_solvers", "compare", "comparison_to_dict",
     "dump_plan", "explain", "explanation_to_dict", "find_conflicts", "format_number",
     "format_rupiah", "load_plan", "render", "result_to_dict", "sensitivity",
-    "sensitivity_to_dict", "solve", "solve_plan_file", "spreadsheet_method", "validate_plan",
+    "sensitivity_to_dict", "solve", "solve_plan_file", "spreadsheet_method", "twins",
+    "validate_plan",
 ]

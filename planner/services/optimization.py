@@ -238,19 +238,39 @@ def budget_rise_for(plan, suggestion: Suggestion, key: str, lang: str = "id") ->
     if key not in rises:
         data = optimizer.load_plan(suggestion.plan_file)
         units = [allocations[p.id]["units"] for p in data.proposals]
-        optimum = optimizer.Result("optimal", allocations_of(data, units))
-        (rise,) = optimizer.budget_rises(data, optimum, ids=[key], workers=1,
-                                         time_limit=current_app.config["SOLVER_TIME_LIMIT"])
-        if rise.status == "skipped":
-            raise ServiceError(_("Usulan ini tidak bisa masuk dengan menambah anggaran (dikunci keluar atau tanpa dampak)."))
-        answer = optimizer.budget_rise_to_dict(rise)
+        # Its twins (the same activity proposed again, interchangeable in every rule) enter at
+        # the same budget: one search answers them all, and an answer kept for one serves.
+        family = _twin_family(data, units, key)
+        known = next((rises[i] for i in family if i in rises), None)
+        if known is not None:
+            answer = {**known, "id": key, "solves": 0}
+        else:
+            optimum = optimizer.Result("optimal", allocations_of(data, units))
+            (rise,) = optimizer.budget_rises(data, optimum, ids=[key], workers=1,
+                                             time_limit=current_app.config["SOLVER_TIME_LIMIT"])
+            if rise.status == "skipped":
+                raise ServiceError(_("Usulan ini tidak bisa masuk dengan menambah anggaran (dikunci keluar atau tanpa dampak)."))
+            answer = optimizer.budget_rise_to_dict(rise)
         db.session.refresh(suggestion)      # another request may have kept an answer meanwhile
         stored = dict(suggestion.result)
-        stored["budget_rises"] = {**(stored.get("budget_rises") or {}), key: answer}
+        kept = dict(stored.get("budget_rises") or {})
+        for other in family:
+            kept.setdefault(other, {**answer, "id": other, "solves": 0})
+        kept[key] = answer
+        stored["budget_rises"] = kept
         suggestion.result = stored          # a new dict, so the JSON column sees the change
         db.session.commit()
         rises[key] = answer
     return _text(rises[key].get("message"), lang)
+
+
+def _twin_family(data, units, key) -> list[str]:
+    """The ids of proposal `key`'s twins in the plan file (optimizer.twins), without `key`."""
+    twin_of = optimizer.twins(data, units)
+    ids = [p.id for p in data.proposals]
+    k = ids.index(key)
+    head = twin_of.get(k, k)
+    return [i for j, i in enumerate(ids) if i != key and twin_of.get(j, j) == head]
 
 
 def _mark_entry_budgets(rows, sensitivity, budget):
