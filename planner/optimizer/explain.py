@@ -32,6 +32,7 @@ rebuilds if highspy is missing.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import threading
@@ -410,40 +411,103 @@ def _shared_answer(twin: Optional[Explanation], funded: bool):
 
 
 def twins(plan, units):
-    """{k: t} for every proposal k with an earlier twin t of the same funded status.
+    """{k: t} for every proposal k with an earlier twin t of the same funded status (t the
+    first of its kind, so t itself has none).
 
-    Twins are interchangeable in the whole model: the same unit and fixed cost, unit range,
-    impact, category, package, target group (and location, when locations have caps), neither
-    locked, the same proposals required and excluded, required and excluded by the same
-    proposals, and not linked to each other. Swapping two twins maps every allocation to one
-    with the same impact and cost that keeps every row (at any budget), and maps "k out" (or
-    "k in, its cost cut by D") onto the same for its twin. So the best impact without k, the
-    smallest cut that brings k in and the budget at which it enters are the twin's: one search
-    serves them all (a village often proposes the same activity several times)."""
+    A swap of proposals that maps the whole model onto itself maps every allocation to one
+    with the same impact and cost that keeps every row (at any budget), and "k out" (or "k in,
+    its cost cut by D") onto the same for its image. So the best impact without k, the smallest
+    cut that brings k in and the budget at which it enters are its image's: one search serves
+    them all (a village often proposes the same activity several times). Two such swaps:
+    * two proposals alike in everything the model reads — unit and fixed cost, unit range,
+      impact, category, package, target group (and location, when locations have caps),
+      neither locked — that require and exclude the same proposals, are required and excluded
+      by the same ones, and are not linked to each other;
+    * two groups of linked proposals (each a whole connected group of requires/excludes links,
+      at most MAX_GROUP of them, none locked) whose members pair up alike with the links
+      between them the same: say a kader incentive that requires its posyandu's operations,
+      proposed for two posyandu.
+    """
     props = plan.proposals
     by_location = plan.rules.location_max_share is not None   # else no row reads locations
+    index = plan.index()
+
+    def alike(k):
+        p = props[k]
+        return (units[k] > 0, p.unit_cost, p.fixed_cost, p.low_units, p.max_units,
+                exact(p.impact_per_unit), p.category, p.package, p.target_group,
+                p.location if by_location else None)
+
     needed_by: dict = {}
     excluded_by: dict = {}
-    for q in props:
+    neighbours = [set() for _ in props]
+    for k, q in enumerate(props):
         for other in q.requires:
             needed_by.setdefault(other, set()).add(q.id)
+            neighbours[k].add(index[other])
+            neighbours[index[other]].add(k)
         for other in q.excludes:
             excluded_by.setdefault(other, set()).add(q.id)
+            neighbours[k].add(index[other])
+            neighbours[index[other]].add(k)
+    root = list(range(len(props)))
+
+    def find(k):
+        while root[k] != k:
+            root[k] = root[root[k]]
+            k = root[k]
+        return k
+
+    def join(a, b):
+        a, b = find(a), find(b)
+        if a != b:
+            root[max(a, b)] = min(a, b)
+
     first: dict = {}
-    twin_of = {}
     for k, p in enumerate(props):
         if p.lock is not None:
             continue
         excludes = frozenset(p.excludes) | frozenset(excluded_by.get(p.id, ()))
-        key = (units[k] > 0, p.unit_cost, p.fixed_cost, p.low_units, p.max_units,
-               exact(p.impact_per_unit), p.category, p.package, p.target_group,
-               p.location if by_location else None, frozenset(p.requires),
-               frozenset(needed_by.get(p.id, ())), excludes)
+        key = (alike(k), frozenset(p.requires), frozenset(needed_by.get(p.id, ())), excludes)
         t = first.setdefault(key, k)
-        if t != k and props[t].id not in excludes and props[t].id not in p.requires \
-                and p.id not in props[t].requires:
-            twin_of[k] = t
-    return twin_of
+        if t != k and t not in neighbours[k]:
+            join(t, k)
+
+    # Whole linked groups, matched by a canonical form: the members' data and links in the
+    # order (of all orders) that gives the smallest form; equal forms pair members up by place.
+    seen, forms = set(), {}
+    for k in range(len(props)):
+        if k in seen or not neighbours[k]:
+            continue
+        group, todo = [], [k]
+        while todo:
+            j = todo.pop()
+            if j in seen:
+                continue
+            seen.add(j)
+            group.append(j)
+            todo.extend(neighbours[j])
+        if len(group) > MAX_GROUP or any(props[j].lock is not None for j in group):
+            continue
+        best = None
+        for order in itertools.permutations(group):
+            place = {j: i for i, j in enumerate(order)}
+            form = (tuple(repr(alike(j)) for j in order),
+                    tuple(sorted((place[j], place[index[o]]) for j in order
+                                 for o in props[j].requires)),
+                    tuple(sorted(tuple(sorted((place[j], place[index[o]])))
+                                 for j in order for o in props[j].excludes)))
+            if best is None or form < best[0]:
+                best = (form, order)
+        other = forms.setdefault(best[0], best[1])
+        if other is not best[1]:
+            for a, b in zip(other, best[1]):
+                join(a, b)
+    return {k: find(k) for k in range(len(props)) if find(k) != k}
+
+
+#: The largest linked group the second swap looks at (it tries every order of its members).
+MAX_GROUP = 4
 
 
 def _exact_drop(plan, fm, k, units, z_star, c_star, money_rows) -> int:

@@ -93,6 +93,87 @@ def test_twins_share_exact_explanations(data, draw):
         assert numbers(explain(plan, result, workers=1)) == numbers(shared)
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(max_n=2, locks=False), st.sampled_from(["same", "same", "unlink", "flip",
+                                                      "reverse"]),
+       st.sampled_from(["requires", "excludes", None]))
+def test_copied_linked_groups_share_exact_explanations(data, links, link):
+    """The whole list proposed twice, links and all (say a kader incentive that requires its
+    posyandu's operations, for two posyandu): every copy's numbers come from its original's
+    re-solve, and they are still the brute-force answers. Other `links` give the copies other
+    links (none, requires and excludes swapped, requires reversed): then a linked original has
+    no twin, and sharing would show in the numbers."""
+    originals = data["proposals"]
+    if link and len(originals) == 2 and not any(p["requires"] or p["excludes"] for p in originals):
+        originals[0][link] = [originals[1]["id"]]
+    copies = [dict(p, id=p["id"] + "-b", name=p["name"] + " (b)", requires=[], excludes=[])
+              for p in originals]
+    for p, c in zip(originals, copies):
+        for kind, other in [("requires", o) for o in p["requires"]] + [
+                ("excludes", o) for o in p["excludes"]]:
+            if links == "unlink":
+                continue
+            if links == "flip":
+                kind = {"requires": "excludes", "excludes": "requires"}[kind]
+            if links == "reverse" and kind == "requires":
+                copies[[q["id"] for q in originals].index(other)]["requires"].append(c["id"])
+                continue
+            c[kind].append(other + "-b")
+    data["proposals"] = originals + copies
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    if result.status != "optimal":
+        return
+    units = result.units()
+    n = len(copies)
+    linked = any(p["requires"] or p["excludes"] for p in originals)
+    if links == "same" and all((units[k] > 0) == (units[n + k] > 0) for k in range(n)):
+        shared = explain_module.twins(plan, units)
+        assert all(shared.get(n + k, n + k) < n + k for k in range(n)), "every copy is a twin"
+    event(f"{links} links" if linked else "no links")
+    check_explanations(data, plan, result)
+
+
+def test_linked_groups_share_only_when_their_links_match():
+    """Kader incentive K needs posyandu P; at the second posyandu the link runs the other way
+    (P2 needs K2). Without P, K goes too (loss 3); without P2, K2 stays (loss 1). A third pair
+    linked like the first is its twin."""
+    def pair(tag, requires_p=(), requires_k=()):
+        return [{"id": f"p{tag}", "name": f"Operasional posyandu {tag}", "unit_cost": 10,
+                 "max_units": 1, "impact_per_unit": 1, "requires": list(requires_p)},
+                {"id": f"k{tag}", "name": f"Insentif kader {tag}", "unit_cost": 5,
+                 "max_units": 1, "impact_per_unit": 2, "requires": list(requires_k)}]
+    plan = load_plan({"budget": 45, "rules": {}, "proposals": [
+        *pair(1, requires_k=["p1"]), *pair(2, requires_p=["k2"]), *pair(3, requires_k=["p3"])]})
+    result = solve_fast(plan)
+    assert result.units() == (1,) * 6
+    assert explain_module.twins(plan, result.units()) == {4: 0, 5: 1}
+    losses = [e.loss for e in explain(plan, result, workers=1)]
+    assert losses == [3, 2, 1, 3, 3, 2]
+
+
+def test_linked_groups_with_other_exclusions_are_no_twins():
+    """Two posyandu with operations, a kader incentive that needs them and a class; at the first
+    the class excludes the operations, at the second the incentive. Without the incentive the
+    class can come in at the second (loss 1.5) but not at the first (loss 2)."""
+    def group(tag, x_excludes):
+        return [{"id": f"p{tag}", "name": f"Operasional posyandu {tag}", "unit_cost": 10,
+                 "max_units": 1, "impact_per_unit": 1},
+                {"id": f"k{tag}", "name": f"Insentif kader {tag}", "unit_cost": 5,
+                 "max_units": 1, "impact_per_unit": 2, "requires": [f"p{tag}"]},
+                {"id": f"x{tag}", "name": f"Kelas {tag}", "unit_cost": 4, "max_units": 1,
+                 "impact_per_unit": 0.5, "excludes": [f"{x_excludes}{tag}"]}]
+    plan = load_plan({"budget": 40, "rules": {}, "proposals": [*group(1, "p"), *group(2, "k")]})
+    result = solve_fast(plan)
+    assert result.units() == (1, 1, 0, 1, 1, 0)
+    assert explain_module.twins(plan, result.units()) == {}
+    with mock.patch.object(explain_module, "twins", lambda plan, units: {}):
+        alone = explain(plan, result, workers=1)
+    assert explain(plan, result, workers=1) == alone
+    assert [e.loss for e in alone] == [Fraction(5, 2), 2, None, Fraction(5, 2), Fraction(3, 2),
+                                       None]
+
+
 def test_twins_take_one_re_solve_per_kind():
     """Three identical funded posyandu and three identical unfunded ones (no location caps):
     one "without it" re-solve and one pair of cost-cut MILPs for each trio."""
