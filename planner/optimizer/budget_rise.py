@@ -97,7 +97,7 @@ def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None
     wanted = set(ids) if ids is not None else None
     todo = [k for k, p in enumerate(plan.proposals) if wanted is None or p.id in wanted]
     # Twins (explain.twins) are interchangeable at every budget, so they enter at the same one:
-    # the first asked for is searched, the others take its answer.
+    # the first asked for is searched, the others take its answer (when it is exact).
     twin_of = twins(plan, units)
     searched = {}
     for k in todo:
@@ -118,6 +118,16 @@ def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None
         with ThreadPoolExecutor(workers) as pool:   # highspy releases the GIL while solving
             found = list(pool.map(one, first))
     by_index = dict(zip(first, found))
+    # An "unproven" answer is a bound the search reached, not the budget itself: a twin's own
+    # search may reach further, so it gets one.
+    again = [k for k in todo if k not in by_index
+             and by_index[searched[twin_of.get(k, k)]].status == "unproven"]
+    if again:
+        if workers == 1:
+            by_index.update((k, one(k)) for k in again)
+        else:
+            with ThreadPoolExecutor(workers) as pool:
+                by_index.update(zip(again, pool.map(one, again)))
     return tuple(
         by_index[k] if k in by_index else replace(
             by_index[searched[twin_of.get(k, k)]], id=plan.proposals[k].id, solves=0)

@@ -239,9 +239,10 @@ def budget_rise_for(plan, suggestion: Suggestion, key: str, lang: str = "id") ->
         data = optimizer.load_plan(suggestion.plan_file)
         units = [allocations[p.id]["units"] for p in data.proposals]
         # Its twins (the same activity proposed again, interchangeable in every rule) enter at
-        # the same budget: one search answers them all, and an answer kept for one serves.
+        # the same budget: one exact search answers them all, and one kept for a twin serves.
         family = _twin_family(data, units, key)
-        known = next((rises[i] for i in family if i in rises), None)
+        known = next((rises[i] for i in family if i in rises
+                      and rises[i]["status"] != "unproven"), None)
         if known is not None:
             answer = {**known, "id": key, "solves": 0}
         else:
@@ -254,8 +255,9 @@ def budget_rise_for(plan, suggestion: Suggestion, key: str, lang: str = "id") ->
         db.session.refresh(suggestion)      # another request may have kept an answer meanwhile
         stored = dict(suggestion.result)
         kept = dict(stored.get("budget_rises") or {})
-        for other in family:
-            kept.setdefault(other, {**answer, "id": other, "solves": 0})
+        if answer["status"] != "unproven":      # a bound its own search may push further
+            for other in family:
+                kept.setdefault(other, {**answer, "id": other, "solves": 0})
         kept[key] = answer
         stored["budget_rises"] = kept
         suggestion.result = stored          # a new dict, so the JSON column sees the change

@@ -240,3 +240,25 @@ def test_an_identical_twin_enters_when_both_fit_without_crawling_through_every_b
     assert rise.status == "enters" and rise.budget == 20 and rise.rise == 5
     assert rise.solves <= 8     # 13 MILPs without the twin rule
     assert min(_entering_budgets(data, 2, budget_limit(15))) == 20
+
+
+def test_twins_search_on_their_own_when_the_answer_is_only_a_bound():
+    """An "unproven" answer is as far as one search got; a twin's own search may get further,
+    so twins share only exact answers."""
+    common = {"unit_cost": 1, "fixed_cost": 0, "min_units": 1, "category": "spesifik",
+              "package": "kia", "target_group": "balita", "location": "", "lock": None,
+              "requires": [], "excludes": []}
+    data = {"budget": 10, "rules": {}, "proposals": [
+        {**common, "id": "a", "max_units": 10, "impact_per_unit": 1},
+        {**common, "id": "b", "min_units": 2, "max_units": 2, "impact_per_unit": 0.5},
+        {**common, "id": "b2", "min_units": 2, "max_units": 2, "impact_per_unit": 0.5}]}
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    assert result.units() == (10, 0, 0)
+    exact_answers = budget_rises(plan, result)
+    # at 12 a plan with b2 instead of b is as good; at 14 both fit
+    assert [(r.status, r.budget) for r in exact_answers[1:]] == [("enters", 14)] * 2
+    assert exact_answers[1].solves and exact_answers[2].solves == 0
+    cut_short = budget_rises(plan, result, max_solves=1)
+    assert [r.status for r in cut_short[1:]] == ["unproven", "unproven"]
+    assert cut_short[1].solves and cut_short[2].solves
