@@ -112,26 +112,23 @@ def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None
         return local.search.rise(k, deadline, max_solves)
 
     workers = max(1, min(workers or default_workers(), len(first) or 1))
-    if workers == 1:
-        found = [one(k) for k in first]
-    else:
+
+    def run(ks):
+        if workers == 1:
+            return [one(k) for k in ks]
         with ThreadPoolExecutor(workers) as pool:   # highspy releases the GIL while solving
-            found = list(pool.map(one, first))
-    by_index = dict(zip(first, found))
+            return list(pool.map(one, ks))
+
+    by_index = dict(zip(first, run(first)))
+    source = {k: searched[twin_of.get(k, k)] for k in todo}   # whose search answers k
     # An "unproven" answer is a bound the search reached, not the budget itself: a twin's own
     # search may reach further, so it gets one.
-    again = [k for k in todo if k not in by_index
-             and by_index[searched[twin_of.get(k, k)]].status == "unproven"]
+    again = [k for k in todo if k not in by_index and by_index[source[k]].status == "unproven"]
     if again:
-        if workers == 1:
-            by_index.update((k, one(k)) for k in again)
-        else:
-            with ThreadPoolExecutor(workers) as pool:
-                by_index.update(zip(again, pool.map(one, again)))
-    return tuple(
-        by_index[k] if k in by_index else replace(
-            by_index[searched[twin_of.get(k, k)]], id=plan.proposals[k].id, solves=0)
-        for k in todo)
+        by_index.update(zip(again, run(again)))
+    return tuple(by_index[k] if k in by_index
+                 else replace(by_index[source[k]], id=plan.proposals[k].id, solves=0)
+                 for k in todo)
 
 
 def _outgrown(spent: int, share: Fraction) -> int:
