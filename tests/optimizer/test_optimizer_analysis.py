@@ -176,7 +176,7 @@ def test_linked_groups_with_other_exclusions_are_no_twins():
 
 def test_twins_take_one_re_solve_per_kind():
     """Three identical funded posyandu and three identical unfunded ones (no location caps):
-    one "without it" re-solve and one pair of cost-cut MILPs for each trio."""
+    one "without it" re-solve and one set of cost-cut MILPs for each trio."""
     posyandu = {"unit_cost": 300, "max_units": 12, "impact_per_unit": 0.02,
                 "category": "spesifik", "package": "kia", "location": "Posyandu"}
     jamban = {"unit_cost": 900, "max_units": 3, "impact_per_unit": 0.01,
@@ -203,6 +203,9 @@ def test_twins_take_one_re_solve_per_kind():
             mock.patch.object(explain_module, "twins", lambda plan, units: {}):
         alone = explain(plan, result, workers=1)
     assert shared == alone
+    # per trio: one "without it" re-solve; for the unfunded, one cheapest plan (it has more
+    # impact, so it serves both cases) and the cheaper tie's min-cut MILP (that plan would need
+    # a cut above the jamban's own cost)
     assert with_twins == 1 + 2 and len(solves) == 3 * 1 + 3 * 2
     assert {e.loss for e in shared[:3]} == {shared[0].loss} and shared[0].loss > 0
     assert {e.cost_drop for e in shared[3:]} == {shared[3].cost_drop} and shared[3].cost_drop
@@ -255,6 +258,67 @@ def check_explanations(data, plan=None, result=None):
             else:
                 assert e.blocked_by
                 assert brute(data, force={k: list(range(1, p["max_units"] + 1))}) is None
+
+
+@SETTINGS
+@given(plans(max_n=5))
+def test_cost_cuts_from_cheapest_plans_equal_the_min_cut_milps(data):
+    """Cost cuts read off min-cost MILPs (where their cheapest plan proves the cut) are those of
+    the min-cut MILPs, whether the cheapest plan proves it, is refused (a cap it breaks, a cut
+    above the proposal's own cost) or there is none."""
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    assume(result.status == "optimal")
+    real = explain_module._cheapest_entries
+
+    def observed(*args):
+        answers = real(*args)
+        for case, answer in zip(("more impact", "cheaper tie"), answers):
+            event(f"{case}: " + ("refused" if answer is None else
+                                 "none" if answer == "infeasible" else "proved"))
+        return answers
+
+    with mock.patch.object(explain_module, "_cheapest_entries", observed):
+        fast = explain(plan, result, workers=1)
+    with mock.patch.object(explain_module, "_cheapest_entries", lambda *args: [None, None]):
+        milp = explain(plan, result, workers=1)
+    assert fast == milp
+
+
+def test_the_cheapest_plan_with_equal_impact_gives_the_cut_for_a_cheaper_tie():
+    """Jamban (Rp 50, impact 0.3) with the PMT (Rp 60, 0.6) matches the optimum's impact
+    (PMT + kelas BKB, 0.9 for Rp 100) for Rp 110: cut Rp 11 and it costs less (Rp 99). Strictly
+    more impact would need all three (Rp 150, a cut of Rp 50). Both cuts come from cheapest
+    plans, one min-cost MILP each, without a min-cut MILP."""
+    one = {"min_units": 1, "max_units": 1, "fixed_cost": 0, "category": "spesifik",
+           "package": "kia", "target_group": "balita", "location": "", "lock": None,
+           "requires": [], "excludes": []}
+    data = {"budget": 100, "rules": {}, "proposals": [
+        dict(one, id="a", name="PMT", unit_cost=60, impact_per_unit=0.6),
+        dict(one, id="b", name="Kelas BKB", unit_cost=40, impact_per_unit=0.3),
+        dict(one, id="j", name="Jamban", unit_cost=50, impact_per_unit=0.3)]}
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    assert result.units() == (1, 1, 0)
+    real = explain_module._cheapest_entries
+    seen = []
+    solves = []
+    real_solve = backends.HighsEngine.solve
+
+    def counted(engine, *args, **kwargs):
+        solves.append(engine.objective)
+        return real_solve(engine, *args, **kwargs)
+
+    with mock.patch.object(explain_module, "_cheapest_entries",
+                           lambda *args: seen.append(real(*args)) or seen[-1]), \
+            mock.patch.object(backends.HighsEngine, "solve", counted):
+        explanations = explain(plan, result, workers=1)
+    assert seen == [[(1, 1, 1), (1, 0, 1)]]
+    jamban = explanations[2]
+    assert (jamban.cost_drop, jamban.cost_drop_units, jamban.cost_at_units) == (11, 1, 50)
+    # two "without it" re-solves, then the jamban's two cheapest plans: no min-cut MILP
+    assert len(solves) == 2 + 2
+    check_explanations(data, plan, result)
 
 
 def test_workers_do_not_change_explanations():
