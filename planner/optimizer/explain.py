@@ -19,7 +19,7 @@ For an UNFUNDED proposal j:
     two, recomputed from the integer solution with exact arithmetic. Most cases are settled
     before those MILPs by a min-cost MILP (_cheapest_entries): the cheapest plan with j and the
     case's impact, with the budget and j's money rows dropped, bounds D from below, and is the
-    answer when it keeps those rows with the cut it needs (85-95% of the cases on the bench
+    answer when it keeps those rows with the cut it needs (75-95% of the cases on the bench
     plans). One MILP with a binary switching between the cases is smaller, but its big-M row
     made HiGHS miss the optimum by up to half on the demo villages' plans; the two plain MILPs
     agree with CBC there. If neither is feasible, j cannot match Z* even when free ("never"),
