@@ -42,6 +42,7 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Optional, Tuple
@@ -320,58 +321,40 @@ def _unfunded(plan, fm, engine, k, units, z_star, c_star, total, remaining, comm
             msgs.append(_cost_drop(p, *shared, extra))
         return Explanation(reasons=tuple(reasons), messages=tuple(msgs + [eff] if eff else msgs),
                            **extra, **common)
-    d = fm.discount
-    floor_row, cap_row, dcap_row = (fm.row("impact_floor"), fm.row("cost_cap"),
-                                    fm.row("discount_cap"))
+    floor_row, cap_row = fm.row("impact_floor"), fm.row("cost_cap")
     if not remaining():
         return Explanation(reasons=tuple(reasons), messages=tuple(
             m for m in list(reasons) + [eff] if m), **common)
     money_rows = _rows_of(fm, k)
     engine.set_col_bounds(fm.y(k), 1, 1)
     cheapest = _cheapest_entries(plan, fm, engine, k, z_star, c_star, money_rows, remaining)
-    engine.set_col_bounds(d, 0, INF)
-    for row in money_rows:
-        engine.set_coef(row, d, -1)
-    engine.set_coef(dcap_row, fm.y(k), -p.fixed_cost)
-    engine.set_coef(dcap_row, fm.u(k), -p.unit_cost)
-    engine.set_row_bounds(dcap_row, -INF, 0)
-    engine.set_objective({d: 1}, "min")
     best = None          # (drop, units) of the smallest cut found
     statuses = []
-    try:
+    milp = _min_cut_milp(engine, fm, k, money_rows) if None in cheapest else nullcontext()
+    with milp:
         # strictly more impact; then the same impact for less money
-        for (floor, cap), known in zip(((z_star + 1, INF), (z_star, c_star - 1)), cheapest):
-            if known is not None:       # proved by a cheapest plan (_cheapest_entries)
-                statuses.append("optimal" if known != "infeasible" else "infeasible")
-                if known != "infeasible":
-                    drop = _exact_drop(plan, fm, k, known, z_star, c_star, money_rows)
-                    if best is None or drop < best[0]:
-                        best = (drop, known)
+        for (floor, cap), found in zip(((z_star + 1, INF), (z_star, c_star - 1)), cheapest):
+            if found == "infeasible":       # proved by the cheapest plans' relaxation
+                statuses.append("infeasible")
                 continue
-            if not remaining():
-                statuses.append("timeout")
-                break
-            engine.set_row_bounds(floor_row, floor, INF)
-            engine.set_row_bounds(cap_row, -INF, cap)
-            res = engine.solve(remaining())
-            statuses.append(res.status)
-            if res.status not in ("optimal", "feasible"):
-                continue
-            new_units = fm.round_units(res.values)
-            if fm.scaled_impact(new_units) < z_star:
-                continue    # solver tolerance let impact slip: not a plan that enters
-            drop = _exact_drop(plan, fm, k, new_units, z_star, c_star, money_rows)
+            if found is not None:           # proved by a cheapest plan (_cheapest_entries)
+                statuses.append("optimal")
+            else:
+                if not remaining():
+                    statuses.append("timeout")
+                    break
+                engine.set_row_bounds(floor_row, floor, INF)
+                engine.set_row_bounds(cap_row, -INF, cap)
+                res = engine.solve(remaining())
+                statuses.append(res.status)
+                if res.status not in ("optimal", "feasible"):
+                    continue
+                found = fm.round_units(res.values)
+                if fm.scaled_impact(found) < z_star:
+                    continue    # solver tolerance let impact slip: not a plan that enters
+            drop = _exact_drop(plan, fm, k, found, z_star, c_star, money_rows)
             if best is None or drop < best[0]:
-                best = (drop, new_units)
-    finally:
-        engine.set_col_bounds(d, 0, 0)
-        for row in money_rows:
-            engine.set_coef(row, d, 0)
-        engine.set_coef(dcap_row, fm.y(k), 0)
-        engine.set_coef(dcap_row, fm.u(k), 0)
-        engine.set_row_bounds(dcap_row, -INF, INF)
-        engine.set_row_bounds(floor_row, -INF, INF)
-        engine.set_row_bounds(cap_row, -INF, INF)
+                best = (drop, found)
     msgs = list(reasons)
     extra = {}
     if best is not None and all(s in ("optimal", "infeasible") for s in statuses):
@@ -396,6 +379,33 @@ def _unfunded(plan, fm, engine, k, units, z_star, c_star, total, remaining, comm
     if eff:
         msgs.append(eff)
     return Explanation(reasons=tuple(reasons), messages=tuple(msgs), **extra, **common)
+
+
+@contextmanager
+def _min_cut_milp(engine, fm, k, money_rows):
+    """The min-cut MILP's setting for proposal k (held funded by the caller): the cut column D
+    free, in the budget (always) and k's money rows, at most k's own cost, minimised; the
+    impact floor and cost cap rows are the caller's. All of it undone on exit."""
+    p = fm.plan.proposals[k]
+    d, dcap_row = fm.discount, fm.row("discount_cap")
+    engine.set_col_bounds(d, 0, INF)
+    for row in money_rows:
+        engine.set_coef(row, d, -1)
+    engine.set_coef(dcap_row, fm.y(k), -p.fixed_cost)
+    engine.set_coef(dcap_row, fm.u(k), -p.unit_cost)
+    engine.set_row_bounds(dcap_row, -INF, 0)
+    engine.set_objective({d: 1}, "min")
+    try:
+        yield
+    finally:
+        engine.set_col_bounds(d, 0, 0)
+        for row in money_rows:
+            engine.set_coef(row, d, 0)
+        engine.set_coef(dcap_row, fm.y(k), 0)
+        engine.set_coef(dcap_row, fm.u(k), 0)
+        engine.set_row_bounds(dcap_row, -INF, INF)
+        engine.set_row_bounds(fm.row("impact_floor"), -INF, INF)
+        engine.set_row_bounds(fm.row("cost_cap"), -INF, INF)
 
 
 def _cheapest_entries(plan, fm, engine, k, z_star, c_star, money_rows, remaining):
