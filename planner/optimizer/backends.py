@@ -164,6 +164,12 @@ def map_pulp_status(status: int, sol_status: int) -> str:
     return "error"
 
 
+#: How much the core loop widens the gap after a round finds no plan at its target: measured
+#: in HiGHS instructions on the bench plans (docs/optimizer.md, Performance).
+RETRY = 16          # rounds without a cutoff (an objective that is not integral)
+RETRY_CUTOFF = 4    # rounds with one: a failure is cheap, so smaller steps and smaller cores
+
+
 class HighsEngine(Engine):
     """One in-process highspy model kept in sync with the formulation.
 
@@ -260,7 +266,14 @@ class HighsEngine(Engine):
                 return self._full(deadline, hint_x, started)   # nothing (much) left to shrink
             if bounds is not None:
                 self.stats["rounds"] += 1
-                out = self._run_within(bounds, deadline, hint_x)
+                # An integral objective's round only asks "is there a plan >= target?", so
+                # HiGHS gets the target as a cutoff: a round that fails then stops once its
+                # bound falls below the target instead of proving the best plan under it.
+                # (A known plan below the target lies outside the core: no hint then.)
+                cutoff = target if lag.integral else None
+                start = hint_x if cutoff is None or (known is not None and target <= known) \
+                    else None
+                out = self._run_within(bounds, deadline, start, cutoff)
                 value = None
                 if out.objective is not None:
                     value = out.objective if self.sense == "max" else -out.objective
@@ -277,7 +290,9 @@ class HighsEngine(Engine):
                     known, hint_x = value, out.values
             if deadline is not None and time.perf_counter() >= deadline:
                 return Outcome("timeout", seconds=time.perf_counter() - started)
-            gap = max(gap * 16, 1e-6 * scale)
+            # A failed round under a cutoff is cheap, so the target comes down in small steps
+            # (a smaller core next time); without one a failure costs a whole solve.
+            gap = max(gap * (RETRY_CUTOFF if lag.integral else RETRY), 1e-6 * scale)
 
     def _objective_at(self, x) -> float:
         return float(sum(v * x[c] for c, v in self.objective.items()))
@@ -287,9 +302,15 @@ class HighsEngine(Engine):
         left = None if deadline is None else max(0.01, deadline - time.perf_counter())
         return _took(self._run(left, hint), started)
 
-    def _run_within(self, bounds, deadline, hint=None) -> Outcome:
-        """The MILP with some column bounds tightened for this run only."""
+    def _run_within(self, bounds, deadline, hint=None, cutoff=None) -> Outcome:
+        """The MILP with some column bounds tightened for this run only. `cutoff`: only plans
+        whose (max-normalised, integral) objective reaches it count; when none does, HiGHS
+        says "optimal" with whatever plan it holds (possibly none), below the cutoff."""
         h, fm = self.h, self.fm
+        if cutoff is not None:
+            # HiGHS reads objective_bound on the minimisation it solves internally (the
+            # objective negated for a maximisation): plans with -value < -(cutoff - 1/2).
+            h.setOptionValue("objective_bound", -(cutoff - 0.5))
         cols = list(bounds)
         index = _np.array(cols, dtype=_np.int32)
         new = _np.array(list(bounds.values()), dtype=float).reshape(-1, 2)   # HiGHS's inf is inf
@@ -298,6 +319,8 @@ class HighsEngine(Engine):
             left = None if deadline is None else max(0.01, deadline - time.perf_counter())
             return self._run(left, hint)
         finally:
+            if cutoff is not None:
+                h.setOptionValue("objective_bound", INF)
             h.changeColsBounds(len(cols), index,
                                _np.array(fm.col_lb, dtype=float)[index],
                                _np.array(fm.col_ub, dtype=float)[index])
@@ -317,7 +340,8 @@ class HighsEngine(Engine):
         has_solution = h.getInfo().primal_solution_status == 2
         S = highspy.HighsModelStatus
         if status == S.kOptimal:
-            result = "optimal"
+            # under a cutoff (objective_bound) no plan reaches it: then it may hold none
+            result = "optimal" if has_solution else "infeasible"
         elif status in (S.kInfeasible, S.kUnboundedOrInfeasible):
             result = "infeasible"
         elif status in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit):

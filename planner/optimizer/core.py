@@ -20,7 +20,9 @@ before the solver sees it, without giving up exactness:
 3. Solve the MILP with those bounds. If its optimum V >= T, V is the optimum of the full MILP
    (any better x would satisfy the bounds too). Otherwise no x reaches T: lower T and repeat.
    When the bounds no longer restrict anything, the solve is the full MILP itself. A feasible
-   hint (e.g. the previous lexicographic phase) gives a T that cannot fail.
+   hint (e.g. the previous lexicographic phase) gives a T that cannot fail. For an integral
+   objective the engine hands T to HiGHS as a cutoff, so a round that misses T ends as soon as
+   HiGHS's bound falls below it (backends.HighsEngine._solve_core).
 
 Everything here is arithmetic (numpy) on the `Formulation`; backends.HighsEngine runs the solves.
 """

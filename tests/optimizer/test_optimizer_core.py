@@ -169,3 +169,59 @@ def test_the_default_engine_agrees_with_cbc_on_a_demo_village_plan():
         answers.append((lexi.status, lexi.impact, lexi.cost, lexi.units))
     assert answers[0] == answers[1]
     assert answers[0][0] == "optimal"
+
+
+@SETTINGS
+@given(plans(max_n=5), st.data())
+def test_a_cutoff_keeps_every_plan_that_reaches_it_and_only_those(data, draws):
+    """A core round hands HiGHS its target as a cutoff (objective_bound). At the optimum V the
+    round must still return V, for either sense and either sign of the objective (a wrong
+    sign in the cutoff would cut the optimum off); at V + 1 it must not pass off any plan as
+    reaching it. The loop reads "optimal, value below the cutoff" or "infeasible" as "no plan
+    reaches the target"."""
+    plan = load_plan(data)
+    core, full = engines(plan)
+    n = len(plan.proposals)
+    coefs = {c: draws.draw(st.integers(-5, 9)) for c in range(2 * n)}
+    sense = draws.draw(st.sampled_from(["max", "min"]))
+    for eng in (core, full):
+        eng.set_objective(coefs, sense)
+    best = full.solve()
+    if best.status != "optimal":
+        return
+    sign = 1 if sense == "max" else -1
+    value = round(sign * best.objective)            # max-normalised, as the loop sees it
+    at = core._run_within({}, None, cutoff=value)
+    assert at.status == "optimal" and round(sign * at.objective) == value
+    above = core._run_within({}, None, cutoff=value + 1)
+    assert above.status == "infeasible" or round(sign * above.objective) <= value
+    after = core._run_within({}, None)              # the cutoff is gone after the round
+    assert after.status == "optimal" and round(sign * after.objective) == value
+
+
+def test_a_round_that_misses_its_target_is_cheap_and_the_next_one_proves_the_optimum():
+    """On the bench's 100-proposal plan the first target of a "without it" re-solve is often
+    above the optimum: those rounds end as "no plan reaches it" and the loop goes on to the
+    optimum the whole MILP finds."""
+    plan = load_plan(random_plan(100, 2125))
+    result = solve_fast(plan)
+    core, full = engines(plan)
+    fm = core.fm
+    misses = 0
+    for k, a in enumerate(result.allocations[:40]):
+        if not a.units:
+            continue
+        answers = []
+        for eng in (core, full):
+            eng.set_objective(fm.impact_objective(), "max")
+            eng.set_col_bounds(fm.y(k), 0, 0)
+            eng.set_col_bounds(fm.u(k), 0, 0)
+            before = eng.stats["rounds"]
+            answers.append(eng.solve())
+            eng.set_col_bounds(fm.y(k), 0, 1)
+            eng.set_col_bounds(fm.u(k), 0, plan.proposals[k].max_units)
+        misses += max(0, core.stats["rounds"] - before - 1)
+        assert answers[0].status == answers[1].status, k   # infeasible: k is required
+        if answers[0].status == "optimal":
+            assert round(answers[0].objective) == round(answers[1].objective), k
+    assert misses > 0
