@@ -284,15 +284,23 @@ class HighsEngine(Engine):
                     self._last_gap[kind] = max(0.0, lag.bound - value)
                     return _took(out, started)
                 if out.status in ("feasible", "timeout", "error"):
-                    return _took(out, started)
+                    return _took(self._best_of(out, value, known, hint_x), started)
                 if value is not None and (known is None or value > known):
                     # Below the target but a real plan: the next round aims at least this high.
                     known, hint_x = value, out.values
             if deadline is not None and time.perf_counter() >= deadline:
-                return Outcome("timeout", seconds=time.perf_counter() - started)
+                return _took(self._best_of(Outcome("timeout"), None, known, hint_x), started)
             # A failed round under a cutoff is cheap, so the target comes down in small steps
             # (a smaller core next time); without one a failure costs a whole solve.
             gap = max(gap * (RETRY_CUTOFF if lag.integral else RETRY), 1e-6 * scale)
+
+    def _best_of(self, out: Outcome, value, known, plan) -> Outcome:
+        """What a solve stopped by the time limit returns: the last round's plan, or the best
+        plan known before it (the caller's hint or an earlier round's) when that is better -
+        under a cutoff HiGHS may hold only a plan far below the target."""
+        if out.status == "error" or known is None or (value is not None and value >= known):
+            return out
+        return Outcome("feasible", list(plan), self._objective_at(plan))
 
     def _objective_at(self, x) -> float:
         return float(sum(v * x[c] for c, v in self.objective.items()))

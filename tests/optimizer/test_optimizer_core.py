@@ -225,3 +225,27 @@ def test_a_round_that_misses_its_target_is_cheap_and_the_next_one_proves_the_opt
         if answers[0].status == "optimal":
             assert round(answers[0].objective) == round(answers[1].objective), k
     assert misses > 0
+
+
+def test_a_round_stopped_by_the_time_limit_keeps_the_better_plan_known_before_it(monkeypatch):
+    """Under a cutoff HiGHS stopped by the time limit may hold only a poor plan: the solve then
+    answers "feasible" with the better plan it was given (or found in an earlier round)."""
+    plan = load_plan(random_plan(40, 7))
+    result = solve_fast(plan)
+    eng = HighsEngine(build(plan), core=True)
+    fm = eng.fm
+    eng.set_objective(fm.impact_objective(), "max")
+    units = list(result.units())
+    for k, u in enumerate(units):      # the optimum less one proposal: a plan below the bound
+        known = units[:k] + [0] + units[k + 1:]
+        if u and not fm.violated_rows(fm.units_to_x(known)):
+            break
+    hint = fm.units_to_x(known)
+    poor = [0.0] * len(fm.col_name)
+    monkeypatch.setattr(HighsEngine, "_run",
+                        lambda self, time_limit=None, hint=None: backends.Outcome(
+                            "feasible", list(poor), 0.0))
+    out = eng.solve(hint=hint)
+    assert eng.stats["rounds"] >= 1 and not eng.stats["proved_by_bound"]
+    assert out.status == "feasible"
+    assert out.values == hint and round(out.objective) == fm.scaled_impact(known)
