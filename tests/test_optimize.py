@@ -243,6 +243,32 @@ def test_unfunded_proposal_says_at_which_budget_it_enters(login, world, app):
     assert "mulai didanai bila anggaran stunting naik menjadi Rp 23.000.000" in text
 
 
+def test_a_level_the_time_limit_stopped_is_neither_drawn_nor_read_as_an_entry_budget(login, world, app):
+    """A sweep level stopped by the time limit ("feasible") may hold a plan far below the best
+    one: the chart leaves it out and says so, and "starts to be funded at" skips it."""
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    _no_rules(app, plan_id)
+    _kader_plan(app, plan_id)
+    client.post(f"/rencana/{plan_id}/hitung")
+    with app.app_context():
+        suggestion = db.session.get(Suggestion, _suggestion_id(app, plan_id))
+        stored = json.loads(json.dumps(suggestion.result))
+        points = stored["sensitivity"]["points"]
+        cut = next(p for p in points if p["budget"] == 23_000_000)
+        cut["status"] = "feasible"          # as if the time limit had stopped this level
+        suggestion.result = stored
+        db.session.commit()
+        drawn = sum(1 for p in points if p["status"] == "optimal")
+    response = client.get(f"/rencana/{plan_id}/usulan-alokasi")
+    page, text = response.get_data(as_text=True), text_of(response)
+    assert "naik menjadi Rp 23.000.000" not in text
+    assert "mulai didanai bila anggaran stunting naik menjadi Rp 24.000.000" in text
+    assert ("Pada anggaran Rp 23.000.000 perhitungan berhenti di batas waktu sebelum terbukti "
+            "terbaik, jadi titiknya tidak digambar.") in text
+    assert page.count("<circle") == drawn and "<title>Rp 23.000.000:" not in page
+
+
 def _suggestion_id(app, plan_id):
     with app.app_context():
         return db.session.query(Suggestion).filter_by(plan_id=plan_id).order_by(Suggestion.id.desc()).first().id

@@ -130,6 +130,7 @@ class SuggestionView:
     message: str | None = None
     sensitivity: dict | None = None
     chart: object = None
+    unproven_budgets: list = field(default_factory=list)   # swept budgets the time limit cut
     comparison: dict | None = None
     stale: bool = False
 
@@ -213,6 +214,8 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
                                   set(rules.get("target_groups_required") or []), budget, with_share=False)
     if view.sensitivity:
         view.chart = _sensitivity_chart(view.sensitivity)
+        view.unproven_budgets = [p["budget"] for p in view.sensitivity["points"]
+                                 if p["status"] in ("feasible", "timeout")]
     current = plan_file(plan, locks=locks)
     view.stale = input_hash(current) != suggestion.input_hash
     return view
@@ -279,11 +282,12 @@ def _mark_entry_budgets(rows, sensitivity, budget):
     """For unfunded proposals: the lowest budget in the sweep, above today's, at which they are funded.
 
     The sweep moves in steps of 5% of the budget, so this says "by this budget at
-    the latest", not the exact threshold.
+    the latest", not the exact threshold. Only proven levels count: a plan the time limit
+    stopped ("feasible") says nothing about what the best plan at that budget funds.
     """
     if not sensitivity:
         return
-    points = sorted((p for p in sensitivity["points"] if p["budget"] > budget and p["status"] in ("optimal", "feasible")),
+    points = sorted((p for p in sensitivity["points"] if p["budget"] > budget and p["status"] == "optimal"),
                     key=lambda p: p["budget"])
     for row in rows:
         if row.funded:
@@ -346,7 +350,9 @@ def _percent(share):
 
 
 def _sensitivity_chart(sensitivity):
-    points = [(p["budget"], p["total_impact"] or 0.0) for p in sensitivity["points"] if p["status"] in ("optimal", "feasible")]
+    """The curve of proven levels only: a level the time limit stopped may hold a plan far
+    below the best one, which would draw a dip that is not there (the page names those levels)."""
+    points = [(p["budget"], p["total_impact"] or 0.0) for p in sensitivity["points"] if p["status"] == "optimal"]
     if len(points) < 2:
         return None
 
