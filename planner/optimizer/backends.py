@@ -189,7 +189,6 @@ class HighsEngine(Engine):
         self._cost_cols: Dict[int, float] = {}
         self.stats = {"solves": 0, "rounds": 0, "full": 0, "proved_by_bound": 0}
         self._last_gap: Dict[tuple, float] = {}
-        self._kind: tuple = ("max", 0)
 
     def _models(self):
         return (self.h, self.lp) if self.lp is not None else (self.h,)
@@ -222,9 +221,6 @@ class HighsEngine(Engine):
             h.changeObjectiveSense(highspy.ObjSense.kMaximize if sense == "max"
                                    else highspy.ObjSense.kMinimize)
         self._cost_cols = dict(coefs)
-        # The core loop's gap memory is per objective: impact (phase 1) and the tie-break
-        # (phase 3) have as many terms, but gaps of quite different sizes.
-        self._kind = (sense, hash(tuple(sorted(coefs.items()))))
 
     def solve(self, time_limit=None, hint=None) -> Outcome:
         self.stats["solves"] += 1
@@ -256,9 +252,11 @@ class HighsEngine(Engine):
             self.stats["proved_by_bound"] += 1
             return Outcome("optimal", list(hint_x), self._objective_at(hint_x),
                            time.perf_counter() - started)
-        # Start from the gap the last solve of this kind on this model needed: re-solves of one
-        # plan have similar gaps between the LP bound and the integer optimum.
-        kind = self._kind
+        # Start from the gap the last solve of this objective on this model needed: re-solves
+        # of one plan have similar gaps between the LP bound and the integer optimum. (Per
+        # objective, not per number of terms: impact and tie-break have as many terms, but gaps
+        # of quite different sizes.)
+        kind = (self.sense, hash(tuple(sorted(self.objective.items()))))
         rounds = self.stats["rounds"]
         gap = max(1e-6 * scale, self._last_gap.get(kind, 0.0) * 1.25)
         while True:
