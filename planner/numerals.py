@@ -78,10 +78,11 @@ def format_rupiah(value) -> str:
 
 
 def format_decimal_id(value, digits: int = 2) -> str:
-    """A decimal with a comma: `0.1234` → `0,12`; thousands grouped with dots."""
+    """A decimal with a comma: `0.1234` → `0,12`; thousands grouped with dots. A value that
+    rounds to zero reads `0,00`, never `-0,00` (a difference of -1e-12 is no difference)."""
     if value is None:
         return "–"
-    text = f"{value:,.{digits}f}"
+    text = f"{value:z,.{digits}f}"
     return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
 
 
