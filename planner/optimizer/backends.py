@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import pulp
 
@@ -82,8 +82,18 @@ class Engine:
             self.set_row_bounds(row, self.fm.row_lb[row], self.fm.row_ub[row])
 
     def solve(self, time_limit: Optional[float] = None,
-              hint: Optional[Sequence[float]] = None) -> Outcome:
+              hint: Optional[Sequence[float]] = None, hint_best: bool = False) -> Outcome:
+        """Solve the current model. `hint`: a plan to start from; `hint_best`: the hint is
+        probably the optimum (the previous lexicographic phase's plan usually is), so an engine
+        may first ask only whether anything beats it."""
         raise NotImplementedError
+
+    def reaching(self, value: float) -> Dict[int, Tuple[float, float]]:
+        """Column bounds that every plan whose objective (max-normalised: minus the objective
+        when minimising) reaches `value` keeps, as far as the last solve learnt them with the
+        bounds and rows it had; {} when it learnt none. Still true after rows are added or
+        bounds tightened, so a later lexicographic phase may solve within them."""
+        return {}
 
 
 class PulpEngine(Engine):
@@ -120,7 +130,7 @@ class PulpEngine(Engine):
                     prob += (expr <= ub), name + ("_le" if lb > -INF else "")
         return prob, cols
 
-    def solve(self, time_limit=None, hint=None) -> Outcome:
+    def solve(self, time_limit=None, hint=None, hint_best=False) -> Outcome:
         prob, cols = self.to_pulp()
         self.last_problem = prob
         options = dict(msg=False, gapRel=0, gapAbs=0)
@@ -189,6 +199,7 @@ class HighsEngine(Engine):
         self._cost_cols: Dict[int, float] = {}
         self.stats = {"solves": 0, "rounds": 0, "full": 0, "proved_by_bound": 0}
         self._last_gap: Dict[tuple, float] = {}
+        self._lag = None    # the last core solve's Lagrangian (for `reaching`)
 
     def _models(self):
         return (self.h, self.lp) if self.lp is not None else (self.h,)
@@ -222,13 +233,14 @@ class HighsEngine(Engine):
                                    else highspy.ObjSense.kMinimize)
         self._cost_cols = dict(coefs)
 
-    def solve(self, time_limit=None, hint=None) -> Outcome:
+    def solve(self, time_limit=None, hint=None, hint_best=False) -> Outcome:
         self.stats["solves"] += 1
+        self._lag = None
         if self.lp is None:
             return self._run(time_limit, hint)
-        return self._solve_core(time_limit, hint)
+        return self._solve_core(time_limit, hint, hint_best)
 
-    def _solve_core(self, time_limit, hint) -> Outcome:
+    def _solve_core(self, time_limit, hint, hint_best=False) -> Outcome:
         """Solve on shrinking cores until one proves the optimum (see core.py)."""
         started = time.perf_counter()
         deadline = None if time_limit is None else started + time_limit
@@ -244,6 +256,7 @@ class HighsEngine(Engine):
                          self.matrix)
         if lag is None:
             return self._full(deadline, hint, started)
+        self._lag = lag
         known = hint_value(fm, self.objective, self.sense, hint)
         hint_x = hint if known is not None else None
         scale = 1 + abs(lag.bound)
@@ -259,9 +272,14 @@ class HighsEngine(Engine):
         kind = (self.sense, hash(tuple(sorted(self.objective.items()))))
         rounds = self.stats["rounds"]
         gap = max(1e-6 * scale, self._last_gap.get(kind, 0.0) * 1.25)
+        beat = lag.integral and known is not None and hint_best
         while True:
             target = lag.target(gap)
-            if known is not None and target <= known:
+            if beat:
+                # The first round asks only whether any plan beats the hint, on the core of
+                # that question; a miss proves the hint optimal.
+                target, beat = known + 1, False
+            elif known is not None and target <= known:
                 target = known   # a known plan reaches it, so this round cannot fail
             bounds = lag.tightened(fm, target)
             if (bounds is not None and not bounds) or self.stats["rounds"] - rounds > 12:
@@ -290,11 +308,22 @@ class HighsEngine(Engine):
                 if value is not None and (known is None or value > known):
                     # Below the target but a real plan: the next round aims at least this high.
                     known, hint_x = value, out.values
+            if lag.integral and known is not None and target <= known + 1:
+                # No plan reaches the target (the core holds every plan that would), and
+                # with whole-number values the best known one is just below it: optimal.
+                self._last_gap[kind] = max(0.0, lag.bound - known)
+                return Outcome("optimal", list(hint_x), self._objective_at(hint_x),
+                               time.perf_counter() - started)
             if deadline is not None and time.perf_counter() >= deadline:
                 return _took(self._best_of(Outcome("timeout"), None, known, hint_x), started)
             # A failed round under a cutoff is cheap, so the target comes down in small steps
             # (a smaller core next time); without one a failure costs a whole solve.
             gap = max(gap * (RETRY_CUTOFF if lag.integral else RETRY), 1e-6 * scale)
+
+    def reaching(self, value):
+        if self._lag is None:
+            return {}
+        return self._lag.tightened(self.fm, value) or {}
 
     def _best_of(self, out: Outcome, value, known, plan) -> Outcome:
         """What a solve stopped by the time limit returns: the last round's plan, or the best

@@ -48,17 +48,33 @@ def lexicographic(engine: Engine, time_limit: Optional[float] = None, *, phases:
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
     floor_row, cap_row = fm.row("impact_floor"), fm.row("cost_cap")
+    saved = {}
     try:
-        result = _phases(engine, fm, deadline, phases, hint, floor_row, cap_row)
+        result = _phases(engine, fm, deadline, phases, hint, floor_row, cap_row, saved)
     finally:
         engine.set_row_bounds(floor_row, -INF, INF)
         engine.set_row_bounds(cap_row, -INF, INF)
+        for col, (lb, ub) in saved.items():
+            engine.set_col_bounds(col, lb, ub)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row) -> Lexi:
-    """The phases themselves; see the module docstring."""
+def _narrow(engine, fm, bounds, saved) -> None:
+    """Solve the next phases within `bounds` (from `engine.reaching`), remembering in `saved`
+    each column's bounds before the first change."""
+    for col, (lb, ub) in bounds.items():
+        lb, ub = max(lb, fm.col_lb[col]), min(ub, fm.col_ub[col])
+        if (lb, ub) != (fm.col_lb[col], fm.col_ub[col]):
+            saved.setdefault(col, (fm.col_lb[col], fm.col_ub[col]))
+            engine.set_col_bounds(col, lb, ub)
+
+
+def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row, saved) -> Lexi:
+    """The phases themselves; see the module docstring. Each later phase keeps the plans of
+    the one before it (impact >= Z*, then cost <= C*), so it may solve within the column
+    bounds the engine learnt every such plan keeps (`Engine.reaching`): the same optimum, on
+    a smaller model."""
     engine.set_objective(fm.impact_objective(), "max")
     out = engine.solve(_remaining(deadline), hint)
     if out.status not in ("optimal", "feasible"):
@@ -70,9 +86,10 @@ def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row) -> Lexi:
         return result
     if phases < 2:
         return result
+    _narrow(engine, fm, engine.reaching(result.impact), saved)
     engine.set_row_bounds(floor_row, result.impact, INF)
     engine.set_objective(fm.cost_objective(), "min")
-    out = engine.solve(_remaining(deadline), fm.units_to_x(units))
+    out = engine.solve(_remaining(deadline), fm.units_to_x(units), hint_best=True)
     if out.status in ("optimal", "feasible"):
         better = fm.round_units(out.values)
         # Guard against a solver tolerance letting impact slip below the proven optimum.
@@ -85,9 +102,10 @@ def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row) -> Lexi:
         return result
     if phases < 3:
         return result
+    _narrow(engine, fm, engine.reaching(-result.cost), saved)
     engine.set_row_bounds(cap_row, -INF, result.cost)
     engine.set_objective(fm.tiebreak_objective(), "max")
-    out = engine.solve(_remaining(deadline), fm.units_to_x(units))
+    out = engine.solve(_remaining(deadline), fm.units_to_x(units), hint_best=True)
     if out.status in ("optimal", "feasible"):
         units = fm.round_units(out.values)
         if fm.scaled_impact(units) >= result.impact and fm.total_cost(units) <= result.cost:

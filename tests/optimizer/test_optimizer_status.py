@@ -32,7 +32,7 @@ class Scripted(Engine):
         super().__init__(fm)
         self.script = list(script)
 
-    def solve(self, time_limit=None, hint=None):
+    def solve(self, time_limit=None, hint=None, hint_best=False):
         status, units = self.script.pop(0)
         if units is None:
             return Outcome(status)
