@@ -64,6 +64,11 @@ class Engine:
     def set_col_bounds(self, col: int, lb: float, ub: float) -> None:
         self.fm.col_lb[col], self.fm.col_ub[col] = lb, ub
 
+    def set_cols_bounds(self, bounds: Dict[int, Tuple[float, float]]) -> None:
+        """Several columns' bounds at once: {column: (lb, ub)}."""
+        for col, (lb, ub) in bounds.items():
+            self.set_col_bounds(col, lb, ub)
+
     def set_row_bounds(self, row: int, lb: float, ub: float) -> None:
         self.fm.row_lb[row], self.fm.row_ub[row] = lb, ub
 
@@ -208,6 +213,16 @@ class HighsEngine(Engine):
         super().set_col_bounds(col, lb, ub)
         for h in self._models():
             h.changeColBounds(col, _bound(lb), _bound(ub))
+
+    def set_cols_bounds(self, bounds):
+        if not bounds:
+            return
+        for col, (lb, ub) in bounds.items():
+            self.fm.col_lb[col], self.fm.col_ub[col] = lb, ub
+        index = _np.array(list(bounds), dtype=_np.int32)
+        new = _np.array([[_bound(lb), _bound(ub)] for lb, ub in bounds.values()], dtype=float)
+        for h in self._models():
+            h.changeColsBounds(len(index), index, new[:, 0].copy(), new[:, 1].copy())
 
     def set_row_bounds(self, row, lb, ub):
         super().set_row_bounds(row, lb, ub)

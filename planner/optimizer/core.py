@@ -139,20 +139,20 @@ class Lagrangian:
         if np.any(~out_ok & ~funded):
             return None
         out: Dict[int, Tuple[float, float]] = {}
-        # the target restricts only where "out" or the unit range changed
+        # The target restricts only where "out" or the unit range changed: not funded -> u and
+        # y fixed at 0; funded only -> u in [lo2, hi2], y = 1; both -> u at most hi2.
         changed = (out_ok != self.out_ok) | (lo2 != lo) | (hi2 != hi)
-        for k in np.nonzero(changed)[0]:
-            u, y = int(m.u[k]), int(m.y[k])
-            if not funded[k]:
-                nu, ny = (0.0, 0.0), (0.0, 0.0)
-            elif not out_ok[k]:
-                nu, ny = (lo2[k], hi2[k]), (1.0, 1.0)
-            else:
-                nu, ny = (lb[u], min(ub[u], hi2[k])), (lb[y], ub[y])
-            if nu != (lb[u], ub[u]):
-                out[u] = (float(nu[0]), float(nu[1]))
-            if ny != (lb[y], ub[y]):
-                out[y] = (float(ny[0]), float(ny[1]))
+        lbu, ubu, lby, uby = lb[m.u], ub[m.u], lb[m.y], ub[m.y]
+        only = funded & ~out_ok
+        new_lu = np.where(funded, np.where(only, lo2, lbu), 0.0)
+        new_uu = np.where(funded, np.where(only, hi2, np.minimum(ubu, hi2)), 0.0)
+        new_ly = np.where(funded, np.where(only, 1.0, lby), 0.0)
+        new_uy = np.where(funded, np.where(only, 1.0, uby), 0.0)
+        for cols, ok, low, up in ((m.u, changed & ((new_lu != lbu) | (new_uu != ubu)),
+                                   new_lu, new_uu),
+                                  (m.y, changed & ((new_ly != lby) | (new_uy != uby)),
+                                   new_ly, new_uy)):
+            out.update(zip(cols[ok].tolist(), zip(low[ok].tolist(), up[ok].tolist())))
         for c in m.others:
             dc, low, up = d[c], lb[c], ub[c]
             if dc == 0 or low == up:

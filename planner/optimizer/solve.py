@@ -54,8 +54,7 @@ def lexicographic(engine: Engine, time_limit: Optional[float] = None, *, phases:
     finally:
         engine.set_row_bounds(floor_row, -INF, INF)
         engine.set_row_bounds(cap_row, -INF, INF)
-        for col, (lb, ub) in saved.items():
-            engine.set_col_bounds(col, lb, ub)
+        engine.set_cols_bounds(saved)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -63,11 +62,13 @@ def lexicographic(engine: Engine, time_limit: Optional[float] = None, *, phases:
 def _narrow(engine, fm, bounds, saved) -> None:
     """Solve the next phases within `bounds` (from `engine.reaching`), remembering in `saved`
     each column's bounds before the first change."""
+    narrowed = {}
     for col, (lb, ub) in bounds.items():
         lb, ub = max(lb, fm.col_lb[col]), min(ub, fm.col_ub[col])
         if (lb, ub) != (fm.col_lb[col], fm.col_ub[col]):
             saved.setdefault(col, (fm.col_lb[col], fm.col_ub[col]))
-            engine.set_col_bounds(col, lb, ub)
+            narrowed[col] = (lb, ub)
+    engine.set_cols_bounds(narrowed)
 
 
 def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row, saved) -> Lexi:
