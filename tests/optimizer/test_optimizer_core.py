@@ -13,7 +13,7 @@ from planner.optimizer.core import lagrangian
 from planner.optimizer.formulation import INF, build
 from planner.optimizer.solve import lexicographic, solve_fast
 
-from opt_reference import brute
+from opt_reference import all_points, brute, violations
 from opt_strategies import plans
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "bench"))
@@ -42,6 +42,10 @@ def test_core_lexicographic_optimum_equals_brute_force(data):
     impact = sum(fm.impact_int[k] * u for k, u in enumerate(lexi.units))
     assert impact / fm.impact_scale == best[0]
     assert fm.total_cost(lexi.units) == best[1]
+    # and the tie-break among the optima (phase 3, solved within phase 2's bounds)
+    n = len(plan.proposals)
+    lean = lambda units: sum((n - k) * u for k, u in enumerate(units))  # noqa: E731
+    assert lean(lexi.units) == max(lean(w) for w in best[2])
 
 
 @SETTINGS
@@ -249,3 +253,84 @@ def test_a_round_stopped_by_the_time_limit_keeps_the_better_plan_known_before_it
     assert eng.stats["rounds"] >= 1 and not eng.stats["proved_by_bound"]
     assert out.status == "feasible"
     assert out.values == hint and round(out.objective) == fm.scaled_impact(known)
+
+
+def _objective_draw(draws, n):
+    coefs = {c: draws.draw(st.integers(-5, 9)) for c in range(2 * n)}
+    return coefs, draws.draw(st.sampled_from(["max", "min"]))
+
+
+def _feasible_points(data, fm):
+    """Every plan of `data` that keeps every rule, as formulation points."""
+    return [fm.units_to_x(units) for units in all_points(data) if not violations(data, units)]
+
+
+@SETTINGS
+@given(plans(max_n=4), st.data())
+def test_bounds_learnt_by_a_solve_keep_every_plan_reaching_the_value(data, draws):
+    """`reaching(v)` after a solve: the column bounds a later lexicographic phase solves
+    within. Every plan whose objective reaches v must keep them - at the optimum and below
+    it - or the later phase could miss its optimum."""
+    plan = load_plan(data)
+    core, _ = engines(plan)
+    fm = core.fm
+    coefs, sense = _objective_draw(draws, len(plan.proposals))
+    core.set_objective(coefs, sense)
+    out = core.solve()
+    if out.status != "optimal":
+        return
+    sign = 1 if sense == "max" else -1
+    best = round(sign * out.objective)
+    below = draws.draw(st.integers(0, 20))
+    for value in (best, best - below):
+        bounds = core.reaching(value)
+        for x in _feasible_points(data, fm):
+            if sign * sum(v * x[c] for c, v in coefs.items()) >= value:
+                for c, (lb, ub) in bounds.items():
+                    assert lb <= x[c] <= ub, (value, c)
+
+
+@SETTINGS
+@given(plans(max_n=4), st.data())
+def test_a_hint_said_to_be_best_gives_the_optimum_whether_or_not_it_is(data, draws):
+    """hint_best: the engine first asks only whether anything beats the hint; a miss proves
+    the hint optimal. With the optimum or any other plan as the hint the answer is the
+    whole MILP's optimum."""
+    plan = load_plan(data)
+    core, full = engines(plan)
+    fm = core.fm
+    points = _feasible_points(data, fm)
+    if not points:
+        return
+    coefs, sense = _objective_draw(draws, len(plan.proposals))
+    for eng in (core, full):
+        eng.set_objective(coefs, sense)
+    best = full.solve()
+    assert best.status == "optimal"
+    hints = [[round(v) for v in best.values], draws.draw(st.sampled_from(points))]
+    for hint in hints:
+        out = core.solve(hint=[float(v) for v in hint], hint_best=True)
+        assert out.status == "optimal"
+        assert round(out.objective) == round(best.objective)
+        assert not fm.violated_rows([round(v) for v in out.values])
+
+
+def test_a_missed_round_proves_the_known_plan_only_when_it_is_one_below_the_target():
+    """After a round misses target T, the best known plan is optimal only if its value is
+    at least T - 1 (values are whole numbers). Here the LP bound is 105, the optimum 101 (two
+    A, one B, one C) and the hint 100 (two A, one B): a round aimed at 102 misses, and the
+    loop must go on to 101 rather than stop at the hint - whatever gap it starts from."""
+    def proposal(pid, unit_cost, max_units):
+        return {"id": pid, "name": pid, "unit_cost": unit_cost, "fixed_cost": 0,
+                "min_units": 1, "max_units": max_units, "impact_per_unit": 1,
+                "category": "spesifik", "package": "kia", "target_group": "balita",
+                "location": "", "lock": None, "requires": [], "excludes": []}
+    plan = load_plan({"budget": 105, "rules": {}, "proposals": [
+        proposal("a", 30, 3), proposal("b", 40, 2), proposal("c", 5, 5)]})
+    objective = {0: 30, 1: 40, 2: 1}            # on the unit columns u_a, u_b, u_c
+    for remembered in [0.4 * i for i in range(16)]:
+        eng = HighsEngine(build(plan), core=True)
+        eng.set_objective(objective, "max")
+        eng._last_gap[("max", hash(tuple(sorted(objective.items()))))] = remembered
+        out = eng.solve(hint=eng.fm.units_to_x((2, 1, 0)))
+        assert out.status == "optimal" and round(out.objective) == 101, remembered
