@@ -22,7 +22,11 @@ before the solver sees it, without giving up exactness:
    When the bounds no longer restrict anything, the solve is the full MILP itself. A feasible
    hint (e.g. the previous lexicographic phase) gives a T that cannot fail. For an integral
    objective the engine hands T to HiGHS as a cutoff, so a round that misses T ends as soon as
-   HiGHS's bound falls below it (backends.HighsEngine._solve_core).
+   HiGHS's bound falls below it (backends.HighsEngine._solve_core); such a miss also proves a
+   known plan of value T - 1 optimal.
+4. The bounds of step 2 hold for every plan reaching T whatever rows are added later, so a
+   lexicographic phase that keeps only plans reaching the previous phase's optimum solves
+   within the previous phase's bounds at that optimum (`HighsEngine.reaching`).
 
 Everything here is arithmetic (numpy) on the `Formulation`; backends.HighsEngine runs the solves.
 """
