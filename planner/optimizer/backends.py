@@ -219,10 +219,9 @@ class HighsEngine(Engine):
             return
         for col, (lb, ub) in bounds.items():
             self.fm.col_lb[col], self.fm.col_ub[col] = lb, ub
-        index = _np.array(list(bounds), dtype=_np.int32)
-        new = _np.array([[_bound(lb), _bound(ub)] for lb, ub in bounds.values()], dtype=float)
+        arrays = _cols_arrays(bounds)
         for h in self._models():
-            h.changeColsBounds(len(index), index, new[:, 0].copy(), new[:, 1].copy())
+            h.changeColsBounds(*arrays)
 
     def set_row_bounds(self, row, lb, ub):
         super().set_row_bounds(row, lb, ub)
@@ -278,8 +277,7 @@ class HighsEngine(Engine):
         if known is not None and lag.target(0) <= known:
             # The hint already meets the bound: it is optimal, no MILP needed.
             self.stats["proved_by_bound"] += 1
-            return Outcome("optimal", list(hint_x), self._objective_at(hint_x),
-                           time.perf_counter() - started)
+            return self._proven(hint_x, started)
         # Start from the gap the last solve of this objective on this model needed: re-solves
         # of one plan have similar gaps between the LP bound and the integer optimum. (Per
         # objective, not per number of terms: impact and tie-break have as many terms, but gaps
@@ -327,8 +325,7 @@ class HighsEngine(Engine):
                 # No plan reaches the target (the core holds every plan that would), and
                 # with whole-number values the best known one is just below it: optimal.
                 self._last_gap[kind] = max(0.0, lag.bound - known)
-                return Outcome("optimal", list(hint_x), self._objective_at(hint_x),
-                               time.perf_counter() - started)
+                return self._proven(hint_x, started)
             if deadline is not None and time.perf_counter() >= deadline:
                 return _took(self._best_of(Outcome("timeout"), None, known, hint_x), started)
             # A failed round under a cutoff is cheap, so the target comes down in small steps
@@ -348,6 +345,10 @@ class HighsEngine(Engine):
             return out
         return Outcome("feasible", list(plan), self._objective_at(plan))
 
+    def _proven(self, x, started) -> Outcome:
+        """A known plan proved optimal without a (further) MILP."""
+        return Outcome("optimal", list(x), self._objective_at(x), time.perf_counter() - started)
+
     def _objective_at(self, x) -> float:
         return float(sum(v * x[c] for c, v in self.objective.items()))
 
@@ -365,17 +366,15 @@ class HighsEngine(Engine):
             # HiGHS reads objective_bound on the minimisation it solves internally (the
             # objective negated for a maximisation): plans with -value < -(cutoff - 1/2).
             h.setOptionValue("objective_bound", -(cutoff - 0.5))
-        cols = list(bounds)
-        index = _np.array(cols, dtype=_np.int32)
-        new = _np.array(list(bounds.values()), dtype=float).reshape(-1, 2)   # HiGHS's inf is inf
-        h.changeColsBounds(len(cols), index, new[:, 0].copy(), new[:, 1].copy())
+        count, index, lower, upper = _cols_arrays(bounds)
+        h.changeColsBounds(count, index, lower, upper)
         try:
             left = None if deadline is None else max(0.01, deadline - time.perf_counter())
             return self._run(left, hint)
         finally:
             if cutoff is not None:
                 h.setOptionValue("objective_bound", INF)
-            h.changeColsBounds(len(cols), index,
+            h.changeColsBounds(count, index,
                                _np.array(fm.col_lb, dtype=float)[index],
                                _np.array(fm.col_ub, dtype=float)[index])
 
@@ -411,6 +410,14 @@ class HighsEngine(Engine):
 def _took(out: Outcome, started: float) -> Outcome:
     out.seconds = time.perf_counter() - started
     return out
+
+
+def _cols_arrays(bounds):
+    """{column: (lb, ub)} as the arguments of highspy's changeColsBounds: one call for all."""
+    index = _np.array(list(bounds), dtype=_np.int32)
+    new = _np.array([[_bound(lb), _bound(ub)] for lb, ub in bounds.values()],
+                    dtype=float).reshape(-1, 2)
+    return len(index), index, new[:, 0].copy(), new[:, 1].copy()
 
 
 def _bound(v):
