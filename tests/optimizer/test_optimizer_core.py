@@ -27,6 +27,12 @@ def engines(plan):
     return HighsEngine(build(plan), core=True), HighsEngine(build(plan), core=False)
 
 
+def _objective_draw(draws, n):
+    """A random objective on the unit and funded columns, and its sense."""
+    coefs = {c: draws.draw(st.integers(-5, 9)) for c in range(2 * n)}
+    return coefs, draws.draw(st.sampled_from(["max", "min"]))
+
+
 @SETTINGS
 @given(plans(max_n=5))
 def test_core_lexicographic_optimum_equals_brute_force(data):
@@ -56,8 +62,7 @@ def test_core_and_full_milp_agree_on_every_objective_and_bound(data, draws):
     core, full = engines(plan)
     n = len(plan.proposals)
     for _ in range(3):
-        coefs = {c: draws.draw(st.integers(-5, 9)) for c in range(2 * n)}
-        sense = draws.draw(st.sampled_from(["max", "min"]))
+        coefs, sense = _objective_draw(draws, n)
         fixed = draws.draw(st.lists(st.integers(0, n - 1), max_size=2, unique=True))
         for eng in (core, full):
             eng.set_objective(coefs, sense)
@@ -186,8 +191,7 @@ def test_a_cutoff_keeps_every_plan_that_reaches_it_and_only_those(data, draws):
     plan = load_plan(data)
     core, full = engines(plan)
     n = len(plan.proposals)
-    coefs = {c: draws.draw(st.integers(-5, 9)) for c in range(2 * n)}
-    sense = draws.draw(st.sampled_from(["max", "min"]))
+    coefs, sense = _objective_draw(draws, n)
     for eng in (core, full):
         eng.set_objective(coefs, sense)
     best = full.solve()
@@ -253,11 +257,6 @@ def test_a_round_stopped_by_the_time_limit_keeps_the_better_plan_known_before_it
     assert eng.stats["rounds"] >= 1 and not eng.stats["proved_by_bound"]
     assert out.status == "feasible"
     assert out.values == hint and round(out.objective) == fm.scaled_impact(known)
-
-
-def _objective_draw(draws, n):
-    coefs = {c: draws.draw(st.integers(-5, 9)) for c in range(2 * n)}
-    return coefs, draws.draw(st.sampled_from(["max", "min"]))
 
 
 def _feasible_points(data, fm):
