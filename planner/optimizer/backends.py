@@ -374,9 +374,7 @@ class HighsEngine(Engine):
         finally:
             if cutoff is not None:
                 h.setOptionValue("objective_bound", INF)
-            h.changeColsBounds(count, index,
-                               _np.array(fm.col_lb, dtype=float)[index],
-                               _np.array(fm.col_ub, dtype=float)[index])
+            h.changeColsBounds(count, index, *_current_bounds(fm, bounds))
 
     def _run(self, time_limit=None, hint=None) -> Outcome:
         h = self.h
@@ -413,11 +411,18 @@ def _took(out: Outcome, started: float) -> Outcome:
 
 
 def _cols_arrays(bounds):
-    """{column: (lb, ub)} as the arguments of highspy's changeColsBounds: one call for all."""
-    index = _np.array(list(bounds), dtype=_np.int32)
-    new = _np.array([[_bound(lb), _bound(ub)] for lb, ub in bounds.values()],
-                    dtype=float).reshape(-1, 2)
+    """{column: (lb, ub)} as the arguments of highspy's changeColsBounds: one call for all.
+    (INF is highspy's infinity, so the bounds go in as they are; see _bound.)"""
+    index = _np.fromiter(bounds, dtype=_np.int32, count=len(bounds))
+    new = _np.array(list(bounds.values()), dtype=float).reshape(-1, 2)
     return len(index), index, new[:, 0].copy(), new[:, 1].copy()
+
+
+def _current_bounds(fm: Formulation, columns):
+    """The formulation's own bounds of `columns`, as changeColsBounds' lower and upper arrays."""
+    count = len(columns)
+    return (_np.fromiter((fm.col_lb[c] for c in columns), dtype=float, count=count),
+            _np.fromiter((fm.col_ub[c] for c in columns), dtype=float, count=count))
 
 
 def _bound(v):

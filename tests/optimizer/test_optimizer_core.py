@@ -140,6 +140,29 @@ def test_hint_meeting_the_bound_skips_the_milp():
     assert fm.col_ub[fm.u(0)] == 5 and fm.row_ub[fm.row("budget")] == 100 < INF
 
 
+def test_bounds_reach_highs_as_given_and_a_round_puts_the_model_back():
+    """Column bounds go to both HiGHS models in one call, infinite ones included, and a core
+    round's narrowed bounds are undone on the MILP model afterwards."""
+    plan = load_plan({"budget": 100, "proposals": [
+        {"id": p, "unit_cost": 10, "max_units": 5, "impact_per_unit": 1} for p in "abc"]})
+    eng = HighsEngine(build(plan), core=True)
+    fm = eng.fm
+    u0, y0, u1 = fm.u(0), fm.y(0), fm.u(1)
+    eng.set_cols_bounds({u0: (2.0, INF), y0: (1.0, 1.0), u1: (0.0, 3.0)})
+    for h in (eng.h, eng.lp):
+        lp = h.getLp()
+        assert [(lp.col_lower_[c], lp.col_upper_[c]) for c in (u0, y0, u1)] == \
+            [(2.0, INF), (1.0, 1.0), (0.0, 3.0)]
+    assert (fm.col_lb[u0], fm.col_ub[u0]) == (2.0, INF)
+    before = eng.h.getLp()
+    before = (list(before.col_lower_), list(before.col_upper_))
+    eng.set_objective(fm.impact_objective(), "max")
+    out = eng._run_within({u1: (1.0, 2.0), fm.u(2): (0.0, 0.0), fm.y(2): (0.0, 0.0)}, None)
+    assert out.status == "optimal" and 1 <= round(out.values[u1]) <= 2
+    after = eng.h.getLp()
+    assert (list(after.col_lower_), list(after.col_upper_)) == before
+
+
 def test_a_proposal_that_can_never_enter_is_said_so_promptly():
     """Regression: a forced-in proposal's own unit range is not a 'tightening', so the target
     loop must still reach the whole MILP (it used to spin until the time limit)."""
