@@ -16,7 +16,9 @@ For an UNFUNDED proposal j:
         cheaper tie:      j funded;  impact >= Z*;       cost - D <= C* - 1;
         both:  j's category and location rows use cost - D too;  D <= j's own cost.
     (impacts are scaled integers, so "> Z*" is ">= Z* + 1"). cost_drop is the smaller of the
-    two, recomputed from the integer solution with exact arithmetic. Most cases are settled
+    two, recomputed from the integer solution with exact arithmetic. Each MILP is solved first
+    with D free below 0 as well, for a real LP bound, and again with D >= 0 only when its
+    optimum breaks j's category minimum (see _min_cut). Most cases are settled
     before those MILPs by a min-cost MILP (_cheapest_entries): the cheapest plan with j and the
     case's impact, with the budget and j's money rows dropped, bounds D from below, and is the
     answer when it keeps those rows with the cut it needs (75-95% of the cases on the bench
@@ -47,7 +49,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Optional, Tuple
 
-from .backends import fast_engine
+from .backends import Outcome, fast_engine
 from .conflicts import find_conflicts
 from .formulation import INF, build
 from .messages import proposal_label
@@ -345,7 +347,7 @@ def _unfunded(plan, fm, engine, k, units, z_star, c_star, total, remaining, comm
                     break
                 engine.set_row_bounds(floor_row, floor, INF)
                 engine.set_row_bounds(cap_row, -INF, cap)
-                res = engine.solve(remaining())
+                res = _min_cut(engine, fm, remaining)
                 statuses.append(res.status)
                 if res.status not in ("optimal", "feasible"):
                     continue
@@ -385,10 +387,13 @@ def _unfunded(plan, fm, engine, k, units, z_star, c_star, total, remaining, comm
 def _min_cut_milp(engine, fm, k, money_rows):
     """The min-cut MILP's setting for proposal k (held funded by the caller): the cut column D
     free, in the budget (always) and k's money rows, at most k's own cost, minimised; the
-    impact floor and cost cap rows are the caller's. All of it undone on exit."""
+    impact floor and cost cap rows are the caller's. All of it undone on exit.
+
+    D may also go below 0, down to -budget, and up to k's largest cost: the budget and discount
+    cap rows imply both, and finite bounds keep core.lagrangian's bound finite (see _min_cut)."""
     p = fm.plan.proposals[k]
     d, dcap_row = fm.discount, fm.row("discount_cap")
-    engine.set_col_bounds(d, 0, INF)
+    engine.set_col_bounds(d, -fm.plan.budget, p.fixed_cost + p.unit_cost * p.max_units)
     for row in money_rows:
         engine.set_coef(row, d, -1)
     engine.set_coef(dcap_row, fm.y(k), -p.fixed_cost)
@@ -406,6 +411,34 @@ def _min_cut_milp(engine, fm, k, money_rows):
         engine.set_row_bounds(dcap_row, -INF, INF)
         engine.set_row_bounds(fm.row("impact_floor"), -INF, INF)
         engine.set_row_bounds(fm.row("cost_cap"), -INF, INF)
+
+
+def _min_cut(engine, fm, remaining):
+    """The smallest cut D of a case (the MILP set up by _min_cut_milp and the caller's floor
+    and cap rows), solved first with D allowed below 0.
+
+    That only widens the MILP (every plan with D >= 0 is still in it), but it gives the LP
+    relaxation a real bound: with D >= 0 a fractional plan enters at D = 0, so the LP bound is
+    0 and the core hardly shrinks; with D free the bound is how far below the budget and caps a
+    fractional plan can enter. Its optimum is the answer whenever D >= 0 there. A negative D
+    tightens every row a cut loosens (budget, cost cap, k's category and location caps), so
+    such a plan keeps them at D = 0 too; were k's category minimum also kept, it would be a
+    plan better than the optimum without any cut, which cannot be. So a negative D only comes
+    from a plan that breaks k's category minimum at D = 0, and then the case is solved again
+    with D >= 0. (Measured on a 20-proposal plan where location caps bind: 42% less HiGHS work
+    for the whole explanations and sweep, 7.4 -> 4.2 G instructions.)"""
+    res = engine.solve(remaining())
+    d = fm.discount
+    if res.values is None or res.values[d] >= -0.5:   # (a whole plan needs a whole D)
+        return res
+    if not remaining():
+        return Outcome("timeout")
+    lower, upper = fm.col_lb[d], fm.col_ub[d]
+    engine.set_col_bounds(d, 0, upper)
+    try:
+        return engine.solve(remaining())
+    finally:
+        engine.set_col_bounds(d, lower, upper)
 
 
 def _cheapest_entries(plan, fm, engine, k, z_star, c_star, money_rows, remaining):

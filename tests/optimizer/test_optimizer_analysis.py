@@ -285,6 +285,64 @@ def test_cost_cuts_from_cheapest_plans_equal_the_min_cut_milps(data):
     assert fast == milp
 
 
+def min_cuts_counted(negative):
+    """explain_module._min_cut, recording in `negative` whether each call had to solve again
+    with the cut kept at 0 or more (its first optimum had a negative cut)."""
+    real = explain_module._min_cut
+
+    def counted(engine, fm, remaining):
+        before = engine.stats["solves"]
+        out = real(engine, fm, remaining)
+        negative.append(engine.stats["solves"] - before > 1)
+        return out
+    return counted
+
+
+@SETTINGS
+@given(plans(max_n=4))
+def test_min_cut_milps_alone_give_the_brute_force_cuts(data):
+    """With no cheapest plan to settle them, every cut comes from the min-cut MILPs, which
+    first let the cut go below 0 (a real LP bound): the cuts are still exactly the smallest
+    that bring each proposal in, including where a negative cut had to be solved again."""
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    assume(result.status == "optimal")
+    negative = []
+    with mock.patch.object(explain_module, "_cheapest_entries", lambda *args: [None, None]), \
+            mock.patch.object(explain_module, "_min_cut", min_cuts_counted(negative)):
+        check_explanations(data, plan, result)
+    event("a negative cut solved again" if any(negative) else
+          "min-cut MILPs" if negative else "no min-cut MILP")
+
+
+def test_a_cut_below_zero_breaking_the_category_minimum_is_solved_again():
+    """Kelas ibu hamil (spesifik, Rp 20, 0,45) with the jamban (Rp 50, 0,5) would beat the
+    optimum (jamban + PMT, 0,9 for Rp 100) for Rp 70, but spends only Rp 20 of the Rp 50 the
+    spesifik minimum asks. The min-cut MILP, with the cut free below 0, first finds that plan at
+    a cut of -30 (a "cut" that raises spesifik spending by 30); the cut must then be solved
+    again with D >= 0: all three for Rp 120 need a cut of 20, and with it spesifik spending is
+    70 - 20 = 50, just enough."""
+    one = {"min_units": 1, "max_units": 1, "fixed_cost": 0, "package": "kia",
+           "target_group": "balita", "location": "", "lock": None, "requires": [],
+           "excludes": []}
+    data = {"budget": 100, "rules": {"category_min_share": {"spesifik": 0.5}}, "proposals": [
+        dict(one, id="a", name="Jamban", unit_cost=50, impact_per_unit=0.5,
+             category="sensitif"),
+        dict(one, id="b", name="PMT", unit_cost=50, impact_per_unit=0.4, category="spesifik"),
+        dict(one, id="k", name="Kelas ibu hamil", unit_cost=20, impact_per_unit=0.45,
+             category="spesifik")]}
+    plan = load_plan(data)
+    result = solve_fast(plan)
+    assert result.units() == (1, 1, 0)
+    negative = []
+    with mock.patch.object(explain_module, "_min_cut", min_cuts_counted(negative)):
+        explanations = explain(plan, result, workers=1)
+    kelas = explanations[2]
+    assert (kelas.cost_drop, kelas.cost_drop_units, kelas.cost_at_units) == (20, 1, 20)
+    assert negative[0] is True      # strictly more impact: -30 first, then 20
+    check_explanations(data, plan, result)
+
+
 def test_the_cheapest_plan_with_equal_impact_gives_the_cut_for_a_cheaper_tie():
     """Jamban (Rp 50, impact 0.3) with the PMT (Rp 60, 0.6) matches the optimum's impact
     (PMT + kelas BKB, 0.9 for Rp 100) for Rp 110: cut Rp 11 and it costs less (Rp 99). Strictly
