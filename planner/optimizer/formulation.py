@@ -10,7 +10,8 @@ Variables, for proposal k (position in the plan):
     u_k  integer in [0, max_units]          units funded
     y_k  binary                              funded or not
 plus one auxiliary column, fixed at 0 except in explanation re-solves:
-    discount  continuous >= 0   a lump-sum cut in one proposal's cost (see explain.py)
+    discount  continuous        a lump-sum cut in one proposal's cost (see explain.py;
+                                a min-cut MILP first lets it go below 0, explain._min_cut)
 and, when built with `relaxable=True`, one binary z_g per group (1 = the group is dropped).
 
 Rows (all coefficients are integers, so an integer solution can be checked exactly; with
