@@ -57,9 +57,9 @@ EVIDENCE = {
                     "panjang badan."),
     "short_supplement": dict(
         effect_kind="relative_reduction", effect_low=0.0, effect_value=0.0, effect_high=0.0, evidence_min_days=None,
-        impact_source="Suplemen 12 minggu untuk anak berat badan kurang: berat badan naik, panjang badan tidak "
-                      "berbeda (Thakwalakwa et al. 2010, J Nutr, uji LNS/CSB di Malawi; Grellety et al. 2012, "
-                      "PLoS ONE, kohort RUSF di Niger: pertambahan panjang 2,7 cm lawan 2,8 cm)",
+        impact_source="Thakwalakwa et al. 2010, J Nutr (uji LNS/CSB di Malawi) dan Grellety et al. 2012, PLoS ONE "
+                      "(kohort RUSF di Niger): suplemen 12 minggu untuk anak berat badan kurang menaikkan berat "
+                      "badan, tetapi panjang badan tidak berbeda (pertambahan 2,7 cm lawan 2,8 cm di Niger)",
         low_source=SAME_SOURCE,
         high_source="Sama: uji tidak menemukan pertambahan panjang badan, jadi tidak ada angka untuk batas atas.",
         impact_note="Kursus pendek ini memulihkan berat badan (gizi kurang, berat tidak naik); manfaatnya nyata "
@@ -95,9 +95,9 @@ EVIDENCE = {
                     "berisiko tidak minum."),
     "wash": dict(
         effect_kind="relative_reduction", effect_low=0.0, effect_value=0.0, effect_high=0.02, evidence_min_days=None,
-        impact_source="WASH Benefits Bangladesh, WASH Benefits Kenya dan SHINE Zimbabwe (Pickering/Humphrey 2019, "
-                      "Lancet Glob Health): air minum, sanitasi dan cuci tangan tidak berpengaruh pada pertumbuhan "
-                      "linear",
+        impact_source="Pickering/Humphrey 2019, Lancet Glob Health (uji WASH Benefits dan SHINE): air minum, "
+                      "sanitasi dan cuci tangan tidak berpengaruh pada pertumbuhan linear di WASH Benefits "
+                      "Bangladesh, WASH Benefits Kenya dan SHINE Zimbabwe",
         low_source=SAME_SOURCE,
         high_source="Asumsi, bukan hasil uji: risiko stunting turun 2% untuk anak di keluarga yang terjangkau, "
                     "sebagai batas atas manfaat yang mungkin tidak terdeteksi ketiga uji (misalnya lewat diare "

@@ -43,6 +43,8 @@ def test_index_columns_course_cost_evidence_and_effect_ranges(login):
     assert "1 kursus = 56 anak-hari" in body and "Rp 16.500" in body and "2.2.02" in body
     assert "1 kursus = 120 ibu-hari" in body and "1 blok = 12 kader-bulan" in body
     assert "SMD +0,11 (0,01–0,22)" in body and "RR 0,66 (0,89–0,49)" in body and "HAZ +0,16 (0,13–0,25)" in body
+    # each effect names its source
+    assert "Panjwani &amp; Heidkamp 2017, J Nutr (tinjauan masukan LiST)" in body and "Thakwalakwa et al. 2010, J Nutr (uji LNS/CSB di Malawi)" in body
     assert "belum ada sumber" in body and "belum ada bukti" in body
     assert "sebagian asumsi" in body  # the WASH high end is a stated assumption
     assert "pendukung" in body and "cek program nasional" in body and "sasaran terpilih" in body
@@ -355,3 +357,22 @@ def test_the_migration_ships_exactly_these_defaults(app_ctx):
     current = {e["code"]: dict({k: v for k, v in e.items() if k != "code"}, active=True) for e in CATALOGUE}
     assert shipped == current, "the shipped catalogue changed: add a data migration (see 0005_catalogue_evidence)"
     assert sorted(snapshot["retired"]) == sorted(RETIRED)
+
+
+def test_plan_file_fields_carry_the_per_person_effect_for_plan_file_v2(app_ctx, world):
+    from planner.services.impact import assumptions_for, plan_file_fields
+
+    plan = db.session.get(Plan, world.plans["a1x"])   # measured 20%
+    items = {item.code: item for item in db.session.scalars(select(CatalogueItem).where(
+        CatalogueItem.region_id == world.region_ids["kab_a"]))}
+    assumptions = assumptions_for(plan.desa)
+    pmba = plan_file_fields(items["konseling_pmba"], plan, assumptions)
+    assert pmba["units_per_course"] == 12 and pmba["whole_courses"] and not pmba["enabling"]
+    effect = pmba["effect"]
+    assert 0 <= effect["low"] <= effect["central"] <= effect["high"] <= 1
+    assert effect["central"] == pytest.approx(0.1468, abs=1e-4)
+    assert plan_file_fields(items["pmt_pemulihan_baduta"], plan, assumptions)["effect"] == {
+        "low": 0.0, "central": 0.0, "high": 0.0}                       # shorter than the evidence needs
+    kader = plan_file_fields(items["insentif_kader"], plan, assumptions)
+    assert kader == {"units_per_course": 12, "whole_courses": True, "enabling": True}
+    assert plan_file_fields(None, plan, assumptions) == {}

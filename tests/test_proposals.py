@@ -176,6 +176,7 @@ def test_picker_lists_active_catalogue_grouped_with_costs_and_impacts(login, wor
     assert f"/katalog/{item.id}?rencana={plan_id}" in body
     # at the plan's measured 20%: SMD 0,11 (0,01–0,22) is a 15% (1–28%) lower risk per person
     assert "risiko turun 1–28% (tengah 15%)" in text and "SMD +0,11 (0,01–0,22)" in text
+    assert "Panjwani &amp; Heidkamp 2017" in text
     # the 90-day PMT pemulihan is shorter than the six months its evidence needs
     assert "0% (kursus terlalu pendek)" in text
     assert "pendukung, tanpa efek sendiri" in text and "cek program nasional" in text

@@ -23,7 +23,8 @@ bp = Blueprint("catalogue", __name__, url_prefix="/katalog")
 def _effect_helpers():
     """For every template that shows a catalogue item's effect (catalogue, proposal picker and form)."""
     return {"effect_label": service.effect_label, "is_assumption": service.is_assumption,
-            "effect_source": service.effect_source, "num_trim": service.trim_number}
+            "effect_source": service.effect_source, "short_source": service.short_source,
+            "num_trim": service.trim_number}
 
 
 @bp.context_processor

@@ -240,7 +240,7 @@ def trim_number(number: float, digits: int = 2) -> str:
 
 
 def effect_value_text(kind: str, value: float | None) -> str:
-    """One evidence value in its kind's usual words: `−12%`, `SMD +0,11`, `LAZ +0,16`, `RR 0,66`."""
+    """One evidence value in its kind's usual words: `−12%`, `SMD +0,11`, `HAZ +0,16`, `RR 0,66`."""
     if value is None:
         return "–"
     if kind == "relative_reduction":
@@ -272,6 +272,12 @@ def effect_label(item) -> str | None:
     else:
         span = f"{trim_number(low, 2)}–{trim_number(high, 2)}"
     return f"{central} ({span})"
+
+
+def short_source(item) -> str:
+    """The central source in short, for lists: its text before the first colon, at most ~90 letters."""
+    text = (item.impact_source or "").split(": ", 1)[0].strip()
+    return text if len(text) <= 90 else text[:87].rstrip(" ,;") + "…"
 
 
 def effect_source(item, level: str) -> str:

@@ -54,6 +54,21 @@ def catalogue_derivation(item, plan, assumptions: ImpactAssumptions) -> Derivati
     return item_derivation(item, baseline, source, assumptions.haz_sd)
 
 
+def plan_file_fields(item, plan, assumptions: ImpactAssumptions) -> dict:
+    """What a proposal taken from catalogue `item` carries in a plan file of version 2 (see
+    docs/optimizer.md): `units_per_course`, `whole_courses`, `enabling`, and, when the item has
+    evidence, `effect` {"low", "central", "high"}: the relative risk reduction for one person of the
+    plan's group who completes one course, at the plan's baseline. {} without an item."""
+    if item is None:
+        return {}
+    fields = {"units_per_course": item.units_per_course, "whole_courses": bool(item.whole_courses),
+              "enabling": bool(item.enabling)}
+    derivation = catalogue_derivation(item, plan, assumptions)
+    if derivation is not None:
+        fields["effect"] = derivation.effect.relative_reduction
+    return fields
+
+
 @dataclass(frozen=True)
 class ProposalImpact:
     value: float | None          # None: nobody has given an impact yet
