@@ -108,10 +108,28 @@ BUDGET_AREAS = {
     "4": _l("Pemberdayaan Masyarakat Desa"),
 }
 
-# Kinds of evidence a catalogue item's effect can rest on.
+# Kinds of evidence a catalogue item's effect can rest on (planner.impact converts each).
 EFFECT_KINDS = {
-    "relative_reduction": _l("Penurunan risiko relatif"),
-    "haz_shift": _l("Kenaikan rerata HAZ/LAZ"),
+    "relative_reduction": _l("Penurunan risiko stunting relatif"),
+    "haz_smd": _l("Beda rerata terstandar HAZ/LAZ (SMD)"),
+    "haz_shift": _l("Beda rerata HAZ/LAZ (skor-z)"),
+    "sga_reduction": _l("Penurunan risiko bayi kecil masa kehamilan (KMK)"),
+}
+
+# Platforms that deliver services: enabling catalogue items keep one running, services name the
+# one they are delivered through (CatalogueItem.platform).
+PLATFORMS = {
+    "posyandu": _l("Posyandu"),
+    "kpm": _l("KPM dan Rumah Desa Sehat"),
+    "tpk": _l("Tim Pendamping Keluarga (TPK)"),
+}
+
+# National programmes that already reach a catalogue item's people: a village must not buy twice.
+NATIONAL_PROGRAMMES = {
+    "pmt_lokal": _l("PMT lokal puskesmas (juknis Kemenkes, DAK non-fisik/BOK)"),
+    "mbg": _l("Makan Bergizi Gratis (Badan Gizi Nasional)"),
+    "mms": _l("MMS ibu hamil gratis dari Kemenkes"),
+    "antropometri": _l("Kit antropometri Kemenkes untuk posyandu"),
 }
 
 

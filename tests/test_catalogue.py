@@ -1,4 +1,6 @@
-"""The catalogue pages: reading with derived impacts, filters, detail derivation, scoping."""
+"""The catalogue pages: reading with derived effects and their ranges, filters, detail derivation, scoping."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -21,7 +23,7 @@ def test_everyone_reads_their_kabupaten_catalogue(login, user):
     response = login(user).get("/katalog/")
     assert response.status_code == 200
     body = text_of(response)
-    assert "Katalog kegiatan" in body and "PMT lokal balita berisiko" in body
+    assert "Katalog kegiatan" in body and "PMT lokal balita gizi kurang" in body
     assert response.headers.get("Vary") and "HX-Request" in response.headers["Vary"]
 
 
@@ -33,22 +35,30 @@ def test_index_shows_each_kabupaten_only_its_own_items(login, app, world):
     assert "khusus kabupaten B" not in text_of(login("admin_a").get("/katalog/"))
 
 
-def test_index_columns_cost_effect_and_reference_impact(login):
+def test_index_columns_course_cost_evidence_and_effect_ranges(login):
     body = text_of(login("admin_a").get("/katalog/"))
-    # grouped by package, category badge, target group, unit, cost, APBDes code, effect
+    # grouped by package, category badge, target group, course, cost, APBDes code, evidence
     assert "Konseling gizi" in body and "Air bersih dan sanitasi" in body
     assert "Spesifik" in body and "Sensitif" in body
-    assert "anak-hari" in body and "Rp 16.500" in body and "2.2.02" in body
-    assert "HAZ +0,41" in body and "\u221212%" in body
+    assert "1 kursus = 56 anak-hari" in body and "Rp 16.500" in body and "2.2.02" in body
+    assert "1 kursus = 120 ibu-hari" in body and "1 blok = 12 kader-bulan" in body
+    assert "SMD +0,11 (0,01–0,22)" in body and "RR 0,66 (0,89–0,49)" in body and "HAZ +0,16 (0,13–0,25)" in body
+    # each effect names its source
+    assert "Panjwani &amp; Heidkamp 2017, J Nutr (tinjauan masukan LiST)" in body and "Thakwalakwa et al. 2010, J Nutr (uji LNS/CSB di Malawi)" in body
     assert "belum ada sumber" in body and "belum ada bukti" in body
-    assert "asumsi" in body  # WASH defaults are labelled
+    assert "sebagian asumsi" in body  # the WASH high end is a stated assumption
+    assert "pendukung" in body and "cek program nasional" in body and "sasaran terpilih" in body
     # the reference baseline and its source are named
     assert "19,8%" in body and "SSGI 2024" in body
-    # PMT pemulihan: 0,198 × 0,12 ÷ 90 = 0,000264 per child-day
-    assert "0,000264" in body
+    # PMBA education at 19,8%: a 15% (1–28%) lower risk, 2,9 (0,3–5,5) cases per 100 who finish the course
+    assert "1–28% (tengah 15%)" in body and "2,9 (0,3–5,5)" in body
+    # the 90-day PMT pemulihan is shorter than the six months its evidence needs
+    assert "0% (kursus terlalu pendek)" in body
+    # never a bare figure with many decimals
+    assert not re.search(r"0,000\d", body)
 
 
-def test_desa_user_sees_impacts_at_their_measured_prevalence(login, app, world):
+def test_desa_user_sees_effects_at_their_measured_prevalence(login, app, world):
     with app.app_context():
         plan = db.session.get(Plan, world.plans["a1x"])
         plan.balita_measured, plan.stunted_children = 100, 30
@@ -56,8 +66,8 @@ def test_desa_user_sees_impacts_at_their_measured_prevalence(login, app, world):
     response = login("desa_a1").get("/katalog/")
     body = text_of(response)
     assert "30,0%" in body and "hasil pengukuran posyandu Desa Desa A1X" in body
-    # 0,30 × 0,12 ÷ 90 = 0,0004
-    assert "0,0004" in body
+    # SMD 0,11 at 30%: Φ(Φ⁻¹(0,30) − 0,11) = 26,3%, a 12% lower risk
+    assert "tengah 12%" in body
     # the detail links carry the plan so the derivation uses the same baseline
     assert f"rencana={world.plans['a1x']}" in response.get_data(as_text=True)
 
@@ -133,41 +143,69 @@ def test_non_admins_see_no_edit_links(login, user):
 
 # --- detail -------------------------------------------------------------------------------------------
 
-def test_detail_haz_shift_shows_normal_conversion(login, app, world):
-    body = text_of(login("kec_a1").get(f"/katalog/{item_id(app, world, 'pmt_lokal_balita')}"))
+def test_detail_smd_moves_the_normal_distribution_without_dividing_by_the_sd(login, app, world):
+    body = text_of(login("kec_a1").get(f"/katalog/{item_id(app, world, 'konseling_pmba')}"))
     assert "Risiko dasar: 19,8%" in body and "SSGI 2024" in body
-    assert "Bhutta et al., Lancet 2008" in body
-    assert "simpangan baku (SD) 1,1" in body
-    # z = Φ⁻¹(0,198) = −0,85; shift 0,41/1,1 = 0,37; after Φ(−1,22) = 11,1%; reduction 44,0%
-    assert "z = -0,85" in body and "0,41 ÷ 1,1 = 0,37" in body
-    assert "Φ(-1,22) = 11,1%" in body and "44,0%" in body
-    assert "Satu unit = 1/90 dari satu program" in body
-    # 0,198 × 0,4396 = 0,0870 per course; ÷ 90 = 0,000967 per unit
-    assert "0,0871" in body and "0,0009673" in body
-    assert "Rp 16.500" in body and "Dinkes Kota Banjarmasin 2025" in body
-    # per Rp 1 juta: 60,6 units × 0,000967 = 0,0586
-    assert "60,6 unit; × 0,0009673 = 0,0586" in body
-    assert "Biaya per kasus dicegah: sekitar Rp 17.058.000" in body
+    assert "Panjwani &amp; Heidkamp 2017" in body and "Batas bawah selang kepercayaan 95%" in body
+    assert "simpangan baku (SD) 1,1" in body and "tidak dibagi SD lagi" in body
+    # z = Φ⁻¹(0,198) = −0,85; the SMD itself is the shift: Φ(−0,96) = 16,9%, a 14,7% lower risk
+    assert "z = -0,85" in body and "Φ(-0,96) = 16,9%" in body and "14,7%" in body
+    assert "0,11 ÷ 1,1" not in body
+    # low and high: Φ(−0,86) = 19,5% (1,4%) and Φ(−1,07) = 14,3% (28,0%)
+    assert "19,5%" in body and "1,4%" in body and "28,0%" in body
+    assert "Bukti ini berasal dari uji yang berjalan sedikitnya 180 hari" in body
+    assert "2,9 (0,3–5,5)" in body
+    # the per-unit figure the optimizer uses meanwhile: 0,198 × 0,147 ÷ 12
+    assert "0,00243" in body
 
 
-def test_detail_relative_reduction(login, app, world):
+def test_detail_mean_difference_is_divided_by_the_sd(login, app, world):
+    body = text_of(login("kec_a1").get(f"/katalog/{item_id(app, world, 'konseling_pmba_plus')}"))
+    assert "SHINE" in body and "0,16 ÷ 1,1 = 0,15" in body and "0,13 ÷ 1,1 = 0,12" in body
+    # Φ(−0,85 − 0,145) = 16,0%: a 19,2% lower risk
+    assert "16,0%" in body and "19,2%" in body
+
+
+def test_detail_sga_route_states_its_assumptions(login, app, world):
+    body = text_of(login("desa_a1").get(f"/katalog/{item_id(app, world, 'pmt_bumil_kek')}?rencana={world.plans['a1x']}"))
+    assert "Imdad &amp; Bhutta 2012" in body and "RR 0,66" in body and "RR 0,89" in body
+    assert "Lee et al. 2013" in body and "Christian et al. 2013" in body and "2,43" in body
+    # at the plan's 20%: 27% of births SGA with odds ratio 2,43 → risks 31,3% and 15,8%;
+    # a 34% cut in SGA averts 0,27 × 0,34 × 15,5 points: a 7,1% lower risk for her child
+    assert "31,3% / 15,8%" in body and "7,1%" in body
+    assert "1 kursus = 120 ibu-hari" in body and "Jangan membeli dua kali" in body
+
+
+def test_detail_short_course_has_no_effect(login, app, world):
     body = text_of(login("desa_a1").get(f"/katalog/{item_id(app, world, 'pmt_pemulihan_baduta')}"))
-    assert "Dewey et al. 2021" in body
-    assert "risiko stunting turun 12,0% (rasio prevalensi 0,88)" in body
-    assert "Φ(" not in body
+    assert "Kursus 90 hari lebih pendek dari 180 hari yang dibutuhkan bukti" in body
+    assert "dihitung 0 di semua nilai" in body and "Penurunan risiko relatif:" not in body
+
+
+def test_detail_twelve_week_feeding_counts_no_length_gain(login, app, world):
+    body = text_of(login("desa_a1").get(f"/katalog/{item_id(app, world, 'pmt_lokal_balita')}"))
+    assert "Thakwalakwa et al. 2010" in body and "Grellety et al. 2012" in body
+    assert "Penurunan risiko relatif: 0%" in body and "Pada nilai tengah tidak ada kasus yang tercegah" in body
+    assert "BOK" in body and "Makan Bergizi Gratis" in body
+
+
+def test_detail_enabling_item_explains_it_has_no_effect_of_its_own(login, app, world):
+    body = text_of(login("desa_a1").get(f"/katalog/{item_id(app, world, 'insentif_kader')}"))
+    assert "Kegiatan pendukung tidak punya efek sendiri" in body and "Menjalankan Posyandu" in body
+    assert "1 blok = 12 kader-bulan" in body and "hanya dalam blok utuh" in body
 
 
 def test_detail_without_evidence_or_cost_says_so(login, app, world):
-    body = text_of(login("desa_a1").get(f"/katalog/{item_id(app, world, 'pmt_bumil_kek')}"))
+    body = text_of(login("desa_a1").get(f"/katalog/{item_id(app, world, 'kelas_ibu_hamil')}"))
     assert "Belum ada bukti yang dapat diubah menjadi angka penurunan stunting" in body
-    assert "Imdad" in body  # the indirect evidence is still named
     assert "belum ada sumber" in body and "Belum ada sumber biaya satuan" in body
-    assert "Dampak per unit:" not in body
+    assert "Dampak per unit untuk pengoptimal" not in body
 
 
-def test_detail_wash_item_is_labelled_assumption(login, app, world):
+def test_detail_wash_item_has_zero_centre_and_an_assumed_high(login, app, world):
     body = text_of(login("desa_a1").get(f"/katalog/{item_id(app, world, 'jamban_sehat')}"))
-    assert "asumsi" in body and "bukan hasil uji" in body and "Pickering/Humphrey 2019" in body
+    assert "0% (0–2%)" in body and "sebagian asumsi" in body and "Pickering/Humphrey 2019" in body
+    assert "Asumsi, bukan hasil uji" in body and "Rp 6.500.000" in body
 
 
 def test_detail_with_plan_uses_its_measured_prevalence(login, app, world):
@@ -175,11 +213,23 @@ def test_detail_with_plan_uses_its_measured_prevalence(login, app, world):
         plan = db.session.get(Plan, world.plans["a1x"])
         plan.balita_measured, plan.stunted_children = 200, 50
         db.session.commit()
-    url = f"/katalog/{item_id(app, world, 'pmt_pemulihan_baduta')}?rencana={world.plans['a1x']}"
+    url = f"/katalog/{item_id(app, world, 'konseling_pmba')}?rencana={world.plans['a1x']}"
     body = text_of(login("kec_a1").get(url))
     assert "Risiko dasar: 25,0%" in body and "50 anak stunting dari 200 balita" in body
-    # 0,25 × 0,12 ÷ 90 = 0,000333
-    assert "0,000333" in body
+    # Φ(Φ⁻¹(0,25) − 0,11) = Φ(−0,78) = 21,6%: a 13,4% lower risk
+    assert "Φ(-0,78) = 21,6%" in body and "13,4%" in body
+
+
+def test_every_item_detail_renders_for_admin_and_village(login, app, world):
+    with app.app_context():
+        ids = db.session.scalars(select(CatalogueItem.id).where(
+            CatalogueItem.region_id == world.region_ids["kab_a"])).all()
+    for user in ("admin_a", "desa_a1"):
+        client = login(user)
+        for pk in ids:
+            assert client.get(f"/katalog/{pk}").status_code == 200, pk
+            assert client.get(f"/katalog/{pk}?rencana={world.plans['a1x']}").status_code == 200, pk
+        client.post("/keluar")
 
 
 @pytest.mark.parametrize("user,plan,status", [
@@ -210,7 +260,7 @@ def test_seeded_defaults_are_valid_and_sourced(app_ctx):
     from planner.catalogue_defaults import CATALOGUE, NO_COST, NO_EFFECT
     from planner.services.catalogue import check_item_values
 
-    assert len(CATALOGUE) >= 20
+    assert len(CATALOGUE) >= 30
     assert len({entry["code"] for entry in CATALOGUE}) == len(CATALOGUE)
     for entry in CATALOGUE:
         assert check_item_values(entry) == {}, entry["code"]
@@ -220,19 +270,62 @@ def test_seeded_defaults_are_valid_and_sourced(app_ctx):
             assert entry["effect_value"] is None and entry["impact_source"], entry["code"]
         else:
             assert entry["impact_source"] not in ("", NO_EFFECT), entry["code"]
-        if entry["effect_kind"] == "haz_shift":
-            # the SD is the kabupaten's setting; a note must not pin another value
-            assert "simpangan baku 1,1" not in entry["impact_note"], entry["code"]
+            assert entry["low_source"] and entry["high_source"], entry["code"]
+            assert entry["effect_low"] <= entry["effect_value"] <= entry["effect_high"], entry["code"]
+            # a course the evidence needs a minimum length for states its own length
+            if entry["evidence_min_days"]:
+                assert entry["course_days"], entry["code"]
+        if entry["enabling"]:
+            assert entry["effect_kind"] is None and entry["platform"] and entry["units_per_course"] == 12, entry["code"]
+        if entry["national_programme"]:
+            assert entry["national_note"], entry["code"]
+        # the SD is the kabupaten's setting; a note must not pin another value
+        assert "simpangan baku 1,1" not in entry["impact_note"], entry["code"]
 
 
-def test_seeded_sensitive_effects_are_low_and_labelled_assumptions(app_ctx):
+def test_seeded_course_lengths_follow_the_juknis(app_ctx):
+    from planner.catalogue_defaults import CATALOGUE
+
+    by_code = {e["code"]: e for e in CATALOGUE}
+    for code, days in {"pmt_lokal_balita": 56, "pmt_lokal_bb_tidak_naik": 14, "pmt_bumil_kek": 120}.items():
+        assert by_code[code]["units_per_course"] == days == by_code[code]["course_days"], code
+        assert by_code[code]["targeted"] and by_code[code]["national_programme"] == "pmt_lokal", code
+    # feeding shorter than the six months the food-provision trials ran earns nothing
+    assert by_code["pmt_pemulihan_baduta"]["course_days"] < by_code["pmt_pemulihan_baduta"]["evidence_min_days"]
+    assert by_code["protein_hewani_baduta"]["course_days"] >= by_code["protein_hewani_baduta"]["evidence_min_days"]
+    # the twelve-week evidence: weight gain, no length gain
+    assert (by_code["pmt_lokal_balita"]["effect_low"], by_code["pmt_lokal_balita"]["effect_high"]) == (0, 0)
+
+
+def test_seeded_items_cover_the_missing_services_and_platforms(app_ctx):
+    from planner.catalogue_defaults import CATALOGUE, RETIRED
+
+    by_code = {e["code"]: e for e in CATALOGUE}
+    for code in ("insentif_kpm", "operasional_kpm", "rumah_desa_sehat", "transport_tpk", "posyandu_remaja",
+                 "pemeriksaan_catin", "protein_hewani_baduta", "kunjungan_nifas", "pendampingan_mms"):
+        assert code in by_code, code
+    assert by_code["kunjungan_nifas"]["target_group"] == "ibu_nifas"
+    enabling = {code for code, e in by_code.items() if e["enabling"]}
+    assert {"insentif_kader", "operasional_posyandu", "insentif_kpm", "operasional_kpm"} <= enabling
+    # services delivered through a posyandu say so, for the platform link
+    for code in ("pmt_lokal_balita", "konseling_pmba", "konseling_pmba_plus", "kelas_ibu_hamil"):
+        assert by_code[code]["platform"] == "posyandu" and not by_code[code]["enabling"], code
+    # MMS tablets are free from Kemenkes: the village item is support to take them
+    assert "mmn_ibu_hamil" in RETIRED and "mmn_ibu_hamil" not in by_code
+    assert by_code["pendampingan_mms"]["national_programme"] == "mms"
+    assert by_code["alat_antropometri"]["national_programme"] == "antropometri"
+    assert by_code["akta_kelahiran"]["apbdes_code"] == "1.3.01"
+
+
+def test_seeded_sensitive_effects_centre_on_zero_with_an_assumed_high(app_ctx):
     from planner.catalogue_defaults import CATALOGUE
 
     wash = [e for e in CATALOGUE if e["package"] == "air_sanitasi" and e["effect_kind"] is not None]
-    assert wash
+    assert len(wash) == 3
     for entry in wash:
-        assert entry["effect_kind"] == "relative_reduction" and entry["effect_value"] <= 0.05
-        assert entry["impact_source"].startswith("Asumsi") and "asumsi" in entry["impact_note"]
+        assert entry["effect_kind"] == "relative_reduction"
+        assert entry["effect_low"] == entry["effect_value"] == 0 and 0 < entry["effect_high"] <= 0.05
+        assert entry["high_source"].startswith("Asumsi") and "Pickering/Humphrey 2019" in entry["impact_source"]
 
 
 def test_seeded_costs_match_the_domain_sources(app_ctx):
@@ -240,13 +333,46 @@ def test_seeded_costs_match_the_domain_sources(app_ctx):
 
     by_code = {e["code"]: e for e in CATALOGUE}
     expected = {  # domain notes: single local examples or the middle of a stated range
-        "pmt_lokal_balita": (16_500, "Banjarmasin"), "pmt_pemulihan_baduta": (17_000, "Banyumas"),
-        "insentif_kader": (100_000, "Sukabumi"), "operasional_posyandu": (300_000, "Labuhanbatu"),
-        "jamban_sehat": (9_750_000, "Purworejo"), "sambungan_air": (2_250_000, "Purworejo"),
-        "alat_antropometri": (8_000_000, "Jepara"),
+        "pmt_lokal_balita": (16_500, "Banjarmasin"), "pmt_lokal_bb_tidak_naik": (16_500, "Banjarmasin"),
+        "pmt_pemulihan_baduta": (17_000, "Banyumas"), "insentif_kader": (100_000, "Sukabumi"),
+        "operasional_posyandu": (300_000, "Labuhanbatu"), "jamban_sehat": (6_500_000, "Buleleng"),
+        "sambungan_air": (2_250_000, "Purworejo"), "alat_antropometri": (8_000_000, "Jepara"),
     }
     for code, (cost, place) in expected.items():
         assert by_code[code]["default_unit_cost"] == cost and place in by_code[code]["cost_source"]
     assert by_code["pmt_bumil_kek"]["default_unit_cost"] is None
     with_cost = {code for code, e in by_code.items() if e["default_unit_cost"] is not None}
     assert with_cost == set(expected)
+
+
+def test_the_migration_ships_exactly_these_defaults(app_ctx):
+    """Migration 0005 carries a frozen copy of the defaults; a change here needs a migration of its own."""
+    import json
+
+    from planner.catalogue_defaults import CATALOGUE, RETIRED
+    from planner.config import BASE_DIR
+
+    snapshot = json.loads((BASE_DIR / "migrations" / "data" / "0005_catalogue.json").read_text(encoding="utf-8"))
+    shipped = {code: values for code, values in snapshot["new"].items() if code not in snapshot["retired"]}
+    current = {e["code"]: dict({k: v for k, v in e.items() if k != "code"}, active=True) for e in CATALOGUE}
+    assert shipped == current, "the shipped catalogue changed: add a data migration (see 0005_catalogue_evidence)"
+    assert sorted(snapshot["retired"]) == sorted(RETIRED)
+
+
+def test_plan_file_fields_carry_the_per_person_effect_for_plan_file_v2(app_ctx, world):
+    from planner.services.impact import assumptions_for, plan_file_fields
+
+    plan = db.session.get(Plan, world.plans["a1x"])   # measured 20%
+    items = {item.code: item for item in db.session.scalars(select(CatalogueItem).where(
+        CatalogueItem.region_id == world.region_ids["kab_a"]))}
+    assumptions = assumptions_for(plan.desa)
+    pmba = plan_file_fields(items["konseling_pmba"], plan, assumptions)
+    assert pmba["units_per_course"] == 12 and pmba["whole_courses"] and not pmba["enabling"]
+    effect = pmba["effect"]
+    assert 0 <= effect["low"] <= effect["central"] <= effect["high"] <= 1
+    assert effect["central"] == pytest.approx(0.1468, abs=1e-4)
+    assert plan_file_fields(items["pmt_pemulihan_baduta"], plan, assumptions)["effect"] == {
+        "low": 0.0, "central": 0.0, "high": 0.0}                       # shorter than the evidence needs
+    kader = plan_file_fields(items["insentif_kader"], plan, assumptions)
+    assert kader == {"units_per_course": 12, "whole_courses": True, "enabling": True}
+    assert plan_file_fields(None, plan, assumptions) == {}

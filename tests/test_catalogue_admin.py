@@ -12,8 +12,10 @@ NEW = {
     "code": "kelas_gizi_remaja", "name": "Kelas gizi remaja putri", "description": "Pertemuan bulanan.",
     "category": "spesifik", "package": "konseling_gizi", "target_group": "remaja_putri", "unit": "peserta-pertemuan",
     "apbdes_code": "2.2.90", "default_unit_cost": "25.000", "cost_source": "SSH Kabupaten 2026",
-    "effect_kind": "relative_reduction", "effect_value": "5,5", "units_per_course": "12",
-    "impact_source": "Contoh sumber", "impact_note": "",
+    "effect_kind": "relative_reduction", "effect_low": "2", "effect_value": "5,5", "effect_high": "9",
+    "units_per_course": "12", "course_days": "365", "whole_courses": "y",
+    "impact_source": "Contoh sumber", "low_source": "", "high_source": "Contoh batas atas", "impact_note": "",
+    "evidence_min_days": "", "platform": "", "national_programme": "", "national_note": "",
 }
 
 
@@ -31,17 +33,30 @@ def _count(app, world, kab="kab_a"):
 
 
 def _edit_data(item):
-    """The edit form as a browser would send it for `item`, unchanged."""
-    reduction = item.effect_kind == "relative_reduction"
-    value = "" if item.effect_value is None else str(item.effect_value * 100 if reduction else item.effect_value)
-    return {
+    """The edit form as a browser would send it for `item`, unchanged (unticked boxes are not sent)."""
+    percent = item.effect_kind in ("relative_reduction", "sga_reduction")
+
+    def number(value, scale=1):
+        return "" if value is None else str(round(value * scale, 9)).replace(".", ",")
+
+    data = {
         "name": item.name, "description": item.description, "category": item.category, "package": item.package,
         "target_group": item.target_group, "unit": item.unit, "apbdes_code": item.apbdes_code,
         "default_unit_cost": "" if item.default_unit_cost is None else str(item.default_unit_cost),
-        "cost_source": item.cost_source, "effect_kind": item.effect_kind or "", "effect_value": value,
-        "units_per_course": str(item.units_per_course), "impact_source": item.impact_source,
-        "impact_note": item.impact_note,
+        "cost_source": item.cost_source, "effect_kind": item.effect_kind or "",
+        "effect_low": number(item.effect_low, 100 if percent else 1),
+        "effect_value": number(item.effect_value, 100 if percent else 1),
+        "effect_high": number(item.effect_high, 100 if percent else 1),
+        "units_per_course": number(item.units_per_course), "course_days": number(item.course_days),
+        "evidence_min_days": number(item.evidence_min_days), "impact_source": item.impact_source,
+        "low_source": item.low_source, "high_source": item.high_source, "impact_note": item.impact_note,
+        "platform": item.platform, "national_programme": item.national_programme,
+        "national_note": item.national_note,
     }
+    for box in ("whole_courses", "targeted", "enabling"):
+        if getattr(item, box):
+            data[box] = "y"
+    return data
 
 
 # --- create -------------------------------------------------------------------------------------------
@@ -55,14 +70,18 @@ def test_admin_creates_item_with_percent_and_indonesian_numbers(login, app, worl
         item = db.session.scalar(select(CatalogueItem).where(CatalogueItem.code == "kelas_gizi_remaja"))
         assert item.region_id == world.region_ids["kab_a"]
         assert item.default_unit_cost == 25_000
-        assert item.effect_value == pytest.approx(0.055)
-        assert item.units_per_course == 12 and item.active
+        assert (item.effect_low, item.effect_value, item.effect_high) == pytest.approx((0.02, 0.055, 0.09))
+        assert item.units_per_course == 12 and item.course_days == 365 and item.whole_courses and item.active
+        assert not item.enabling and not item.targeted
     body = text_of(client.get(response.headers["Location"]))
-    assert "Kelas gizi remaja putri ditambahkan" in body and "\u22125,5%" in body and "2.2.90" in body
+    assert "Kelas gizi remaja putri ditambahkan" in body and "\u22125,5% (2–9%)" in body and "2.2.90" in body
+    # an empty low source reads as the central one
+    assert "Contoh sumber" in body and "Contoh batas atas" in body
 
 
 def test_admin_creates_item_without_cost_or_evidence(login, app):
-    data = dict(NEW, default_unit_cost="", cost_source="", effect_kind="", effect_value="", impact_source="")
+    data = dict(NEW, default_unit_cost="", cost_source="", effect_kind="", effect_low="", effect_value="",
+                effect_high="", impact_source="", high_source="")
     response = login("admin_a").post("/katalog/baru", data=data)
     assert response.status_code == 303
     with app.app_context():
@@ -70,12 +89,30 @@ def test_admin_creates_item_without_cost_or_evidence(login, app):
         assert item.default_unit_cost is None and item.effect_kind is None and item.effect_value is None
 
 
-def test_haz_shift_is_stored_in_sd_units(login, app):
-    data = dict(NEW, effect_kind="haz_shift", effect_value="0,25")
+@pytest.mark.parametrize("kind", ["haz_shift", "haz_smd"])
+def test_haz_effects_are_stored_in_sd_units(login, app, kind):
+    data = dict(NEW, effect_kind=kind, effect_low="0,1", effect_value="0,25", effect_high="0,3")
     assert login("admin_a").post("/katalog/baru", data=data).status_code == 303
     with app.app_context():
         item = db.session.scalar(select(CatalogueItem).where(CatalogueItem.code == "kelas_gizi_remaja"))
-        assert item.effect_value == pytest.approx(0.25)
+        assert (item.effect_low, item.effect_value, item.effect_high) == pytest.approx((0.1, 0.25, 0.3))
+
+
+def test_sga_reduction_is_typed_in_percent(login, app):
+    data = dict(NEW, effect_kind="sga_reduction", effect_low="11", effect_value="34", effect_high="51")
+    assert login("admin_a").post("/katalog/baru", data=data).status_code == 303
+    with app.app_context():
+        item = db.session.scalar(select(CatalogueItem).where(CatalogueItem.code == "kelas_gizi_remaja"))
+        assert (item.effect_low, item.effect_value, item.effect_high) == pytest.approx((0.11, 0.34, 0.51))
+
+
+def test_admin_creates_an_enabling_item(login, app):
+    data = dict(NEW, code="insentif_kader_remaja", effect_kind="", effect_low="", effect_value="", effect_high="",
+                impact_source="", high_source="", enabling="y", platform="posyandu", unit="kader-bulan")
+    assert login("admin_a").post("/katalog/baru", data=data).status_code == 303
+    with app.app_context():
+        item = db.session.scalar(select(CatalogueItem).where(CatalogueItem.code == "insentif_kader_remaja"))
+        assert item.enabling and item.platform == "posyandu" and not item.has_effect
 
 
 @pytest.mark.parametrize("field,value,message", [
@@ -99,10 +136,19 @@ def test_haz_shift_is_stored_in_sd_units(login, app):
     ("effect_value", "-3", "Tidak boleh kurang dari 0"),
     ("effect_value", "", "Isi besar efek"),
     ("effect_value", "lima", "Tulis angka desimal"),
+    ("effect_value", "1", "rendah ≤ tengah ≤ tinggi"),
+    ("effect_low", "", "Isi nilai rendah dan tinggi"),
+    ("effect_high", "", "Isi nilai rendah dan tinggi"),
+    ("effect_high", "101", "antara 0 dan 100%"),
     ("effect_kind", "", "Pilih jenis bukti untuk besar efek ini"),
+    ("effect_kind", "sihir", "Pilih jenis bukti"),
     ("impact_source", "", "Sebutkan sumber bukti efek"),
     ("units_per_course", "0", "harus lebih dari 0"),
     ("units_per_course", "", "Wajib diisi"),
+    ("course_days", "0", "Tidak boleh kurang dari 1"),
+    ("course_days", "4000", "antara 1 dan 3650"),
+    ("platform", "balai", "Pilih platform"),
+    ("national_programme", "bansos", "Pilih program nasional"),
 ])
 def test_create_rejects_bad_input_at_the_field(login, app, world, field, value, message):
     before = _count(app, world)
@@ -113,14 +159,30 @@ def test_create_rejects_bad_input_at_the_field(login, app, world, field, value, 
     assert f'id="{field}-error"' in body
     if value:
         assert f'value="{value}"' in body or f">{value}</textarea>" in body or f'value="{value}" selected' in body \
-            or field in ("category", "package", "target_group", "effect_kind")
+            or field in ("category", "package", "target_group", "effect_kind", "platform", "national_programme")
     assert _count(app, world) == before
 
 
 def test_haz_shift_above_three_is_rejected(login):
-    response = login("admin_a").post("/katalog/baru", data=dict(NEW, effect_kind="haz_shift", effect_value="3,5"))
+    response = login("admin_a").post("/katalog/baru", data=dict(NEW, effect_kind="haz_shift", effect_low="1",
+                                                                   effect_value="2", effect_high="3,5"))
     assert response.status_code == 422
     assert "antara 0 dan 3 SD" in text_of(response)
+
+
+@pytest.mark.parametrize("changes,field,message", [
+    (dict(enabling="y", platform="posyandu"), "effect_kind", "Kegiatan pendukung tidak punya efek sendiri"),
+    (dict(enabling="y", effect_kind="", effect_low="", effect_value="", effect_high=""), "platform",
+     "pilih platform yang dijalankannya"),
+    (dict(evidence_min_days="180", course_days=""), "course_days", "butuh kursus paling sedikit 180 hari"),
+])
+def test_rules_across_fields(login, app, world, changes, field, message):
+    before = _count(app, world)
+    response = login("admin_a").post("/katalog/baru", data=dict(NEW, **changes))
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert message in body and f'id="{field}-error"' in body
+    assert _count(app, world) == before
 
 
 @pytest.mark.parametrize("code", ["2.2.02", "02.02.02", "2.2.90", "4.2.03", "1.4.01", ""])
@@ -146,14 +208,22 @@ def test_admin_edits_item_and_form_shows_percent(login, app, world):
     pk = item_id(app, world, "pmt_pemulihan_baduta")
     page = client.get(f"/katalog/{pk}/ubah")
     assert page.status_code == 200
-    assert 'value="12"' in page.get_data(as_text=True)  # 0.12 shown as 12 (%)
-    data = dict(_edit_data(_item(app, pk)), effect_value="10", default_unit_cost="18.000",
+    assert 'value="0,08"' in page.get_data(as_text=True)  # SMD in SD units
+    data = dict(_edit_data(_item(app, pk)), course_days="180", units_per_course="180", default_unit_cost="18.000",
                 cost_source="Desa contoh 2026")
     response = client.post(f"/katalog/{pk}/ubah", data=data)
     assert response.status_code == 303
     item = _item(app, pk)
-    assert item.effect_value == pytest.approx(0.10) and item.default_unit_cost == 18_000
+    assert item.course_days == 180 and item.default_unit_cost == 18_000 and item.effect_value == pytest.approx(0.08)
     assert item.code == "pmt_pemulihan_baduta"
+    # six months of food now meet what the evidence needs: the effect counts
+    assert "kursus terlalu pendek" not in text_of(client.get(f"/katalog/{pk}"))
+
+
+def test_edit_form_shows_reductions_in_percent(login, app, world):
+    page = login("admin_a").get(f"/katalog/{item_id(app, world, 'pmt_bumil_kek')}/ubah")
+    body = page.get_data(as_text=True)
+    assert 'value="34"' in body and 'value="11"' in body and 'value="51"' in body  # SGA 34% (11–51%)
 
 
 def test_edit_cannot_change_the_code(login, app, world):
@@ -166,12 +236,12 @@ def test_edit_cannot_change_the_code(login, app, world):
 def test_edit_with_errors_changes_nothing(login, app, world):
     pk = item_id(app, world, "jamban_sehat")
     before = _item(app, pk)
-    data = dict(_edit_data(before), name="Jamban baru", effect_value="150")
+    data = dict(_edit_data(before), name="Jamban baru", effect_high="150")
     response = login("admin_a").post(f"/katalog/{pk}/ubah", data=data)
     assert response.status_code == 422
     assert 'value="Jamban baru"' in response.get_data(as_text=True)
     after = _item(app, pk)
-    assert after.name == before.name and after.effect_value == before.effect_value
+    assert after.name == before.name and after.effect_high == before.effect_high
 
 
 def test_edit_removing_cost_keeps_item_without_source(login, app, world):
@@ -301,3 +371,132 @@ def test_assumptions_reject_bad_input_at_the_field(login, app, world, field, val
     if value:
         assert f'value="{value}"' in body
     assert _setting(app, world).baseline_source.startswith("SSGI 2024")
+
+
+# --- audit trail --------------------------------------------------------------------------------------
+
+def _events(app, world, prefix):
+    from planner.models import AuditEvent
+
+    with app.app_context():
+        return [(e.action, e.target, e.details, e.region_id, e.username) for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action.like(prefix + "%")).order_by(AuditEvent.id))]
+
+
+def test_catalogue_changes_are_written_to_the_audit_trail(login, app, world):
+    client = login("admin_a")
+    assert client.post("/katalog/baru", data=NEW).status_code == 303
+    pk = item_id(app, world, "jamban_sehat")
+    assert client.post(f"/katalog/{pk}/ubah", data=dict(_edit_data(_item(app, pk)),
+                                                         default_unit_cost="7.000.000")).status_code == 303
+    assert client.post(f"/katalog/{pk}/ubah", data=_edit_data(_item(app, pk))).status_code == 303  # no change
+    client.post(f"/katalog/{pk}/nonaktifkan")
+    client.post(f"/katalog/{pk}/aktifkan")
+    events = _events(app, world, "catalogue.")
+    kab = world.region_ids["kab_a"]
+    assert [(action, target) for action, target, *_ in events] == [
+        ("catalogue.create", "kelas_gizi_remaja"), ("catalogue.update", "jamban_sehat"),
+        ("catalogue.deactivate", "jamban_sehat"), ("catalogue.activate", "jamban_sehat")]
+    assert all(region == kab and user == world.usernames["admin_a"] for *_, region, user in events)
+    assert events[1][2]["fields"] == ["default_unit_cost"]
+    page = text_of(client.get("/kabupaten/35.17/audit?kind=katalog"))
+    assert "mengubah kegiatan katalog “Jamban sehat rumah tangga” (biaya satuan bawaan)" in page
+    assert "menonaktifkan kegiatan katalog" in page
+
+
+def test_impact_assumption_changes_are_audited_with_before_and_after(login, app, world):
+    client = login("admin_a")
+    client.post("/katalog/asumsi", data={"baseline_prevalence": "25,1", "baseline_source": "SSGI 2024 (prevalensi "
+                                         "stunting nasional 19,8%)", "haz_sd": "1,2"})
+    [(action, _, details, region, _user)] = _events(app, world, "impact.")
+    assert action == "impact.update" and region == world.region_ids["kab_a"]
+    assert details["fields"] == ["baseline_prevalence", "haz_sd"]
+    assert details["changes"]["haz_sd"] == [1.1, 1.2]
+    assert "mengubah asumsi dampak kabupaten (prevalensi acuan, simpangan baku HAZ)" in text_of(
+        client.get("/kabupaten/35.17/audit"))
+
+
+# --- reviewing changed defaults -------------------------------------------------------------------------
+
+PENDING = {
+    "default_unit_cost": {"old": 9_750_000, "new": 6_500_000},
+    "effect_high": {"old": None, "new": 0.02},
+    "cost_source": {"old": "Rp9.500.000–10.000.000 per unit", "new": "Rp5.000.000–10.000.000 per unit"},
+}
+
+
+def _flag(app, world, code="jamban_sehat", pending=None, **values):
+    with app.app_context():
+        item = db.session.get(CatalogueItem, item_id(app, world, code))
+        for field, value in values.items():
+            setattr(item, field, value)
+        item.pending_defaults = pending or PENDING
+        db.session.commit()
+        return item.id
+
+
+def test_admin_sees_items_to_review_and_what_changed(login, app, world):
+    pk = _flag(app, world, default_unit_cost=8_000_000, effect_high=None)
+    client = login("admin_a")
+    index = text_of(client.get("/katalog/"))
+    assert "1 kegiatan perlu ditinjau" in index and "bawaan berubah" in index and "3 isian berubah" in index
+    page = client.get(f"/katalog/{pk}/tinjau")
+    assert page.status_code == 200
+    body = text_of(page)
+    # per field: the old default, the new default and the kabupaten's value
+    assert "biaya satuan bawaan Rp 9.750.000 Rp 6.500.000 Rp 8.000.000" in body
+    assert "efek tinggi – −2% –" in body
+    assert "Pakai bawaan baru untuk isian ini" in body and "Tetap pakai isian kabupaten" in body
+    # villages and kecamatan see no review
+    client.post("/keluar")
+    for user in ("desa_a1", "kec_a1"):
+        other = login(user)
+        assert "perlu ditinjau" not in text_of(other.get("/katalog/"))
+        assert other.get(f"/katalog/{pk}/tinjau").status_code == 403
+        assert other.post(f"/katalog/{pk}/tinjau/terima").status_code == 403
+        other.post("/keluar")
+
+
+def test_accepting_new_defaults_takes_only_the_fields_under_review(login, app, world):
+    pk = _flag(app, world, default_unit_cost=8_000_000, name="Jamban keluarga (kabupaten)")
+    response = login("admin_a").post(f"/katalog/{pk}/tinjau/terima")
+    assert response.status_code == 303
+    item = _item(app, pk)
+    assert item.default_unit_cost == 6_500_000 and item.effect_high == 0.02
+    assert item.cost_source == "Rp5.000.000–10.000.000 per unit"
+    assert item.name == "Jamban keluarga (kabupaten)"  # the admin's own edit stays
+    assert item.pending_defaults is None
+    [(action, target, details, *_)] = _events(app, world, "catalogue.accept")
+    assert target == "jamban_sehat" and details["fields"] == ["cost_source", "default_unit_cost", "effect_high"]
+
+
+def test_keeping_own_values_closes_the_review(login, app, world):
+    pk = _flag(app, world, default_unit_cost=8_000_000)
+    client = login("admin_a")
+    assert client.post(f"/katalog/{pk}/tinjau/tetap").status_code == 303
+    item = _item(app, pk)
+    assert item.default_unit_cost == 8_000_000 and item.pending_defaults is None
+    assert [a for a, *_ in _events(app, world, "catalogue.")] == ["catalogue.keep_own"]
+    # nothing left to review: the review page sends back to the item
+    assert client.get(f"/katalog/{pk}/tinjau").status_code == 303
+    assert "perlu ditinjau" not in text_of(client.get("/katalog/"))
+
+
+def test_accepting_defaults_that_no_longer_fit_the_item_changes_nothing(login, app, world):
+    # the admin made the item an enabling one; the new defaults bring an effect it cannot have
+    pk = _flag(app, world, pending={"effect_value": {"old": 0.02, "new": 0.0}}, enabling=True, platform="posyandu",
+               effect_kind=None, effect_value=None, effect_low=None, effect_high=None)
+    response = login("admin_a").post(f"/katalog/{pk}/tinjau/terima")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/katalog/{pk}/tinjau")
+    item = _item(app, pk)
+    assert item.effect_value is None and item.pending_defaults
+    assert _events(app, world, "catalogue.") == []
+
+
+def test_review_posts_need_csrf_and_stay_in_the_kabupaten(login, app, world):
+    pk = _flag(app, world)
+    client = login("admin_a")
+    assert client.post(f"/katalog/{pk}/tinjau/terima", csrf=False).status_code == 400
+    client.post("/keluar")
+    assert login("admin_b").post(f"/katalog/{pk}/tinjau/tetap").status_code == 404
+    assert _item(app, pk).pending_defaults

@@ -108,3 +108,120 @@ def test_downgrade_keeps_existing_plans_and_proposals(migration_app):
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM plan")).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM proposal")).scalar() == 1
+
+
+# --- 0005: the catalogue re-based on the evidence -----------------------------------------------------
+
+CATALOGUE_REVISION = "0005_catalogue_evidence"
+
+
+def _old_catalogue():
+    import json
+
+    snapshot = json.loads((BASE_DIR / "migrations" / "data" / "0005_catalogue.json").read_text(encoding="utf-8"))
+    return snapshot["old"], snapshot["new"]
+
+
+def _insert_item(conn, region_id, code, values, active=True):
+    columns = dict(values, region_id=region_id, code=code, active=active)
+    names = ", ".join(columns) + ", created_at, updated_at"
+    marks = ", ".join(f":{name}" for name in columns) + ", CURRENT_TIMESTAMP, CURRENT_TIMESTAMP"
+    conn.execute(text(f"INSERT INTO catalogue_item ({names}) VALUES ({marks})"), columns)
+
+
+def _item_row(code, region_id):
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT * FROM catalogue_item WHERE code = :code AND region_id = :region"),
+                            {"code": code, "region": region_id}).mappings().one_or_none()
+
+
+def _pending(row):
+    import json
+
+    value = row["pending_defaults"]
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def test_catalogue_migration_updates_unedited_items_flags_edited_ones_and_adds_new(migration_app):
+    """Two kabupaten hold the catalogue shipped before 0005, one of them with an admin's edits."""
+    upgrade(revision="0004")
+    old, new = _old_catalogue()
+    with db.engine.begin() as conn:
+        for region_id, code, name, level, parent in [(1, "35.17", "A", "kabupaten", None),
+                                                     (2, "35.18", "B", "kabupaten", None),
+                                                     (3, "35.19", "C (no catalogue)", "kabupaten", None),
+                                                     (4, "35.17.09", "K", "kecamatan", 1),
+                                                     (5, "35.17.09.2001", "D", "desa", 4)]:
+            conn.execute(text("INSERT INTO region (id, code, name, level, parent_id) VALUES (:i, :c, :n, :l, :p)"),
+                         {"i": region_id, "c": code, "n": name, "l": level, "p": parent})
+        for region_id in (1, 2):
+            for code, values in old.items():
+                values = dict(values)
+                active = True
+                if region_id == 1 and code == "jamban_sehat":
+                    values["default_unit_cost"] = 8_000_000          # the admin's local price
+                if region_id == 1 and code == "mck_umum":
+                    active = False                                    # deactivated, otherwise untouched
+                if region_id == 2 and code == "mmn_ibu_hamil":
+                    values["name"] = "MMN ibu hamil (kabupaten B)"    # edited retired item
+                _insert_item(conn, region_id, code, values, active)
+        # kabupaten A already made its own KPM incentive under the code the new defaults use
+        _insert_item(conn, 1, "insentif_kpm", dict(old["insentif_kader"], name="KPM milik A"))
+        conn.execute(text(
+            "INSERT INTO plan (id, desa_id, year, status, pagu, earmark_koperasi, earmark_blt, earmark_other,"
+            " stunting_budget, ibu_hamil, ibu_nifas, baduta, balita, catin, remaja_putri, keluarga,"
+            " balita_measured, stunted_children, notes, version_id, created_at, updated_at)"
+            " VALUES (1, 5, 2027, 'draft', 100, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, '', 1,"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    upgrade(revision=CATALOGUE_REVISION)
+
+    # an unedited item takes the new defaults whole
+    pmt = _item_row("pmt_lokal_balita", 1)
+    assert (pmt["units_per_course"], pmt["course_days"], pmt["effect_kind"]) == (56, 56, "relative_reduction")
+    assert pmt["targeted"] and pmt["national_programme"] == "pmt_lokal" and _pending(pmt) is None
+    kader = _item_row("insentif_kader", 2)
+    assert kader["enabling"] and kader["platform"] == "posyandu"
+    assert _item_row("akta_kelahiran", 2)["apbdes_code"] == "1.3.01"
+    # ... but an admin's deactivation stays
+    mck = _item_row("mck_umum", 1)
+    assert not mck["active"] and _pending(mck) is None
+    # an edited item keeps the admin's content, takes the new facts, and is flagged with old and new defaults
+    jamban = _item_row("jamban_sehat", 1)
+    assert jamban["default_unit_cost"] == 8_000_000 and jamban["effect_high"] is None
+    pending = _pending(jamban)
+    assert pending["default_unit_cost"] == {"old": 9_750_000, "new": 6_500_000}
+    assert pending["effect_high"] == {"old": None, "new": 0.02}
+    assert "enabling" not in pending and "name" not in pending   # unchanged defaults are not asked about
+    assert _item_row("jamban_sehat", 2)["default_unit_cost"] == 6_500_000
+    # the retired MMS tablets: deactivated where untouched, flagged where edited
+    mmn_a, mmn_b = _item_row("mmn_ibu_hamil", 1), _item_row("mmn_ibu_hamil", 2)
+    assert not mmn_a["active"] and mmn_a["national_programme"] == "mms"
+    assert mmn_b["active"] and mmn_b["name"] == "MMN ibu hamil (kabupaten B)"
+    assert _pending(mmn_b)["active"] == {"old": True, "new": False} and mmn_b["national_programme"] == "mms"
+    # new items are added; an admin's own item with the same code is left alone
+    assert _item_row("pendampingan_mms", 1) and _item_row("insentif_kpm", 2)["enabling"]
+    assert _item_row("insentif_kpm", 1)["name"] == "KPM milik A"
+    assert _item_row("pendampingan_mms", 3) is None                 # no catalogue, nothing added
+    with db.engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM catalogue_item WHERE region_id = 2")).scalar()
+    assert count == len(new)
+
+    # a village uses one of the added items; then step back
+    added = _item_row("protein_hewani_baduta", 1)["id"]
+    with db.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO proposal (id, plan_id, position, name, category, package, target_group, location,"
+            " proposer, unit, unit_cost, fixed_cost, min_units, max_units, apbdes_code, notes, version_id,"
+            " catalogue_item_id, created_at, updated_at) VALUES (1, 1, 0, 'Telur', 'spesifik', 'kia', 'baduta', '',"
+            " '', 'anak-hari', 3000, 0, 0, 180, '', '', 1, :item, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+            {"item": added})
+    downgrade(revision="0004")
+    restored = _item_row("pmt_lokal_balita", 1)
+    assert (restored["units_per_course"], restored["effect_kind"], restored["effect_value"]) == (90, "haz_shift", 0.41)
+    assert _item_row("mmn_ibu_hamil", 1)["active"]
+    assert _item_row("jamban_sehat", 1)["default_unit_cost"] == 8_000_000
+    assert _item_row("pendampingan_mms", 1) is None and _item_row("protein_hewani_baduta", 1) is not None
+    assert _item_row("insentif_kpm", 1)["name"] == "KPM milik A"
+    # and forward again
+    upgrade(revision=CATALOGUE_REVISION)
+    assert _item_row("pmt_lokal_balita", 1)["units_per_course"] == 56

@@ -167,47 +167,78 @@ def test_picker_lists_active_catalogue_grouped_with_costs_and_impacts(login, wor
     response = client.get(f"/rencana/{plan_id}/usulan/katalog")
     assert response.status_code == 200
     body, text = response.get_data(as_text=True), text_of(response)
-    assert "PMT lokal balita berisiko" in text and "Rp 16.500" in text
+    assert "PMT lokal balita gizi kurang" in text and "Rp 16.500" in text and "1 kursus = 56 anak-hari" in text
     assert "biaya belum ada: isi sendiri" in text
-    assert "PMT ibu hamil KEK" not in text  # deactivated
+    assert "PMT lokal ibu hamil KEK" not in text  # deactivated
     assert body.index('id="picker-kia"') < body.index('id="picker-konseling_gizi"')
-    item = _item(app, world, "pmt_pemulihan_baduta")
-    # 20% measured prevalence × 12% ÷ 90 child-days
+    item = _item(app, world, "konseling_pmba")
     assert f"/rencana/{plan_id}/usulan/baru?katalog={item.id}" in body
     assert f"/katalog/{item.id}?rencana={plan_id}" in body
-    assert "0,0002667" in text and "20,0% × 12,0% ÷ 90" in text
+    # at the plan's measured 20%: SMD 0,11 (0,01–0,22) is a 15% (1–28%) lower risk per person
+    assert "risiko turun 1–28% (tengah 15%)" in text and "SMD +0,11 (0,01–0,22)" in text
+    assert "Panjwani &amp; Heidkamp 2017" in text
+    # the 90-day PMT pemulihan is shorter than the six months its evidence needs
+    assert "0% (kursus terlalu pendek)" in text
+    assert "pendukung, tanpa efek sendiri" in text and "cek program nasional" in text
+    # no single figure with many decimals
+    assert not re.search(r"0,000\d", text)
 
 
 def test_catalogue_prefill(login, world, app):
     client = login("desa_a1")
     plan_id = world.plans["a1x"]
-    item = _item(app, world, "pmt_pemulihan_baduta")
+    item = _item(app, world, "konseling_pmba")
     response = client.get(f"/rencana/{plan_id}/usulan/baru?katalog={item.id}")
     assert response.status_code == 200
     body, text = response.get_data(as_text=True), text_of(response)
-    assert 'value="PMT pemulihan baduta 90 hari"' in body
+    assert 'value="Kelas ibu balita: konseling PMBA"' in body
     assert re.search(r'<option selected value="baduta">|<option value="baduta" selected>', body)
-    assert 'value="anak-hari"' in body and 'value="17.000"' in body and 'value="2.2.02"' in body
-    # min = one course (90); max = 80 baduta × 90 child-days
-    assert 'id="min_units" inputmode="numeric" name="min_units" type="text" value="90"' in body
-    assert 'value="7.200"' in body
+    assert 'value="peserta-pertemuan"' in body and 'value="2.2.03"' in body
+    # min = one course (12 meetings); max = 80 baduta × 12
+    assert 'id="min_units" inputmode="numeric" name="min_units" type="text" value="12"' in body
+    assert 'value="960"' in body
     assert re.search(r'id="impact_per_unit"[^>]*value=""', body)
-    # the impact hint shows the derivation and its source, and links to the catalogue page
-    assert "Kosongkan untuk memakai dampak dari katalog" in text and "0,0002667" in text
-    assert "Dewey et al. 2021" in text and f"/katalog/{item.id}?rencana={plan_id}" in body
+    # the impact hint shows the effect as a range with the course and its source, and links to the catalogue
+    assert "1 kursus = 12 peserta-pertemuan" in text and "turun 1–28% (tengah 15%)" in text
+    assert "2,9 (0,3–5,6) kasus tercegah per 100 orang" in text
+    assert "Panjwani &amp; Heidkamp 2017" in text and f"/katalog/{item.id}?rencana={plan_id}" in body
+    # the per-unit figure the optimizer still uses: 20% × 14,7% ÷ 12 = 0,00245
+    assert "Kosongkan isian ini untuk memakai dampak katalog" in text and "0,00245" in text
     # saved from the catalogue, impact left empty: computed
-    data = dict(VALID, name="PMT pemulihan baduta 90 hari", package="konseling_gizi", target_group="baduta",
-                unit="anak-hari", unit_cost="17.000", min_units="90", max_units="7.200", impact_per_unit="")
+    data = dict(VALID, name="Kelas ibu balita: konseling PMBA", package="konseling_gizi", target_group="baduta",
+                unit="peserta-pertemuan", unit_cost="15.000", min_units="12", max_units="960", impact_per_unit="")
     response = client.post(f"/rencana/{plan_id}/usulan/baru?katalog={item.id}", data=data)
     assert response.status_code == 303
     with app.app_context():
-        p = db.session.query(Proposal).filter_by(plan_id=plan_id, name="PMT pemulihan baduta 90 hari").one()
+        p = db.session.query(Proposal).filter_by(plan_id=plan_id, name="Kelas ibu balita: konseling PMBA").one()
         assert p.catalogue_item_id == item.id and p.impact_per_unit is None
         new_id = p.id
     body = client.get(f"/rencana/{plan_id}").get_data(as_text=True)
     row = body.split(f'<tr id="proposal-{new_id}"')[1].split("</tr>")[0]
     assert "Dari katalog" in row and f"/katalog/{item.id}?rencana={plan_id}" in row
-    assert '<span class="badge catalogue">katalog</span>' in row and "0,0002667" in row
+    assert '<span class="badge catalogue">katalog</span>' in row and "0,00245" in row
+
+
+def test_targeted_catalogue_item_prefills_one_course_and_warns_of_national_programmes(login, world, app):
+    plan_id = world.plans["a1x"]
+    item = _item(app, world, "pmt_lokal_balita")
+    response = login("desa_a1").get(f"/rencana/{plan_id}/usulan/baru?katalog={item.id}")
+    body, text = response.get_data(as_text=True), text_of(response)
+    # PMT lokal is for balita gizi kurang only: one course, the village enters how many qualify
+    assert re.search(r'id="min_units"[^>]*value="56"', body) and re.search(r'id="max_units"[^>]*value="56"', body)
+    # twelve weeks of food: weight, not length
+    assert "turun 0%" in text and "Thakwalakwa" in text
+    assert "Jangan membeli dua kali" in text and "BOK" in text and "Makan Bergizi Gratis" in text
+
+
+def test_custom_proposal_is_helped_to_make_a_village_estimate(login, world, app):
+    text = text_of(login("desa_a1").get(f"/rencana/{world.plans['a1x']}/usulan/baru"))
+    assert "misalnya 0,0023" not in text
+    assert "Cara membuat perkiraan desa" in text and "rencana ini memakai 20,0%" in text
+    # a worked example from the catalogue at the plan's baseline
+    assert ("Kelas ibu balita: konseling PMBA: risiko dasar 20,0% × penurunan 15% (nilai tengah) ÷ 12 "
+            "peserta-pertemuan = 0,00245 kasus per peserta-pertemuan") in text
+    assert "sekitar 2,9 kasus" in text
 
 
 def test_prefill_without_head_count_is_one_course(login, world, app):

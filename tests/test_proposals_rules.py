@@ -163,8 +163,10 @@ def _value(body, name):
 
 
 @pytest.mark.parametrize("code,unit,minimum,maximum", [
-    # people: the head count × one course (200 balita × 90 child-days; 60 remaja × 12 months)
-    ("pmt_lokal_balita", "anak-hari", "90", "18.000"),
+    # people: the head count × one course (80 baduta × 12 meetings; 60 remaja × 12 months)
+    ("konseling_pmba", "peserta-pertemuan", "12", "960"),
+    # targeted (balita gizi kurang only): one course, the village enters how many qualify
+    ("pmt_lokal_balita", "anak-hari", "56", "56"),
     ("ttd_remaja", "remaja-bulan", "12", "720"),
     ("jamban_sehat", "unit", "1", "1"),
     # staff, facilities, things: one course, for the village to change (not 200 × 12 kader-months)

@@ -60,7 +60,7 @@ def _enrich(app, world, plan_key, kabupaten_key="kab_a", budget=120_000_000, rul
     with app.app_context():
         plan = db.session.get(Plan, world.plans[plan_key])
         item = db.session.scalar(select(CatalogueItem).where(
-            CatalogueItem.region_id == world.region_ids[kabupaten_key], CatalogueItem.code == "pmt_lokal_balita"))
+            CatalogueItem.region_id == world.region_ids[kabupaten_key], CatalogueItem.code == "konseling_pmba"))
         linked = Proposal(plan=plan, position=5, catalogue_item=item, name="PMT Dusun Barat", category="spesifik",
                           package="konseling_gizi", target_group="balita", location="Dusun Barat",
                           proposer="kader", unit="anak-hari", unit_cost=16_500, fixed_cost=0, min_units=0,
@@ -132,7 +132,7 @@ def test_plan_file_from_another_kabupaten_keeps_figures_without_the_catalogue_li
     with app.app_context():   # kabupaten A's catalogue lacks this code, kabupaten B's has it
         db.session.execute(CatalogueItem.__table__.update()
                            .where(CatalogueItem.region_id == world.region_ids["kab_b"],
-                                  CatalogueItem.code == "pmt_lokal_balita").values(code="pmt_khusus_b"))
+                                  CatalogueItem.code == "konseling_pmba").values(code="pmt_khusus_b"))
         db.session.commit()
     downloaded = other_client(app, world, "admin_b").get(f"/rencana/{world.plans['bx']}/rencana.json")
     assert downloaded.status_code == 200

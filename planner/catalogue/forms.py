@@ -1,15 +1,17 @@
 """Forms of the catalogue: the filter (GET), an item (admin), the impact assumptions (admin).
 
-The forms speak the user's units (percent for reductions and prevalence); their
+The forms speak the user's units (percent for reductions of risk, of SGA and of prevalence); their
 `values()` turn them into model units (fractions) for the services.
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Form, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from .. import domain
-from ..fields import DecimalNumberField, RupiahField
+from ..fields import DecimalNumberField, RupiahField, WholeNumberField
+from ..impact import FRACTION_KINDS
+from ..services.catalogue import EFFECT_FIELDS
 
 
 class FilterForm(Form):
@@ -46,27 +48,53 @@ class ItemForm(FlaskForm):
     default_unit_cost = RupiahField(_l("Biaya satuan bawaan (Rp)"), required=False)
     cost_source = TextAreaField(_l("Sumber biaya satuan"), validators=[Optional(), _length(2000)])
 
+    units_per_course = DecimalNumberField(_l("Satuan per kursus (program penuh satu orang)"))
+    course_days = WholeNumberField(_l("Lama satu kursus (hari)"), required=False, minimum=1)
+    whole_courses = BooleanField(_l("Hanya dalam kursus utuh (atau blok utuh, misalnya 12 bulan)"))
+    targeted = BooleanField(_l("Sasaran terpilih: hanya sebagian kelompok yang memenuhi syarat"))
+
     effect_kind = SelectField(_l("Jenis bukti"), choices=domain.choices(domain.EFFECT_KINDS,
                                                                          blank=_l("Tidak ada bukti")), validate_choice=False)
-    effect_value = DecimalNumberField(_l("Besar efek"), required=False)
-    units_per_course = DecimalNumberField(_l("Satuan per program penuh satu orang"))
-    impact_source = TextAreaField(_l("Sumber bukti efek"), validators=[Optional(), _length(2000)])
+    effect_low = DecimalNumberField(_l("Efek rendah"), required=False)
+    effect_value = DecimalNumberField(_l("Efek tengah"), required=False)
+    effect_high = DecimalNumberField(_l("Efek tinggi"), required=False)
+    impact_source = TextAreaField(_l("Sumber efek tengah"), validators=[Optional(), _length(2000)])
+    low_source = TextAreaField(_l("Sumber efek rendah"), validators=[Optional(), _length(2000)])
+    high_source = TextAreaField(_l("Sumber efek tinggi"), validators=[Optional(), _length(2000)])
+    evidence_min_days = WholeNumberField(_l("Kursus terpendek yang dibutuhkan bukti (hari)"), required=False,
+                                         minimum=1)
     impact_note = TextAreaField(_l("Catatan perhitungan"), validators=[Optional(), _length(2000)])
 
+    enabling = BooleanField(_l("Kegiatan pendukung: menjalankan platform, tanpa efek sendiri"))
+    platform = SelectField(_l("Platform"), choices=domain.choices(domain.PLATFORMS, blank=_l("Tidak ada")),
+                           validate_choice=False)
+    national_programme = SelectField(_l("Program nasional yang sudah menjangkau"),
+                                     choices=domain.choices(domain.NATIONAL_PROGRAMMES, blank=_l("Tidak ada")),
+                                     validate_choice=False)
+    national_note = TextAreaField(_l("Yang perlu diperiksa desa"), validators=[Optional(), _length(2000)])
+
     def values(self) -> dict:
-        """Model values: a relative reduction typed in percent becomes a fraction."""
+        """Model values: a reduction typed in percent becomes a fraction."""
         values = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
-        if values.get("effect_kind") == "relative_reduction" and values.get("effect_value") is not None:
-            values["effect_value"] = values["effect_value"] / 100
-        values["effect_kind"] = values.get("effect_kind") or None
+        kind = values.get("effect_kind") or None
+        if kind in FRACTION_KINDS:
+            for name in EFFECT_FIELDS:
+                if values.get(name) is not None:
+                    values[name] = values[name] / 100
+        values["effect_kind"] = kind
         return values
 
     def load(self, item) -> None:
         """Fill the form from an item, in the form's units."""
         self.process(obj=item)
-        if item.effect_kind == "relative_reduction" and item.effect_value is not None:
-            self.effect_value.data = round(item.effect_value * 100, 6)
+        if item.effect_kind in FRACTION_KINDS:
+            for name in EFFECT_FIELDS:
+                value = getattr(item, name)
+                if value is not None:
+                    self[name].data = round(value * 100, 6)
         self.effect_kind.data = item.effect_kind or ""
+        self.platform.data = item.platform or ""
+        self.national_programme.data = item.national_programme or ""
 
 
 class AssumptionsForm(FlaskForm):

@@ -12,16 +12,24 @@ from ..catalogue_defaults import NO_EFFECT
 from ..htmx import add_vary, is_htmx, see_other
 from ..services import ServiceError
 from ..services import catalogue as service
+from ..services.history import FIELD_LABELS
 from ..services.impact import assumptions_for
 from .forms import AssumptionsForm, FilterForm, ItemForm
 
 bp = Blueprint("catalogue", __name__, url_prefix="/katalog")
 
 
+@bp.app_context_processor
+def _effect_helpers():
+    """For every template that shows a catalogue item's effect (catalogue, proposal picker and form)."""
+    return {"effect_label": service.effect_label, "is_assumption": service.is_assumption,
+            "effect_source": service.effect_source, "short_source": service.short_source,
+            "num_trim": service.trim_number}
+
+
 @bp.context_processor
 def _helpers():
-    return {"effect_label": service.effect_label, "is_assumption": service.is_assumption,
-            "num_trim": service.trim_number, "no_effect_text": NO_EFFECT}
+    return {"no_effect_text": NO_EFFECT, "describe_value": service.describe_value, "field_labels": FIELD_LABELS}
 
 
 def _kabupaten():
@@ -48,8 +56,9 @@ def index():
     baseline = service.baseline_for_user(current_user)
     groups = service.catalogue_listing(kabupaten, baseline, include_inactive=current_user.role == "admin",
                                        **filters.selected())
+    to_review = service.items_to_review(kabupaten) if current_user.role == "admin" else []
     context = dict(kabupaten=kabupaten, filters=filters, baseline=baseline, groups=groups,
-                   count=sum(len(rows) for _, rows in groups))
+                   count=sum(len(rows) for _, rows in groups), to_review=to_review)
     template = "catalogue/_results.html" if is_htmx() else "catalogue/index.html"
     return add_vary(make_response(render_template(template, **context)))
 
@@ -68,7 +77,8 @@ def detail(item_id):
     else:
         baseline = service.reference_baseline(_kabupaten())
     return render_template("catalogue/detail.html", item=item, row=service.item_impact(item, baseline),
-                           baseline=baseline)
+                           baseline=baseline, sga=service.sga_assumptions(),
+                           review=service.review_lines(item) if current_user.role == "admin" else [])
 
 
 @bp.route("/baru", methods=["GET", "POST"])
@@ -78,6 +88,7 @@ def create():
     form = ItemForm()
     if request.method == "GET":
         form.units_per_course.data = 1
+        form.whole_courses.data = True
     if form.validate_on_submit():
         try:
             item = service.create_item(_kabupaten(), form.values())
@@ -133,6 +144,44 @@ def deactivate(item_id):
 def reactivate(item_id):
     """Offer a deactivated item again. Admin only."""
     return _set_active(item_id, True)
+
+
+@bp.route("/<int:item_id>/tinjau")
+def review(item_id):
+    """What changed in the shipped defaults of an item the admin had edited, field by field, with the
+    kabupaten's value. Nothing to review: back to the item. 404 outside the kabupaten, 403 unless admin."""
+    item = _item_or_404(item_id)
+    require_admin()
+    lines = service.review_lines(item)
+    if not lines:
+        return see_other(url_for("catalogue.detail", item_id=item.id))
+    return render_template("catalogue/review.html", item=item, lines=lines)
+
+
+@bp.route("/<int:item_id>/tinjau/terima", methods=["POST"])
+def accept_defaults(item_id):
+    """Take the new shipped defaults for the fields under review. Admin only."""
+    item = _item_or_404(item_id)
+    require_admin()
+    try:
+        service.accept_defaults(item)
+    except ServiceError as error:
+        for messages in error.errors.values():
+            for message in messages:
+                flash(str(message), "error")
+        return see_other(url_for("catalogue.review", item_id=item.id))
+    flash(_("%(name)s memakai bawaan katalog yang baru.", name=item.name), "success")
+    return see_other(url_for("catalogue.detail", item_id=item.id))
+
+
+@bp.route("/<int:item_id>/tinjau/tetap", methods=["POST"])
+def keep_own(item_id):
+    """Close the review keeping the kabupaten's values. Admin only."""
+    item = _item_or_404(item_id)
+    require_admin()
+    service.keep_own(item)
+    flash(_("%(name)s tetap memakai isian kabupaten.", name=item.name), "success")
+    return see_other(url_for("catalogue.detail", item_id=item.id))
 
 
 @bp.route("/asumsi", methods=["GET", "POST"])

@@ -24,8 +24,7 @@ from ..htmx import add_vary, is_htmx, see_other
 from ..services import ServiceError
 from ..services import proposals as service
 from ..services.proposals import ProposalConflict
-from ..services.catalogue import catalogue_listing, get_item, plan_baseline
-from ..services.impact import assumptions_for, catalogue_derivation
+from ..services.catalogue import catalogue_listing, example_item, get_item, item_impact, plan_baseline
 from .forms import ProposalForm
 
 bp = Blueprint("proposals", __name__)
@@ -46,9 +45,13 @@ def _catalogue_item_or_404(plan):
     return item
 
 
-def _impact_hint(plan, item):
-    """The catalogue's derivation of the impact per unit for this plan, or None."""
-    return catalogue_derivation(item, plan, assumptions_for(plan.desa)) if item is not None else None
+def _impact_help(plan, item) -> dict:
+    """What the impact field's help shows: the catalogue item's effect for this plan (`hint`, an
+    ItemImpact, or None without an item) and a catalogue item with evidence as a worked example of a
+    village estimate (`example`)."""
+    baseline = plan_baseline(plan)
+    return {"hint": item_impact(item, baseline) if item is not None else None,
+            "example": example_item(plan.desa.kabupaten, baseline), "baseline": baseline}
 
 
 def _validate(form) -> None:
@@ -110,7 +113,7 @@ def new(plan_id):
     status = 422 if request.method == "POST" else 200
     return add_vary(make_response(render_template(
         "proposals/form.html", plan=plan, form=form, proposal=None, item=item,
-        derivation=_impact_hint(plan, item), locations=service.plan_locations(plan)), status))
+        locations=service.plan_locations(plan), **_impact_help(plan, item)), status))
 
 
 @bp.route("/usulan/<int:proposal_id>")
@@ -168,7 +171,7 @@ def edit(proposal_id):
             return see_other(_plan_url(plan, f"proposal-{proposal.id}"))
     status = (409 if conflict and is_htmx() else 422) if request.method == "POST" else 200
     context = dict(plan=plan, form=form, proposal=proposal, item=proposal.catalogue_item,
-                   derivation=_impact_hint(plan, proposal.catalogue_item), locations=service.plan_locations(plan))
+                   locations=service.plan_locations(plan), **_impact_help(plan, proposal.catalogue_item))
     template = "proposals/_edit_row.html" if is_htmx() else "proposals/form.html"
     return add_vary(make_response(render_template(template, **context), status))
 

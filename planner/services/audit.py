@@ -29,6 +29,7 @@ GROUPS = {
     "realisasi": (_l("Realisasi dan catatan tinjauan"), ("realisation.", "comment.")),
     "unduhan": (_l("Unduhan"), ("export",)),
     "pengaturan": (_l("Pengaturan, wilayah dan pengguna"), ("settings.", "regions.", "user.")),
+    "katalog": (_l("Katalog dan asumsi dampak"), ("catalogue.", "impact.")),
 }
 
 

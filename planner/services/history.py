@@ -56,6 +56,13 @@ SENTENCES = {
     "auth.login": _l("masuk"),
     "auth.login_failed": _l("gagal masuk dengan nama pengguna %(login)s"),
     "access.denied": _l("ditolak membuka %(path)s (%(method)s)"),
+    "catalogue.create": _l("menambah kegiatan katalog “%(name)s”"),
+    "catalogue.update": _l("mengubah kegiatan katalog “%(name)s” (%(fields)s)"),
+    "catalogue.deactivate": _l("menonaktifkan kegiatan katalog “%(name)s”"),
+    "catalogue.activate": _l("mengaktifkan kembali kegiatan katalog “%(name)s”"),
+    "catalogue.accept_defaults": _l("memakai bawaan katalog yang baru untuk “%(name)s” (%(fields)s)"),
+    "catalogue.keep_own": _l("tetap memakai isian kabupaten untuk “%(name)s”, bukan bawaan baru (%(fields)s)"),
+    "impact.update": _l("mengubah asumsi dampak kabupaten (%(fields)s)"),
 }
 
 STATUSES = {
@@ -83,6 +90,17 @@ FIELD_LABELS = {
     "commitment_deadline": _l("batas waktu komitmen"), "first_tranche_share": _l("porsi tahap pertama"),
     "legal_basis": _l("dasar hukum"), "priority_desa_ids": _l("desa lokus"), "role": _l("peran"),
     "region": _l("wilayah"), "active": _l("status aktif"),
+    # catalogue items and the kabupaten's impact assumptions
+    "description": _l("keterangan"), "default_unit_cost": _l("biaya satuan bawaan"),
+    "cost_source": _l("sumber biaya"), "effect_kind": _l("jenis bukti"), "effect_low": _l("efek rendah"),
+    "effect_value": _l("efek tengah"), "effect_high": _l("efek tinggi"), "impact_source": _l("sumber efek tengah"),
+    "low_source": _l("sumber efek rendah"), "high_source": _l("sumber efek tinggi"),
+    "evidence_min_days": _l("lama kursus yang dibutuhkan bukti"), "impact_note": _l("catatan perhitungan"),
+    "units_per_course": _l("satuan per kursus"), "course_days": _l("lama kursus"),
+    "whole_courses": _l("kursus utuh"), "targeted": _l("sasaran terpilih"), "enabling": _l("kegiatan pendukung"),
+    "platform": _l("platform"), "national_programme": _l("program nasional"),
+    "national_note": _l("catatan program nasional"), "baseline_prevalence": _l("prevalensi acuan"),
+    "baseline_source": _l("sumber prevalensi acuan"), "haz_sd": _l("simpangan baku HAZ"),
 }
 
 

@@ -1,12 +1,20 @@
-"""Impact per unit of a proposal: the village's own figure, or derived from the catalogue."""
+"""Impact per unit of a proposal: the village's own figure, or derived from the catalogue.
+
+The catalogue's evidence gives, per item, the relative risk reduction for one person who completes
+one course with its range (planner.impact). Plan files of version 1 still carry an additive impact
+per unit; it comes from the central value: baseline × RRR ÷ units per course.
+"""
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..catalogue_defaults import DEFAULT_IMPACT_SETTING
+from ..catalogue_defaults import DEFAULT_IMPACT_SETTING, SGA_ASSUMPTIONS
 from ..extensions import db
-from ..impact import Derivation, derive
+from ..impact import Derivation, SgaAssumptions, derive
 from ..models import ImpactSetting
+
+# The SGA route's assumptions (their sources are in catalogue_defaults.SGA_ASSUMPTIONS).
+SGA = SgaAssumptions(SGA_ASSUMPTIONS["prevalence"], SGA_ASSUMPTIONS["stunting_or"])
 
 
 @dataclass(frozen=True)
@@ -33,12 +41,32 @@ def baseline_for(plan, assumptions: ImpactAssumptions) -> tuple[float, str]:
     return assumptions.baseline_prevalence, "reference"
 
 
-def catalogue_derivation(item, plan, assumptions: ImpactAssumptions) -> Derivation | None:
-    """How the catalogue item's default impact per unit follows for this plan; None without evidence."""
+def item_derivation(item, baseline: float, baseline_source: str, haz_sd: float) -> Derivation | None:
+    """The item's effect at `baseline` with every step (planner.impact); None without evidence."""
     if item is None or not item.has_effect:
         return None
+    return derive(baseline, baseline_source, item.evidence, item.units_per_course, haz_sd, item.course_days, SGA)
+
+
+def catalogue_derivation(item, plan, assumptions: ImpactAssumptions) -> Derivation | None:
+    """How the catalogue item's effect and default impact per unit follow for this plan; None without evidence."""
     baseline, source = baseline_for(plan, assumptions)
-    return derive(baseline, source, item.effect_kind, item.effect_value, item.units_per_course, assumptions.haz_sd)
+    return item_derivation(item, baseline, source, assumptions.haz_sd)
+
+
+def plan_file_fields(item, plan, assumptions: ImpactAssumptions) -> dict:
+    """What a proposal taken from catalogue `item` carries in a plan file of version 2 (see
+    docs/optimizer.md): `units_per_course`, `whole_courses`, `enabling`, and, when the item has
+    evidence, `effect` {"low", "central", "high"}: the relative risk reduction for one person of the
+    plan's group who completes one course, at the plan's baseline. {} without an item."""
+    if item is None:
+        return {}
+    fields = {"units_per_course": item.units_per_course, "whole_courses": bool(item.whole_courses),
+              "enabling": bool(item.enabling)}
+    derivation = catalogue_derivation(item, plan, assumptions)
+    if derivation is not None:
+        fields["effect"] = derivation.effect.relative_reduction
+    return fields
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,7 @@ def catalogue_prefill(item, plan) -> dict:
     Copied from the item: name, category, package, target group, unit, APBDes
     code, and unit cost = the default unit cost (None when the catalogue has no
     cost: the village enters its own). The units follow the item's course
-    length `units_per_course` (e.g. 90 child-days of PMT):
+    length `units_per_course` (e.g. 56 child-days of PMT lokal):
 
     - min_units = units_per_course rounded, at least 1: one full course;
     - max_units, when the unit counts people or households (`unit_counts_people`:
@@ -194,13 +194,15 @@ def catalogue_prefill(item, plan) -> dict:
       lembaga-bulan, bulan, set, paket, unit), or the plan has no head count for
       the group = one course (e.g. 12 kader-months, 1 set). Multiplying these by
       the number of children would ask for nonsense (200 anthropometry sets); the
-      village knows how many kader or posyandu it has and edits the number.
+      village knows how many kader or posyandu it has and edits the number;
+    - max_units, when the item is targeted (only some of the group qualify, e.g. PMT lokal for
+      balita gizi kurang) = one course: the village enters how many qualify.
 
     The impact stays empty, meaning "computed from the catalogue evidence".
     """
     course = max(1, round(item.units_per_course or 1))
     everyone = plan.target_count(item.target_group) * (item.units_per_course or 1)
-    per_head = unit_counts_people(item.unit) and everyone > 0
+    per_head = unit_counts_people(item.unit) and everyone > 0 and not item.targeted
     return {
         "name": item.name, "category": item.category, "package": item.package,
         "target_group": item.target_group, "unit": item.unit, "unit_cost": item.default_unit_cost,

@@ -26,8 +26,11 @@ def test_add_from_catalogue_prefills_and_saves(page, world, app):
     assert form.locator("[name=name]").input_value() == "PMT pemulihan baduta 90 hari"
     assert form.locator("[name=unit_cost]").input_value() == "17.000"
     assert form.locator("[name=unit]").input_value() == "anak-hari"
-    # 80 baduta in the plan × 90 days
-    assert form.locator("[name=max_units]").input_value() == "7.200"
+    # targeted at undernourished baduta: one course, the village enters how many qualify
+    assert form.locator("[name=max_units]").input_value() == "90"
+    # the effect comes with its course and why it is nil: 90 days are short of the six months the evidence needs
+    expect(form.locator(".impact-hint")).to_contain_text("1 kursus = 90 anak-hari")
+    expect(form.locator(".impact-hint")).to_contain_text("lebih pendek dari 180 hari")
     form.locator("[name=location]").fill("Posyandu Melati 1")
     form.locator("[name=max_units]").fill("900")
     form.locator("button.save-button").click()
