@@ -37,6 +37,8 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from . import secret_key
+    secret_key.ensure(app)
     if app.config.get("PROXY_COUNT"):
         # Behind a reverse proxy: take the client's address and scheme from its X-Forwarded-* headers.
         from werkzeug.middleware.proxy_fix import ProxyFix

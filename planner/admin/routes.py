@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..fields import page_number
 from ..access import get_region_or_404, require_admin
 from ..documents.tables import write_csv, write_xlsx
 from ..extensions import csrf, db
@@ -349,7 +350,7 @@ def audit(code):
     total = audit_service.count(kabupaten, filters)
     pages = max(1, -(-total // audit_service.PER_PAGE))
     try:
-        page = min(max(1, int(request.args.get("halaman", 1))), pages)
+        page = min(page_number(), pages)
     except ValueError:
         page = 1
     lines = audit_service.lines(kabupaten, filters, offset=(page - 1) * audit_service.PER_PAGE)
