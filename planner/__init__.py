@@ -39,6 +39,9 @@ def create_app(config=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from . import secret_key
     secret_key.ensure(app)
+    from datetime import timedelta
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(days=app.config["SESSION_MAX_DAYS"]))
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=app.config["SESSION_MAX_DAYS"])
     if app.config.get("PROXY_COUNT"):
         # Behind a reverse proxy: take the client's address and scheme from its X-Forwarded-* headers.
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -52,6 +52,8 @@ class Config:
     # within the window, further attempts are refused until the window has passed.
     LOGIN_MAX_FAILURES = int(os.environ.get("PLANNER_LOGIN_MAX_FAILURES", "5"))
     LOGIN_WINDOW_MINUTES = int(os.environ.get("PLANNER_LOGIN_WINDOW_MINUTES", "15"))
+    # An address past 4 x LOGIN_MAX_FAILURES failures in the window may try once per this many seconds.
+    LOGIN_THROTTLE_SECONDS = int(os.environ.get("PLANNER_LOGIN_THROTTLE_SECONDS", "10"))
     # How many reverse proxies stand in front (nginx: 1); their X-Forwarded-For gives the client address.
     PROXY_COUNT = int(os.environ.get("PLANNER_PROXY_COUNT", "0"))
     SOLVER = os.environ.get("PLANNER_SOLVER", "cbc")

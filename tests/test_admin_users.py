@@ -60,7 +60,7 @@ def test_admin_adds_a_village_operator_who_can_then_log_in(app, login, world, cl
     ("username", "a", "Nama pengguna 3–80 karakter"),
     ("username", "desa.a1x", "Nama pengguna ini sudah dipakai"),
     ("name", "", "Isi nama lengkap"),
-    ("password", "pendek", "paling sedikit 10 karakter"),
+    ("password", "pendek", "Kata sandi paling sedikit 12 karakter."),
     ("password", "1234567890", "tidak boleh hanya angka"),
     ("password_repeat", "lain-sama-sekali", "Kedua kata sandi tidak sama"),
 ])

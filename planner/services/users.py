@@ -15,44 +15,17 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Region, User
 from ..models.user import ROLE_LEVEL
-from . import ServiceError, history
+from . import ServiceError, history, passwords, sessions
 
-PASSWORD_MIN_LENGTH = 10
-PASSWORD_MAX_LENGTH = 200
+PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
+PASSWORD_MAX_LENGTH = passwords.MAX_LENGTH
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,79}$")
 NAME_MAX = 120
-# Passwords people choose first; a longer list would go here (lower case, compared case-insensitively).
-COMMON_PASSWORDS = frozenset({
-    "password", "password1", "password123", "passw0rd", "12345678", "123456789", "1234567890", "0123456789",
-    "12345678910", "rahasia", "rahasia123", "rahasia1234", "qwerty", "qwerty123", "qwertyuiop", "qwerty12345",
-    "admin", "admin123", "admin12345", "administrator", "katasandi", "katasandi123", "sandi123", "bismillah",
-    "bismillah123", "indonesia", "indonesia123", "iloveyou", "sayang123", "merdeka45", "11111111", "1111111111",
-    "00000000", "0000000000", "abcdefghij", "abc1234567", "desa123456", "stunting123", "welcome123",
-    "letmein123",
-})
 
 
 def password_problems(password: str, username: str = "") -> list[str]:
-    """What is wrong with `password` for the account `username`, as sentences; empty when it is fine.
-
-    At least 10 characters, not only digits, not the user name nor containing it,
-    not a common password (`COMMON_PASSWORDS`, also with the user name removed).
-    """
-    password = password or ""
-    problems = []
-    if len(password) < PASSWORD_MIN_LENGTH:
-        problems.append(_("Kata sandi paling sedikit %(n)s karakter.", n=PASSWORD_MIN_LENGTH))
-    elif len(password) > PASSWORD_MAX_LENGTH:
-        problems.append(_("Kata sandi paling banyak %(n)s karakter.", n=PASSWORD_MAX_LENGTH))
-    if password and password.isdigit():
-        problems.append(_("Kata sandi tidak boleh hanya angka."))
-    lowered = password.lower()
-    name = (username or "").strip().lower()
-    if name and name in lowered:
-        problems.append(_("Kata sandi tidak boleh sama dengan atau memuat nama pengguna."))
-    if lowered in COMMON_PASSWORDS or lowered.strip() in COMMON_PASSWORDS:
-        problems.append(_("Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain."))
-    return problems
+    """What is wrong with `password` for the account `username`, as sentences (services.passwords)."""
+    return passwords.problems(password, username)
 
 
 def check_password(password: str, username: str = "", field: str = "password") -> None:
@@ -180,6 +153,8 @@ def update_user(kabupaten, user: User, values: dict, actor) -> User:
     if errors:
         raise ServiceError(errors)
     before = {"name": user.name, "role": user.role, "region": user.region.code, "active": user.active}
+    if before["active"] and not active:
+        sessions.end_all(user, "deactivated")    # reactivating later revives none of them
     user.name, user.role, user.region, user.active = account["name"], account["role"], account["region"], active
     after = {"name": user.name, "role": user.role, "region": user.region.code, "active": user.active}
     changed = history.changes(before, after)
@@ -191,12 +166,30 @@ def update_user(kabupaten, user: User, values: dict, actor) -> User:
 
 
 def reset_password(kabupaten, user: User, password: str, actor=None) -> User:
-    """Set a new password the admin typed. Raises ServiceError({"password": …}) when it breaks the rules."""
+    """Set a new password the admin typed. Raises ServiceError({"password": …}) when it breaks the rules.
+
+    Ends all the user's sessions and revokes their API tokens (whoever had them must not keep
+    them), and the user must choose a new password at the next log-in."""
     check_password(password, user.username)
     user.set_password(password)
-    history.record("user.password_reset", user=actor, region=kabupaten, target=user.username, login=user.username)
+    user.must_change_password = True
+    ended = sessions.end_all(user, "reset")
+    revoked = _revoke_tokens(user)
+    history.record("user.password_reset", user=actor, region=kabupaten, target=user.username, login=user.username,
+                   sessions_ended=ended, tokens_revoked=revoked)
     db.session.commit()
     return user
+
+
+def _revoke_tokens(user) -> int:
+    from ..models import ApiToken
+    from ..models.base import utcnow
+
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                       ApiToken.revoked_at.is_(None))).all()
+    for token in tokens:
+        token.revoked_at = utcnow()
+    return len(tokens)
 
 
 def set_active(kabupaten, user: User, active: bool, actor=None) -> User:
@@ -205,6 +198,8 @@ def set_active(kabupaten, user: User, active: bool, actor=None) -> User:
         raise ServiceError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
     if user.active != active:
         user.active = active
+        if not active:
+            sessions.end_all(user, "deactivated")    # reactivating later revives none of them
         history.record("user.activate" if active else "user.deactivate", user=actor, region=kabupaten,
                        target=user.username, login=user.username)
         db.session.commit()
@@ -219,7 +214,9 @@ def change_own_password(user: User, current: str, password: str) -> User:
     if user.check_password(password):
         raise ServiceError({"password": [_("Kata sandi baru sama dengan yang sekarang.")]})
     user.set_password(password)
+    user.must_change_password = False
+    ended = sessions.end_all(user, "password", keep_current=True)   # other browsers must log in again
     history.record("user.password_change", user=user, region=user.region, target=user.username,
-                   login=user.username)
+                   login=user.username, sessions_ended=ended)
     db.session.commit()
     return user
