@@ -59,7 +59,7 @@ def prepare(url):
     from planner.extensions import db
     from planner.models import Plan, Proposal, Region, RembukSession
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load", "JOB_CONSUMER": "immediate"})
     with app.app_context():
         if url.startswith("postgresql"):
             with db.engine.begin() as conn:

@@ -87,11 +87,16 @@ def create_app(config=None):
     from .admin.routes import bp as admin_bp
     from .health import bp as health_bp
     from .account.routes import bp as account_bp
+    from .job_pages import bp as jobs_bp
 
     for blueprint in (auth_bp, main_bp, plans_bp, proposals_bp, transfer_bp, optimize_bp, catalogue_bp,
                       rembuk_bp, commitments_bp, oversight_bp, api_bp, tokens_bp, admin_bp, health_bp,
-                      account_bp):
+                      account_bp, jobs_bp):
         app.register_blueprint(blueprint)
+
+    from . import jobs
+    from .services import solve_jobs  # noqa: F401  (registers the optimizer's job handlers)
+    jobs.init_app(app)
 
     from .cli import register as register_cli
     register_cli(app)

@@ -11,7 +11,6 @@ from ..services import ServiceError
 from ..services.history import history_count, plan_history
 from ..fields import page_number
 from ..services.plans import create_plan, default_plan_year, parse_year, plan_for_year, update_plan
-from ..services.optimization import latest_suggestion, suggestion_view
 from ..services.proposals import plan_overview
 from ..services.reviews import can_comment, comments_of
 from .forms import NewPlanForm, PlanForm
@@ -53,11 +52,13 @@ def view(plan_id):
     """The plan page: budget, target groups, proposals and their live totals. 404 outside scope."""
     plan = get_plan_or_404(plan_id)
     overview = plan_overview(plan)
-    suggestion = latest_suggestion(plan)
-    view = suggestion_view(plan, suggestion, str(get_locale())) if suggestion else None
+    from ..optimize.routes import panel_context
+
+    panel = panel_context(plan)
     amendable = (plan.status == "committed" and current_user.role == "desa"
                  and current_user.region_id == plan.desa_id)
-    return render_template("plans/view.html", plan=plan, overview=overview, suggestion_view=view,
+    return render_template("plans/view.html", plan=plan, overview=overview, suggestion_view=panel["view"],
+                           suggestion_job=panel["job"], suggestion_error=panel["error"],
                            editable=can_edit_plan(current_user, plan), amendable=amendable,
                            history=plan_history(plan, limit=8), comments=comments_of(plan),
                            comment_form=CommentForm(formdata=None) if can_comment(current_user, plan) else None)
