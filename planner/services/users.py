@@ -220,3 +220,103 @@ def change_own_password(user: User, current: str, password: str) -> User:
                    login=user.username, sessions_ended=ended)
     db.session.commit()
     return user
+
+
+# --- Accounts in bulk from the region list (issue 21 item 9) ------------------------------------------------
+
+# Words for first passwords that are read off paper and typed on a phone: short, unambiguous, Indonesian.
+FIRST_PASSWORD_WORDS = (
+    "padi", "jagung", "kopi", "kelapa", "mangga", "pisang", "nanas", "salak", "durian", "rambutan", "jambu",
+    "melati", "mawar", "anggrek", "kenanga", "cempaka", "teratai", "bambu", "jati", "beringin", "cemara",
+    "sawah", "ladang", "kebun", "sungai", "danau", "gunung", "bukit", "lembah", "pantai", "telaga", "mata",
+    "elang", "merpati", "kenari", "bangau", "rusa", "kancil", "gajah", "harimau", "penyu", "lumba", "kerbau",
+    "pelangi", "embun", "fajar", "senja", "bintang", "bulan", "angin", "hujan", "awan", "petir", "ombak",
+    "batik", "wayang", "gamelan", "angklung", "perahu", "layang", "kendi", "tampah", "lumbung", "pendopo",
+)
+
+
+def first_password() -> str:
+    """A random first password like "melati-sungai-4821": two of 65 words and four digits
+    (about 25 bits), read easily off a printed sheet; it must be changed at the first log-in."""
+    import secrets
+
+    while True:
+        words = [secrets.choice(FIRST_PASSWORD_WORDS) for _ in range(2)]
+        candidate = f"{words[0]}-{words[1]}-{secrets.randbelow(10_000):04d}"
+        if words[0] != words[1] and not password_problems(candidate):
+            return candidate
+
+
+def _slug(text: str) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "", plain)[:60] or "wilayah"
+
+
+def accounts_missing(kabupaten) -> list[dict]:
+    """The kecamatan and villages of the kabupaten with no active account of their role yet, each with
+    a proposed user name (`desa.<name>`, `kec.<name>`; made unique) and account name."""
+    from .settings import kabupaten_villages
+
+    covered = set(db.session.scalars(select(User.region_id).where(User.active.is_(True),
+                                                                  User.region_id.in_(region_ids_in(kabupaten)))))
+    taken = {name.lower() for name in db.session.scalars(select(User.username))}
+    rows = []
+
+    def propose(prefix, region, parent=None):
+        base = f"{prefix}.{_slug(region.name)}"
+        name = base
+        if name.lower() in taken and parent is not None:
+            name = f"{base}.{_slug(parent.name)}"
+        n = 2
+        while name.lower() in taken:
+            name, n = f"{base}{n}", n + 1
+        taken.add(name.lower())
+        return name
+
+    for kecamatan, villages in kabupaten_villages(kabupaten):
+        if kecamatan.id not in covered:
+            rows.append({"region": kecamatan, "role": "kecamatan", "username": propose("kec", kecamatan),
+                         "name": _("Petugas Kecamatan %(name)s", name=kecamatan.name)})
+        for desa in villages:
+            if desa.id not in covered:
+                rows.append({"region": desa, "role": "desa", "username": propose("desa", desa, kecamatan),
+                             "name": _("Operator Desa %(name)s", name=desa.name), "kecamatan": kecamatan})
+    return rows
+
+
+# Each password is hashed with scrypt (~0.2 s here): one run makes at most this many accounts,
+# so a request stays within a few seconds (one kecamatan at a time).
+MAX_BULK = 40
+
+
+def create_bulk(kabupaten, region_ids: list[int], actor) -> list[dict]:
+    """Create one account for each chosen kecamatan or village still without one, each with a
+    random first password that must be changed at the first log-in. Returns
+    [{"user", "password", "region"}] for the printable sheet: the passwords exist nowhere else.
+    All or nothing; the audit trail names the accounts, never a password."""
+    chosen = set(region_ids)
+    rows = [row for row in accounts_missing(kabupaten) if row["region"].id in chosen]
+    if not rows:
+        raise ServiceError(_("Pilih paling sedikit satu wilayah yang belum punya akun."))
+    if len(rows) > MAX_BULK:
+        raise ServiceError(_("Paling banyak %(n)s akun sekaligus. Pilih lebih sedikit wilayah (misalnya satu "
+                             "kecamatan), lalu ulangi untuk sisanya.", n=MAX_BULK))
+    made = []
+    for row in rows:
+        password = first_password()
+        user = User(username=row["username"], name=row["name"], role=row["role"], region=row["region"],
+                    active=True, must_change_password=True)
+        user.set_password(password)
+        db.session.add(user)
+        made.append({"user": user, "password": password, "region": row["region"],
+                     "kecamatan": row.get("kecamatan")})
+    history.record("user.bulk_create", user=actor, region=kabupaten, target=f"{len(made)} akun", count=len(made),
+                   logins=[m["user"].username for m in made])
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError(_("Sebagian nama pengguna baru saja dipakai. Muat ulang halaman lalu coba lagi.")) from None
+    return made
