@@ -9,7 +9,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs (solves, analyses): run a job 
 @jobs_cli.command("worker")
 @click.option("--workers", default=2, show_default=True, help="Jobs run at once by this worker.")
 @click.option("--threads", is_flag=True, help="Threads instead of processes (one process).")
-@click.option("--nice", "niceness", default=5, show_default=True,
+@click.option("--nice", "niceness", default=15, show_default=True,
               help="Lower CPU priority, so page reads on the same machine stay fast.")
 def jobs_worker(workers, threads, niceness):
     """Run jobs from the queue (Redis at REDIS_URL, else instance/jobs.sqlite3) until stopped.

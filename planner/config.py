@@ -71,3 +71,4 @@ class Config:
     # A request that starts a job waits this long for it, so a village-sized solve answers at once.
     JOB_INLINE_WAIT = _float("PLANNER_JOB_INLINE_WAIT", 1.0)
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    JOB_QUEUE_PATH = os.environ.get("PLANNER_JOB_QUEUE_PATH") or None   # default: instance/jobs.sqlite3

@@ -175,14 +175,22 @@ def enqueue(kind: str, args: dict, *, user=None, plan=None, region=None, subject
     return job
 
 
+QUEUED_PATIENCE = 0.25   # seconds: a job no worker has taken by then is behind others; do not wait
+
+
 def wait(job: Job, seconds: float) -> Job:
-    """Wait up to `seconds` for the job to finish (polling the database); returns it refreshed."""
-    deadline = time.monotonic() + max(0.0, seconds)
+    """Wait up to `seconds` for the job to finish (polling the database); returns it refreshed.
+
+    Gives up at once when no worker has taken the job within QUEUED_PATIENCE: it waits behind
+    other jobs, and the request must not hold a web worker for nothing."""
+    started = time.monotonic()
+    deadline = started + max(0.0, seconds)
     step = 0.05
     while True:
         db.session.expire(job)
         db.session.commit()             # end the read transaction, so the next read sees the worker's writes
-        if job.finished or time.monotonic() >= deadline:
+        now = time.monotonic()
+        if job.finished or now >= deadline or (job.status == "queued" and now - started >= QUEUED_PATIENCE):
             return job
         time.sleep(step)
         step = min(step * 1.5, 0.2)

@@ -69,11 +69,14 @@ def compute(plan_id):
 
 
 def panel_context(plan):
-    """What the suggestion panel shows: the latest answer, a job still computing, or the last
+    """What the suggestion panel shows: a job still computing (its progress only: the panel asks
+    for itself every second meanwhile, so it stays cheap), else the latest answer, or the last
     job's failure when it came after the latest answer."""
+    job = jobs.active(solve_jobs.SUGGESTION, plan)
+    if job is not None:
+        return {"view": None, "job": job, "error": None}
     suggestion = latest_suggestion(plan)
     view = suggestion_view(plan, suggestion, _lang()) if suggestion else None
-    job = jobs.active(solve_jobs.SUGGESTION, plan)
     error = None
     if job is None:
         last = jobs.latest(solve_jobs.SUGGESTION, plan)
