@@ -204,3 +204,48 @@ def test_pg_dump_gets_the_password_through_its_environment(tmp_path, monkeypatch
     assert not any("s3cret-Pass" in str(arg) for arg in seen["args"])
     assert seen["env"]["PGPASSWORD"] == "s3cret-Pass"
     assert any("db.example" in str(arg) for arg in seen["args"])
+
+
+# --- One import, confirmed once ---------------------------------------------------------------------------------
+
+def test_four_simultaneous_confirmations_add_the_rows_once(app, login, world):
+    import io
+    import re
+    import threading
+
+    from sqlalchemy import func, select
+
+    from planner.extensions import db
+    from planner.models import Proposal
+
+    from .conftest import Client
+    from .test_transfer import upload
+
+    client = login("desa_a1")
+    plan = world.plans["a1x"]
+    csv = ("nama;kategori;paket;sasaran;satuan;biaya_satuan;unit_maks;dampak_per_unit\r\n"
+           "Kelas ibu hamil;spesifik;kia;ibu_hamil;kelas;750000;12;0,004\r\n").encode()
+    preview = upload(client, plan, csv)
+    token = re.search(r'name="rows"[^>]*value="([^"]+)"', preview.get_data(as_text=True)).group(1)
+    with app.app_context():
+        before = db.session.scalar(select(func.count(Proposal.id)).where(Proposal.plan_id == plan))
+    cookies = [(c.key, c.value, c.domain, c.path) for c in client._cookies.values()]
+    barrier, codes = threading.Barrier(4), []
+
+    def confirm():
+        app.test_client_class = Client
+        c = app.test_client()
+        for key, value, domain, path in cookies:
+            c.set_cookie(key, value, domain=domain, path=path)
+        barrier.wait()
+        codes.append(c.post(f"/rencana/{plan}/impor/simpan", data={"rows": token}).status_code)
+
+    threads = [threading.Thread(target=confirm) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with app.app_context():
+        after = db.session.scalar(select(func.count(Proposal.id)).where(Proposal.plan_id == plan))
+    assert after == before + 1
+    assert codes == [303] * 4          # each is sent back to a page that says what happened

@@ -226,10 +226,11 @@ def check_decision(session, proposal, action: str, units, reason: str) -> dict:
 
 
 def decide(session, user, proposal, action: str, units=None, reason: str = "") -> Decision:
-    """Record the room's choice for one proposal and re-solve with the new locks.
+    """Record the room's choice for one proposal and re-solve with the new locks (a background
+    job, `request_resolve`: the board shows its progress, then the answer or the optimizer's
+    refusal).
 
-    Raises ServiceError (nothing recorded) on a bad choice or when the optimizer
-    rejects the plan's data.
+    Raises ServiceError (nothing recorded) on a bad choice.
     """
     _require_open(session)
     errors = check_decision(session, proposal, action, units, reason)
