@@ -97,8 +97,6 @@ def prepare(url, big=False):
     from planner.models import Plan, Proposal, Region, RembukSession
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load", "JOB_CONSUMER": "immediate"})
-    if big:
-        return prepare_big(app)
     with app.app_context():
         if url.startswith("postgresql"):
             with db.engine.begin() as conn:
@@ -122,6 +120,8 @@ def prepare(url, big=False):
         by_kecamatan = {}
         for pid, _status, _name, code in plans:
             by_kecamatan.setdefault(code.rsplit(".", 1)[0], pid)
+    if big:
+        return prepare_big(app)
     return {"drafts": drafts, "proposals": proposals, "meeting": meeting, "plans": by_kecamatan, "year": year}
 
 

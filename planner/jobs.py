@@ -153,13 +153,15 @@ def enqueue(kind: str, args: dict, *, user=None, plan=None, region=None, subject
     """Record a job and hand it to the queue; returns the `Job` (already finished in immediate mode).
 
     A job of the same kind and subject for the same plan that is still waiting is reused: it has
-    not started, so it will read the plan as it is when it does."""
+    not started, so it will read the plan as it is when it does. It is handed to the queue again
+    (a queue that lost it, e.g. a restarted Redis, gets it back; a worker runs it only once)."""
     if kind not in HANDLERS:
         raise KeyError(kind)
     plan_id = plan.id if plan is not None else None
     waiting = db.session.scalar(select(Job).where(Job.kind == kind, Job.plan_id == plan_id, Job.subject == subject,
                                                   Job.status == "queued").order_by(Job.created_at.desc()).limit(1))
     if waiting is not None and not _lost(waiting):
+        queue().submit(waiting.id)
         return waiting
     if region is None and plan is not None:
         region = plan.desa
@@ -197,13 +199,14 @@ def wait(job: Job, seconds: float) -> Job:
 
 
 def active(kind: str, plan=None, subject: str = "") -> Job | None:
-    """The newest job of `kind` for the plan and subject that is waiting or running, if any.
+    """The newest job of `kind` for the plan and subject, if it is still waiting or running.
 
-    A job that has run far past its time budget (its worker was killed) is marked failed here."""
-    job = db.session.scalar(select(Job).where(Job.kind == kind, Job.plan_id == (plan.id if plan else None),
-                                              Job.subject == subject, Job.status.in_(("queued", "running")))
-                            .order_by(Job.created_at.desc()).limit(1))
-    if job is not None and _lost(job):
+    An older job left unfinished (its worker was killed) never hides a newer answer; a job that
+    has run far past its time budget is marked failed here."""
+    job = latest(kind, plan, subject)
+    if job is None or job.finished:
+        return None
+    if _lost(job):
         _fail(job.id, _("Perhitungan terhenti (pekerja latar dihentikan). Coba lagi."))
         db.session.expire(job)
         return None
@@ -243,7 +246,7 @@ def _lost(job: Job) -> bool:
     since = job.started_at or job.created_at
     if since is None:
         return False
-    limit = timedelta(seconds=2 * budget + 120) if job.started_at else timedelta(hours=6)
+    limit = timedelta(seconds=2 * budget + 120) if job.started_at else timedelta(minutes=30)
     return _naive(utcnow()) - _naive(since) > limit
 
 
@@ -301,13 +304,15 @@ def execute(app, job_id: str) -> None:
     # A fresh app context: its own database session, never the enqueuing request's. The request
     # context inside it gives Flask-Babel and url_for what they need in a worker.
     with app.app_context(), app.test_request_context("/"):
-        job = db.session.get(Job, job_id)
-        if job is None or job.status != "queued":
+        claimed = db.session.execute(update(Job).where(Job.id == job_id, Job.status == "queued")
+                                     .values(status="running", started_at=utcnow())).rowcount
+        db.session.commit()
+        job = db.session.get(Job, job_id) if claimed else None
+        if job is None:                 # gone, or another worker has it (a message sent twice)
             db.session.remove()
             return
         if (job.args or {}).get("_locale") in app.config.get("LANGUAGES", ()):
             cookie_session["locale"] = job.args["_locale"]
-        _write(job_id, status="running", started_at=utcnow())
         fn = HANDLERS.get(job.kind)
         try:
             if fn is None:

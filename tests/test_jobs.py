@@ -7,7 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner import create_app, jobs, optimizer
 from planner.extensions import db
@@ -242,3 +242,31 @@ def test_the_server_queue_is_redis_and_a_worker_elsewhere_runs_the_job(app, worl
     huey = worker.extensions["jobs"].huey                     # another process's view of the same queue
     assert _run_all(huey) == 1
     assert _job(app, plan_id=world.plans["a1x"]).status == "done"
+
+
+def test_an_old_unfinished_job_never_hides_a_newer_answer(app, login, world, queued):
+    client = login("desa_a1")
+    plan = world.plans["a1x"]
+    client.htmx("POST", f"/rencana/{plan}/hitung")
+    with app.app_context():
+        orphan = db.session.scalar(select(Job))
+        orphan.status, orphan.started_at = "running", orphan.created_at   # its worker was killed
+        db.session.commit()
+    queued.flush()
+    app.config["JOB_CONSUMER"] = "immediate"
+    done = client.htmx("POST", f"/rencana/{plan}/hitung")
+    assert "load delay:1s" not in done.get_data(as_text=True)
+    assert "<progress" not in done.get_data(as_text=True)
+
+
+def test_a_waiting_job_is_handed_to_the_queue_again_and_runs_once(app, login, world, queued):
+    client = login("desa_a1")
+    plan = world.plans["a1x"]
+    client.htmx("POST", f"/rencana/{plan}/hitung")
+    queued.flush()                                   # the queue lost it (e.g. Redis restarted)
+    client.htmx("POST", f"/rencana/{plan}/hitung")   # pressing again hands the same job over again
+    client.htmx("POST", f"/rencana/{plan}/hitung")
+    assert _run_all(queued) == 2                     # two messages for one job ...
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Suggestion.id)).where(Suggestion.plan_id == plan)) == 1
+        assert [j.status for j in db.session.scalars(select(Job))] == ["done"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -128,11 +128,3 @@ def record_success(user, ip: str) -> None:
     history.record("auth.login", user=user, region=user.region)
     db.session.commit()
 
-
-def locked_minutes(username: str, ip: str) -> int:
-    """Minutes until `username` may try again from `ip` (0 when it may now); reads, counts nothing."""
-    row = db.session.get(LoginThrottle, _name_key(username, ip))
-    if row is None or row.failures < _limit():
-        return 0
-    left = _naive(row.window_start) + _window() - _naive(utcnow())
-    return max(0, int(left.total_seconds() // 60) + 1) if left.total_seconds() > 0 else 0

@@ -98,7 +98,3 @@ def end_all(user, why: str, keep_current: bool = False) -> int:
         query = query.where(LoginSession.id != current)
     return db.session.execute(query.values(ended_at=utcnow(), ended_why=why)).rowcount or 0
 
-
-def open_sessions(user) -> int:
-    return len(db.session.scalars(select(LoginSession.id).where(
-        LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))).all())
