@@ -313,6 +313,7 @@ def execute(app, job_id: str) -> None:
             return
         if (job.args or {}).get("_locale") in app.config.get("LANGUAGES", ()):
             cookie_session["locale"] = job.args["_locale"]
+        job.started_monotonic = time.monotonic()     # handlers measure their time budget from here
         fn = HANDLERS.get(job.kind)
         try:
             if fn is None:

@@ -2,7 +2,7 @@
 rembuk board's re-solve and one proposal's exact budget rise. Each runs within the one time
 budget `JOB_TIME_BUDGET` and reports its progress; its answer is stored where the pages read it
 (a `Suggestion`, or the suggestion's kept budget rises), so `job.result` only points at it."""
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from .. import jobs
@@ -13,6 +13,18 @@ from .optimization import budget_rise_for, compute_suggestion
 
 SUGGESTION = "suggestion"
 BUDGET_RISE = "budget_rise"
+# Of the job's time budget, this share is kept for reading the plan before the solve and
+# storing the answer after it; the optimizer gets the rest, minus what reading took.
+STORE_RESERVE = 0.05
+
+
+def _optimizer_budget(job) -> float:
+    """Seconds left for the optimizer: the job's budget, less what the job has used, less the reserve."""
+    import time
+
+    budget = float(current_app.config.get("JOB_TIME_BUDGET") or 60)
+    used = time.monotonic() - getattr(job, "started_monotonic", time.monotonic())
+    return max(0.05, budget * (1 - STORE_RESERVE) - used)
 
 
 def _user(job):
@@ -28,7 +40,7 @@ def suggestion(job, progress) -> dict:
     plan = db.session.get(Plan, job.args.get("plan_id"))
     if plan is None:
         raise ServiceError(_("Rencana ini tidak ada lagi."))
-    stored = compute_suggestion(plan, _user(job), progress=progress)
+    stored = compute_suggestion(plan, _user(job), progress=progress, time_budget=_optimizer_budget(job))
     return {"suggestion_id": stored.id, "status": stored.status}
 
 
@@ -42,7 +54,7 @@ def rembuk_resolve(job, progress) -> dict:
     if session is None or session.status != "open":
         raise ServiceError(_("Rembuk ini sudah disahkan atau tidak ada lagi."))
     stored = compute_suggestion(session.plan, _user(job), locks=current_locks(session), session=session,
-                                progress=progress)
+                                progress=progress, time_budget=_optimizer_budget(job))
     return {"suggestion_id": stored.id, "status": stored.status}
 
 
