@@ -16,15 +16,17 @@ def jobs_worker(workers, threads, niceness):
 
     Start as many as the machines allow, on this machine or others, with the same
     DATABASE_URL, REDIS_URL and SECRET_KEY as the web servers (docs/deploy.md)."""
+    import logging
     import os
 
     from . import jobs
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if niceness:
         os.nice(niceness)
     current_app.config["JOB_CONSUMER"] = "external"
     click.echo(f"planner job worker: {workers} {'threads' if threads else 'processes'}, queue "
-               f"{'Redis' if current_app.config.get('REDIS_URL') else 'SQLite (instance/jobs.sqlite3)'}")
+               f"{'Redis' if current_app.config.get('REDIS_URL') else 'SQLite (instance/jobs.sqlite3)'}", err=True)
     jobs.run_worker(current_app._get_current_object(), workers=workers,
                     worker_type="thread" if threads else "process")
 
