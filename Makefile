@@ -45,14 +45,19 @@ test: $(TEST_STAMP) translations
 		echo "PostgreSQL not reachable at 127.0.0.1:5432: skipped the PostgreSQL run"; \
 	fi
 
-## Production: gunicorn with several workers against DATABASE_URL (see docs/deploy.md).
+## Production: gunicorn web workers and job workers against DATABASE_URL and REDIS_URL (see docs/deploy.md).
 WORKERS ?= 4
+JOB_WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
 serve: $(STAMP) translations
 	@if [ -z "$$SECRET_KEY" ]; then echo "Set SECRET_KEY to a long random value first (see docs/deploy.md)."; exit 1; fi
 	@if [ -z "$$DATABASE_URL" ]; then echo "Note: DATABASE_URL is not set; serving the SQLite database in instance/."; fi
+	@if [ -z "$$REDIS_URL" ]; then echo "Note: REDIS_URL is not set; jobs queue in instance/jobs.sqlite3 (job workers on this machine only)."; fi
 	$(FLASK) db upgrade
-	$(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(BIND) --timeout 120 --graceful-timeout 30 \
+	export PLANNER_ENV=production PLANNER_JOB_CONSUMER=external PLANNER_SECURE_COOKIES=$${PLANNER_SECURE_COOKIES:-1}; \
+	$(FLASK) jobs worker --workers $(JOB_WORKERS) & jobs=$$!; \
+	trap 'kill $$jobs 2>/dev/null; wait $$jobs 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --worker-class gthread --threads 4 --bind $(BIND) --timeout 120 --graceful-timeout 30 \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1 'planner:create_app()'
 
 ## A consistent copy of the database while the app runs (instance/backups/).

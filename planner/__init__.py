@@ -37,6 +37,11 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from . import secret_key
+    secret_key.ensure(app)
+    from datetime import timedelta
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(days=app.config["SESSION_MAX_DAYS"]))
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=app.config["SESSION_MAX_DAYS"])
     if app.config.get("PROXY_COUNT"):
         # Behind a reverse proxy: take the client's address and scheme from its X-Forwarded-* headers.
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -82,11 +87,16 @@ def create_app(config=None):
     from .admin.routes import bp as admin_bp
     from .health import bp as health_bp
     from .account.routes import bp as account_bp
+    from .job_pages import bp as jobs_bp
 
     for blueprint in (auth_bp, main_bp, plans_bp, proposals_bp, transfer_bp, optimize_bp, catalogue_bp,
                       rembuk_bp, commitments_bp, oversight_bp, api_bp, tokens_bp, admin_bp, health_bp,
-                      account_bp):
+                      account_bp, jobs_bp):
         app.register_blueprint(blueprint)
+
+    from . import jobs
+    from .services import solve_jobs  # noqa: F401  (registers the optimizer's job handlers)
+    jobs.init_app(app)
 
     from .cli import register as register_cli
     register_cli(app)

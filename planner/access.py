@@ -6,6 +6,8 @@ only a village operator changes a village's plan. Objects outside the scope are
 reported as missing (404), so their existence is not revealed; objects in view
 but not writable give 403.
 """
+import re
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
@@ -40,8 +42,13 @@ def can_edit_plan(user, plan) -> bool:
     return user.role == "desa" and plan.desa_id == user.region_id and plan.editable_status
 
 
+_CODE = re.compile(r"^[0-9]{1,4}(\.[0-9]{1,6}){0,3}\Z")
+
+
 def get_region_or_404(code: str, level: str | None = None):
     """The region with Kemendagri `code`; 404 if absent, of another level or out of scope."""
+    if not _CODE.match(code or ""):
+        abort(404)     # not a Kemendagri code (e.g. a NUL byte, which PostgreSQL refuses in text)
     region = db.session.scalar(select(Region).where(Region.code == code))
     if region is None or (level and region.level != level) or not in_scope(current_user, region):
         abort(404)

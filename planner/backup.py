@@ -9,6 +9,7 @@
 
 Without PATH the copy goes to `instance/backups/planner-<UTC time>.<db|dump>`.
 """
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 
 def default_path(kind: str) -> Path:
@@ -53,10 +54,16 @@ def backup_postgresql(url, target: Path) -> Path:
         raise click.ClickException("pg_dump was not found: install the PostgreSQL client tools "
                                    "(Debian: apt-get install postgresql-client).")
     target.parent.mkdir(parents=True, exist_ok=True)
-    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    # The password goes to pg_dump through its environment (PGPASSWORD), never on its command
+    # line, where any user of the machine could read it in the process list.
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    plain = URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                       database=url.database, query=url.query).render_as_string(hide_password=False)
     partial = target.with_name(target.name + ".partial")
     done = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}", plain],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     if done.returncode != 0:
         partial.unlink(missing_ok=True)
         raise click.ClickException(f"pg_dump failed: {done.stderr.strip()}")

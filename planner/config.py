@@ -18,8 +18,24 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _list(name: str) -> list | None:
+    """A comma-separated environment variable as a list, or None when unset or empty."""
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return items or None
+
+
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name) or default)
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # No default: `make run` creates a random key in instance/secret_key on first start
+    # (planner.secret_key); production (PLANNER_ENV=production, as `make serve` sets) refuses to start without one.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    ENV_NAME = os.environ.get("PLANNER_ENV", "development")
+    # Host names this server answers to (e.g. "stunting.jombangkab.go.id"); a request naming any
+    # other Host is refused (400), so no URL is ever built from a forged Host header.
+    TRUSTED_HOSTS = _list("PLANNER_TRUSTED_HOSTS")
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'planner.db'}")
     )
@@ -36,7 +52,23 @@ class Config:
     # within the window, further attempts are refused until the window has passed.
     LOGIN_MAX_FAILURES = int(os.environ.get("PLANNER_LOGIN_MAX_FAILURES", "5"))
     LOGIN_WINDOW_MINUTES = int(os.environ.get("PLANNER_LOGIN_WINDOW_MINUTES", "15"))
+    # An address past 4 x LOGIN_MAX_FAILURES failures in the window may try once per this many seconds.
+    LOGIN_THROTTLE_SECONDS = int(os.environ.get("PLANNER_LOGIN_THROTTLE_SECONDS", "10"))
     # How many reverse proxies stand in front (nginx: 1); their X-Forwarded-For gives the client address.
     PROXY_COUNT = int(os.environ.get("PLANNER_PROXY_COUNT", "0"))
     SOLVER = os.environ.get("PLANNER_SOLVER", "cbc")
     SOLVER_TIME_LIMIT = int(os.environ.get("PLANNER_SOLVER_TIME_LIMIT", "30"))
+    # Sessions end after this long without a request, and at the latest this long after log-in.
+    SESSION_IDLE_MINUTES = int(_float("PLANNER_SESSION_IDLE_HOURS", 8) * 60)
+    SESSION_MAX_DAYS = _float("PLANNER_SESSION_MAX_DAYS", 7)
+    # Background jobs (planner.jobs): one time budget for a whole job, in seconds (solve,
+    # explanations, sensitivity, comparison); the queue is Redis when REDIS_URL is set, else a
+    # SQLite file in instance/. JOB_CONSUMER: "inprocess" (threads in the web process, `make run`),
+    # "external" (`flask jobs worker` processes, `make serve`) or "immediate" (run at once; tests).
+    JOB_TIME_BUDGET = _float("PLANNER_JOB_TIME_BUDGET", 60)
+    JOB_CONSUMER = os.environ.get("PLANNER_JOB_CONSUMER", "inprocess")
+    JOB_INPROCESS_WORKERS = int(os.environ.get("PLANNER_JOB_INPROCESS_WORKERS", "1"))
+    # A request that starts a job waits this long for it, so a village-sized solve answers at once.
+    JOB_INLINE_WAIT = _float("PLANNER_JOB_INLINE_WAIT", 1.0)
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    JOB_QUEUE_PATH = os.environ.get("PLANNER_JOB_QUEUE_PATH") or None   # default: instance/jobs.sqlite3

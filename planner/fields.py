@@ -145,13 +145,35 @@ class DateField(Field):
 MAX_ID = 2**31 - 1      # the largest id a database column holds (PostgreSQL integer)
 
 
+def bounded_int(value, low: int = 1, high: int = MAX_ID) -> int | None:
+    """A whole number written in ASCII digits (no sign, at most 12 digits) within [low, high],
+    else None: never a query error, an overflow or a surprise from `int("²")`."""
+    text = str(value).strip() if value is not None else ""
+    if not text or len(text) > 12 or not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+MAX_PAGE = 100_000
+
+
+def page_number(name: str = "halaman") -> int:
+    """The page number in the query (`?halaman=`): 1 when absent; 404 when not a number 1 … MAX_PAGE."""
+    from flask import abort, request
+
+    text = request.args.get(name)
+    if text is None or text == "":
+        return 1
+    number = bounded_int(text, 1, MAX_PAGE)
+    if number is None:
+        abort(404)
+    return number
+
+
 def record_id(value) -> int | None:
     """A record id from a form or URL value: a whole number 1 … MAX_ID, else None (never a query error)."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 1 <= number <= MAX_ID else None
+    return bounded_int(value, 1, MAX_ID)
 
 
 class VersionField(HiddenField):

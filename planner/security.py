@@ -7,6 +7,8 @@
 - Session and remember-me cookies are HttpOnly and SameSite=Lax; `Secure` when
   `PLANNER_SECURE_COOKIES=1` (set it behind HTTPS; a village laptop serves plain HTTP).
 - Form and query values lose NUL characters before any view sees them.
+- `Cache-Control: no-store` on every answer to a signed-in user, every API answer and every
+  download, so a shared computer's cache or a proxy never keeps a plan, a token or a file.
 - `url_for('static', ...)` adds `?v=<hash of the file>`, so a changed file gets a new URL and
   static files can be cached for a year.
 """
@@ -95,8 +97,24 @@ def init_app(app):
             response.headers.setdefault(name, value)
         if secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.endpoint == "static" and request.args.get("v"):
-            response.cache_control.public = True
-            response.cache_control.max_age = STATIC_MAX_AGE
-            response.cache_control.immutable = True
+        if request.endpoint == "static":
+            if request.args.get("v"):
+                response.cache_control.public = True
+                response.cache_control.max_age = STATIC_MAX_AGE
+                response.cache_control.immutable = True
+        elif _private(response):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
         return response
+
+
+def _private(response) -> bool:
+    """Whether the answer must not be stored: signed-in pages, the API, downloads."""
+    from flask_login import current_user
+
+    if request.path.startswith("/api/") or "attachment" in response.headers.get("Content-Disposition", ""):
+        return True
+    try:
+        return bool(current_user and current_user.is_authenticated)
+    except Exception:   # no user could be loaded (e.g. the database is down): stay on the safe side
+        return True

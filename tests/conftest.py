@@ -46,6 +46,7 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
         "SERVER_NAME": None,
+        "JOB_CONSUMER": "immediate",
     })
     with application.app_context():
         _reset_schema(db.engine)

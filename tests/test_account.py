@@ -32,7 +32,7 @@ def test_the_page_and_a_change_that_works(app, world, login):
 
 @pytest.mark.parametrize("changes,message", [
     ({"current": "bukan-ini-123"}, "Kata sandi sekarang salah"),
-    ({"password": "pendek", "password_repeat": "pendek"}, "paling sedikit 10 karakter"),
+    ({"password": "pendek", "password_repeat": "pendek"}, "Kata sandi paling sedikit 12 karakter."),
     ({"password": PASSWORD, "password_repeat": PASSWORD}, "sama dengan yang sekarang"),
     ({"password_repeat": "lain-sekali-99"}, "Kedua kata sandi tidak sama"),
 ])

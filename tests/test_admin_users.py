@@ -60,7 +60,7 @@ def test_admin_adds_a_village_operator_who_can_then_log_in(app, login, world, cl
     ("username", "a", "Nama pengguna 3–80 karakter"),
     ("username", "desa.a1x", "Nama pengguna ini sudah dipakai"),
     ("name", "", "Isi nama lengkap"),
-    ("password", "pendek", "paling sedikit 10 karakter"),
+    ("password", "pendek", "Kata sandi paling sedikit 12 karakter."),
     ("password", "1234567890", "tidak boleh hanya angka"),
     ("password_repeat", "lain-sama-sekali", "Kedua kata sandi tidak sama"),
 ])
@@ -165,3 +165,56 @@ def test_posts_without_csrf_are_refused(app, login, world):
 ])
 def test_password_rules(password, username, ok):
     assert (password_problems(password, username) == []) is ok
+
+
+# --- Accounts in bulk, last log-in (issue 21 item 9) ------------------------------------------------------------
+
+def test_accounts_in_bulk_from_the_region_list_with_a_printable_sheet(app, login, world):
+    from planner.models import Region
+
+    with app.app_context():
+        kec = db.session.scalar(select(Region).where(Region.code == "35.17.09"))
+        for code, name in (("35.17.09.2003", "Sumber Rejo"), ("35.17.09.2004", "Sumber-Rejo")):
+            db.session.add(Region(code=code, name=name, level="desa", parent=kec))
+        db.session.commit()
+    client = login("admin_a")
+    page = client.get("/kabupaten/35.17/pengguna/massal?kecamatan=35.17.09")
+    assert page.status_code == 200
+    body = text_of(page)
+    assert "desa.sumberrejo" in body and "desa.sumberrejo.kecamatana1" in body
+    assert "Desa A1X" not in body                      # it has an operator already
+    with app.app_context():
+        ids = [str(i) for i in db.session.scalars(select(Region.id).where(Region.code.like("35.17.09.200_"),
+                                                                         Region.code >= "35.17.09.2003"))]
+    sheet = client.post("/kabupaten/35.17/pengguna/massal", data={"kecamatan": "35.17.09", "region_id": ids})
+    assert sheet.status_code == 200 and sheet.headers["Cache-Control"] == "no-store"
+    import re
+    passwords = re.findall(r'class="first-password">([^<]+)<', sheet.get_data(as_text=True))
+    assert len(passwords) == 2 and all(len(p) >= 12 for p in passwords)
+    with app.app_context():
+        made = db.session.scalars(select(User).where(User.username.like("desa.sumberrejo%"))).all()
+        assert len(made) == 2 and all(u.must_change_password and u.role == "desa" for u in made)
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.bulk_create"))
+        assert event.details["count"] == 2 and not any(p in str(event.details) for p in passwords)
+    # The operator logs in with the printed password and must choose a new one first.
+    from .conftest import Client
+    app.test_client_class = Client
+    operator = app.test_client()
+    first = operator.post("/masuk", data={"username": "desa.sumberrejo", "password": passwords[0]})
+    assert first.status_code == 303 and first.headers["Location"].endswith("/akun/sandi")
+    # Made once: the page no longer offers them, and posting again makes nothing.
+    again = client.post("/kabupaten/35.17/pengguna/massal", data={"kecamatan": "35.17.09", "region_id": ids})
+    assert again.status_code in (200, 422) and "desa.sumberrejo" not in text_of(again).replace("desa.sumberrejo.", "")
+
+
+def test_bulk_needs_the_admin_and_csrf(app, login, world):
+    client = login("admin_a")
+    assert client.post("/kabupaten/35.17/pengguna/massal", data={"region_id": ["1"]}, csrf=False).status_code == 400
+    client.post("/keluar")
+    assert login("kec_a1").get("/kabupaten/35.17/pengguna/massal").status_code in (403, 404)
+
+
+def test_the_list_shows_the_last_log_in(app, login, world):
+    client = login("admin_a")
+    body = text_of(client.get("/kabupaten/35.17/pengguna"))
+    assert "Masuk terakhir" in body and "belum pernah" in body

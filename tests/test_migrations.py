@@ -225,3 +225,23 @@ def test_catalogue_migration_updates_unedited_items_flags_edited_ones_and_adds_n
     # and forward again
     upgrade(revision=CATALOGUE_REVISION)
     assert _item_row("pmt_lokal_balita", 1)["units_per_course"] == 56
+def test_security_migration_fills_last_log_in_from_the_audit_trail(migration_app):
+    """0005_security: existing accounts keep working (no forced change) and show their last log-in."""
+    upgrade(revision="0004")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO region (id, code, name, level) VALUES (1, '35.17', 'K', 'kabupaten')"))
+        conn.execute(text("INSERT INTO user_account (id, username, name, password_hash, role, region_id, active,"
+                          " created_at, updated_at) VALUES (1, 'admin', 'A', 'x', 'admin', 1, true,"
+                          " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), (2, 'baru', 'B', 'x', 'admin', 1, true,"
+                          " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        for stamp in ("2026-11-01 08:00:00", "2026-11-20 09:30:00"):
+            conn.execute(text("INSERT INTO audit_event (at, user_id, username, ip, action, target, details)"
+                              f" VALUES ('{stamp}', 1, 'admin', '', 'auth.login', '', '{{}}')"))
+    upgrade()
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, must_change_password, last_login_at FROM user_account ORDER BY id")).all()
+    assert [bool(r[1]) for r in rows] == [False, False]
+    assert str(rows[0][2]).startswith("2026-11-20 09:30") and rows[1][2] is None
+    downgrade(revision="0004")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM user_account")).scalar() == 2

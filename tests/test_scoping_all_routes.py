@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import CatalogueItem, User
+from planner.models import CatalogueItem, Job, User
 
 from .test_commitment_frozen import FORM, _meeting, _snapshot
 
@@ -17,7 +17,11 @@ def _targets(app, world, ids):
     with app.app_context():
         item = db.session.scalar(select(CatalogueItem.id).where(CatalogueItem.region_id == world.region_ids["kab_a"]))
         user = db.session.scalar(select(User.id).where(User.username == world.usernames["desa_a1y"]))
-    return dict(plan_id=ids["plan"], proposal_id=ids["proposal"], sid=ids["session"], session_id=ids["session"],
+        job = Job(id="a" * 32, kind="suggestion", args={"plan_id": ids["plan"]}, plan_id=ids["plan"],
+                  region_id=world.region_ids["a1x"], subject="")
+        db.session.add(job)
+        db.session.commit()
+    return dict(job_id="a" * 32, plan_id=ids["plan"], proposal_id=ids["proposal"], sid=ids["session"], session_id=ids["session"],
                 aid=ids["attendee"], attendee_id=ids["attendee"], scid=ids["scenario"], scenario_id=ids["scenario"],
                 commitment_id=ids["commitment"], item_id=item, user_id=user, token_id=1, fmt="csv", year=2027,
                 suggestion_id=1, key="u1")

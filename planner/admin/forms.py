@@ -181,3 +181,7 @@ class AuditFilterForm(FlaskForm):
             self.until.errors.append(_l("Tanggal akhir sebelum tanggal awal."))
             return False
         return ok
+
+
+class BulkUsersForm(FlaskForm):
+    """Accounts in bulk: the CSRF token (the ticked regions are read from `region_id`)."""

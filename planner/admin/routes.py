@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..fields import page_number, record_id
 from ..access import get_region_or_404, require_admin
 from ..documents.tables import write_csv, write_xlsx
 from ..extensions import csrf, db
@@ -25,7 +26,7 @@ from ..services import users as users_service
 from ..services.history import sentence
 from ..services.plans import MAX_YEAR, MIN_YEAR, default_plan_year, parse_year
 from ..services.rules import DEFAULT_RULES
-from .forms import (AuditFilterForm, CopyYearForm, PasswordResetForm, RegionConfirmForm, RegionUploadForm, UserActiveForm,
+from .forms import (AuditFilterForm, BulkUsersForm, CopyYearForm, PasswordResetForm, RegionConfirmForm, RegionUploadForm, UserActiveForm,
                     UserCreateForm, UserEditForm, YearSettingsForm, region_choices)
 
 bp = Blueprint("admin", __name__)
@@ -300,6 +301,39 @@ def user_password(code, user_id):
     return render_template("admin/user_password.html", kabupaten=kabupaten, form=form, user=user), status
 
 
+@bp.route("/kabupaten/<code>/pengguna/massal", methods=["GET", "POST"])
+def users_bulk(code):
+    """Accounts in bulk from the region list: every kecamatan and village of the chosen kecamatan
+    that has no account yet gets one with a random first password, changed at the first log-in.
+    GET lists them (all ticked); POST creates the ticked ones and answers the printable sheet of
+    first passwords (200, never stored or cached: shown this once). 422 with the reason."""
+    kabupaten = _kabupaten(code)
+    missing = users_service.accounts_missing(kabupaten)
+    kecamatan = sorted({(row["region"] if row["role"] == "kecamatan" else row["kecamatan"]) for row in missing},
+                       key=lambda r: r.code)
+    chosen = request.values.get("kecamatan") or (kecamatan[0].code if kecamatan else "")
+    rows = [row for row in missing if (row["region"].code if row["role"] == "kecamatan"
+                                       else row["kecamatan"].code) == chosen]
+    form = BulkUsersForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        ids = [i for i in (record_id(v) for v in request.form.getlist("region_id")) if i]
+        try:
+            made = users_service.create_bulk(kabupaten, ids, current_user)
+        except ServiceError as exc:
+            error = " ".join(str(m) for ms in exc.errors.values() for m in ms)
+        else:
+            return render_template("admin/users_sheet.html", kabupaten=kabupaten, made=made)
+    status = 422 if error else 200
+    return render_template("admin/users_bulk.html", kabupaten=kabupaten, rows=rows, kecamatan=kecamatan,
+                           chosen=chosen, form=form, error=error, limit=users_service.MAX_BULK,
+                           counts={k.code: sum(1 for r in missing if (r["region"] if r["role"] == "kecamatan"
+                                                                        else r["kecamatan"]).code == k.code)
+                                   for k in kecamatan}), status
+
+
 def _set_active(code, user_id, active):
     kabupaten = _kabupaten(code)
     user = _user_or_404(kabupaten, user_id)
@@ -349,7 +383,7 @@ def audit(code):
     total = audit_service.count(kabupaten, filters)
     pages = max(1, -(-total // audit_service.PER_PAGE))
     try:
-        page = min(max(1, int(request.args.get("halaman", 1))), pages)
+        page = min(page_number(), pages)
     except ValueError:
         page = 1
     lines = audit_service.lines(kabupaten, filters, offset=(page - 1) * audit_service.PER_PAGE)

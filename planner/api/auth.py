@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ApiToken
 from ..models.base import utcnow
-from ..services import ServiceError
+from ..services import ServiceError, history
 
 PREFIX = "pln_"
 NAME_LIMIT = 80
@@ -54,13 +54,18 @@ def create_token(user, name: str) -> tuple:
     token = PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(user_id=user.id, name=name, token_hash=token_hash(token))
     db.session.add(record)
+    db.session.flush()
+    history.record("token.create", user=user, region=user.region, target=f"token:{record.id}", name=name)
     db.session.commit()
     return record, token
 
 
-def revoke_token(record) -> None:
+def revoke_token(record, actor=None) -> None:
+    """Revoke the token (written to the audit trail: who, which token)."""
     if record.revoked_at is None:
         record.revoked_at = utcnow()
+        history.record("token.revoke", user=actor or record.user, region=record.user.region,
+                       target=f"token:{record.id}", name=record.name, owner=record.user.username)
         db.session.commit()
 
 

@@ -46,9 +46,9 @@ def _error(status, code, message, parameter=None):
 
 
 def _http_error(exc):
-    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
-    messages = {404: _("Tidak ditemukan atau di luar wilayah Anda.")}
-    return _error(exc.code, codes.get(exc.code, "error"), messages.get(exc.code, exc.description))
+    from ..errors import _api_error
+
+    return _api_error(getattr(exc, "code", None) or 500, exc)
 
 
 # By code, not by class: the app's own page handlers for 404 etc. would otherwise win.

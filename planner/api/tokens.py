@@ -49,7 +49,7 @@ def revoke(token_id):
         abort(404)
     if not RevokeForm().validate_on_submit():
         abort(400)
-    revoke_token(record)
+    revoke_token(record, current_user)
     flash(_("Token “%(name)s” dicabut; aplikasi yang memakainya tidak bisa lagi membaca data.", name=record.name),
           "success")
     return see_other(url_for("tokens.index"))

@@ -1,8 +1,8 @@
 """Log-in, log-out and language choice."""
-from ..extensions import db
-from ..models import User
 
 
 def load_user(user_id):
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    """Flask-Login's user loader: the user only while the cookie's server-side session is open."""
+    from ..services import sessions
+
+    return sessions.user_for(user_id)

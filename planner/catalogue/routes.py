@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, make_response, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..fields import record_id
 from ..access import get_plan_or_404, require_admin
 from ..catalogue_defaults import NO_EFFECT
 from ..htmx import add_vary, is_htmx, see_other
@@ -71,8 +72,11 @@ def detail(item_id):
     the plan is outside the user's scope); otherwise with the kabupaten reference.
     """
     item = _item_or_404(item_id)
-    plan_id = request.args.get("rencana", type=int)
-    if plan_id is not None:
+    raw = request.args.get("rencana")
+    if raw not in (None, ""):
+        plan_id = record_id(raw)
+        if plan_id is None:
+            abort(404)
         baseline = service.plan_baseline(get_plan_or_404(plan_id))
     else:
         baseline = service.reference_baseline(_kabupaten())

@@ -17,7 +17,10 @@ def load(if_empty):
         return
     from flask import current_app
 
-    with current_app.test_request_context():   # the meeting services speak through Flask-Babel
+    from .. import jobs
+
+    # The meeting services speak through Flask-Babel; their re-solves run here, not in a queue.
+    with current_app.test_request_context(), jobs.immediately(current_app):
         summary = load_demo()
     click.echo(summary)
     click.echo(logins_text())

@@ -14,7 +14,9 @@ def home():
     """A village operator goes to their village; others see the villages they oversee."""
     if current_user.role == "desa":
         return redirect(url_for("main.region", code=current_user.region.code))
-    return redirect(url_for("main.region", code=current_user.region.code, **request.args))
+    # Only the year travels on (never other query arguments: `_external`, `_method`, `code`…).
+    year = parse_year(request.args.get("tahun"))
+    return redirect(url_for("main.region", code=current_user.region.code, **({"tahun": year} if year else {})))
 
 
 @bp.route("/wilayah/<code>")

@@ -20,6 +20,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     region_id = db.Column(db.Integer, db.ForeignKey("region.id"), nullable=False, index=True)
     locale = db.Column(db.String(5))
     active = db.Column(db.Boolean, nullable=False, default=True)
+    # Set by an admin's reset and for accounts made in bulk: the next log-in must choose a new password.
+    must_change_password = db.Column(db.Boolean, nullable=False, default=False)
+    last_login_at = db.Column(db.DateTime(timezone=True))
 
     region = db.relationship("Region")
 

@@ -1,7 +1,7 @@
 """The optimizer on the plan page: rules, the suggested allocation, and the plan file."""
 import json
 
-from flask import Blueprint, Response, abort, flash, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +11,9 @@ from ..extensions import db
 from ..htmx import add_vary, is_htmx, see_other
 from ..models import Suggestion
 from ..services import ServiceError
-from ..services.optimization import (budget_rise_for, compute_suggestion, latest_suggestion,
+from .. import jobs
+from ..services import solve_jobs
+from ..services.optimization import (budget_rise_for, check_budget_rise, latest_suggestion,
                                      suggestion_view)
 from ..services.planfile import plan_file
 from ..services.rules import DEFAULT_RULES, effective_rules, update_rules
@@ -46,29 +48,49 @@ def rules(plan_id):
 
 @bp.route("/rencana/<int:plan_id>/hitung", methods=["POST"])
 def compute(plan_id):
-    """Run the optimizer on the plan as it stands and show the suggestion (fragment for htmx).
-
-    The plan is never changed. 403 unless the village's operator.
+    """Ask the optimizer about the plan as it stands, as a background job (planner.jobs), and show
+    the suggestion: at once when the job finishes within JOB_INLINE_WAIT (a village-sized plan),
+    otherwise the panel with the job's progress, which polls itself until the answer replaces it
+    (htmx), or a waiting page that refreshes itself (plain form). The plan is never changed.
+    403 unless the village's operator.
     """
     plan = get_plan_or_404(plan_id, write=True)
-    error = None
-    try:
-        compute_suggestion(plan, current_user)
-    except ServiceError as exc:
-        error = str(exc)
+    job = jobs.enqueue(solve_jobs.SUGGESTION, {"plan_id": plan.id}, user=current_user, plan=plan)
+    job = jobs.wait(job, current_app.config.get("JOB_INLINE_WAIT", 1.0))
+    error = job.error if job.status == "failed" else None
     if not is_htmx():
         if error:
             flash(error, "error")
             return see_other(url_for("plans.view", plan_id=plan.id))
+        if not job.finished:
+            return see_other(url_for("jobs.view", job_id=job.id))
         return see_other(url_for("optimize.suggestion", plan_id=plan.id))
     return add_vary(_render_panel(plan, error=error, status=422 if error else 200))
 
 
-def _render_panel(plan, error=None, status=200):
+def panel_context(plan):
+    """What the suggestion panel shows: a job still computing (its progress only: the panel asks
+    for itself every second meanwhile, so it stays cheap), else the latest answer, or the last
+    job's failure when it came after the latest answer."""
+    job = jobs.active(solve_jobs.SUGGESTION, plan)
+    if job is not None:
+        return {"view": None, "job": job, "error": None}
     suggestion = latest_suggestion(plan)
     view = suggestion_view(plan, suggestion, _lang()) if suggestion else None
-    html = render_template("optimize/_panel.html", plan=plan, view=view, error=error,
-                           editable=can_edit_plan(current_user, plan))
+    error = None
+    if job is None:
+        last = jobs.latest(solve_jobs.SUGGESTION, plan)
+        if last is not None and last.status == "failed" and (suggestion is None or last.created_at >= suggestion.created_at):
+            error = last.error
+    return {"view": view, "job": job, "error": error}
+
+
+def _render_panel(plan, error=None, status=200):
+    context = panel_context(plan)
+    if error:
+        context["error"] = error
+    html = render_template("optimize/_panel.html", plan=plan, editable=can_edit_plan(current_user, plan),
+                           **context)
     return Response(html, status=status)
 
 
@@ -78,10 +100,8 @@ def suggestion(plan_id):
     plan = get_plan_or_404(plan_id)
     if is_htmx():
         return add_vary(_render_panel(plan))
-    record = latest_suggestion(plan)
-    view = suggestion_view(plan, record, _lang()) if record else None
-    return add_vary(Response(render_template("optimize/suggestion.html", plan=plan, view=view, error=None,
-                                             editable=can_edit_plan(current_user, plan))))
+    return add_vary(Response(render_template("optimize/suggestion.html", plan=plan,
+                                             editable=can_edit_plan(current_user, plan), **panel_context(plan))))
 
 
 @bp.route("/rencana/<int:plan_id>/usulan-alokasi/<int:suggestion_id>/anggaran/<key>")
@@ -95,13 +115,31 @@ def budget_rise(plan_id, suggestion_id, key):
     name = next((p.get("name") or key for p in suggestion.plan_file["proposals"] if p["id"] == key), None)
     if name is None:
         abort(404)
-    error = text = None
-    try:
-        text = budget_rise_for(plan, suggestion, key, _lang())
-    except ServiceError as exc:
-        error = str(exc)
+    error = text = job = None
+    if key in (suggestion.result.get("budget_rises") or {}):
+        text = budget_rise_for(plan, suggestion, key, _lang())        # kept: no solve
+    else:
+        try:
+            check_budget_rise(plan, suggestion, key)
+        except ServiceError as exc:
+            error = str(exc)
+        else:
+            subject = solve_jobs.rise_subject(suggestion.id, key)
+            job = jobs.active(solve_jobs.BUDGET_RISE, plan, subject) or jobs.enqueue(
+                solve_jobs.BUDGET_RISE, {"suggestion_id": suggestion.id, "key": key}, user=current_user, plan=plan,
+                subject=subject)
+            job = jobs.wait(job, current_app.config.get("JOB_INLINE_WAIT", 1.0))
+            if job.status == "failed":
+                error = job.error
+            elif job.status == "done":
+                db.session.refresh(suggestion)
+                text = budget_rise_for(plan, suggestion, key, _lang())
+                job = None
+    if job is not None and job.finished:
+        job = None
     template = "optimize/_budget_rise.html" if is_htmx() else "optimize/budget_rise.html"
-    html = render_template(template, plan=plan, name=name, text=text, error=error)
+    html = render_template(template, plan=plan, name=name, text=text, error=error, job=job, key=key,
+                           url=request.full_path if request.query_string else request.path)
     return add_vary(Response(html, status=422 if error else 200))
 
 

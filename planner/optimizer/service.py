@@ -3,7 +3,8 @@
 explanations and sensitivity."""
 from __future__ import annotations
 
-from typing import Optional
+import time
+from typing import Callable, Optional
 
 from .budget_rise import BudgetRise
 from .explain import Explanation, explain
@@ -58,23 +59,74 @@ def sensitivity_to_dict(s: Sensitivity) -> dict:
     }
 
 
+# Below this many seconds left, a part is not started (it could not finish anything useful).
+MIN_PART_SECONDS = 0.25
+PARTS = ("explanations", "sensitivity", "comparison", "budget_rises")
+
+
 def solve_plan_file(data: dict, solver: str = "cbc", time_limit: Optional[float] = 30,
                     explain: bool = False, sensitivity: bool = False,
-                    compare: bool = False, budget_rise: bool = False) -> dict:
+                    compare: bool = False, budget_rise: bool = False,
+                    time_budget: Optional[float] = None,
+                    progress: Optional[Callable[[float, str], None]] = None) -> dict:
     """Validate, solve and dump: the plan file with a "result" key (plus "explanations",
     "sensitivity", "comparison" when asked and the result is optimal/has a plan).
     budget_rise: explanations also say at what budget each unfunded proposal enters.
+
+    time_budget: seconds for the WHOLE call (INTERFACES.md). The main solve always runs, its
+    limit the smaller of `time_limit` and the budget; each later part gets the time left. A part
+    the budget did not allow is left out, or (explanations, sensitivity) kept with the numbers
+    it proved and the others empty; either way its name is listed in `out["incomplete"]`
+    (always present when a budget is given). What was computed is proven.
+    progress: called as progress(fraction, part) when a part starts (and at the end).
     Raises PlanError on invalid input (the CLI turns it into exit status 2)."""
+    deadline = None if time_budget is None else time.monotonic() + max(0.0, float(time_budget))
+
+    def left(default=None):
+        if deadline is None:
+            return default
+        return deadline - time.monotonic()
+
+    def report(fraction, part):
+        if progress is not None:
+            progress(fraction, part)
+
     plan = load_plan(data)
-    result = solve(plan, solver=solver, time_limit=time_limit)
+    report(0.0, "solve")
+    limit = time_limit
+    if deadline is not None:
+        limit = max(0.1, left()) if limit is None else max(0.1, min(limit, left()))
+    result = solve(plan, solver=solver, time_limit=limit)
     out = dump_plan(plan, result)
+    incomplete = []
     if explain and result.status == "optimal":
-        out["explanations"] = [explanation_to_dict(e) for e in _explain(
-            plan, result, budget_rise=budget_rise)]
+        report(0.2, "explanations")
+        if deadline is not None and left() < MIN_PART_SECONDS:
+            incomplete.append("explanations")
+        else:
+            out["explanations"] = [explanation_to_dict(e) for e in _explain(
+                plan, result, budget_rise=budget_rise, time_limit=left(60.0))]
+            if deadline is not None and left() <= 0:
+                incomplete.append("explanations")    # the last re-solves were cut: some numbers are missing
     if sensitivity:
-        out["sensitivity"] = sensitivity_to_dict(_sensitivity(plan, result=result))
+        report(0.7, "sensitivity")
+        if deadline is not None and left() < MIN_PART_SECONDS:
+            incomplete.append("sensitivity")
+        else:
+            sweep = sensitivity_to_dict(_sensitivity(plan, result=result, time_limit=left(60.0)))
+            out["sensitivity"] = sweep
+            if deadline is not None and any(p["status"] in ("timeout", "feasible") for p in sweep["points"]) \
+                    and left() <= 0:
+                incomplete.append("sensitivity")
     if compare:
-        out["comparison"] = comparison_to_dict(_compare(plan, optimum=result))
+        report(0.95, "comparison")
+        if deadline is not None and left() < MIN_PART_SECONDS / 5:
+            incomplete.append("comparison")
+        else:
+            out["comparison"] = comparison_to_dict(_compare(plan, optimum=result))
+    if deadline is not None:
+        out["incomplete"] = incomplete
+    report(1.0, "done")
     return out
 
 

@@ -9,8 +9,8 @@ from ..htmx import see_other
 from ..oversight.forms import CommentForm
 from ..services import ServiceError
 from ..services.history import history_count, plan_history
-from ..services.plans import create_plan, default_plan_year, plan_for_year, update_plan
-from ..services.optimization import latest_suggestion, suggestion_view
+from ..fields import page_number
+from ..services.plans import create_plan, default_plan_year, parse_year, plan_for_year, update_plan
 from ..services.proposals import plan_overview
 from ..services.reviews import can_comment, comments_of
 from .forms import NewPlanForm, PlanForm
@@ -26,7 +26,7 @@ def new(code):
         abort(403)
     form = NewPlanForm()
     if request.method == "GET":
-        form.year.data = request.args.get("tahun", type=int) or default_plan_year()
+        form.year.data = parse_year(request.args.get("tahun")) or default_plan_year()
     if form.validate_on_submit():
         try:
             plan = create_plan(desa, form.year.data, form.values())
@@ -52,11 +52,13 @@ def view(plan_id):
     """The plan page: budget, target groups, proposals and their live totals. 404 outside scope."""
     plan = get_plan_or_404(plan_id)
     overview = plan_overview(plan)
-    suggestion = latest_suggestion(plan)
-    view = suggestion_view(plan, suggestion, str(get_locale())) if suggestion else None
+    from ..optimize.routes import panel_context
+
+    panel = panel_context(plan)
     amendable = (plan.status == "committed" and current_user.role == "desa"
                  and current_user.region_id == plan.desa_id)
-    return render_template("plans/view.html", plan=plan, overview=overview, suggestion_view=view,
+    return render_template("plans/view.html", plan=plan, overview=overview, suggestion_view=panel["view"],
+                           suggestion_job=panel["job"], suggestion_error=panel["error"],
                            editable=can_edit_plan(current_user, plan), amendable=amendable,
                            history=plan_history(plan, limit=8), comments=comments_of(plan),
                            comment_form=CommentForm(formdata=None) if can_comment(current_user, plan) else None)
@@ -88,7 +90,7 @@ HISTORY_PAGE = 50
 def history(plan_id):
     """Everything done to the plan, newest first, 50 per page. Everyone in scope reads it."""
     plan = get_plan_or_404(plan_id)
-    page = max(request.args.get("halaman", 1, type=int) or 1, 1)
+    page = page_number()
     total = history_count(plan)
     lines = plan_history(plan, limit=HISTORY_PAGE, offset=(page - 1) * HISTORY_PAGE)
     pages = max((total + HISTORY_PAGE - 1) // HISTORY_PAGE, 1)

@@ -19,6 +19,7 @@ from flask import Blueprint, abort, flash, make_response, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..fields import record_id
 from ..access import can_edit_plan, get_plan_or_404, get_proposal_or_404
 from ..htmx import add_vary, is_htmx, see_other
 from ..services import ServiceError
@@ -39,7 +40,8 @@ def _catalogue_item_or_404(plan):
     raw = request.args.get("katalog")
     if raw in (None, ""):
         return None
-    item = get_item(plan.desa.kabupaten, int(raw)) if raw.isdigit() else None
+    item_id = record_id(raw)
+    item = get_item(plan.desa.kabupaten, item_id) if item_id else None
     if item is None or not item.active:
         abort(404)
     return item

@@ -5,11 +5,12 @@ Only the village's operator changes a session, and only while it is open
 (`get_session_or_404(..., write=True)`); kecamatan and kabupaten users follow it
 read-only. A committed session answers every change with 403.
 """
-from flask import Blueprint, Response, abort, flash, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import jobs
 from ..access import can_run_session, get_plan_or_404, get_session_or_404
 from ..extensions import db
 from ..fields import record_id
@@ -153,7 +154,15 @@ def _render_board(session, page=False, error=None, row_error=None, status=200, s
 
 
 def _board_answer(session, error=None, row_error=None):
-    """After a change: the board fragment for htmx, otherwise back to the projector page."""
+    """After a change: the board fragment for htmx, otherwise back to the projector page.
+
+    A re-solve the change started runs as a job; waiting up to JOB_INLINE_WAIT for it lets a
+    village-sized solve answer at once, else the board shows its progress and polls."""
+    job = jobs.active(rembuk.RESOLVE_JOB, session.plan, rembuk.resolve_subject(session))
+    if job is not None:
+        job = jobs.wait(job, current_app.config.get("JOB_INLINE_WAIT", 1.0))
+        if job.status == "failed" and not error:
+            error = job.error
     status = 422 if (error or row_error) else 200
     if is_htmx() or status != 200:
         return add_vary(_render_board(session, page=not is_htmx(), error=error, row_error=row_error,
@@ -166,7 +175,7 @@ def compute(sid):
     """Solve again with the room's decisions as they are (e.g. after a proposal was edited)."""
     session = get_session_or_404(sid, write=True)
     try:
-        rembuk.resolve(session, current_user)
+        rembuk.request_resolve(session, current_user)
     except ServiceError as exc:
         return _board_answer(session, error=str(exc))
     return _board_answer(session)

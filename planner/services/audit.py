@@ -28,7 +28,7 @@ GROUPS = {
                                            "amendment.")),
     "realisasi": (_l("Realisasi dan catatan tinjauan"), ("realisation.", "comment.")),
     "unduhan": (_l("Unduhan"), ("export",)),
-    "pengaturan": (_l("Pengaturan, wilayah dan pengguna"), ("settings.", "regions.", "user.")),
+    "pengaturan": (_l("Pengaturan, wilayah dan pengguna"), ("settings.", "regions.", "user.", "token.")),
     "katalog": (_l("Katalog dan asumsi dampak"), ("catalogue.", "impact.")),
 }
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import optimizer
@@ -32,11 +33,15 @@ def input_hash(data: dict) -> str:
 
 
 def compute_suggestion(plan, user, solver: str | None = None, time_limit: float | None = None,
-                       locks: dict | None = None, session=None, commit: bool = True) -> Suggestion:
+                       locks: dict | None = None, session=None, commit: bool = True,
+                       time_budget: float | None = None, progress=None) -> Suggestion:
     """Solve the plan as it stands, with explanations, sensitivity and the comparison; store it.
 
     `locks` maps proposal id → "in" | "out" | {"units": n} (a rembuk's decisions);
     `session` marks the run as the meeting's. The plan itself is never changed.
+    `time_budget` bounds the whole run (JOB_TIME_BUDGET when None); the parts it cut are kept
+    in the stored result's "incomplete" list and named on the page. `progress(fraction, part)`
+    is told when each part starts (planner.jobs).
     Raises ServiceError when the plan cannot be given to the optimizer (e.g. no
     proposals, or data it rejects). With `commit=False` the caller commits.
     """
@@ -46,16 +51,19 @@ def compute_suggestion(plan, user, solver: str | None = None, time_limit: float 
     data = plan_file(plan, overview, locks=locks)
     solver = solver or current_app.config["SOLVER"]
     time_limit = time_limit or current_app.config["SOLVER_TIME_LIMIT"]
+    budget = time_budget if time_budget is not None else current_app.config.get("JOB_TIME_BUDGET")
     try:
         answer = optimizer.solve_plan_file(data, solver=solver, time_limit=time_limit,
-                                           explain=True, sensitivity=True, compare=True)
+                                           explain=True, sensitivity=True, compare=True,
+                                           time_budget=budget, progress=progress)
     except optimizer.PlanError as error:
         raise ServiceError(error.message("id"))
     except Exception:  # a solver that crashes must not take the page down; the plan is untouched
         current_app.logger.exception("The optimizer failed on plan %s", plan.id)
         raise ServiceError(_("Pemecah gagal menghitung. Rencana tidak berubah; coba lagi sebentar lagi.")) from None
     result = answer["result"]
-    stored = {key: answer[key] for key in ("result", "explanations", "sensitivity", "comparison") if key in answer}
+    stored = {key: answer[key] for key in ("result", "explanations", "sensitivity", "comparison", "incomplete")
+              if key in answer}
     suggestion = Suggestion(
         plan_id=plan.id, user_id=user.id, input_hash=input_hash(data), solver=result.get("solver") or solver,
         status=result["status"], total_cost=result["total_cost"], total_impact=result["total_impact"] or 0.0,
@@ -133,6 +141,7 @@ class SuggestionView:
     unproven_budgets: list = field(default_factory=list)   # swept budgets the time limit cut
     comparison: dict | None = None
     stale: bool = False
+    incomplete: list = field(default_factory=list)   # parts the job's time budget cut, as labels
 
     @property
     def has_plan(self) -> bool:
@@ -144,6 +153,12 @@ class SuggestionView:
 
 
 _LABELS = {**{k: v for k, v in CATEGORIES.items()}, **PACKAGES, **TARGET_GROUPS}
+INCOMPLETE_LABELS = {
+    "explanations": _l("penjelasan tiap usulan"),
+    "sensitivity": _l("kepekaan terhadap anggaran"),
+    "comparison": _l("perbandingan dengan cara spreadsheet"),
+    "budget_rises": _l("tambahan anggaran agar masuk"),
+}
 
 
 def _text(message, lang):
@@ -205,6 +220,7 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
         total_impact=result["total_impact"] or 0.0, rows=rows, message=_text(result.get("message"), lang),
         conflicts=[_text(c, lang) for c in result.get("conflicts", [])],
         sensitivity=stored.get("sensitivity"), comparison=stored.get("comparison"),
+        incomplete=[str(INCOMPLETE_LABELS.get(part, part)) for part in stored.get("incomplete") or []],
     )
     _mark_entry_budgets(rows, stored.get("sensitivity"), budget)
     view.packages = _required_lines(rows, "package", PACKAGES, set(rules.get("packages_required") or []), budget)
@@ -228,15 +244,10 @@ def budget_rise_for(plan, suggestion: Suggestion, key: str, lang: str = "id") ->
     Works on the suggestion's own plan file, so the answer belongs to what the page shows,
     even when the plan has changed since. Raises ServiceError when there is nothing to ask.
     """
-    if suggestion.plan_id != plan.id:
-        raise ServiceError(_("Perhitungan ini bukan milik rencana ini."))
+    check_budget_rise(plan, suggestion, key)
     stored = dict(suggestion.result)
     result = stored["result"]
     allocations = {a["id"]: a for a in result["allocations"]}
-    if result["status"] != "optimal" or key not in allocations:
-        raise ServiceError(_("Tambahan anggaran hanya dihitung untuk usulan dalam usulan alokasi yang terbukti terbaik."))
-    if allocations[key]["units"]:
-        raise ServiceError(_("Usulan ini sudah didanai."))
     rises = dict(stored.get("budget_rises") or {})
     if key not in rises:
         data = optimizer.load_plan(suggestion.plan_file)
@@ -251,7 +262,8 @@ def budget_rise_for(plan, suggestion: Suggestion, key: str, lang: str = "id") ->
         else:
             optimum = optimizer.Result("optimal", allocations_of(data, units))
             (rise,) = optimizer.budget_rises(data, optimum, ids=[key], workers=1,
-                                             time_limit=current_app.config["SOLVER_TIME_LIMIT"])
+                                             time_limit=current_app.config.get("JOB_TIME_BUDGET")
+                                             or current_app.config["SOLVER_TIME_LIMIT"])
             if rise.status == "skipped":
                 raise ServiceError(_("Usulan ini tidak bisa masuk dengan menambah anggaran (dikunci keluar atau tanpa dampak)."))
             answer = optimizer.budget_rise_to_dict(rise)
@@ -267,6 +279,18 @@ def budget_rise_for(plan, suggestion: Suggestion, key: str, lang: str = "id") ->
         db.session.commit()
         rises[key] = answer
     return _text(rises[key].get("message"), lang)
+
+
+def check_budget_rise(plan, suggestion: Suggestion, key: str) -> None:
+    """Raise ServiceError unless proposal `key` is an unfunded proposal of the suggestion's proven best plan."""
+    if suggestion.plan_id != plan.id:
+        raise ServiceError(_("Perhitungan ini bukan milik rencana ini."))
+    result = suggestion.result["result"]
+    allocations = {a["id"]: a for a in result["allocations"]}
+    if result["status"] != "optimal" or key not in allocations:
+        raise ServiceError(_("Tambahan anggaran hanya dihitung untuk usulan dalam usulan alokasi yang terbukti terbaik."))
+    if allocations[key]["units"]:
+        raise ServiceError(_("Usulan ini sudah didanai."))
 
 
 def _twin_family(data, units, key) -> list[str]:

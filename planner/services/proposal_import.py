@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain import CATEGORIES
 from ..extensions import db
-from ..models import CatalogueItem, Proposal
+from ..models import CatalogueItem, Plan, Proposal
+from ..models.base import utcnow
 from ..numerals import format_rupiah
 from . import ServiceError, history
 from .plans import check_plan_values
@@ -190,6 +191,18 @@ def apply_import(plan, rows: list, baseline: list, settings: dict | None = None)
     the preview — which also stops the same preview from being saved twice —,
     when a catalogue code no longer exists, or when the settings no longer fit.
     """
+    # One confirmation at a time per plan: the row lock (PostgreSQL) or the write lock (SQLite)
+    # taken here makes a second, simultaneous confirmation of the same preview wait, then see the
+    # first one's rows and refuse (four presses of the button add the rows once).
+    db.session.execute(update(Plan).where(Plan.id == plan.id).values(updated_at=utcnow()))
+    try:
+        return _apply_locked(plan, rows, baseline, settings)
+    except ServiceError:
+        db.session.rollback()           # release the lock at once
+        raise
+
+
+def _apply_locked(plan, rows: list, baseline: list, settings: dict | None) -> list:
     if settings is not None:
         settings = check_settings(plan, settings)
     if _baseline(plan) != baseline:

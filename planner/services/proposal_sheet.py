@@ -31,7 +31,6 @@ import io
 import json
 import math
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -41,12 +40,12 @@ from ..domain import CATEGORIES, PACKAGES, PROPOSERS, TARGET_GROUPS
 from ..fields import MAX_RUPIAH, MAX_UNITS
 from ..numerals import NumberFormatError, format_rupiah, group_thousands, parse_decimal
 from ..optimizer import PlanError, load_plan
+from . import uploads
 from .catalogue import APBDES_PATTERN
 
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # An XLSX is a zip: refuse one whose parts unpack to more than this (a "zip bomb").
-MAX_XLSX_UNPACKED = 100 * 1024 * 1024
 # Columns read from an XLSX row; anything further right is ignored.
 MAX_SHEET_COLUMNS = 60
 SHEET_TITLE = "Usulan"
@@ -195,7 +194,19 @@ def read_raw(filename: str, data: bytes, max_rows: int) -> RawSheet:
         raise SheetFileError(_("Pilih berkas .csv, .xlsx atau berkas rencana .json."))
     if not data:
         raise SheetFileError(_("Berkas kosong."))
-    records = _xlsx_records(data) if extension == "xlsx" else _csv_records(data)
+    too_many = _("Berkas berisi lebih dari %(max)s baris usulan. Bagi menjadi beberapa berkas.",
+                 max=group_thousands(max_rows))
+    if extension == "xlsx":
+        records = _xlsx_records(data, max_rows, too_many)
+    else:
+        records = uploads.text_rows(_csv_records(data), max_rows, too_many)
+    try:
+        return _collect(records, max_rows, too_many)
+    except uploads.UploadRefused as refused:
+        raise SheetFileError(str(refused)) from None
+
+
+def _collect(records, max_rows: int, too_many: str) -> RawSheet:
     header, rows = None, []
     for number, cells in records:
         if all(_blank(cell) for cell in cells):
@@ -205,8 +216,7 @@ def read_raw(filename: str, data: bytes, max_rows: int) -> RawSheet:
             continue
         rows.append((number, list(cells)))
         if len(rows) > max_rows:
-            raise SheetFileError(_("Berkas berisi lebih dari %(max)s baris usulan. Bagi menjadi beberapa berkas.",
-                                   max=group_thousands(max_rows)))
+            raise SheetFileError(too_many)
     if header is None:
         raise SheetFileError(_("Berkas kosong."))
     return RawSheet(header, rows)
@@ -269,39 +279,20 @@ def _delimiter(text: str) -> str:
     return ";"
 
 
-def _xlsx_records(data: bytes):
-    from openpyxl import load_workbook
-
+def _xlsx_records(data: bytes, max_rows: int, too_many: str):
+    """The sheet's rows, streamed (planner.services.uploads caps parts, rows read and time)."""
     not_xlsx = _("Berkas ini bukan XLSX yang sah (rusak, atau berkas lain yang diberi nama .xlsx). "
                  "Simpan ulang dari Excel atau LibreOffice sebagai .xlsx atau CSV.")
-    if not data.startswith(b"PK\x03\x04"):
-        raise SheetFileError(not_xlsx)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise SheetFileError(not_xlsx) from None
-    if "xl/workbook.xml" not in names:
-        raise SheetFileError(not_xlsx)
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise SheetFileError(_("Isi berkas XLSX terlalu besar. Simpan hanya lembar usulan, atau pakai CSV."))
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types (KeyError, InvalidFileException, XML errors) for bad files
-        raise SheetFileError(not_xlsx) from None
+        workbook = uploads.open_xlsx(data, not_xlsx)
+    except uploads.UploadRefused as refused:
+        raise SheetFileError(str(refused)) from None
     try:
         sheets = workbook.worksheets
         if not sheets:
             raise SheetFileError(_("Berkas XLSX tidak punya lembar kerja."))
         sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else sheets[0]
-        try:
-            for number, cells in enumerate(sheet.iter_rows(max_col=MAX_SHEET_COLUMNS, values_only=True), start=1):
-                yield number, cells
-        except SheetFileError:
-            raise
-        except Exception:
-            raise SheetFileError(not_xlsx) from None
+        yield from uploads.rows(sheet, max_rows, MAX_SHEET_COLUMNS, too_many, not_xlsx)
     finally:
         workbook.close()
 
@@ -406,6 +397,10 @@ def parse_plan_file(data: bytes, catalogue: dict, max_rows: int) -> SheetResult:
         decoded = json.loads(data)
     except (ValueError, RecursionError):   # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise SheetFileError(not_plan) from None
+    listed = decoded.get("proposals") if isinstance(decoded, dict) else None
+    if isinstance(listed, list) and len(listed) > max_rows:     # refuse before checking each of them
+        raise SheetFileError(_("Berkas berisi lebih dari %(max)s baris usulan. Bagi menjadi beberapa berkas.",
+                               max=group_thousands(max_rows)))
     try:
         plan = load_plan(decoded)
     except PlanError as error:

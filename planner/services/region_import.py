@@ -31,7 +31,7 @@ from ..extensions import db
 from ..models import Region
 from ..models.region import level_of_code
 from ..numerals import group_thousands
-from . import ServiceError, history
+from . import ServiceError, history, uploads
 from .proposal_import import InvalidToken
 from .proposal_sheet import _control_share, _delimiter, _extension
 from .users import region_ids_in
@@ -111,6 +111,8 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, list]]:
     rows = []
     try:
         for number, cells in enumerate(reader, start=1):
+            if number > MAX_ROWS + 1 + uploads.BLANK_ROW_ALLOWANCE:      # blank lines count too
+                raise RegionFileError(_("Berkas berisi lebih dari %(max)s baris.", max=group_thousands(MAX_ROWS)))
             cells = [(cell or "").replace("\x00", "") for cell in cells]   # NUL is never text
             if all(not cell.strip() for cell in cells):
                 continue

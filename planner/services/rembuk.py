@@ -226,10 +226,11 @@ def check_decision(session, proposal, action: str, units, reason: str) -> dict:
 
 
 def decide(session, user, proposal, action: str, units=None, reason: str = "") -> Decision:
-    """Record the room's choice for one proposal and re-solve with the new locks.
+    """Record the room's choice for one proposal and re-solve with the new locks (a background
+    job, `request_resolve`: the board shows its progress, then the answer or the optimizer's
+    refusal).
 
-    Raises ServiceError (nothing recorded) on a bad choice or when the optimizer
-    rejects the plan's data.
+    Raises ServiceError (nothing recorded) on a bad choice.
     """
     _require_open(session)
     errors = check_decision(session, proposal, action, units, reason)
@@ -241,7 +242,7 @@ def decide(session, user, proposal, action: str, units=None, reason: str = "") -
     db.session.flush()
     history.record(f"decision.{action}", plan=session.plan, user=user, target=f"proposal:{proposal.id}",
                    name=proposal.name, units=units, reason=decision.reason)
-    _resolve(session, user)
+    request_resolve(session, user)
     return decision
 
 
@@ -256,7 +257,7 @@ def undo_last(session, user) -> Decision | None:
     last.undone_by_id = user.id
     history.record("decision.undo", plan=session.plan, user=user, target=f"decision:{last.id}",
                    what=decision_sentence(last))
-    _resolve(session, user)
+    request_resolve(session, user)
     return last
 
 
@@ -281,9 +282,27 @@ def _resolve(session, user) -> Suggestion:
 
 
 def resolve(session, user) -> Suggestion:
-    """Solve again with the current locks (e.g. after a proposal was edited during the meeting)."""
+    """Solve again with the current locks, in this request (the demo loader, scripts)."""
     _require_open(session)
     return _resolve(session, user)
+
+
+RESOLVE_JOB = "rembuk"
+
+
+def resolve_subject(session) -> str:
+    return f"session:{session.id}"
+
+
+def request_resolve(session, user):
+    """Commit what the caller recorded and solve again with the current locks as a background
+    job (planner.jobs; the board shows its progress, then the answer). Returns the Job."""
+    from .. import jobs
+
+    _require_open(session)
+    db.session.commit()
+    return jobs.enqueue(RESOLVE_JOB, {"session_id": session.id}, user=user, plan=session.plan,
+                        subject=resolve_subject(session))
 
 
 def session_suggestion(session, before: int | None = None) -> Suggestion | None:
@@ -318,6 +337,7 @@ class Board:
     session: object
     view: object                      # SuggestionView of the session's latest run, or None
     locks: dict                       # proposal key "u<id>" -> lock
+    job: object = None                # the re-solve still running (planner.jobs), or None
     moves: list = field(default_factory=list)
     decisions: list = field(default_factory=list)
     current: bool = True
@@ -341,8 +361,11 @@ def board(session, lang: str = "id") -> Board:
     locks = current_locks(session)
     latest = session_suggestion(session)
     view = suggestion_view(session.plan, latest, lang, locks=locks) if latest else None
+    from .. import jobs
+
     result = Board(session=session, view=view, locks={proposal_key(k): v for k, v in locks.items()},
-                   decisions=list(reversed(session.decisions)), current=view is None or not view.stale)
+                   decisions=list(reversed(session.decisions)), current=view is None or not view.stale,
+                   job=jobs.active(RESOLVE_JOB, session.plan, resolve_subject(session)))
     if latest is not None:
         previous = session_suggestion(session, before=latest.id)
         if previous is not None:
@@ -418,7 +441,7 @@ def take_scenario(session, user, scenario, reason: str = "") -> Decision:
     db.session.flush()
     history.record("decision.scenario", plan=session.plan, user=user, target=f"scenario:{scenario.id}",
                    name=scenario.name, reason=decision.reason)
-    _resolve(session, user)
+    request_resolve(session, user)
     return decision
 
 

@@ -15,44 +15,17 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Region, User
 from ..models.user import ROLE_LEVEL
-from . import ServiceError, history
+from . import ServiceError, history, passwords, sessions
 
-PASSWORD_MIN_LENGTH = 10
-PASSWORD_MAX_LENGTH = 200
+PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
+PASSWORD_MAX_LENGTH = passwords.MAX_LENGTH
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,79}$")
 NAME_MAX = 120
-# Passwords people choose first; a longer list would go here (lower case, compared case-insensitively).
-COMMON_PASSWORDS = frozenset({
-    "password", "password1", "password123", "passw0rd", "12345678", "123456789", "1234567890", "0123456789",
-    "12345678910", "rahasia", "rahasia123", "rahasia1234", "qwerty", "qwerty123", "qwertyuiop", "qwerty12345",
-    "admin", "admin123", "admin12345", "administrator", "katasandi", "katasandi123", "sandi123", "bismillah",
-    "bismillah123", "indonesia", "indonesia123", "iloveyou", "sayang123", "merdeka45", "11111111", "1111111111",
-    "00000000", "0000000000", "abcdefghij", "abc1234567", "desa123456", "stunting123", "welcome123",
-    "letmein123",
-})
 
 
 def password_problems(password: str, username: str = "") -> list[str]:
-    """What is wrong with `password` for the account `username`, as sentences; empty when it is fine.
-
-    At least 10 characters, not only digits, not the user name nor containing it,
-    not a common password (`COMMON_PASSWORDS`, also with the user name removed).
-    """
-    password = password or ""
-    problems = []
-    if len(password) < PASSWORD_MIN_LENGTH:
-        problems.append(_("Kata sandi paling sedikit %(n)s karakter.", n=PASSWORD_MIN_LENGTH))
-    elif len(password) > PASSWORD_MAX_LENGTH:
-        problems.append(_("Kata sandi paling banyak %(n)s karakter.", n=PASSWORD_MAX_LENGTH))
-    if password and password.isdigit():
-        problems.append(_("Kata sandi tidak boleh hanya angka."))
-    lowered = password.lower()
-    name = (username or "").strip().lower()
-    if name and name in lowered:
-        problems.append(_("Kata sandi tidak boleh sama dengan atau memuat nama pengguna."))
-    if lowered in COMMON_PASSWORDS or lowered.strip() in COMMON_PASSWORDS:
-        problems.append(_("Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain."))
-    return problems
+    """What is wrong with `password` for the account `username`, as sentences (services.passwords)."""
+    return passwords.problems(password, username)
 
 
 def check_password(password: str, username: str = "", field: str = "password") -> None:
@@ -180,6 +153,8 @@ def update_user(kabupaten, user: User, values: dict, actor) -> User:
     if errors:
         raise ServiceError(errors)
     before = {"name": user.name, "role": user.role, "region": user.region.code, "active": user.active}
+    if before["active"] and not active:
+        sessions.end_all(user, "deactivated")    # reactivating later revives none of them
     user.name, user.role, user.region, user.active = account["name"], account["role"], account["region"], active
     after = {"name": user.name, "role": user.role, "region": user.region.code, "active": user.active}
     changed = history.changes(before, after)
@@ -191,12 +166,30 @@ def update_user(kabupaten, user: User, values: dict, actor) -> User:
 
 
 def reset_password(kabupaten, user: User, password: str, actor=None) -> User:
-    """Set a new password the admin typed. Raises ServiceError({"password": …}) when it breaks the rules."""
+    """Set a new password the admin typed. Raises ServiceError({"password": …}) when it breaks the rules.
+
+    Ends all the user's sessions and revokes their API tokens (whoever had them must not keep
+    them), and the user must choose a new password at the next log-in."""
     check_password(password, user.username)
     user.set_password(password)
-    history.record("user.password_reset", user=actor, region=kabupaten, target=user.username, login=user.username)
+    user.must_change_password = True
+    ended = sessions.end_all(user, "reset")
+    revoked = _revoke_tokens(user)
+    history.record("user.password_reset", user=actor, region=kabupaten, target=user.username, login=user.username,
+                   sessions_ended=ended, tokens_revoked=revoked)
     db.session.commit()
     return user
+
+
+def _revoke_tokens(user) -> int:
+    from ..models import ApiToken
+    from ..models.base import utcnow
+
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                       ApiToken.revoked_at.is_(None))).all()
+    for token in tokens:
+        token.revoked_at = utcnow()
+    return len(tokens)
 
 
 def set_active(kabupaten, user: User, active: bool, actor=None) -> User:
@@ -205,6 +198,8 @@ def set_active(kabupaten, user: User, active: bool, actor=None) -> User:
         raise ServiceError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
     if user.active != active:
         user.active = active
+        if not active:
+            sessions.end_all(user, "deactivated")    # reactivating later revives none of them
         history.record("user.activate" if active else "user.deactivate", user=actor, region=kabupaten,
                        target=user.username, login=user.username)
         db.session.commit()
@@ -219,7 +214,109 @@ def change_own_password(user: User, current: str, password: str) -> User:
     if user.check_password(password):
         raise ServiceError({"password": [_("Kata sandi baru sama dengan yang sekarang.")]})
     user.set_password(password)
+    user.must_change_password = False
+    ended = sessions.end_all(user, "password", keep_current=True)   # other browsers must log in again
     history.record("user.password_change", user=user, region=user.region, target=user.username,
-                   login=user.username)
+                   login=user.username, sessions_ended=ended)
     db.session.commit()
     return user
+
+
+# --- Accounts in bulk from the region list (issue 21 item 9) ------------------------------------------------
+
+# Words for first passwords that are read off paper and typed on a phone: short, unambiguous, Indonesian.
+FIRST_PASSWORD_WORDS = (
+    "padi", "jagung", "kopi", "kelapa", "mangga", "pisang", "nanas", "salak", "durian", "rambutan", "jambu",
+    "melati", "mawar", "anggrek", "kenanga", "cempaka", "teratai", "bambu", "jati", "beringin", "cemara",
+    "sawah", "ladang", "kebun", "sungai", "danau", "gunung", "bukit", "lembah", "pantai", "telaga", "mata",
+    "elang", "merpati", "kenari", "bangau", "rusa", "kancil", "gajah", "harimau", "penyu", "lumba", "kerbau",
+    "pelangi", "embun", "fajar", "senja", "bintang", "bulan", "angin", "hujan", "awan", "petir", "ombak",
+    "batik", "wayang", "gamelan", "angklung", "perahu", "layang", "kendi", "tampah", "lumbung", "pendopo",
+)
+
+
+def first_password() -> str:
+    """A random first password like "melati-sungai-4821": two of 65 words and four digits
+    (about 25 bits), read easily off a printed sheet; it must be changed at the first log-in."""
+    import secrets
+
+    while True:
+        words = [secrets.choice(FIRST_PASSWORD_WORDS) for _ in range(2)]
+        candidate = f"{words[0]}-{words[1]}-{secrets.randbelow(10_000):04d}"
+        if words[0] != words[1] and not password_problems(candidate):
+            return candidate
+
+
+def _slug(text: str) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "", plain)[:60] or "wilayah"
+
+
+def accounts_missing(kabupaten) -> list[dict]:
+    """The kecamatan and villages of the kabupaten with no active account of their role yet, each with
+    a proposed user name (`desa.<name>`, `kec.<name>`; made unique) and account name."""
+    from .settings import kabupaten_villages
+
+    covered = set(db.session.scalars(select(User.region_id).where(User.active.is_(True),
+                                                                  User.region_id.in_(region_ids_in(kabupaten)))))
+    taken = {name.lower() for name in db.session.scalars(select(User.username))}
+    rows = []
+
+    def propose(prefix, region, parent=None):
+        base = f"{prefix}.{_slug(region.name)}"
+        name = base
+        if name.lower() in taken and parent is not None:
+            name = f"{base}.{_slug(parent.name)}"
+        n = 2
+        while name.lower() in taken:
+            name, n = f"{base}{n}", n + 1
+        taken.add(name.lower())
+        return name
+
+    for kecamatan, villages in kabupaten_villages(kabupaten):
+        if kecamatan.id not in covered:
+            rows.append({"region": kecamatan, "role": "kecamatan", "username": propose("kec", kecamatan),
+                         "name": _("Petugas Kecamatan %(name)s", name=kecamatan.name)})
+        for desa in villages:
+            if desa.id not in covered:
+                rows.append({"region": desa, "role": "desa", "username": propose("desa", desa, kecamatan),
+                             "name": _("Operator Desa %(name)s", name=desa.name), "kecamatan": kecamatan})
+    return rows
+
+
+# Each password is hashed with scrypt (~0.2 s here): one run makes at most this many accounts,
+# so a request stays within a few seconds (one kecamatan at a time).
+MAX_BULK = 40
+
+
+def create_bulk(kabupaten, region_ids: list[int], actor) -> list[dict]:
+    """Create one account for each chosen kecamatan or village still without one, each with a
+    random first password that must be changed at the first log-in. Returns
+    [{"user", "password", "region"}] for the printable sheet: the passwords exist nowhere else.
+    All or nothing; the audit trail names the accounts, never a password."""
+    chosen = set(region_ids)
+    rows = [row for row in accounts_missing(kabupaten) if row["region"].id in chosen]
+    if not rows:
+        raise ServiceError(_("Pilih paling sedikit satu wilayah yang belum punya akun."))
+    if len(rows) > MAX_BULK:
+        raise ServiceError(_("Paling banyak %(n)s akun sekaligus. Pilih lebih sedikit wilayah (misalnya satu "
+                             "kecamatan), lalu ulangi untuk sisanya.", n=MAX_BULK))
+    made = []
+    for row in rows:
+        password = first_password()
+        user = User(username=row["username"], name=row["name"], role=row["role"], region=row["region"],
+                    active=True, must_change_password=True)
+        user.set_password(password)
+        db.session.add(user)
+        made.append({"user": user, "password": password, "region": row["region"],
+                     "kecamatan": row.get("kecamatan")})
+    history.record("user.bulk_create", user=actor, region=kabupaten, target=f"{len(made)} akun", count=len(made),
+                   logins=[m["user"].username for m in made])
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ServiceError(_("Sebagian nama pengguna baru saja dipakai. Muat ulang halaman lalu coba lagi.")) from None
+    return made
