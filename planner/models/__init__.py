@@ -6,10 +6,10 @@ from .oversight import ApiToken, CommitmentActivity, Realisation, ReviewComment,
 from .plan import Plan
 from .proposal import Proposal, ProposalLink
 from .region import Region
-from .rembuk import Attendee, Decision, RembukSession, Scenario
+from .rembuk import Attendee, Decision, Pledge, RembukSession, Scenario
 from .suggestion import Suggestion
 from .user import User
 
 __all__ = ["ApiToken", "Attendee", "AuditEvent", "CatalogueItem", "Commitment", "CommitmentActivity", "Decision",
-           "FrozenRecordError", "ImpactSetting", "Plan", "Proposal", "ProposalLink", "Realisation", "Region", "RembukSession",
+           "FrozenRecordError", "ImpactSetting", "Plan", "Pledge", "Proposal", "ProposalLink", "Realisation", "Region", "RembukSession",
            "ReviewComment", "Scenario", "Suggestion", "User", "YearSettings"]

@@ -51,7 +51,7 @@ def _impact_hint(plan, item):
     return catalogue_derivation(item, plan, assumptions_for(plan.desa)) if item is not None else None
 
 
-def _validate(form) -> None:
+def _validate(form, own_proposer: str = "") -> None:
     """Run the form's field checks and the service's checks; raise ServiceError with all messages.
 
     Field-level messages win; the service's cross-field and choice messages are
@@ -59,7 +59,7 @@ def _validate(form) -> None:
     """
     if form.validate_on_submit():
         return
-    extra = service.check_proposal_values(form.values())
+    extra = service.check_proposal_values(form.values(), own_proposer=own_proposer)
     failed = {name for name, f in form._fields.items() if f.errors}
     raise ServiceError({name: msgs for name, msgs in extra.items() if name not in failed} or {})
 
@@ -140,6 +140,7 @@ def edit(proposal_id):
     proposal = get_proposal_or_404(proposal_id, write=True)
     plan = proposal.plan
     form = ProposalForm(obj=proposal if request.method == "GET" else None)
+    form.keep_own_proposer(proposal.proposer)
     form.set_link_choices(service.link_choices(plan, proposal))
     conflict = False
     if is_htmx():
@@ -151,7 +152,7 @@ def edit(proposal_id):
         affected_before = service.linked_ids(proposal)
         try:
             service.check_version(proposal, form.version_id.number())
-            _validate(form)
+            _validate(form, own_proposer=proposal.proposer)
             service.update_proposal(proposal, form.values(), form.requires.data, form.excludes.data,
                                     expected_version=form.version_id.number())
         except ProposalConflict as error:

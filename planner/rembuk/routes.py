@@ -16,8 +16,8 @@ from ..fields import record_id
 from ..htmx import add_vary, is_htmx, see_other
 from ..models import Proposal
 from ..services import ServiceError, commitments, rembuk
-from .forms import (AlternativeForm, AttendeeForm, CommitForm, DecisionForm, ScenarioForm, SessionForm,
-                    TakeScenarioForm)
+from .forms import (AlternativeForm, AttendeeForm, CommitForm, DecisionForm, PledgeForm, ScenarioForm,
+                    SessionForm, TakeScenarioForm)
 
 bp = Blueprint("rembuk", __name__)
 
@@ -68,10 +68,11 @@ def view(sid):
     return render_template("rembuk/view.html", **_session_context(session))
 
 
-def _session_context(session, attendee_form=None, scenario_form=None):
+def _session_context(session, attendee_form=None, scenario_form=None, pledge_form=None):
     editable = can_run_session(current_user, session)
     return dict(session=session, plan=session.plan, editable=editable,
                 attendee_form=attendee_form or AttendeeForm(formdata=None),
+                pledge_form=pledge_form or PledgeForm(formdata=None),
                 scenario_form=scenario_form or ScenarioForm(formdata=None),
                 take_form=TakeScenarioForm(formdata=None),
                 problems=commitments.commit_problems(session) if session.status == "open" else [],
@@ -123,6 +124,19 @@ def add_attendee(sid):
     return add_vary(Response(render_template(template, **context), status=status))
 
 
+@bp.route("/rembuk/<int:sid>/hadir/<int:aid>/konfirmasi", methods=["POST"])
+def confirm_attendee(sid, aid):
+    """Someone carried over from the amended rembuk is present again."""
+    session = get_session_or_404(sid, write=True)
+    attendee = next((a for a in session.attendees if a.id == aid), None)
+    if attendee is None:
+        abort(404)
+    rembuk.confirm_attendee(session, current_user, attendee)
+    if is_htmx():
+        return add_vary(Response(render_template("rembuk/_attendance.html", **_session_context(session))))
+    return see_other(url_for("rembuk.view", sid=session.id) + "#attendance")
+
+
 @bp.route("/rembuk/<int:sid>/hadir/<int:aid>/hapus", methods=["POST"])
 def remove_attendee(sid, aid):
     session = get_session_or_404(sid, write=True)
@@ -133,6 +147,43 @@ def remove_attendee(sid, aid):
     if is_htmx():
         return add_vary(Response(render_template("rembuk/_attendance.html", **_session_context(session))))
     return see_other(url_for("rembuk.view", sid=session.id) + "#attendance")
+
+
+# --- Pledges of other bodies ------------------------------------------------------------------------
+
+@bp.route("/rembuk/<int:sid>/komitmen-lembaga", methods=["POST"])
+def add_pledge(sid):
+    """What the puskesmas, PKK, TPK… commit to, at no cost to the village."""
+    session = get_session_or_404(sid, write=True)
+    form = PledgeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            rembuk.add_pledge(session, current_user, form.values())
+        except ServiceError as error:
+            error.apply_to(form)
+            status = 422
+        else:
+            form = None
+    else:
+        status = 422
+    if not is_htmx() and status == 200:
+        return see_other(url_for("rembuk.view", sid=session.id) + "#pledges")
+    context = _session_context(session, pledge_form=form)
+    template = "rembuk/_pledges.html" if is_htmx() else "rembuk/view.html"
+    return add_vary(Response(render_template(template, **context), status=status))
+
+
+@bp.route("/rembuk/<int:sid>/komitmen-lembaga/<int:pid>/hapus", methods=["POST"])
+def remove_pledge(sid, pid):
+    session = get_session_or_404(sid, write=True)
+    pledge = next((p for p in session.pledges if p.id == pid), None)
+    if pledge is None:
+        abort(404)
+    rembuk.remove_pledge(session, current_user, pledge)
+    if is_htmx():
+        return add_vary(Response(render_template("rembuk/_pledges.html", **_session_context(session))))
+    return see_other(url_for("rembuk.view", sid=session.id) + "#pledges")
 
 
 # --- The projector -------------------------------------------------------------------------------------------

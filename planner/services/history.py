@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AuditEvent
-from ..numerals import format_rupiah
+from ..formatting import format_date, format_rupiah
 
 # One sentence per action, completed with the event's details (names, numbers).
 SENTENCES = {
@@ -32,6 +32,10 @@ SENTENCES = {
     "session.update": _l("mengubah data rembuk stunting"),
     "attendee.add": _l("mencatat kehadiran %(name)s (%(role)s)"),
     "attendee.remove": _l("menghapus kehadiran %(name)s"),
+    "attendee.confirm": _l("mengonfirmasi kehadiran %(name)s"),
+    "session.carry_over": _l("membawa daftar hadir, keputusan dan komitmen lembaga dari rembuk versi %(version)s"),
+    "pledge.add": _l("mencatat komitmen %(name)s"),
+    "pledge.remove": _l("menghapus komitmen %(name)s"),
     "decision.in": _l("rembuk menetapkan “%(name)s” wajib didanai"),
     "decision.out": _l("rembuk menetapkan “%(name)s” tidak didanai"),
     "decision.units": _l("rembuk menetapkan “%(name)s” sebanyak %(units)s unit"),
@@ -82,7 +86,8 @@ FIELD_LABELS = {
     "rules": _l("aturan"), "stunting_share_floor": _l("porsi stunting paling sedikit"),
     "commitment_deadline": _l("batas waktu komitmen"), "first_tranche_share": _l("porsi tahap pertama"),
     "legal_basis": _l("dasar hukum"), "priority_desa_ids": _l("desa lokus"), "role": _l("peran"),
-    "region": _l("wilayah"), "active": _l("status aktif"),
+    "region": _l("wilayah"), "active": _l("status aktif"), "implementer": _l("pelaksana"),
+    "funding_source": _l("sumber dana"), "months": _l("waktu pelaksanaan"), "document_number": _l("nomor Berita Acara"),
 }
 
 
@@ -171,14 +176,7 @@ def sentence(event: AuditEvent) -> str:
 
 
 def _format_date(text: str) -> str:
-    from datetime import date
-
-    from flask_babel import format_date
-
-    try:
-        return format_date(date.fromisoformat(text), "long")
-    except ValueError:
-        return text
+    return format_date(text, "long")
 
 
 def plan_history(plan, limit: int | None = None, offset: int = 0) -> list[HistoryLine]:

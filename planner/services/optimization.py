@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import optimizer
-from ..charts import line_chart
+from ..charts import compact_rupiah, line_chart
 from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
 from ..extensions import db
 from ..models import Proposal, Suggestion
-from ..numerals import format_decimal_id, group_thousands
+from ..formatting import format_cases, format_percent
 from ..optimizer.solve import allocations as allocations_of
 from . import ServiceError, history
 from .planfile import plan_file, proposal_id_of
@@ -345,8 +345,7 @@ def _location_lines(rows, rules, budget):
 
 
 def _percent(share):
-    text = format_decimal_id(share * 100, 1)
-    return (text[:-2] if text.endswith(",0") else text) + "%"
+    return format_percent(share, trim=True)
 
 
 def _sensitivity_chart(sensitivity):
@@ -356,12 +355,5 @@ def _sensitivity_chart(sensitivity):
     if len(points) < 2:
         return None
 
-    def money(x):
-        millions = x / 1_000_000
-        return "Rp " + group_thousands(round(millions)) + " jt"
-
-    def cases(y):
-        return f"{y:.2f}".replace(".", ",")
-
-    return line_chart(points, money, cases, highlight=sensitivity["budget"])
+    return line_chart(points, compact_rupiah, format_cases, highlight=sensitivity["budget"])
 

@@ -65,7 +65,7 @@ def check_plan_values(values: dict) -> dict:
 
 
 def _rupiah(value):
-    from ..numerals import format_rupiah
+    from ..formatting import format_rupiah
 
     return format_rupiah(value)
 

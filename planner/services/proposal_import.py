@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..domain import CATEGORIES
 from ..extensions import db
 from ..models import CatalogueItem, Proposal
-from ..numerals import format_rupiah
+from ..formatting import format_rupiah
 from . import ServiceError, history
 from .plans import check_plan_values
 from .rules import clean_rules

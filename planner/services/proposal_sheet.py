@@ -39,7 +39,8 @@ from flask_babel import gettext as _
 
 from ..domain import CATEGORIES, PACKAGES, PROPOSERS, TARGET_GROUPS
 from ..fields import MAX_RUPIAH, MAX_UNITS
-from ..numerals import NumberFormatError, format_rupiah, group_thousands, parse_decimal
+from ..formatting import format_number, format_rupiah
+from ..numerals import NumberFormatError, parse_decimal
 from ..optimizer import PlanError, load_plan
 from .catalogue import APBDES_PATTERN
 
@@ -206,7 +207,7 @@ def read_raw(filename: str, data: bytes, max_rows: int) -> RawSheet:
         rows.append((number, list(cells)))
         if len(rows) > max_rows:
             raise SheetFileError(_("Berkas berisi lebih dari %(max)s baris usulan. Bagi menjadi beberapa berkas.",
-                                   max=group_thousands(max_rows)))
+                                   max=format_number(max_rows)))
     if header is None:
         raise SheetFileError(_("Berkas kosong."))
     return RawSheet(header, rows)
@@ -416,7 +417,7 @@ def parse_plan_file(data: bytes, catalogue: dict, max_rows: int) -> SheetResult:
         raise SheetFileError(_("Berkas rencana tidak berisi usulan."))
     if len(plan.proposals) > max_rows:
         raise SheetFileError(_("Berkas berisi lebih dari %(max)s baris usulan. Bagi menjadi beberapa berkas.",
-                               max=group_thousands(max_rows)))
+                               max=format_number(max_rows)))
     lookup = {str(code).casefold(): (code, item) for code, item in catalogue.items()}
     result = SheetResult(columns=[c.key for c in COLUMNS], kind="plan",
                          settings={"budget": plan.budget, "rules": _rules_dict(plan.rules)})
@@ -516,7 +517,7 @@ def _check_across(row: RowResult) -> None:
     if "unit_min" not in failed and "unit_maks" not in failed and minimum is not None and maximum is not None \
             and minimum > maximum:
         row.errors.append(("unit_min", _("unit_min (%(min)s) tidak boleh lebih besar dari unit_maks (%(max)s)",
-                                         min=group_thousands(minimum), max=group_thousands(maximum))))
+                                         min=format_number(minimum), max=format_number(maximum))))
     if not failed & {"biaya_satuan", "biaya_tetap", "unit_maks"} and maximum is not None:
         requested = (values.get("fixed_cost") or 0) + (values.get("unit_cost") or 0) * maximum
         if requested > MAX_RUPIAH:
@@ -586,7 +587,7 @@ def _parse_cell(column: Column, value):
     if number < column.minimum:
         raise _CellError(_("tidak boleh kurang dari %(min)s", min=column.minimum))
     if number > MAX_UNITS:
-        raise _CellError(_("terlalu besar: paling banyak %(max)s", max=group_thousands(MAX_UNITS)))
+        raise _CellError(_("terlalu besar: paling banyak %(max)s", max=format_number(MAX_UNITS)))
     return int(number)
 
 
