@@ -17,10 +17,10 @@ MESSAGES = {
 }
 
 
-def _render(code, message=None):
+def _render(code, message=None, action=None):
     text = message or str(MESSAGES.get(code, MESSAGES[500]))
     template = "errors/fragment.html" if is_htmx() else "errors/page.html"
-    return render_template(template, code=code, message=text), code
+    return render_template(template, code=code, message=text, action=action), code
 
 
 def _record_denial():
@@ -50,6 +50,11 @@ def init_app(app):
     @app.errorhandler(403)
     def forbidden(exc):
         _record_denial()
+        from .access import Refused
+
+        if isinstance(exc, Refused):
+            url, label = exc.action if exc.action else (None, None)
+            return _render(403, str(exc.message), (url, str(label)) if url else None)
         return _render(403)
 
     @app.errorhandler(CSRFError)

@@ -274,7 +274,8 @@ def init_app(app):
         isodate=format_date,
         months=format_months,
     )
-    app.jinja_env.globals.update(impact_range=impact_range, cost_per_case=cost_per_case)
+    app.jinja_env.globals.update(impact_range=impact_range, cost_per_case=cost_per_case,
+                                 input_number=lambda value: "" if value is None else format_number(value, "id"))
 
     @app.context_processor
     def inject_domain():

@@ -21,13 +21,15 @@ class NumberFormatError(ValueError):
 def _clean(text) -> str:
     value = str(text).strip()
     value = re.sub(r"^(rp\.?)\s*", "", value, flags=re.IGNORECASE)
+    value = re.sub(r"[,.]-$", "", value)     # Rp 1.250.000,- : "and no cents", as invoices write it
     return value.replace(" ", "").replace("\u00a0", "")
 
 
 def parse_decimal(text) -> Decimal:
     """Parse Indonesian (or plain) number text to a Decimal.
 
-    Accepts `1.250.000`, `1.250.000,50`, `0,25`, `0.0023`, `-3`, `Rp 5.000`.
+    Accepts `1.250.000`, `1.250.000,50`, `0,25`, `0.0023`, `-3`, `Rp 5.000`, `Rp 5.000,-`,
+    and English `1,250,000` / `1,250.50`.
     A single dot followed by exactly three digits (`1.250`) is read as a
     thousands separator, as an Indonesian reader would. Raises
     NumberFormatError for anything else.

@@ -76,8 +76,8 @@ def test_preview_shows_rows_and_errors_and_saves_nothing(login, world, app):
     assert response.status_code == 200
     text = text_of(response)
     assert "Baris siap diimpor 1" in text and "Baris dengan kesalahan 1" in text
-    assert "Baris 3, kolom biaya_satuan: tulis jumlah rupiah dengan angka" in text
-    assert "Baris 3, kolom unit_min: unit_min (5) tidak boleh lebih besar dari unit_maks (2)" in text
+    assert "Baris 3, kolom “biaya_satuan”: tulis jumlah rupiah dengan angka" in text
+    assert "Baris 3, kolom “unit_min”: unit minimum (5) tidak boleh lebih besar dari unit maksimum (2)" in text
     assert "Kelas ibu hamil" in text and "Rp 250.000" in text
     assert "Simpan 1 usulan" in text and "Belum ada yang disimpan" in text
     assert snapshot(app, plan_id) == before

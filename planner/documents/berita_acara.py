@@ -32,6 +32,7 @@ class Section:
     notes: list = field(default_factory=list)       # after the table
     footer: list | None = None                     # totals rows (a list of rows)
     key: str = ""                                  # a stable name (tests, styles)
+    wide: bool = False                             # printed on landscape pages of its own
 
 
 @dataclass
@@ -237,8 +238,8 @@ def _activities(content) -> Section:
     return Section(_("Kegiatan yang disepakati"),
                    headers=[_("No."), _("Kegiatan dan lokasi"), _("Sasaran"), _("Volume"), _("Biaya"),
                             _("Sumber dana"), _("Pelaksana"), _("Waktu"), _("Kode APBDes")],
-                   rows=rows, widths=[4, 24, 11, 11, 13, 7, 13, 9, 8], numeric={0, 3, 4},
-                   footer=footer, notes=notes, key="activities")
+                   rows=rows, widths=[1, 40, 10, 8, 8, 4, 14, 8, 4], numeric={0, 3, 4},
+                   footer=footer, notes=notes, key="activities", wide=True)
 
 
 def _totals(content):

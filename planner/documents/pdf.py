@@ -3,6 +3,7 @@ and the Rupiah sign print everywhere).
 
 Layout rules a village can sign:
 - the letterhead and number on the first page, the content code only in every page's footer;
+- the agreed activities (nine columns) on landscape pages of their own;
 - no word broken inside: each table column is at least as wide as its longest word (fpdf2
   breaks a word that does not fit letter by letter), the rest of the width shared by weight,
   and the type a little smaller when a table cannot fit otherwise;
@@ -92,8 +93,13 @@ def _paragraphs(pdf, paragraphs):
 
 
 def _section(pdf, number, section):
-    # A heading never ends a page: it goes with at least a few lines of what follows.
-    if pdf.will_page_break(22):
+    # A wide table (the agreed activities) gets landscape pages of its own; the next section
+    # goes back to portrait. A heading never ends a page: it goes with a few lines of what follows.
+    if section.wide:
+        pdf.add_page(orientation="L")
+    elif pdf.w > pdf.h:        # still on a landscape page
+        pdf.add_page(orientation="P")
+    elif pdf.will_page_break(22):
         pdf.add_page()
     pdf.ln(2.5)
     pdf.set_font(FONT, "B", 10.5)
@@ -104,11 +110,17 @@ def _section(pdf, number, section):
     _paragraphs(pdf, section.notes)
 
 
+def _keep_together(cell) -> str:
+    """`Rp 1.250.000` never splits between the sign and the amount (a no-break space)."""
+    return str(cell).replace("Rp ", "Rp\u00a0")
+
+
 def _table(pdf, section):
-    footer_rows = section.footer or []
+    rows = [[_keep_together(cell) for cell in row] for row in section.rows]
+    footer_rows = [[_keep_together(cell) for cell in row] for row in section.footer or []]
     for size in (8, 7.5, 7, 6.5, 6, 5.5):
-        widths = column_widths(pdf, section.headers, section.rows + footer_rows, section.widths, pdf.usable_width,
-                               size)
+        widths = column_widths(pdf, section.headers, rows, section.widths, pdf.usable_width, size,
+                               bold_rows=footer_rows)
         if widths is not None:
             break
     else:       # even 5.5 pt cannot hold the longest words side by side: share the width by weight
@@ -121,25 +133,34 @@ def _table(pdf, section):
     with pdf.table(col_widths=widths, width=pdf.usable_width, text_align=aligns, headings_style=heading,
                    line_height=size * 0.5, padding=CELL_PADDING, v_align="TOP") as table:
         table.row(section.headers)
-        for row in section.rows:
-            table.row([str(cell) for cell in row])
+        for row in rows:
+            table.row(row)
         for row in footer_rows:
             table.row([str(cell) for cell in row], style=FontFace(emphasis="BOLD"))
     pdf.ln(1)
 
 
-def column_widths(pdf, headers, rows, weights, total, size):
-    """Column widths (mm) summing to `total`, each at least as wide as the widest word in it (headers in
-    bold), the rest shared by `weights`; None when the longest words cannot fit side by side at `size`."""
+def _words(text) -> list:
+    """What fpdf2 never breaks inside: runs between plain spaces (a no-break space joins)."""
+    return [word for word in str(text).split(" ") if word]
+
+
+def column_widths(pdf, headers, rows, weights, total, size, bold_rows=()):
+    """Column widths (mm) summing to `total`, each at least as wide as the widest word in it (headers and
+    `bold_rows` in bold), the rest shared by `weights`; None when the longest words cannot fit side by
+    side at `size`."""
     count = len(headers)
     weights = list(weights or [1] * count)
     need = []
     for index in range(count):
         pdf.set_font(FONT, "B", size)
-        widest = max((pdf.get_string_width(word) for word in str(headers[index]).split()), default=0)
+        widest = 0.0
+        for text in [headers[index]] + [row[index] for row in bold_rows]:
+            for word in _words(text):
+                widest = max(widest, pdf.get_string_width(word))
         pdf.set_font(FONT, "", size)
         for row in rows:
-            for word in str(row[index]).split():
+            for word in _words(row[index]):
                 widest = max(widest, pdf.get_string_width(word))
         need.append(widest + 2 * CELL_PADDING + 0.6)
     if sum(need) > total:

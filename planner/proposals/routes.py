@@ -26,6 +26,7 @@ from ..services import proposals as service
 from ..services.proposals import ProposalConflict
 from ..services.catalogue import catalogue_listing, get_item, plan_baseline
 from ..services.impact import assumptions_for, catalogue_derivation
+from ..services.optimization import is_stale, latest_suggestion
 from .forms import ProposalForm
 
 bp = Blueprint("proposals", __name__)
@@ -66,12 +67,15 @@ def _validate(form, own_proposer: str = "") -> None:
 
 def _render_section_change(plan, proposal_id=None, affected=(), status=200):
     """htmx answer to a change: the proposal's display row (none after a delete) plus, out of
-    band, the totals and the rows whose link names changed with it."""
+    band, the totals, the rows whose link names changed with it, and whether the suggestion on
+    the page is now out of date (however it was computed, in this request or a later one)."""
     overview = service.plan_overview(plan)
     row = overview.row_for(proposal_id) if proposal_id else None
     others = [r for r in overview.rows if r.proposal.id in set(affected) and r.proposal.id != proposal_id]
+    suggestion = latest_suggestion(plan)
     html = render_template("proposals/_changed.html", plan=plan, overview=overview, row=row, others=others,
-                           editable=can_edit_plan(current_user, plan))
+                           editable=can_edit_plan(current_user, plan),
+                           suggestion_stale=is_stale(plan, suggestion) if suggestion else None)
     return add_vary(make_response(html, status))
 
 

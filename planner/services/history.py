@@ -5,6 +5,8 @@ writes it together with the change, so a refused or rolled-back change leaves no
 record of having happened. `plan_history()` reads a plan's events back as
 sentences in the user's language.
 """
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -106,6 +108,19 @@ def _user(user):
         return None
 
 
+_DATED = contextvars.ContextVar("planner_history_dated", default=None)
+
+
+@contextmanager
+def dated(moment):
+    """Events recorded inside are dated `moment` instead of now (the demo tells a year's story)."""
+    token = _DATED.set(moment)
+    try:
+        yield
+    finally:
+        _DATED.reset(token)
+
+
 def record(action: str, *, plan=None, target: str = "", user=None, region=None, **details) -> AuditEvent:
     """Add an event for `action` to the session (written by the caller's commit)."""
     user = _user(user)
@@ -119,6 +134,8 @@ def record(action: str, *, plan=None, target: str = "", user=None, region=None, 
         ip=_client_ip(), action=action, plan_id=plan.id if plan is not None else None,
         region_id=region_id, target=target[:80], details=_plain(details),
     )
+    if _DATED.get() is not None:
+        event.at = _DATED.get()
     db.session.add(event)
     return event
 

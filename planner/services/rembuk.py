@@ -471,7 +471,20 @@ class Board:
 
     @property
     def active_count(self) -> int:
-        return sum(1 for d in self.decisions if d.undone_at is None)
+        """Decisions the Urungkan button can undo (those carried from the amended version it cannot)."""
+        return sum(1 for d in self.decisions if d.undone_at is None and d.carried_from_id is None)
+
+    @property
+    def rule_lines(self) -> list:
+        """Every total that has a rule, from the latest answer."""
+        if self.view is None or not self.view.has_plan:
+            return []
+        return [line for lines in (self.view.categories, self.view.packages, self.view.groups, self.view.locations)
+                for line in lines if line.rule]
+
+    @property
+    def broken_rules(self) -> list:
+        return [line for line in self.rule_lines if not line.ok]
 
 
 def board(session, lang: str = "id") -> Board:
@@ -502,7 +515,7 @@ def _moves(previous, latest, view) -> list:
         old_units, old_cost = before.get(key, (0, 0))
         if units != old_units:
             row = rows.get(key)
-            moves.append(Move(key=key, name=row.name if row else key, before=old_units, after=units,
+            moves.append(Move(key=key, name=row.label if row else key, before=old_units, after=units,
                               cost_before=old_cost, cost_after=cost, why=row.explanation if row else ""))
     return moves
 
