@@ -30,6 +30,8 @@ ZONE = ZoneInfo("Asia/Jakarta")
 ZONE_NAME = "WIB"
 DASH = "–"
 LANGUAGES = ("id", "en")
+# English is written the British way: day before month (7 Dec 2026), 24-hour clock, never US dates.
+BABEL_LOCALES = {"id": "id", "en": "en_GB"}
 
 
 def locale_code(locale=None) -> str:
@@ -47,6 +49,10 @@ def locale_code(locale=None) -> str:
     return code if code in LANGUAGES else "id"
 
 
+def _babel(locale=None) -> str:
+    return BABEL_LOCALES[locale_code(locale)]
+
+
 def _rounded(value, digits: int) -> Decimal:
     """`value` rounded half away from zero to `digits` places; -0 becomes 0."""
     number = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
@@ -57,7 +63,7 @@ def format_number(value, locale=None) -> str:
     """A whole number with the language's thousands separator: `2.340` / `2,340`; None → `–`."""
     if value is None:
         return DASH
-    return babel_numbers.format_decimal(_rounded(value, 0), format="#,##0", locale=locale_code(locale))
+    return babel_numbers.format_decimal(_rounded(value, 0), format="#,##0", locale=_babel(locale))
 
 
 def format_decimal(value, digits: int = 2, locale=None) -> str:
@@ -66,7 +72,7 @@ def format_decimal(value, digits: int = 2, locale=None) -> str:
     if value is None:
         return DASH
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return babel_numbers.format_decimal(_rounded(value, digits), format=pattern, locale=locale_code(locale))
+    return babel_numbers.format_decimal(_rounded(value, digits), format=pattern, locale=_babel(locale))
 
 
 def format_short_decimal(value, digits: int = 2, locale=None) -> str:
@@ -74,7 +80,7 @@ def format_short_decimal(value, digits: int = 2, locale=None) -> str:
     if value is None:
         return DASH
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
-    return babel_numbers.format_decimal(_rounded(value, digits), format=pattern, locale=locale_code(locale))
+    return babel_numbers.format_decimal(_rounded(value, digits), format=pattern, locale=_babel(locale))
 
 
 def format_rupiah(value, locale=None) -> str:
@@ -194,7 +200,7 @@ def format_date(value, fmt: str = "long", locale=None) -> str:
             return value
     if isinstance(value, datetime):
         value = local(value).date()
-    return babel_dates.format_date(value, fmt, locale=locale_code(locale))
+    return babel_dates.format_date(value, fmt, locale=_babel(locale))
 
 
 def format_time(value, locale=None) -> str:
@@ -202,7 +208,7 @@ def format_time(value, locale=None) -> str:
     if value is None:
         return DASH
     pattern = "HH.mm" if locale_code(locale) == "id" else "HH:mm"
-    return babel_dates.format_time(local(value), pattern, locale=locale_code(locale))
+    return babel_dates.format_time(local(value), pattern, locale=_babel(locale))
 
 
 def format_datetime(value, fmt: str = "medium", locale=None) -> str:

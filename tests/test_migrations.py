@@ -108,3 +108,41 @@ def test_downgrade_keeps_existing_plans_and_proposals(migration_app):
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM plan")).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM proposal")).scalar() == 1
+
+
+def test_0005_keeps_committed_activities_frozen_and_reads_old_rows_as_dana_desa(migration_app):
+    """0005 rebuilds commitment_activity on SQLite (a column goes): the rows survive, read as Dana Desa
+    with no implementer recorded, and the freeze trigger refuses updates again, both ways."""
+    from sqlalchemy.exc import DatabaseError
+
+    upgrade(revision="0004")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO region (id, code, name, level) VALUES (1, '35.17', 'K', 'kabupaten')"))
+        conn.execute(text(
+            "INSERT INTO plan (id, desa_id, year, status, pagu, earmark_koperasi, earmark_blt, earmark_other,"
+            " stunting_budget, ibu_hamil, ibu_nifas, baduta, balita, catin, remaja_putri, keluarga,"
+            " balita_measured, stunted_children, notes, version_id, created_at, updated_at)"
+            " VALUES (1, 1, 2027, 'committed', 100, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, '', 1,"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO commitment (id, plan_id, version, reason, committed_at, total_cost, total_impact, content,"
+            " content_hash) VALUES (1, 1, 1, '', CURRENT_TIMESTAMP, 10, 0.5, '{}', 'abc')"))
+        conn.execute(text(
+            "INSERT INTO commitment_activity (commitment_id, plan_id, key, name, category, package, target_group,"
+            " location, responsible, unit, apbdes_code, units, unit_cost, cost, impact)"
+            " VALUES (1, 1, 'u1', 'PMT', 'spesifik', 'kia', 'balita', 'Dusun Krajan', 'bpd', 'hari', '2.2.02',"
+            " 5, 2, 10, 0.5)"))
+    upgrade()
+    with db.engine.connect() as conn:
+        row = conn.execute(text("SELECT name, location, implementer, funding_source, months, cost"
+                                " FROM commitment_activity")).one()
+    assert tuple(row) == ("PMT", "Dusun Krajan", "", "dd", None, 10)
+    with pytest.raises(DatabaseError):
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE commitment_activity SET cost = 1"))
+    downgrade(revision="-1")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT name, responsible, cost FROM commitment_activity")).one() == ("PMT", "", 10)
+    with pytest.raises(DatabaseError):
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE commitment_activity SET cost = 1"))

@@ -3,7 +3,8 @@ and the Rupiah sign print everywhere).
 
 Layout rules a village can sign:
 - the letterhead and number on the first page, the content code only in every page's footer;
-- the agreed activities (nine columns) on landscape pages of their own;
+- the agreed activities (nine columns) on landscape pages of their own; a short table moves to
+  the next page whole rather than leave a row or two behind;
 - no word broken inside: each table column is at least as wide as its longest word (fpdf2
   breaks a word that does not fit letter by letter), the rest of the width shared by weight,
   and the type a little smaller when a table cannot fit otherwise;
@@ -99,7 +100,7 @@ def _section(pdf, number, section):
         pdf.add_page(orientation="L")
     elif pdf.w > pdf.h:        # still on a landscape page
         pdf.add_page(orientation="P")
-    elif pdf.will_page_break(22):
+    elif pdf.will_page_break(max(22, _short_table_height(section))):
         pdf.add_page()
     pdf.ln(2.5)
     pdf.set_font(FONT, "B", 10.5)
@@ -113,6 +114,17 @@ def _section(pdf, number, section):
 def _keep_together(cell) -> str:
     """`Rp 1.250.000` never splits between the sign and the amount (a no-break space)."""
     return str(cell).replace("Rp ", "Rp\u00a0")
+
+
+def _short_table_height(section) -> float:
+    """The height (mm) a short table needs with its heading, so that it moves to the next page whole
+    instead of leaving a row or two behind; 0 for a table long enough to split anyway."""
+    if not section.headers:
+        return 0
+    lines = sum(max((len(str(cell)) // 40 + 1 for cell in row), default=1)
+                for row in section.rows + (section.footer or [])) + 2
+    height = 12 + lines * (4 + 2 * CELL_PADDING) + 5 * len(section.paragraphs)
+    return height if height < 110 else 0
 
 
 def _table(pdf, section):

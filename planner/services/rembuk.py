@@ -16,6 +16,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..activity_names import activity_label, activity_labels
 from ..domain import ATTENDEE_ROLES, SEXES
 from ..extensions import db
 from ..models import Attendee, Decision, Pledge, Proposal, RembukSession, Scenario, Suggestion
@@ -121,7 +122,8 @@ def carry_over(previous, session, user) -> None:
         else:
             reason = decision.reason
         action, units = ("units", lock["units"]) if isinstance(lock, dict) else (lock, None)
-        db.session.add(Decision(session=session, proposal_id=proposal.id, proposal_name=proposal.name, action=action,
+        db.session.add(Decision(session=session, proposal_id=proposal.id,
+                                proposal_name=activity_label(proposal.name, proposal.location)[:200], action=action,
                                 units=units, reason=reason[:REASON_LIMIT], user_id=user.id,
                                 carried_from_id=decision.id))
     for pledge in previous.pledges:
@@ -370,7 +372,9 @@ def decide(session, user, proposal, action: str, units=None, reason: str = "") -
     errors = check_decision(session, proposal, action, units, reason)
     if errors:
         raise ServiceError(errors)
-    decision = Decision(session=session, proposal_id=proposal.id, proposal_name=proposal.name, action=action,
+    decision = Decision(session=session, proposal_id=proposal.id, proposal_name=activity_label(proposal.name,
+                                                                                               proposal.location)[:200],
+                        action=action,
                         units=units if action == "units" else None, reason=_text(reason), user_id=user.id)
     db.session.add(decision)
     db.session.flush()
@@ -436,6 +440,13 @@ def is_current(session, suggestion) -> bool:
     """True when `suggestion` was solved from the plan and locks exactly as they are now."""
     return suggestion is not None and input_hash(
         plan_file(session.plan, locks=current_locks(session))) == suggestion.input_hash
+
+
+def proposal_labels(plan) -> dict:
+    """Plan-file key → `name · location`, told apart where the same activity is proposed twice in one place."""
+    proposals = list(plan.proposals)
+    labels = activity_labels(proposals, name=lambda p: p.name, location=lambda p: p.location)
+    return {proposal_key(p.id): label for p, label in zip(proposals, labels)}
 
 
 # --- What the projector shows -----------------------------------------------------------------------------
@@ -604,12 +615,8 @@ def compare_scenarios(session, a: Scenario, b: Scenario) -> ScenarioComparison:
     """Side by side: every proposal's units, cost and impact in each scenario (today's costs)."""
     if a.session_id != session.id or b.session_id != session.id:
         raise ServiceError(_("Skenario ini tidak ada di rembuk ini."))
-    names = {}
-    prices = {}
-    for p in session.plan.proposals:
-        key = proposal_key(p.id)
-        names[key] = p.name
-        prices[key] = p
+    names = proposal_labels(session.plan)
+    prices = {proposal_key(p.id): p for p in session.plan.proposals}
     impacts = _impact_per_unit(session)
     rows = []
     keys = list(dict.fromkeys([*a.allocation, *b.allocation]))
@@ -681,8 +688,8 @@ def parse_max_loss(text) -> float:
 
 
 def alternative_options(session, max_loss: float, count: int = 3) -> list:
-    """`alternatives` with the proposals' names, ready for the page."""
-    names = {proposal_key(p.id): p.name for p in session.plan.proposals}
+    """`alternatives` with the proposals' names and places, ready for the page."""
+    names = proposal_labels(session.plan)
     options = []
     for index, found in enumerate(alternatives(session, max_loss=max_loss, count=count)):
         options.append(AlternativeOption(
