@@ -53,11 +53,8 @@ class MonthsField(SelectMultipleField):
 
 
 def month_choices():
-    from flask_babel import lazy_gettext
-
-    names = (lazy_gettext("Januari"), lazy_gettext("Februari"), lazy_gettext("Maret"), lazy_gettext("April"),
-             lazy_gettext("Mei"), lazy_gettext("Juni"), lazy_gettext("Juli"), lazy_gettext("Agustus"),
-             lazy_gettext("September"), lazy_gettext("Oktober"), lazy_gettext("November"), lazy_gettext("Desember"))
+    names = (_l("Januari"), _l("Februari"), _l("Maret"), _l("April"), _l("Mei"), _l("Juni"), _l("Juli"),
+             _l("Agustus"), _l("September"), _l("Oktober"), _l("November"), _l("Desember"))
     return list(enumerate(names, start=1))
 
 
