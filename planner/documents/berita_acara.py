@@ -204,8 +204,11 @@ def _data_summary(content) -> Section:
     budget = content["budget"]
     rows.append([_("Pagu Dana Desa"), format_rupiah(budget["pagu"])])
     rows.append([_("Anggaran pencegahan stunting dari Dana Desa"), format_rupiah(budget["stunting_budget"])])
-    return Section(_("Ringkasan data desa"), headers=[_("Uraian"), _("Jumlah")], rows=rows, widths=[70, 30],
-                   numeric={1}, key="data")
+    # Two figures to a line: half as many rows, so the summary keeps to one page beside the attendance.
+    half = (len(rows) + 1) // 2
+    paired = [rows[i] + (rows[half + i] if half + i < len(rows) else ["", ""]) for i in range(half)]
+    return Section(_("Ringkasan data desa"), headers=[_("Uraian"), _("Jumlah"), _("Uraian"), _("Jumlah")],
+                   rows=paired, widths=[33, 17, 33, 17], numeric={1, 3}, key="data")
 
 
 def _source(activity) -> str:

@@ -122,9 +122,9 @@ def _short_table_height(section) -> float:
     if not section.headers:
         return 0
     lines = sum(max((len(str(cell)) // 40 + 1 for cell in row), default=1)
-                for row in section.rows + (section.footer or [])) + 2
-    height = 12 + lines * (4 + 2 * CELL_PADDING) + 5 * len(section.paragraphs)
-    return height if height < 110 else 0
+                for row in section.rows + (section.footer or [])) + 1
+    height = 10 + lines * 5.5 + 5 * len(section.paragraphs)
+    return height if height < 70 else 0
 
 
 def _table(pdf, section):

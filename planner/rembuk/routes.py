@@ -102,14 +102,19 @@ def edit(sid):
 
 # --- Attendance ----------------------------------------------------------------------------------------------
 
-@bp.route("/rembuk/<int:sid>/hadir", methods=["POST"])
-def add_attendee(sid):
-    session = get_session_or_404(sid, write=True)
-    form = AttendeeForm()
+# A section of the session page (attendance, pledges) has its own form; htmx swaps the section whole.
+SECTIONS = {"attendance": ("rembuk/_attendance.html", "attendee_form"),
+            "pledges": ("rembuk/_pledges.html", "pledge_form")}
+
+
+def _add_to_section(session, section, form, add):
+    """Add a row to a session section from `form` with `add(session, user, values)`: the section again
+    for htmx (422 with the form's messages), else back to the page (or the page with the messages)."""
+    template, form_name = SECTIONS[section]
     status = 200
     if form.validate_on_submit():
         try:
-            rembuk.add_attendee(session, current_user, form.values())
+            add(session, current_user, form.values())
         except ServiceError as error:
             error.apply_to(form)
             status = 422
@@ -118,35 +123,41 @@ def add_attendee(sid):
     else:
         status = 422
     if not is_htmx() and status == 200:
-        return see_other(url_for("rembuk.view", sid=session.id) + "#attendance")
-    context = _session_context(session, attendee_form=form)
-    template = "rembuk/_attendance.html" if is_htmx() else "rembuk/view.html"
-    return add_vary(Response(render_template(template, **context), status=status))
+        return see_other(url_for("rembuk.view", sid=session.id) + "#" + section)
+    context = _session_context(session, **{form_name: form})
+    return add_vary(Response(render_template(template if is_htmx() else "rembuk/view.html", **context),
+                             status=status))
+
+
+def _change_in_section(session, section, rows, row_id, change):
+    """Apply `change(session, user, row)` to the row of `rows` with id `row_id` (404 if none), then
+    answer with the section (htmx) or the page."""
+    row = next((r for r in rows if r.id == row_id), None)
+    if row is None:
+        abort(404)
+    change(session, current_user, row)
+    if is_htmx():
+        return add_vary(Response(render_template(SECTIONS[section][0], **_session_context(session))))
+    return see_other(url_for("rembuk.view", sid=session.id) + "#" + section)
+
+
+@bp.route("/rembuk/<int:sid>/hadir", methods=["POST"])
+def add_attendee(sid):
+    session = get_session_or_404(sid, write=True)
+    return _add_to_section(session, "attendance", AttendeeForm(), rembuk.add_attendee)
 
 
 @bp.route("/rembuk/<int:sid>/hadir/<int:aid>/konfirmasi", methods=["POST"])
 def confirm_attendee(sid, aid):
     """Someone carried over from the amended rembuk is present again."""
     session = get_session_or_404(sid, write=True)
-    attendee = next((a for a in session.attendees if a.id == aid), None)
-    if attendee is None:
-        abort(404)
-    rembuk.confirm_attendee(session, current_user, attendee)
-    if is_htmx():
-        return add_vary(Response(render_template("rembuk/_attendance.html", **_session_context(session))))
-    return see_other(url_for("rembuk.view", sid=session.id) + "#attendance")
+    return _change_in_section(session, "attendance", session.attendees, aid, rembuk.confirm_attendee)
 
 
 @bp.route("/rembuk/<int:sid>/hadir/<int:aid>/hapus", methods=["POST"])
 def remove_attendee(sid, aid):
     session = get_session_or_404(sid, write=True)
-    attendee = next((a for a in session.attendees if a.id == aid), None)
-    if attendee is None:
-        abort(404)
-    rembuk.remove_attendee(session, current_user, attendee)
-    if is_htmx():
-        return add_vary(Response(render_template("rembuk/_attendance.html", **_session_context(session))))
-    return see_other(url_for("rembuk.view", sid=session.id) + "#attendance")
+    return _change_in_section(session, "attendance", session.attendees, aid, rembuk.remove_attendee)
 
 
 # --- Pledges of other bodies ------------------------------------------------------------------------
@@ -155,35 +166,13 @@ def remove_attendee(sid, aid):
 def add_pledge(sid):
     """What the puskesmas, PKK, TPK… commit to, at no cost to the village."""
     session = get_session_or_404(sid, write=True)
-    form = PledgeForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            rembuk.add_pledge(session, current_user, form.values())
-        except ServiceError as error:
-            error.apply_to(form)
-            status = 422
-        else:
-            form = None
-    else:
-        status = 422
-    if not is_htmx() and status == 200:
-        return see_other(url_for("rembuk.view", sid=session.id) + "#pledges")
-    context = _session_context(session, pledge_form=form)
-    template = "rembuk/_pledges.html" if is_htmx() else "rembuk/view.html"
-    return add_vary(Response(render_template(template, **context), status=status))
+    return _add_to_section(session, "pledges", PledgeForm(), rembuk.add_pledge)
 
 
 @bp.route("/rembuk/<int:sid>/komitmen-lembaga/<int:pid>/hapus", methods=["POST"])
 def remove_pledge(sid, pid):
     session = get_session_or_404(sid, write=True)
-    pledge = next((p for p in session.pledges if p.id == pid), None)
-    if pledge is None:
-        abort(404)
-    rembuk.remove_pledge(session, current_user, pledge)
-    if is_htmx():
-        return add_vary(Response(render_template("rembuk/_pledges.html", **_session_context(session))))
-    return see_other(url_for("rembuk.view", sid=session.id) + "#pledges")
+    return _change_in_section(session, "pledges", session.pledges, pid, rembuk.remove_pledge)
 
 
 # --- The projector -------------------------------------------------------------------------------------------

@@ -293,23 +293,7 @@ def current_locks(session) -> dict:
     A scenario taken sets every proposal it holds to its units (0 units: "out");
     later decisions apply on top of it; "free" hands a proposal back to the optimizer.
     """
-    existing = set(db.session.scalars(select(Proposal.id).where(Proposal.plan_id == session.plan_id)))
-    locks: dict = {}
-    for decision in active_decisions(session):
-        if decision.action == "scenario" and decision.scenario is not None:
-            locks = {}
-            for key, units in decision.scenario.allocation.items():
-                proposal_id = proposal_id_of(key)
-                if proposal_id in existing:
-                    locks[proposal_id] = {"units": units} if units > 0 else "out"
-        elif decision.proposal_id in existing:
-            if decision.action == "free":
-                locks.pop(decision.proposal_id, None)
-            elif decision.action in ("in", "out"):
-                locks[decision.proposal_id] = decision.action
-            elif decision.action == "units":
-                locks[decision.proposal_id] = {"units": decision.units} if decision.units else "out"
-    return locks
+    return {proposal_id: lock for proposal_id, (lock, _decision) in effective_decisions(session).items()}
 
 
 def lock_label(lock) -> str:
