@@ -54,7 +54,7 @@ def compute_suggestion(plan, user, solver: str | None = None, time_limit: float 
         raise ServiceError(error.message("id"))
     except Exception:  # a solver that crashes must not take the page down; the plan is untouched
         current_app.logger.exception("The optimizer failed on plan %s", plan.id)
-        raise ServiceError(_("Pemecah gagal menghitung. Rencana tidak berubah; coba lagi sebentar lagi.")) from None
+        raise ServiceError(_("Perhitungan gagal. Rencana tidak berubah; coba lagi sebentar lagi.")) from None
     result = answer["result"]
     stored = {key: answer[key] for key in ("result", "explanations", "sensitivity", "comparison") if key in answer}
     suggestion = Suggestion(
