@@ -212,8 +212,8 @@ def format_time(value, locale=None) -> str:
 
 
 def format_datetime(value, fmt: str = "medium", locale=None) -> str:
-    """A moment in Jakarta time with its zone: `7 Des 2026, 19.43 WIB`; `short` →
-    `07/12/26 19.43 WIB`; `long` → `7 Desember 2026, 19.43 WIB`. ISO text is read; None → `–`."""
+    """A moment in Jakarta time with its zone: `7 Des 2026, 19.43 WIB` (also for `short`: one style
+    everywhere, never `07/12/26`); `long` → `7 Desember 2026, 19.43 WIB`. ISO text is read; None → `–`."""
     if value is None or value == "":
         return DASH
     if isinstance(value, str):
@@ -221,9 +221,8 @@ def format_datetime(value, fmt: str = "medium", locale=None) -> str:
         if moment is None:
             return value
         value = moment
-    day = format_date(value, {"short": "short", "long": "long"}.get(fmt, "medium"), locale)
-    separator = " " if fmt == "short" else ", "
-    return f"{day}{separator}{format_time(value, locale)} {ZONE_NAME}"
+    day = format_date(value, "long" if fmt == "long" else "medium", locale)
+    return f"{day}, {format_time(value, locale)} {ZONE_NAME}"
 
 
 MONTHS_SHORT = {

@@ -43,7 +43,8 @@ def test_times_are_jakarta_time_in_the_language_of_the_page():
     moment = datetime(2026, 12, 7, 12, 43, tzinfo=timezone.utc)
     assert format_datetime(moment, locale="id") == "7 Des 2026, 19.43 WIB"
     assert format_datetime(moment, locale="en") == "7 Dec 2026, 19:43 WIB"
-    assert format_datetime(moment, "short", locale="id") == "07/12/26 19.43 WIB"
+    assert format_datetime(moment, "short", locale="id") == "7 Des 2026, 19.43 WIB"     # one style
+    assert format_datetime(moment, "long", locale="id") == "7 Desember 2026, 19.43 WIB"
     assert format_datetime(datetime(2026, 12, 7, 20, 0), locale="id") == "8 Des 2026, 03.00 WIB"   # naive = UTC
     assert format_datetime("2026-12-07T12:43:00+00:00", locale="id") == "7 Des 2026, 19.43 WIB"
     assert format_date(date(2026, 8, 12), locale="id") == "12 Agustus 2026"
