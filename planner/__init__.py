@@ -65,6 +65,10 @@ def create_app(config=None):
 
     from . import formatting
     formatting.init_app(app)
+    from .activity_names import activity_labels
+    app.jinja_env.globals["activity_labels"] = activity_labels
+    import operator
+    app.jinja_env.globals["attrgetter"] = operator.attrgetter
 
     from .errors import init_app as init_errors
     init_errors(app)

@@ -8,8 +8,10 @@ but not writable give 403.
 """
 import re
 
-from flask import abort
+from flask import abort, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -55,14 +57,36 @@ def get_region_or_404(code: str, level: str | None = None):
     return region
 
 
+class Refused(Forbidden):
+    """A 403 that says why in the user's words, and what to do instead (`action`: (url, text))."""
+
+    def __init__(self, message, action=None):
+        super().__init__(description=str(message))
+        self.message = message
+        self.action = action
+
+
+def refuse_committed(plan):
+    """403 for the village's own operator on a committed plan: not an account problem, a state."""
+    raise Refused(_l("Rencana ini sudah disahkan — buka perubahan untuk mengubahnya."),
+                  (url_for("commitments.amend", plan_id=plan.id), _l("Buka perubahan komitmen")))
+
+
 def get_plan_or_404(plan_id: int, write: bool = False):
-    """The plan, scoped: 404 when out of the user's scope, 403 when `write` is not allowed."""
+    """The plan, scoped: 404 when out of the user's scope, 403 when `write` is not allowed (with
+    the reason in words when the village's operator tries to change a committed plan)."""
     plan = db.session.get(Plan, plan_id)
     if plan is None or not in_scope(current_user, plan.desa):
         abort(404)
     if write and not can_edit_plan(current_user, plan):
+        if _own_village(current_user, plan) and plan.status == "committed":
+            refuse_committed(plan)
         abort(403)
     return plan
+
+
+def _own_village(user, plan) -> bool:
+    return user.role == "desa" and plan.desa_id == user.region_id
 
 
 def get_proposal_or_404(proposal_id: int, write: bool = False):
@@ -92,8 +116,13 @@ def get_session_or_404(session_id: int, write: bool = False):
     session = db.session.get(RembukSession, session_id)
     if session is None:
         abort(404)
-    get_plan_or_404(session.plan_id)
+    plan = get_plan_or_404(session.plan_id)
     if write and not can_run_session(current_user, session):
+        if _own_village(current_user, plan) and session.status != "open":
+            raise Refused(_l("Rembuk ini sudah disahkan dan tidak bisa diubah lagi. Untuk mengubah kesepakatannya, "
+                             "buka perubahan komitmen."),
+                          (url_for("commitments.amend", plan_id=plan.id), _l("Buka perubahan komitmen"))
+                          if plan.status == "committed" else None)
         abort(403)
     return session
 

@@ -7,6 +7,8 @@ import itertools
 import math
 from dataclasses import dataclass
 
+from .formatting import format_rupiah, format_short_decimal
+
 
 @dataclass(frozen=True)
 class LineChart:
@@ -118,9 +120,7 @@ def compact_rupiah(value) -> str:
             scaled = round(amount / size, 2)
             if scaled >= 1000:      # 999.999 juta rounds to 1000 jt: say 1 M instead
                 continue
-            text = f"{scaled:.2f}".rstrip("0").rstrip(".")
-            if names is not _ENGLISH:
-                text = text.replace(".", ",")
+            text = format_short_decimal(scaled, 2, "en" if names is _ENGLISH else "id")
             return f"{sign}Rp {text} {name}"
     return f"{sign}Rp {round(amount)}"
 
@@ -142,7 +142,7 @@ def _compact_names():
 
 def _default_short(value_label):
     """The formatter for ticks and small labels: compact Rupiah when the values are Rupiah."""
-    from .numerals import format_rupiah
+
 
     return compact_rupiah if value_label is format_rupiah else value_label
 
@@ -289,7 +289,7 @@ def grouped_bar_chart(categories, series: dict, value_label=None, short_label=No
     on the axis and above the bars (default: compact Rupiah for Rupiah values). The scale
     runs from 0 to a round number at or above the largest value; negatives draw no bar.
     """
-    from .numerals import format_rupiah
+
 
     value_label = value_label or format_rupiah
     short_label = short_label or _default_short(value_label)

@@ -59,6 +59,29 @@ PROPOSERS = {
     "lainnya": _l("Lainnya"),
 }
 
+# Where an activity's money comes from (sumber dana). The stunting budget and the optimizer's
+# rules are Dana Desa's; the other sources sit beside it (docs/rembuk.md, "Sources of money").
+FUNDING_SOURCES = {
+    "dd": _l("Dana Desa"),
+    "add": _l("Alokasi Dana Desa (ADD)"),
+    "pad": _l("Pendapatan Asli Desa (PAD)"),
+    "bankeu": _l("Bantuan keuangan kabupaten/provinsi"),
+    "csr": _l("CSR (tanggung jawab sosial perusahaan)"),
+    "swadaya": _l("Swadaya masyarakat"),
+}
+# Short labels for tables and the Berita Acara's narrow column.
+FUNDING_SOURCES_SHORT = {
+    "dd": _l("DD"), "add": _l("ADD"), "pad": _l("PAD"), "bankeu": _l("Bankeu"), "csr": _l("CSR"),
+    "swadaya": _l("Swadaya"),
+}
+
+# Who usually carries an activity out (pelaksana): a Kasi/Kaur as Pelaksana Kegiatan Anggaran with a
+# TPK or an LKD. Suggestions only; the field is free text. Never the BPD, which oversees.
+IMPLEMENTER_SUGGESTIONS = (
+    "Kasi Kesejahteraan + TPK", "Kasi Pelayanan + Kader Posyandu", "Kaur Perencanaan + TPK", "PKK",
+    "Posyandu", "KPM", "TPK", "Bidan desa", "Lembaga PAUD", "Kasi Pemerintahan",
+)
+
 PLAN_STATUSES = {
     "draft": _l("Draf"),
     "committed": _l("Disepakati"),

@@ -44,7 +44,7 @@ def _api_error(code, exc=None):
     return response
 
 
-def _render(code, message=None, exc=None):
+def _render(code, message=None, exc=None, action=None):
     from flask.globals import request_ctx
 
     if request_ctx.url_adapter is None:     # a Host outside TRUSTED_HOSTS: no URL can be built
@@ -55,7 +55,7 @@ def _render(code, message=None, exc=None):
         message = str(AFTER_COMMIT)
     text = message or str(MESSAGES.get(code, MESSAGES[500]))
     template = "errors/fragment.html" if is_htmx() else "errors/page.html"
-    response = app_response(render_template(template, code=code, message=text), code)
+    response = app_response(render_template(template, code=code, message=text, action=action), code)
     if code == 405 and exc is not None and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
@@ -105,6 +105,11 @@ def init_app(app):
     @app.errorhandler(403)
     def forbidden(exc):
         _record_denial()
+        from .access import Refused
+
+        if isinstance(exc, Refused) and not _is_api():
+            url, label = exc.action if exc.action else (None, None)
+            return _render(403, str(exc.message), exc=exc, action=(url, str(label)) if url else None)
         return _render(403, exc=exc)
 
     @app.errorhandler(CSRFError)

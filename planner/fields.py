@@ -10,11 +10,18 @@ from wtforms import Field, HiddenField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
-from .numerals import NumberFormatError, format_decimal_id, group_thousands, parse_decimal
+from .formatting import format_number
+from .numerals import NumberFormatError, parse_decimal
 
 # Largest amount a form accepts: 999 trillion Rupiah, above any village or kabupaten budget.
 MAX_RUPIAH = 999_000_000_000_000
 MAX_UNITS = 100_000_000
+
+
+def _input_number(value) -> str:
+    """What a number input shows: the Indonesian notation the parser reads back the same way in
+    every language (`1,250` would mean 1250 to an English reader and 1,25 to the parser)."""
+    return format_number(value, "id")
 
 
 class _NumberField(Field):
@@ -73,7 +80,7 @@ class RupiahField(_NumberField):
             raise ValueError(_l("Rupiah harus bilangan bulat, tanpa sen."))
         return int(number)
 
-    format = staticmethod(group_thousands)
+    format = staticmethod(_input_number)
 
 
 class WholeNumberField(_NumberField):
@@ -90,7 +97,7 @@ class WholeNumberField(_NumberField):
             raise ValueError(_l("Harus bilangan bulat."))
         return int(number)
 
-    format = staticmethod(group_thousands)
+    format = staticmethod(_input_number)
 
 
 class DecimalNumberField(_NumberField):

@@ -66,18 +66,20 @@ def test_berita_acara_page_and_pdf_hold_the_whole_record(committed, login):
     page = client.get(f"/komitmen/{committed['commitment']}/berita-acara")
     assert page.status_code == 200 and "print.css" in page.text
     html = text_of(page)
-    assert "BERITA ACARA REMBUK STUNTING DESA DESA A1X" in html and "Rabu, 12 Agustus 2026" in html
+    assert "REMBUK STUNTING DESA DESA A1X TAHUN ANGGARAN 2027" in html and "Rabu, 12 Agustus 2026" in html
     pdf = client.get(f"/komitmen/{committed['commitment']}/berita-acara.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert 'attachment; filename="komitmen-35.17.09.2001-2027-v1-berita-acara.pdf"' == pdf.headers["Content-Disposition"]
     text = _pdf_text(pdf.data)
-    for expected in ("BERITA ACARA REMBUK STUNTING DESA DESA A1X", "Rabu, 12 Agustus 2026", "Balai Desa A1X",
+    for expected in ("BERITA ACARA", "REMBUK STUNTING DESA DESA A1X TAHUN ANGGARAN 2027", "Rabu, 12 Agustus 2026",
+                     "Balai Desa A1X", "PEMERINTAH KABUPATEN A", "KECAMATAN KECAMATAN A1", "Nomor: 01/BA-RSD/35.17.09.2001/2027",
                      "Siti Aminah", "Bidan desa", "Hadir 1 orang, 1 di antaranya perempuan", "Jamban sehat keluarga",
                      "Dana Desa", "2.4.14", "Kesehatan ibu dan anak", "Kesepakatan pemantauan triwulanan",
                      "Permintaan warga Dusun Krajan", "Kepala Desa", "Ketua BPD", "Anak stunting hasil pengukuran"):
         assert expected in text, expected
     assert f"Rp {committed['cost']:,}".replace(",", ".") in text
     assert committed["hash"] in text.replace(" ", "")
+    assert "Demikian Berita Acara ini dibuat dengan sebenarnya untuk dapat dipergunakan sebagaimana mestinya" in text
 
 
 def test_xlsx_has_activities_scorecard_and_summary(committed, login, app):
@@ -85,21 +87,22 @@ def test_xlsx_has_activities_scorecard_and_summary(committed, login, app):
     response = client.get(f"/komitmen/{committed['commitment']}/kegiatan.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Kegiatan", "Penggunaan Dana Desa", "Ringkasan"]
+    assert book.sheetnames == ["Kegiatan", "Penggunaan Dana Desa", "Komitmen lembaga lain", "Ringkasan"]
     rows = list(book["Kegiatan"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("Kode APBDes", "Kegiatan", "Paket layanan")
+    assert rows[0][:4] == ("Kode APBDes", "Kegiatan", "Lokasi", "Paket layanan")
     by_name = {r[1]: r for r in rows[1:]}
     latrine = committed["activities"]["Jamban sehat keluarga"]
-    assert by_name["Jamban sehat keluarga"][0] == "2.4.14"
-    assert by_name["Jamban sehat keluarga"][6] == latrine["units"]
-    assert by_name["Jamban sehat keluarga"][10] == latrine["cost"]
-    assert by_name["Jamban sehat keluarga"][11] == "Dana Desa"
+    row = by_name["Jamban sehat keluarga"]
+    assert row[0] == "2.4.14" and row[2] == "Dusun Krajan"
+    assert row[6] == latrine["units"]
+    assert row[10] == latrine["cost"]
+    assert row[11] == "Dana Desa"
     assert sum(r[10] for r in rows[1:]) == committed["cost"]
     scorecard = list(book["Penggunaan Dana Desa"].iter_rows(values_only=True))
     assert scorecard[0][1] == "Uraian" and len(scorecard) >= 3
     assert sum(r[3] for r in scorecard[1:]) == committed["cost"]
     summary = {r[0]: r[1] for r in book["Ringkasan"].iter_rows(values_only=True)}
-    assert summary["Kode isi (SHA-256)"] == committed["hash"]
+    assert summary["Kode pengaman dokumen"] == committed["hash"]
 
 
 def test_csv_files_open_in_excel_and_neutralise_formulas(app, world, login):
@@ -190,7 +193,8 @@ def test_version_two_shows_what_changed_and_version_one_stays(committed, login, 
         db.session.commit()
         session = rembuk.open_session(plan, user, dict(held_on=date(2026, 10, 1), place="Balai Desa", chair="Sutrisno",
                                                        reason="Jamban ditambah dari CSR"))
-        rembuk.add_attendee(session, user, dict(name="Siti Aminah", role="bidan_desa", sex="P"))
+        for attendee in list(session.attendees):      # carried over from version 1: confirmed present
+            rembuk.confirm_attendee(session, user, attendee)
         rembuk.decide(session, user, latrine, "out", reason="Dibiayai CSR")
         v2 = commitments.commit_session(session, user).id
     client = login("desa_a1")

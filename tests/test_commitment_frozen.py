@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, text
 
 from planner.extensions import db
-from planner.models import (Attendee, AuditEvent, Commitment, Decision, FrozenRecordError, Plan, Proposal,
+from planner.models import (Attendee, AuditEvent, Commitment, Decision, FrozenRecordError, Plan, Pledge, Proposal,
                             ProposalLink, RembukSession, Scenario)
 from planner.services import ServiceError, commitments, rembuk
 
@@ -55,6 +55,7 @@ def _snapshot(plan_id):
         "attendees": rows(Attendee, Attendee.session_id.in_(sessions)),
         "decisions": rows(Decision, Decision.session_id.in_(sessions)),
         "scenarios": rows(Scenario, Scenario.session_id.in_(sessions)),
+        "pledges": rows(Pledge, Pledge.session_id.in_(sessions)),
     }
 
 
@@ -70,7 +71,7 @@ def _url_args(rule, ids):
     values = {"plan_id": ids["plan"], "proposal_id": ids["proposal"], "session_id": ids["session"],
               "sid": ids["session"], "attendee_id": ids["attendee"], "aid": ids["attendee"],
               "scenario_id": ids["scenario"], "scid": ids["scenario"], "commitment_id": ids.get("commitment"),
-              "fmt": "csv", "code": "35.17.09.2001", "year": 2027, "user_id": 1}
+              "fmt": "csv", "code": "35.17.09.2001", "year": 2027, "user_id": 1, "pid": 1}
     missing = [a for a in rule.arguments if a not in values]
     assert not missing, f"{rule.endpoint}: teach this test the URL parameter(s) {missing}"
     return {a: values[a] for a in rule.arguments}
@@ -79,7 +80,8 @@ def _url_args(rule, ids):
 FORM = {"name": "Diubah", "unit_cost": "1.000", "max_units": "5", "min_units": "1", "units": "3",
         "action": "out", "reason": "coba", "place": "Tempat lain", "chair": "Orang lain", "held_on": "2026-09-01",
         "role": "warga", "sex": "L", "pagu": "1.000.000.000", "stunting_budget": "10.000.000",
-        "proposal_id": "", "susut": "2", "index": "0"}
+        "proposal_id": "", "susut": "2", "index": "0", "body": "Puskesmas", "what": "MMS", "implementer": "PKK",
+        "funding_source": "csr", "document_number": "1/BA/2026"}
 
 
 def test_no_route_changes_a_committed_version(app, world, login):
@@ -101,7 +103,8 @@ def test_no_route_changes_a_committed_version(app, world, login):
             assert response.status_code in (403, 404, 409), (rule.endpoint, response.status_code)
         tried.append(rule.endpoint)
     assert {"proposals.edit", "proposals.delete", "plans.edit", "optimize.rules", "transfer.import_confirm",
-            "rembuk.decide", "rembuk.undo", "rembuk.add_attendee"} <= set(tried), tried
+            "rembuk.decide", "rembuk.undo", "rembuk.add_attendee", "rembuk.add_pledge",
+            "rembuk.confirm_attendee"} <= set(tried), tried
     with app.app_context():
         assert _snapshot(ids["plan"]) == before
 

@@ -180,8 +180,11 @@ def test_demo_meetings_are_real_and_committed(app, demo):
             assert verify(commitment) and commitment.version == 1
             content = commitment.content
             assert content["activities"] and content["attendance"]
-            assert sum(a["cost"] for a in content["activities"]) == commitment.total_cost <= content["budget"]["stunting_budget"]
+            dana_desa = [a for a in content["activities"] if a["funding_source"] == "dd"]
+            assert sum(a["cost"] for a in dana_desa) == commitment.total_cost <= content["budget"]["stunting_budget"]
+            assert all(a["implementer"] and a["implementer"] != "BPD" for a in content["activities"])
             assert any(a["sex"] == "P" for a in content["attendance"])
+            assert content["pledges"] and content["pledges"][0]["body"].startswith("Puskesmas")
         open_sessions = db.session.scalars(select(RembukSession).where(RembukSession.status == "open")).all()
         assert [s.plan.desa.name for s in open_sessions if s.plan.year == year] == [name for name, commit in MEETINGS if not commit]
 
@@ -205,3 +208,21 @@ def test_last_year_is_being_carried_out_and_the_kecamatan_sees_it(app, demo, cli
     page = text_of(client.get(f"/kecamatan/35.17.09/dasbor?tahun={year}&batas={date.today().isoformat()}"))
     assert "Dukuhklopo" in page and "Kepuhkembeng" in page
     assert "Belanja tertinggal" in page
+
+
+def test_demo_dates_follow_the_story(app, demo):
+    """Each commitment is dated on its meeting's day, before any realisation of its year is reported, and
+    no meeting of next year's plans lies in the future."""
+    from datetime import date
+
+    from planner.formatting import local
+    from planner.models import Commitment, Realisation
+
+    with app.app_context():
+        for commitment in db.session.scalars(select(Commitment)):
+            committed_on = local(commitment.committed_at).date()
+            assert committed_on == date.fromisoformat(commitment.content["session"]["held_on"])
+            assert committed_on <= date.today()
+            reported = db.session.scalars(select(Realisation.created_at).where(
+                Realisation.plan_id == commitment.plan_id)).all()
+            assert all(local(moment) > local(commitment.committed_at) for moment in reported)

@@ -30,13 +30,13 @@ def test_a_crashing_solver_leaves_the_plan_as_it_was_with_a_message(app, world, 
     client = login("desa_a1")
     response = client.htmx("POST", f"/rencana/{plan_id}/hitung")
     assert response.status_code == 422
-    assert "Pemecah gagal menghitung. Rencana tidak berubah" in text_of(response)
+    assert "Perhitungan gagal. Rencana tidak berubah" in text_of(response)
     with app.app_context():
         assert _snapshot(plan_id) == before
     assert _count(app, Suggestion) == 0
     # Without htmx the same message comes as a flash on the plan page.
     page = client.post(f"/rencana/{plan_id}/hitung", follow_redirects=True)
-    assert "Pemecah gagal menghitung" in text_of(page)
+    assert "Perhitungan gagal" in text_of(page)
 
 
 def test_a_solver_out_of_time_is_never_shown_as_optimal(app, world, login, monkeypatch):

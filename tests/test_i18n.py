@@ -73,7 +73,7 @@ def test_a_user_who_picks_english_reads_english(client, world):
 
 def test_decimals_read_the_indonesian_way_and_a_rounded_zero_has_no_minus():
     """The comparison's "Selisih" of an optimum equal to the spreadsheet's used to read -0,00."""
-    from planner.numerals import format_decimal_id
+    from planner.formatting import format_decimal as format_decimal_id
     assert format_decimal_id(-1e-12) == "0,00"
     assert format_decimal_id(-0.004) == "0,00"
     assert format_decimal_id(-1234.567) == "-1.234,57"

@@ -167,6 +167,14 @@ def test_catalogue_migration_updates_unedited_items_flags_edited_ones_and_adds_n
                 _insert_item(conn, region_id, code, values, active)
         # kabupaten A already made its own KPM incentive under the code the new defaults use
         _insert_item(conn, 1, "insentif_kpm", dict(old["insentif_kader"], name="KPM milik A"))
+def test_0005_keeps_committed_activities_frozen_and_reads_old_rows_as_dana_desa(migration_app):
+    """0005 rebuilds commitment_activity on SQLite (a column goes): the rows survive, read as Dana Desa
+    with no implementer recorded, and the freeze trigger refuses updates again, both ways."""
+    from sqlalchemy.exc import DatabaseError
+
+    upgrade(revision="0004")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO region (id, code, name, level) VALUES (1, '35.17', 'K', 'kabupaten')"))
         conn.execute(text(
             "INSERT INTO plan (id, desa_id, year, status, pagu, earmark_koperasi, earmark_blt, earmark_other,"
             " stunting_budget, ibu_hamil, ibu_nifas, baduta, balita, catin, remaja_putri, keluarga,"
@@ -245,3 +253,27 @@ def test_security_migration_fills_last_log_in_from_the_audit_trail(migration_app
     downgrade(revision="0004")
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM user_account")).scalar() == 2
+            " VALUES (1, 1, 2027, 'committed', 100, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, '', 1,"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO commitment (id, plan_id, version, reason, committed_at, total_cost, total_impact, content,"
+            " content_hash) VALUES (1, 1, 1, '', CURRENT_TIMESTAMP, 10, 0.5, '{}', 'abc')"))
+        conn.execute(text(
+            "INSERT INTO commitment_activity (commitment_id, plan_id, key, name, category, package, target_group,"
+            " location, responsible, unit, apbdes_code, units, unit_cost, cost, impact)"
+            " VALUES (1, 1, 'u1', 'PMT', 'spesifik', 'kia', 'balita', 'Dusun Krajan', 'bpd', 'hari', '2.2.02',"
+            " 5, 2, 10, 0.5)"))
+    upgrade()
+    with db.engine.connect() as conn:
+        row = conn.execute(text("SELECT name, location, implementer, funding_source, months, cost"
+                                " FROM commitment_activity")).one()
+    assert tuple(row) == ("PMT", "Dusun Krajan", "", "dd", None, 10)
+    with pytest.raises(DatabaseError):
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE commitment_activity SET cost = 1"))
+    downgrade(revision="-1")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT name, responsible, cost FROM commitment_activity")).one() == ("PMT", "", 10)
+    with pytest.raises(DatabaseError):
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE commitment_activity SET cost = 1"))

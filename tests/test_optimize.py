@@ -36,7 +36,7 @@ def test_compute_shows_suggestion_fragment_and_keeps_plan(login, world, app):
     assert "<html" not in body
     text = text_of(response)
     assert "Perkiraan kasus stunting tercegah" in text
-    assert "Pembagian per usulan" in text and "Dibandingkan cara biasa" in text
+    assert "Tidak didanai (" in text and "Dibandingkan cara biasa" in text
     assert "<svg" in body and "Jika anggaran berubah" in text
     assert "HX-Request" in response.headers.get("Vary", "")
     assert _plan_state(app, plan_id) == before
@@ -54,9 +54,9 @@ def test_compute_without_htmx_redirects_to_suggestion_page(login, world, app):
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/rencana/{plan_id}/usulan-alokasi")
     page = client.get(response.headers["Location"])
-    assert page.status_code == 200 and "Pembagian per usulan" in text_of(page)
+    assert page.status_code == 200 and "Tidak didanai (" in text_of(page)
     # and the plan page shows the latest suggestion too
-    assert "Pembagian per usulan" in text_of(client.get(f"/rencana/{plan_id}"))
+    assert "Tidak didanai (" in text_of(client.get(f"/rencana/{plan_id}"))
 
 
 def test_suggestion_funds_what_fits_the_budget(login, world, app):
@@ -100,7 +100,7 @@ def test_infeasible_rules_are_explained_in_words(login, world, app):
     assert response.status_code == 303
     text = text_of(client.htmx("POST", f"/rencana/{plan_id}/hitung"))
     assert "Tidak ada pembagian yang memenuhi semua aturan" not in text
-    assert "Pembagian per usulan" in text
+    assert "Tidak didanai (" in text
 
 
 def test_plan_without_proposals_gets_a_clear_message(login, world, app):

@@ -29,7 +29,8 @@ def test_kecamatan_recap_xlsx_has_villages_and_committed_activities(app, world, 
     rows = list(book["Kegiatan"].iter_rows(values_only=True))
     assert len(rows) == 1 + len(activities)
     assert {r[4] for r in rows[1:]} == {a["name"] for a in activities}
-    assert sum(r[11] for r in rows[1:]) == commitment.total_cost
+    assert sum(r[12] for r in rows[1:]) == commitment.total_cost
+    assert {r[5] for r in rows[1:]} == {a["location"] for a in activities} and {r[13] for r in rows[1:]} == {"Dana Desa"}
     assert "2.4.14" in {r[3] for r in rows[1:]}
 
 

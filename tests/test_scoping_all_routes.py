@@ -24,7 +24,7 @@ def _targets(app, world, ids):
     return dict(job_id="a" * 32, plan_id=ids["plan"], proposal_id=ids["proposal"], sid=ids["session"], session_id=ids["session"],
                 aid=ids["attendee"], attendee_id=ids["attendee"], scid=ids["scenario"], scenario_id=ids["scenario"],
                 commitment_id=ids["commitment"], item_id=item, user_id=user, token_id=1, fmt="csv", year=2027,
-                suggestion_id=1, key="u1")
+                suggestion_id=1, key="u1", pid=1)
 
 
 def _code_for(rule):

@@ -76,8 +76,8 @@ def test_preview_shows_rows_and_errors_and_saves_nothing(login, world, app):
     assert response.status_code == 200
     text = text_of(response)
     assert "Baris siap diimpor 1" in text and "Baris dengan kesalahan 1" in text
-    assert "Baris 3, kolom biaya_satuan: tulis jumlah rupiah dengan angka" in text
-    assert "Baris 3, kolom unit_min: unit_min (5) tidak boleh lebih besar dari unit_maks (2)" in text
+    assert "Baris 3, kolom “biaya_satuan”: tulis jumlah rupiah dengan angka" in text
+    assert "Baris 3, kolom “unit_min”: unit minimum (5) tidak boleh lebih besar dari unit maksimum (2)" in text
     assert "Kelas ibu hamil" in text and "Rp 250.000" in text
     assert "Simpan 1 usulan" in text and "Belum ada yang disimpan" in text
     assert snapshot(app, plan_id) == before
@@ -422,3 +422,29 @@ def test_confirm_without_csrf_is_rejected(login, world, app):
     response = confirm(client, plan_id, token, csrf=False)
     assert response.status_code == 400 and "CSRF" in text_of(response)
     assert snapshot(app, plan_id) == before
+
+
+def test_a_village_sheet_with_title_and_total_rows_imports_with_its_own_words(login, world, app):
+    """Issue 20 item 7 end to end: a title above the header, a JUMLAH row, localised numbers, the
+    village's own headers and an unknown proposer ("KUA") kept as text with a warning."""
+    from .test_transfer_sheet import VILLAGE_ROWS, village_workbook
+
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    preview = upload(client, plan_id, village_workbook(VILLAGE_ROWS), name="usulan-desa.xlsx")
+    assert preview.status_code == 200
+    text = text_of(preview)
+    assert "Baris siap diimpor 3" in text and "Baris dengan kesalahan 0" in text
+    assert "baris 9 (baris jumlah “JUMLAH”)" in text and "baris 1 (judul di atas baris judul kolom)" in text
+    assert "Baris 7, kolom “Pengusul”: “KUA” tidak ada di daftar; disimpan sebagai teks" in text
+    assert "Harga Satuan (Rp)" in text and "Uraian Kegiatan" in text          # the file's own headers
+    assert confirm(client, plan_id, token_of(preview)).status_code == 303
+    with app.app_context():
+        saved = {p.name: p for p in db.session.scalars(select(Proposal).where(Proposal.plan_id == plan_id))}
+        catin = saved["Konseling calon pengantin"]
+        assert (catin.proposer, catin.funding_source, catin.months, catin.implementer, catin.unit_cost) == \
+            ("KUA", "swadaya", [4, 5, 6], "TP PKK + KUA", 1_250_000)
+        assert saved["Jamban sehat"].funding_source == "csr" and saved["Kelas ibu hamil"].unit_cost == 250_000
+    # The proposer the list does not know survives an edit of another field.
+    page = client.get(f"/usulan/{catin.id}/ubah").get_data(as_text=True)
+    assert '<option selected value="KUA">KUA</option>' in page or 'value="KUA" selected' in page

@@ -156,9 +156,9 @@ def test_too_many_rows_counts_only_non_empty_rows():
 
 
 def test_header_problems_are_file_errors():
-    with pytest.raises(SheetFileError, match="Kolom wajib tidak ditemukan: unit_maks"):
+    with pytest.raises(SheetFileError, match="Kolom wajib tidak ditemukan: “Unit maks”"):
         parse(csv_bytes([{}], header=["nama", "kategori", "paket", "sasaran", "satuan", "biaya_satuan"]))
-    with pytest.raises(SheetFileError, match="kategori, paket"):
+    with pytest.raises(SheetFileError, match="“Kategori”, “Paket”"):
         parse(csv_bytes([{}], header=["nama", "unit_maks"]))
     with pytest.raises(SheetFileError, match="muncul dua kali"):
         parse(csv_bytes([{}], header=KEYS + ["Name"]))
@@ -171,7 +171,7 @@ def test_rows_are_numbered_as_in_the_spreadsheet():
     result = parse(data)
     assert [r.number for r in result.rows] == [2, 3, 4]
     assert result.rows[1].messages() == [
-        "Baris 3, kolom biaya_satuan: tulis jumlah rupiah dengan angka, misalnya 1.250.000"]
+        "Baris 3, kolom “biaya_satuan”: tulis jumlah rupiah dengan angka, misalnya 1.250.000"]
 
 
 # --- Rules, each reported at its row and column ------------------------------------------------------------
@@ -179,10 +179,12 @@ def test_rows_are_numbered_as_in_the_spreadsheet():
 @pytest.mark.parametrize("column,value,message", [
     ("nama", "", "wajib diisi"),
     ("nama", "x" * 201, "terlalu panjang"),
-    ("kategori", "penting", "pilih salah satu: spesifik, sensitif"),
+    ("kategori", "penting", "“penting” tidak dikenal; pilih salah satu: Spesifik, Sensitif"),
     ("paket", "gizi", "tidak dikenal"),
     ("sasaran", "lansia", "tidak dikenal"),
-    ("pengusul", "kepala desa", "tidak dikenal"),
+    ("pengusul", "x" * 25, "terlalu panjang"),
+    ("sumber_dana", "APBN", "pilih salah satu: Dana Desa, Alokasi Dana Desa (ADD)"),
+    ("waktu", "musim hujan", "tulis bulan seperti Jan–Mar"),
     ("satuan", "", "wajib diisi"),
     ("biaya_satuan", "", "wajib diisi"),
     ("biaya_satuan", "satu juta", "tulis jumlah rupiah dengan angka"),
@@ -195,7 +197,7 @@ def test_rows_are_numbered_as_in_the_spreadsheet():
     ("unit_maks", "0", "tidak boleh kurang dari 1"),
     ("unit_maks", "100.000.001", "terlalu besar: paling banyak 100.000.000"),
     ("unit_min", "-1", "tidak boleh kurang dari 0"),
-    ("unit_min", "3.000", "unit_min (3.000) tidak boleh lebih besar dari unit_maks (2.700)"),
+    ("unit_min", "3.000", "unit minimum (3.000) tidak boleh lebih besar dari unit maksimum (2.700)"),
     ("dampak_per_unit", "-0,1", "tidak boleh negatif"),
     ("dampak_per_unit", "banyak", "tulis angka desimal dengan koma"),
     ("kode_apbdes", "2-2-02", "kode kegiatan APBDes"),
@@ -208,7 +210,7 @@ def test_each_rule_is_reported_at_row_and_column(column, value, message):
     assert result.rows[0].valid
     bad = result.rows[1]
     assert not bad.valid and bad.error_columns() == {column}
-    assert any(m.startswith(f"Baris 3, kolom {column}: ") and message in m for m in bad.messages()), bad.messages()
+    assert any(m.startswith(f"Baris 3, kolom “{column}”: ") and message in m for m in bad.messages()), bad.messages()
 
 
 def test_requested_cost_over_the_limit():
@@ -313,9 +315,10 @@ def test_proposal_record_reads_a_proposal():
     proposal = SimpleNamespace(name="A", category="spesifik", package="kia", target_group="balita", location=None,
                                proposer="", unit="u", unit_cost=10, fixed_cost=5, min_units=1, max_units=3,
                                impact_per_unit=None, apbdes_code="", catalogue_item=SimpleNamespace(code="c"),
-                               notes="", max_cost=35)
+                               notes="", max_cost=35, implementer="PKK", funding_source="csr", months=[4, 5, 6])
     rec = proposal_record(proposal, SimpleNamespace(value=0.5, source="catalogue"))
     assert rec["kode_katalog"] == "c" and rec["biaya_diminta"] == 35 and rec["lokasi"] == ""
+    assert (rec["pelaksana"], rec["sumber_dana"], rec["waktu"]) == ("PKK", "csr", "Triwulan II")
 
 
 # --- The optimizer's plan file as rows -------------------------------------------------------------------
@@ -348,7 +351,8 @@ def test_plan_file_maps_fields_and_extras():
     assert v == {"name": "PMT", "category": "spesifik", "package": "konseling_gizi", "target_group": "balita",
                  "location": "Dusun Barat", "proposer": "kader", "unit": "anak-hari", "unit_cost": 16500,
                  "fixed_cost": 0, "min_units": 0, "max_units": 900, "impact_per_unit": 0.0003,
-                 "apbdes_code": "2.2.02", "catalogue_code": None, "notes": "catatan"}
+                 "apbdes_code": "2.2.02", "catalogue_code": None, "notes": "catatan", "implementer": "",
+                 "funding_source": "dd", "months": None}
 
 
 @pytest.mark.parametrize("source,code,expected", [
@@ -372,7 +376,8 @@ def test_plan_file_rows_are_checked_like_sheet_rows():
                              plan_proposal(id="u3", requires=["u1"], lock="in")), "r.json")
     assert [r.valid for r in result.rows] == [True, False, True]
     assert result.rows[1].error_columns() == {"kategori", "satuan", "catatan"}
-    assert result.rows[1].messages()[0].startswith("Baris 2, kolom kategori: ")
+    # The plan file's own field name, as the file writes it.
+    assert result.rows[1].messages()[0].startswith("Baris 2, kolom “category”: ")
     assert any("Keterkaitan" in n for n in result.notes) and any("Kunci" in n for n in result.notes)
 
 
@@ -397,3 +402,120 @@ def test_unreadable_plan_files(data, message):
 
 def test_plan_file_with_bom_reads():
     assert only_row(parse(b"\xef\xbb\xbf" + plan_file(plan_proposal()), "r.json")).valid
+
+
+# --- A village's own sheet: title rows, total rows, its own headers, its own words (issue 20 item 7) ------------
+
+def village_workbook(rows):
+    """A sheet as a village keeps it: a title and the village above the header, a "No." column,
+    the column numbers under the header, the proposals, then a JUMLAH row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["DAFTAR USULAN KEGIATAN PENCEGAHAN STUNTING"])
+    sheet.append(["Desa Bongkot, Kecamatan Peterongan", None, None, "Tahun 2027"])
+    sheet.append([])
+    sheet.append(["No.", "Uraian Kegiatan", "Kategori", "Paket layanan", "Sasaran", "Lokasi", "Pengusul",
+                  "Pelaksana", "Sumber Dana", "Waktu Pelaksanaan", "Sat.", "Harga Satuan (Rp)", "Volume"])
+    sheet.append(list(range(1, 14)))
+    for row in rows:
+        sheet.append(row)
+    sheet.append([None, "JUMLAH", None, None, None, None, None, None, None, None, None, None, 26])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+VILLAGE_ROWS = [
+    [1, "Kelas ibu hamil", "Spesifik", "Kesehatan ibu dan anak", "Ibu hamil", "Posyandu Melati", "Bidan desa",
+     "Bidan desa + TP PKK", "Dana Desa", "Jan–Des", "pertemuan", "Rp 250.000,-", 12],
+    [2, "Konseling calon pengantin", "spesifik", "konseling_gizi", "catin", "Seluruh desa", "KUA",
+     "TP PKK + KUA", "Swadaya", "Triwulan II", "peserta", "1,250,000", 10],
+    [3, "Jamban sehat", "Sensitif", "Air bersih dan sanitasi", "Keluarga berisiko stunting", "Dusun Krajan",
+     "Dusun", "Kaur Perencanaan + TPK", "CSR", "Juni - September", "unit", "6.500.000", 4],
+]
+
+
+def test_title_rows_column_numbers_and_total_rows_are_skipped():
+    result = parse(village_workbook(VILLAGE_ROWS), "usulan-desa.xlsx")
+    assert [r.number for r in result.rows] == [6, 7, 8]
+    assert all(r.valid for r in result.rows), [r.messages() for r in result.rows]
+    note = " ".join(result.notes)
+    assert "baris 1 (judul di atas baris judul kolom)" in note and "baris 2 (" in note
+    assert "baris 5 (nomor kolom)" in note and "baris 9 (baris jumlah “JUMLAH”)" in note
+    assert result.ignored == []          # "No." is expected in a village's sheet, not worth a word
+
+
+def test_a_village_sheet_reads_its_own_headers_labels_and_localised_numbers():
+    kelas, catin, jamban = (r.values for r in parse(village_workbook(VILLAGE_ROWS), "usulan-desa.xlsx").rows)
+    assert (kelas["name"], kelas["category"], kelas["package"], kelas["target_group"]) == \
+        ("Kelas ibu hamil", "spesifik", "kia", "ibu_hamil")
+    assert kelas["unit_cost"] == 250_000 and kelas["max_units"] == 12          # "Rp 250.000,-"
+    assert catin["unit_cost"] == 1_250_000                                        # English "1,250,000"
+    assert (kelas["implementer"], kelas["funding_source"], kelas["months"]) == ("Bidan desa + TP PKK", "dd", None)
+    assert (catin["funding_source"], catin["months"]) == ("swadaya", [4, 5, 6])
+    assert (jamban["funding_source"], jamban["months"]) == ("csr", [6, 7, 8, 9])
+
+
+def test_an_unknown_proposer_is_kept_as_text_with_a_warning():
+    catin = parse(village_workbook(VILLAGE_ROWS), "usulan-desa.xlsx").rows[1]
+    assert catin.valid and catin.values["proposer"] == "KUA"
+    assert catin.warning_messages() == ["Baris 7, kolom “Pengusul”: “KUA” tidak ada di daftar; disimpan sebagai teks"]
+
+
+def test_errors_name_the_files_own_header_and_the_labels_people_see():
+    rows = [list(VILLAGE_ROWS[0]), list(VILLAGE_ROWS[1])]
+    rows[1][3] = "gizi"
+    rows[1][11] = "sejuta"
+    good, wrong = parse(_with_rows(rows), "b.xlsx").rows
+    assert good.valid and not wrong.valid
+    messages = wrong.messages()
+    assert "Baris 6, kolom “Paket layanan”: “gizi” tidak dikenal; pilih salah satu: Kesehatan ibu dan anak, " \
+           "Konseling gizi, Air bersih dan sanitasi, Perlindungan sosial, PAUD dan pengasuhan" in messages
+    assert any(m.startswith("Baris 6, kolom “Harga Satuan (Rp)”: tulis jumlah rupiah") for m in messages)
+    assert not any("biaya_satuan" in m or "konseling_gizi" in m for m in messages)
+
+
+def _with_rows(rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in ([["DAFTAR USULAN"], [], ["No.", "Uraian Kegiatan", "Kategori", "Paket layanan", "Sasaran", "Lokasi",
+                                          "Pengusul", "Pelaksana", "Sumber Dana", "Waktu Pelaksanaan", "Sat.",
+                                          "Harga Satuan (Rp)", "Volume"], list(range(1, 14))] + rows):
+        sheet.append(line)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_csv_with_a_title_row_and_a_total_row():
+    data = ("Usulan kegiatan Desa A1X 2027;;;\r\n"
+            + ";".join(KEYS) + "\r\n"
+            + ";".join(GOOD.get(k, "") for k in KEYS) + "\r\n"
+            + "Jumlah biaya;;;;;;;;;;;;;;\r\n").encode("utf-8-sig")
+    result = parse(data)
+    assert len(result.rows) == 1 and result.rows[0].valid and result.rows[0].number == 3
+    assert "baris 1 (judul di atas baris judul kolom)" in result.notes[0] and "baris 4 (baris jumlah" in result.notes[0]
+
+
+@pytest.mark.parametrize("text, months", [
+    ("", None), ("sepanjang tahun", None), ("Jan–Des", None), ("1-12", None), ("Jan-Mar", [1, 2, 3]),
+    ("Juli, Agustus", [7, 8]), ("4-6", [4, 5, 6]), ("Triwulan II", [4, 5, 6]), ("TW I–II", [1, 2, 3, 4, 5, 6]),
+    ("Q3", [7, 8, 9]), ("Juni s.d. September", [6, 7, 8, 9]), ("May, Aug", [5, 8]), ("Quarter II–III", [4, 5, 6, 7, 8, 9]),
+])
+def test_months_are_read_the_ways_villages_write_them(text, months):
+    from planner.services.proposal_sheet import parse_months
+
+    assert parse_months(text) == months
+
+
+def test_exported_months_import_back_in_both_languages(app):
+    from planner.formatting import format_months
+    from planner.services.proposal_sheet import parse_months
+
+    with app.test_request_context():
+        for months in ([4, 5, 6, 7, 8, 9], [2, 5, 8, 11], [1, 2, 3], [3], [7, 8, 12]):
+            for lang in ("id", "en"):
+                from flask_babel import force_locale
+
+                with force_locale(lang):
+                    assert parse_months(format_months(months, lang)) == months, (months, lang)

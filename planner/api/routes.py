@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..access import get_region_or_404
 from ..domain import PACKAGES, TARGET_GROUPS
 from ..extensions import db, login_manager
+from ..activity_names import activity_label, activity_labels
 from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
 from ..models.plan import TARGET_FIELDS
 from ..models.region import CODE_PATTERNS
@@ -117,10 +118,11 @@ def village_plan(code, year):
         for entry in db.session.scalars(select(Realisation).where(Realisation.plan_id == plan.id)):
             realised.setdefault(entry.activity_key, []).append(
                 {"quarter": entry.quarter, "spent": entry.spent, "units_delivered": entry.units_delivered})
-        for a in db.session.scalars(select(CommitmentActivity).where(CommitmentActivity.commitment_id == latest.id)
-                                    .order_by(CommitmentActivity.id)):
-            activities.append({**_activity_json(a),
-                               "realisation": sorted(realised.get(a.key, []), key=lambda r: r["quarter"])})
+        rows = db.session.scalars(select(CommitmentActivity).where(CommitmentActivity.commitment_id == latest.id)
+                                  .order_by(CommitmentActivity.id)).all()
+        for activity in _activities_json(rows):
+            activities.append({**activity,
+                               "realisation": sorted(realised.get(activity["key"], []), key=lambda r: r["quarter"])})
     return jsonify({
         "village": {**_region_json(desa), "kecamatan": _region_json(kecamatan),
                     "kabupaten": _region_json(kecamatan.parent)},
@@ -136,7 +138,8 @@ def village_plan(code, year):
             "id": p.id, "name": p.name, "category": p.category, "package": p.package, "target_group": p.target_group,
             "unit": p.unit or "", "unit_cost": p.unit_cost, "fixed_cost": p.fixed_cost, "min_units": p.min_units,
             "max_units": p.max_units, "apbdes_code": p.apbdes_code or "", "location": p.location or "",
-            "proposer": p.proposer or ""} for p in sorted(plan.proposals, key=lambda p: p.id)],
+            "proposer": p.proposer or "", "implementer": p.implementer or "", "funding_source": p.funding_source or "dd",
+            "months": list(p.months or [])} for p in sorted(plan.proposals, key=lambda p: p.id)],
         "commitments": [{
             "version": c.version, "committed_at": c.committed_at.isoformat(), "total_cost": c.total_cost,
             "total_impact": c.total_impact, "content_hash": c.content_hash, "hash_valid": commitment_service.verify(c),
@@ -146,10 +149,19 @@ def village_plan(code, year):
     })
 
 
-def _activity_json(a):
-    return {"key": a.key, "name": a.name, "apbdes_code": a.apbdes_code, "package": a.package,
+def _activity_json(a, label=None):
+    return {"key": a.key, "name": a.name, "label": label or activity_label(a.name, a.location),
+            "location": a.location or "", "apbdes_code": a.apbdes_code, "package": a.package,
             "category": a.category, "target_group": a.target_group, "units": a.units, "unit": a.unit,
-            "unit_cost": a.unit_cost, "cost": a.cost}
+            "unit_cost": a.unit_cost, "cost": a.cost, "implementer": a.implementer or "",
+            "funding_source": a.funding_source or "dd", "months": list(a.months or [])}
+
+
+def _activities_json(rows) -> list:
+    """Activities with labels that tell the same activity in the same place apart."""
+    rows = list(rows)
+    labels = activity_labels(rows, name=lambda a: a.name, location=lambda a: a.location)
+    return [_activity_json(a, label) for a, label in zip(rows, labels)]
 
 
 # --- Kecamatan summary ----------------------------------------------------------------------------------------
@@ -207,9 +219,11 @@ def commitments():
     ids = [c.id for c, _ in page]
     activities = {}
     if ids:
+        by_commitment = {}
         for a in db.session.scalars(select(CommitmentActivity).where(CommitmentActivity.commitment_id.in_(ids))
                                     .order_by(CommitmentActivity.id)):
-            activities.setdefault(a.commitment_id, []).append(_activity_json(a))
+            by_commitment.setdefault(a.commitment_id, []).append(a)
+        activities = {cid: _activities_json(rows) for cid, rows in by_commitment.items()}
     return jsonify({
         "year": year, "region": _region_json(region), "total": total, "limit": limit, "offset": offset,
         "commitments": [{

@@ -75,6 +75,7 @@ def activities_xlsx(commitment_id):
     commitment = get_commitment_or_404(commitment_id)
     content = commitment.content
     body = tables.write_xlsx([commitment_tables.activities_table(content), commitment_tables.scorecard_table(content),
+                              commitment_tables.pledges_table(content),
                               commitment_tables.summary_table(content, commitment.content_hash)])
     return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      _filename(commitment, "kegiatan.xlsx"), commitment, "xlsx")

@@ -91,6 +91,9 @@ class Template:
     estimate: float | None = None
     fixed_cost: int = 0
     extra: dict = field(default_factory=dict)
+    implementer: str = "Kasi Kesejahteraan + TPK"
+    months: tuple = ()              # () = through the year
+    funding_source: str = "dd"
 
 
 def _q(minimum, maximum):
@@ -147,6 +150,43 @@ T = {t.code + ("@" + t.where if t.where != "desa" else ""): t for t in [
     Template("pangan_keluarga", "desa", ("pkk", "kpm", "dusun"),
              lambda v: _q(5, max(5, round(v.plan.keluarga * 0.5))), price=500_000, estimate=0.002),
 ]}
+
+
+# Who carries each kind of activity out and when (waktu pelaksanaan): feeding in the second and third
+# quarters, building in the dry season (June–September), services through the year. A kabupaten's
+# bantuan keuangan builds the public MCK and the community (swadaya) runs handwashing promotion: they
+# sit beside the Dana Desa stunting budget (docs/rembuk.md).
+DRY_SEASON = (6, 7, 8, 9)
+PMT_SEASON = (4, 5, 6, 7, 8, 9)
+CARRIED_OUT = {
+    "operasional_posyandu": ("Kasi Kesejahteraan + Kader Posyandu", (), "dd"),
+    "insentif_kader": ("Kasi Kesejahteraan", (), "dd"),
+    "pmt_lokal_balita": ("Kasi Kesejahteraan + Kader Posyandu", PMT_SEASON, "dd"),
+    "alat_antropometri": ("Kasi Kesejahteraan + Bidan desa", (3,), "dd"),
+    "sarpras_posyandu": ("Kaur Perencanaan + TPK", DRY_SEASON, "dd"),
+    "jamban_sehat": ("Kaur Perencanaan + TPK", DRY_SEASON, "dd"),
+    "sambungan_air": ("Kaur Perencanaan + TPK", DRY_SEASON, "dd"),
+    "sumber_air": ("Kaur Perencanaan + TPK", DRY_SEASON, "dd"),
+    "ctps": ("TP PKK", (2, 5, 8, 11), "swadaya"),
+    "mck_umum": ("Kaur Perencanaan + TPK", DRY_SEASON, "bankeu"),
+    "pmt_pemulihan_baduta": ("Kasi Kesejahteraan + Bidan desa", PMT_SEASON, "dd"),
+    "pmt_bumil_kek": ("Kasi Kesejahteraan + Bidan desa", (4, 5, 6, 7), "dd"),
+    "konseling_pmba": ("KPM + Kader Posyandu", (), "dd"),
+    "konseling_pmba_plus": ("Bidan desa + KPM", (), "dd"),
+    "kelas_ibu_hamil": ("Bidan desa + TP PKK", (), "dd"),
+    "kunjungan_rumah": ("TPK + KPM", (), "dd"),
+    "ttd_remaja": ("TP PKK + Karang Taruna", (), "dd"),
+    "pelatihan_kader": ("Kasi Kesejahteraan + KPM", (2, 3), "dd"),
+    "polindes": ("Kasi Pelayanan + Bidan desa", (), "dd"),
+    "desa_siaga": ("Kasi Pelayanan", (), "dd"),
+    "paud_operasional": ("Lembaga PAUD", (), "dd"),
+    "paud_ape": ("Lembaga PAUD", (7, 8), "dd"),
+    "bkb": ("TP PKK + Kader BKB", (), "dd"),
+    "fasilitasi_jkn": ("Kasi Pemerintahan + KPM", (1, 2, 3), "dd"),
+    "akta_kelahiran": ("Kasi Pemerintahan", (), "dd"),
+    "konseling_catin": ("TP PKK + KUA", (), "dd"),
+    "pangan_keluarga": ("TP PKK + Kelompok Wanita Tani", (3, 4, 5, 9, 10), "dd"),
+}
 
 
 def database_is_empty() -> bool:
@@ -220,6 +260,9 @@ def _proposal(village, template, item, location, position) -> Proposal:
         min_units=minimum, max_units=maximum, impact_per_unit=impact, apbdes_code=item.apbdes_code,
         notes=" ".join(notes),
     )
+    implementer, months, source = CARRIED_OUT.get(template.code, (template.implementer, template.months,
+                                                                  template.funding_source))
+    proposal.implementer, proposal.months, proposal.funding_source = implementer, list(months) or None, source
     db.session.add(proposal)
     return proposal
 

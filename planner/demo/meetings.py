@@ -4,10 +4,12 @@ Run through the same services a meeting uses (open, attendance, decisions,
 solve, commit), so the demo's commitments, histories and documents are real.
 Needs a request context (the services speak through Flask-Babel).
 """
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 
-from ..models import User
-from ..services import commitments, rembuk
+from ..extensions import db
+from ..formatting import ZONE
+from ..models import Realisation, Suggestion, User
+from ..services import commitments, history, rembuk
 
 # (village name, committed?) — the rest have no meeting yet.
 MEETINGS = [("Bongkot", True), ("Dukuhklopo", True), ("Jabon", True), ("Mancar", False)]
@@ -25,31 +27,71 @@ ATTENDANCE = [
 ]
 
 
-def hold_meetings(plans_by_village: dict, year: int) -> int:
-    """Hold the demo meetings; returns how many commitments were made."""
+# What other bodies promise the rembuk at no cost to the village (shared/domain.md, seed 000).
+PLEDGES = [
+    ("Puskesmas {kecamatan}", "Memberi tablet MMS kepada semua ibu hamil dan PMT lokal bagi balita gizi kurang dari "
+     "dana BOK; bidan desa memeriksa ibu hamil KEK setiap bulan.", []),
+    ("TP PKK Desa {desa}", "Menggerakkan ibu hamil dan ibu baduta hadir ke posyandu dan kelas ibu hamil.", []),
+    ("Tim Pendamping Keluarga (TPK)", "Mendampingi catin, ibu hamil dan ibu pascapersalinan berisiko dengan "
+     "kunjungan rumah setiap bulan.", []),
+]
+
+
+def _moment(day: date, hour: int) -> datetime:
+    """`day` at `hour` o'clock Jakarta time, as the UTC moment the database keeps."""
+    return datetime.combine(day, time(hour), tzinfo=ZONE).astimezone(timezone.utc)
+
+
+def _date_meeting(session, moment: datetime) -> None:
+    """The meeting's runs and decisions happened on its day, not when the demo was loaded."""
+    for offset, decision in enumerate(session.decisions):
+        decision.created_at = moment + timedelta(minutes=20 + 5 * offset)
+    for offset, run in enumerate(db.session.query(Suggestion).filter_by(session_id=session.id).order_by(Suggestion.id)):
+        run.created_at = moment + timedelta(minutes=15 + 5 * offset)
+    for attendee in session.attendees:
+        attendee.created_at = moment
+    db.session.commit()
+
+
+def _meet(plan, operator, held_on, name):
+    """Open the rembuk, take attendance and the other bodies' pledges, and solve: all on `held_on`."""
+    with history.dated(_moment(held_on, 9)):
+        session = rembuk.open_session(plan, operator, dict(
+            held_on=held_on, place=f"Balai Desa {name}", chair=f"Kepala Desa {name}", facilitator="KPM Desa",
+            agenda=rembuk.DEFAULT_AGENDA, review=rembuk.DEFAULT_REVIEW))
+        for person, role, sex, signs in ATTENDANCE:
+            rembuk.add_attendee(session, operator, dict(name=person.format(desa=name), role=role, sex=sex,
+                                                        signs=signs))
+        for body, what, months in PLEDGES:
+            rembuk.add_pledge(session, operator, dict(body=body.format(desa=name, kecamatan=plan.desa.parent.name),
+                                                      what=what, months=months))
+        suggestion = rembuk.resolve(session, operator)
+    return session, suggestion
+
+
+def hold_meetings(plans_by_village: dict, year: int, today: date | None = None) -> int:
+    """Hold the demo meetings for `year` (June to September of the year before, never after
+    `today`); returns how many commitments were made, each dated on its meeting's day."""
+    today = today or date.today()
     committed = 0
     for month, (name, commit) in enumerate(MEETINGS, start=6):
         plan = plans_by_village.get(name)
         if plan is None:
             continue
         operator = User.query.filter_by(region_id=plan.desa_id, role="desa").first()
-        session = rembuk.open_session(plan, operator, dict(
-            held_on=date(year - 1, min(month, 9), 10 + month), place=f"Balai Desa {name}",
-            chair=f"Kepala Desa {name}", facilitator="KPM Desa", agenda=rembuk.DEFAULT_AGENDA,
-            review=rembuk.DEFAULT_REVIEW))
-        for person, role, sex, signs in ATTENDANCE:
-            rembuk.add_attendee(session, operator, dict(name=person.format(desa=name), role=role, sex=sex,
-                                                        signs=signs))
-        suggestion = rembuk.resolve(session, operator)
-        unfunded = [p for p in plan.proposals
-                    if not any(a["units"] for a in suggestion.result["result"]["allocations"] if a["id"] == f"u{p.id}")]
-        if unfunded:
-            # The room funds one activity the optimizer left out, and says why.
-            rembuk.decide(session, operator, unfunded[0], "in",
-                          reason="Diminta warga dalam musyawarah dusun; disepakati bersama.")
-        if commit and commitments.commit_problems(session) == []:
-            commitments.commit_session(session, operator)
-            committed += 1
+        held_on = min(date(year - 1, min(month, 9), 10 + month), today - timedelta(days=1))
+        session, suggestion = _meet(plan, operator, held_on, name)
+        unfunded = [p for p in plan.proposals if p.from_dana_desa
+                    and not any(a["units"] for a in suggestion.result["result"]["allocations"] if a["id"] == f"u{p.id}")]
+        with history.dated(_moment(held_on, 10)):
+            if unfunded:
+                # The room funds one activity the optimizer left out, and says why.
+                rembuk.decide(session, operator, unfunded[0], "in",
+                              reason="Diminta warga dalam musyawarah dusun; disepakati bersama.")
+            if commit and commitments.commit_problems(session) == []:
+                commitments.commit_session(session, operator, at=_moment(held_on, 11))
+                committed += 1
+        _date_meeting(session, _moment(held_on, 9))
     return committed
 
 
@@ -76,27 +118,35 @@ def carry_out_last_year(plans: list, year: int, today: date) -> tuple[int, int]:
     for plan in plans:
         name = plan.desa.name
         operator = User.query.filter_by(region_id=plan.desa_id, role="desa").first()
-        session = rembuk.open_session(plan, operator, dict(
-            held_on=date(year - 1, 11, 20), place=f"Balai Desa {name}", chair=f"Kepala Desa {name}",
-            facilitator="KPM Desa", agenda=rembuk.DEFAULT_AGENDA, review=rembuk.DEFAULT_REVIEW))
-        for person, role, sex, signs in ATTENDANCE:
-            rembuk.add_attendee(session, operator, dict(name=person.format(desa=name), role=role, sex=sex,
-                                                        signs=signs))
-        rembuk.resolve(session, operator)
+        held_on = date(year - 1, 11, 20)
+        session, _suggestion = _meet(plan, operator, held_on, name)
         if commitments.commit_problems(session):
+            _date_meeting(session, _moment(held_on, 9))
             continue        # e.g. no proposal for a required target group: the session stays open
-        commitments.commit_session(session, operator)
+        with history.dated(_moment(held_on, 11)):
+            commitments.commit_session(session, operator, at=_moment(held_on, 11))
+        _date_meeting(session, _moment(held_on, 9))
         pattern = committed % len(REALISATION)
         committed += 1
         lines = realisation.sheet(plan).lines
         for quarter, share in enumerate(REALISATION[pattern], start=1):
-            if date(year, 3 * quarter, 28) >= today or not share:
+            reported = date(year, 3 * quarter, 28)
+            if reported >= today or not share:
                 continue
             values = {line.key: {"spent": int(line.activity.cost * share) // 1000 * 1000,
                                  "units": int(line.activity.units * share), "note": "", "version": None}
                       for line in lines}
-            recorded += bool(realisation.save_quarter(plan, operator, quarter, values))
+            with history.dated(_moment(reported, 14)):
+                recorded += bool(realisation.save_quarter(plan, operator, quarter, values))
+            for row in db.session.query(Realisation).filter_by(plan_id=plan.id, quarter=quarter):
+                row.created_at = row.updated_at = _moment(reported, 14)
+            db.session.commit()
         if pattern in COMMENTS:
             officer = User.query.filter_by(region_id=plan.desa.parent_id, role="kecamatan").first()
-            reviews.add_comment(plan, officer, COMMENTS[pattern])
+            last_report = max((date(year, 3 * q, 28) for q in range(1, 5) if date(year, 3 * q, 28) < today),
+                              default=held_on)
+            with history.dated(_moment(last_report + timedelta(days=3), 10)):
+                comment = reviews.add_comment(plan, officer, COMMENTS[pattern])
+            comment.created_at = _moment(last_report + timedelta(days=3), 10)
+            db.session.commit()
     return committed, recorded

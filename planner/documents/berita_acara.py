@@ -1,18 +1,24 @@
 """The Berita Acara Rembuk Stunting as plain data, read from a commitment's frozen snapshot only.
 
-`berita_acara(content, commitment_hash)` resolves codes to labels and numbers to Indonesian
-text once; the printable page (templates/commitments/berita_acara.html) and the PDF
+`berita_acara(content, commitment_hash)` resolves codes to labels and numbers to text once;
+the printable page (templates/commitments/berita_acara.html) and the PDF
 (planner.documents.pdf) both draw this same structure, so they never disagree.
+
+The document is a village's legal record, so it is always in Indonesian, whatever language the
+person downloading it reads the application in (`force_locale("id")`): letterhead, number,
+the standard closing sentence, one signature block (kepala desa and ketua BPD, then the
+participants' representatives, nobody twice), and the content code only in the footer.
 """
 from dataclasses import dataclass, field
-from datetime import date
 
-from flask_babel import format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..domain import ATTENDEE_ROLES, CATEGORIES, PACKAGES, PROPOSERS, TARGET_GROUPS
-from ..formatting import format_percent
-from ..numerals import format_impact, format_rupiah, group_thousands
+from ..activity_names import activity_labels
+from ..domain import (ATTENDEE_ROLES, CATEGORIES, FUNDING_SOURCES, FUNDING_SOURCES_SHORT, PACKAGES,
+                      TARGET_GROUPS)
+from ..formatting import (format_date, format_months, format_number, format_percent, format_rupiah,
+                          impact_range)
 
 
 @dataclass
@@ -20,10 +26,13 @@ class Section:
     title: str
     headers: list = field(default_factory=list)
     rows: list = field(default_factory=list)       # lists of cell text
-    widths: list = field(default_factory=list)     # relative column widths
-    numeric: set = field(default_factory=set)      # indexes of right-aligned columns
-    paragraphs: list = field(default_factory=list)
-    footer: list | None = None                     # a totals row
+    widths: list = field(default_factory=list)     # relative column widths (the PDF widens columns
+    numeric: set = field(default_factory=set)      #  whose longest word needs more); right-aligned columns
+    paragraphs: list = field(default_factory=list)  # before the table
+    notes: list = field(default_factory=list)       # after the table
+    footer: list | None = None                     # totals rows (a list of rows)
+    key: str = ""                                  # a stable name (tests, styles)
+    wide: bool = False                             # printed on landscape pages of its own
 
 
 @dataclass
@@ -34,16 +43,23 @@ class Signature:
 
 @dataclass
 class BeritaAcara:
-    title: str
-    subtitle: str
+    letterhead: list          # lines: PEMERINTAH KABUPATEN …, KECAMATAN …, DESA …
+    title: list               # lines of the title
+    number: str               # "Nomor: …"
     version: int
     content_hash: str
     opening: str
     sections: list
     closing: str
     place_date: str
-    signatures: list
-    participants: list
+    signatures: list          # Signature, kepala desa and ketua BPD first
+    signatures_title: str
+    footer: str               # what every page's footer says (the content code lives here only)
+    words: dict = field(default_factory=dict)   # the few fixed words the layouts print
+
+    @property
+    def title_text(self) -> str:
+        return " ".join(self.title)
 
 
 def _label(mapping, code):
@@ -51,53 +67,120 @@ def _label(mapping, code):
 
 
 def long_date(iso: str) -> str:
-    return format_date(date.fromisoformat(iso), "EEEE, d MMMM y")
+    return format_date(iso, "EEEE, d MMMM y")
+
+
+def document_number(content: dict) -> str:
+    """The number the village gave the Berita Acara, or one derived from village code, year and version."""
+    given = (content["session"].get("document_number") or "").strip()
+    if given:
+        return given
+    return f"{content['commitment_version']:02d}/BA-RSD/{content['village']['code']}/{content['year']}"
 
 
 def berita_acara(content: dict, content_hash: str) -> BeritaAcara:
+    """The document in Indonesian, whatever the page's language."""
+    with force_locale("id"):
+        return _build(content, content_hash)
+
+
+def _build(content: dict, content_hash: str) -> BeritaAcara:
     village = content["village"]
     session = content["session"]
     version = content["commitment_version"]
-    held_on = long_date(session["held_on"])
-    title = _("BERITA ACARA REMBUK STUNTING DESA %(name)s", name=village["name"].upper())
-    subtitle = _("Kecamatan %(kec)s, %(kab)s · Tahun Anggaran %(year)s · Komitmen versi %(v)s",
-                 kec=village["kecamatan"], kab=village["kabupaten"], year=content["year"], v=version)
+    kabupaten = (village.get("kabupaten") or "").strip()
+    letterhead = [_("PEMERINTAH %(kab)s", kab=kabupaten.upper()) if kabupaten else "",
+                  _("KECAMATAN %(kec)s", kec=(village.get("kecamatan") or "").upper()),
+                  _("DESA %(desa)s", desa=village["name"].upper())]
+    title = [_("BERITA ACARA"), _("KOMITMEN BERSAMA PENCEGAHAN DAN PENURUNAN STUNTING"),
+             _("REMBUK STUNTING DESA %(name)s TAHUN ANGGARAN %(year)s", name=village["name"].upper(),
+               year=content["year"])]
+    if content.get("previous_version"):
+        title.append(_("(PERUBAHAN, KOMITMEN VERSI %(v)s)", v=version))
+    facilitator = session.get("facilitator") or ""
     opening = _("Pada hari ini, %(date)s, bertempat di %(place)s, telah dilaksanakan Rembuk Stunting Desa "
-                "%(name)s yang dipimpin oleh %(chair)s%(fac)s, dengan hasil sebagai berikut.",
-                date=held_on, place=session["place"], name=village["name"], chair=session["chair"] or "–",
-                fac=(", " + _("difasilitasi oleh %(f)s", f=session["facilitator"])) if session["facilitator"] else "")
+                "%(name)s, Kecamatan %(kec)s, yang dipimpin oleh %(chair)s%(fac)s. Rembuk menyepakati hal-hal "
+                "sebagai berikut.",
+                date=long_date(session["held_on"]), place=session["place"] or "–", name=village["name"],
+                kec=village.get("kecamatan") or "–", chair=session["chair"] or "–",
+                fac=(" " + _("dan difasilitasi oleh %(f)s", f=facilitator)) if facilitator else "")
     sections = []
     if content.get("previous_version"):
-        sections.append(Section(_("Perubahan komitmen"), paragraphs=[
-            _("Rembuk ini mengubah komitmen versi %(v)s.", v=content["previous_version"]),
-            _("Alasan perubahan: %(r)s", r=content.get("reason") or "–")]))
+        sections.append(_amendment(content))
     if session.get("agenda"):
-        sections.append(Section(_("Acara"), paragraphs=[line for line in session["agenda"].splitlines() if line.strip()]))
+        sections.append(Section(_("Acara"), paragraphs=[line for line in session["agenda"].splitlines()
+                                                        if line.strip()], key="agenda"))
     sections.append(_attendance(content["attendance"]))
     sections.append(_data_summary(content))
     sections.append(_activities(content))
     sections.extend(_totals(content))
-    sections.append(Section(_("Aturan pembagian yang dipakai"), paragraphs=rules_in_words(content.get("rules") or {},
-                                                                                       content["budget"]["stunting_budget"])))
+    # i21-oversight: the scorecard's table "Penggunaan Dana Desa dalam Pencegahan Stunting" (per APBDes
+    # bidang: total, stunting allocation, share) joins here, after the totals, once its totals are known.
+    sections.append(_pledges(content))
+    sections.append(Section(_("Aturan pembagian anggaran stunting"),
+                            paragraphs=rules_in_words(content.get("rules") or {},
+                                                      content["budget"]["stunting_budget"]), key="rules"))
     sections.append(_changes(content))
     sections.append(Section(_("Kesepakatan pemantauan triwulanan"),
-                            paragraphs=[line for line in (session.get("review") or "–").splitlines() if line.strip()]))
-    closing = _("Demikian Berita Acara ini dibuat dengan sebenarnya untuk dipergunakan sebagai dasar penyusunan "
-                "RKP Desa dan APB Desa. Kode isi (SHA-256) komitmen ini: %(h)s", h=content_hash)
-    place_date = f"{village['name']}, {format_date(date.fromisoformat(session['held_on']), 'd MMMM y')}"
-    signatures = [Signature(_("Kepala Desa %(name)s", name=village["name"]), _signer(content["attendance"], "kepala_desa")),
-                  Signature(_("Ketua BPD"), _signer(content["attendance"], "bpd", prefer="ketua"))]
-    participants = [Signature(_label(ATTENDEE_ROLES, a["role"]), a["name"]) for a in content["attendance"] if a.get("signs")]
-    return BeritaAcara(title=title, subtitle=subtitle, version=version, content_hash=content_hash, opening=opening,
-                       sections=sections, closing=closing, place_date=place_date, signatures=signatures,
-                       participants=participants)
+                            paragraphs=[line for line in (session.get("review") or "–").splitlines() if line.strip()],
+                            key="review"))
+    closing = _("Demikian Berita Acara ini dibuat dengan sebenarnya untuk dapat dipergunakan sebagaimana "
+                "mestinya, sebagai dasar penyusunan RKP Desa dan APB Desa.")
+    place_date = f"{village['name']}, {format_date(session['held_on'], 'd MMMM y')}"
+    footer = _("Berita Acara Rembuk Stunting Desa %(name)s %(year)s, versi %(v)s · Kode pengaman dokumen: %(h)s",
+               name=village["name"], year=content["year"], v=version, h=content_hash)
+    return BeritaAcara(
+        letterhead=[line for line in letterhead if line], title=title,
+        number=_("Nomor: %(n)s", n=document_number(content)), version=version, content_hash=content_hash,
+        opening=opening, sections=sections, closing=closing, place_date=place_date,
+        signatures=signatures(content), signatures_title=_("Yang menandatangani,"), footer=footer,
+        words={"page": _("Halaman %(n)s dari %(m)s"), "back": "", "signature": _("Tanda tangan")})
+
+
+def signatures(content: dict) -> list:
+    """Kepala desa and ketua BPD, then each participants' representative once (by name)."""
+    village = content["village"]
+    attendance = content["attendance"]
+    people = [Signature(_("Kepala Desa %(name)s", name=village["name"]), _signer(attendance, "kepala_desa")),
+              Signature(_("Ketua BPD"), _signer(attendance, "bpd", prefer="ketua"))]
+    taken = {p.name.casefold() for p in people if p.name}
+    for a in attendance:
+        if not a.get("signs") or a["name"].casefold() in taken:
+            continue
+        taken.add(a["name"].casefold())
+        role = _label(ATTENDEE_ROLES, a["role"])
+        institution = (a.get("institution") or "").strip()
+        people.append(Signature(f"{role}, {institution}" if institution else role, a["name"]))
+    return people
 
 
 def _signer(attendance, role, prefer=None) -> str:
     people = [a for a in attendance if a["role"] == role]
     if prefer:
-        people.sort(key=lambda a: prefer not in (a.get("institution") or "").lower())
+        people.sort(key=lambda a: prefer not in ((a.get("institution") or "") + " " + a["name"]).lower())
     return people[0]["name"] if people else ""
+
+
+def _amendment(content) -> Section:
+    changes = content.get("changes_from_previous") or []
+    labels = activity_labels(changes)
+    rows = []
+    for label, c in zip(labels, changes):
+        if not c["units_before"]:
+            what = _("ditambahkan")
+        elif not c["units_after"]:
+            what = _("dihapus")
+        else:
+            what = _("diubah")
+        rows.append([label, what, f"{format_number(c['units_before'])} → {format_number(c['units_after'])}",
+                     f"{format_rupiah(c['cost_before'])} → {format_rupiah(c['cost_after'])}", c.get("reason") or "–"])
+    paragraphs = [_("Rembuk ini mengubah komitmen versi %(v)s.", v=content["previous_version"]),
+                  _("Alasan perubahan: %(r)s", r=content.get("reason") or "–")]
+    if not changes and "changes_from_previous" in content:
+        paragraphs.append(_("Kegiatan dan biayanya sama dengan versi sebelumnya."))
+    return Section(_("Perubahan komitmen"), headers=[_("Kegiatan"), _("Perubahan"), _("Volume"), _("Biaya"),
+                                                     _("Alasan")] if rows else [],
+                   rows=rows, widths=[30, 11, 14, 23, 22], paragraphs=paragraphs, key="amendment")
 
 
 def _attendance(attendance) -> Section:
@@ -106,37 +189,60 @@ def _attendance(attendance) -> Section:
             for i, a in enumerate(attendance, start=1)]
     return Section(_("Daftar hadir"), headers=[_("No."), _("Nama"), _("Peran"), _("Lembaga / jabatan"), _("L/P"),
                                                _("Tanda tangan")],
-                   rows=rows, widths=[6, 30, 22, 26, 6, 20], numeric={0},
-                   paragraphs=[_("Hadir %(n)s orang, %(w)s di antaranya perempuan.", n=len(attendance), w=women)])
+                   rows=rows, widths=[6, 28, 20, 26, 6, 20], numeric={0},
+                   notes=[_("Hadir %(n)s orang, %(w)s di antaranya perempuan.", n=len(attendance), w=women)],
+                   key="attendance")
 
 
 def _data_summary(content) -> Section:
     targets = content["targets"]
-    rows = [[_label(TARGET_GROUPS, code), group_thousands(targets.get(code) or 0)] for code in TARGET_GROUPS]
-    rows.append([_("Balita yang diukur di posyandu"), group_thousands(targets.get("balita_measured") or 0)])
-    rows.append([_("Anak stunting hasil pengukuran"), group_thousands(targets.get("stunted_children") or 0)])
+    rows = [[_label(TARGET_GROUPS, code), format_number(targets.get(code) or 0)] for code in TARGET_GROUPS]
+    rows.append([_("Balita yang diukur di posyandu"), format_number(targets.get("balita_measured") or 0)])
+    rows.append([_("Anak stunting hasil pengukuran"), format_number(targets.get("stunted_children") or 0)])
     if targets.get("prevalence") is not None:
         rows.append([_("Prevalensi stunting desa"), format_percent(targets["prevalence"])])
     budget = content["budget"]
     rows.append([_("Pagu Dana Desa"), format_rupiah(budget["pagu"])])
-    rows.append([_("Anggaran pencegahan stunting"), format_rupiah(budget["stunting_budget"])])
-    return Section(_("Ringkasan data desa"), headers=[_("Uraian"), _("Jumlah")], rows=rows, widths=[70, 30],
-                   numeric={1})
+    rows.append([_("Anggaran pencegahan stunting dari Dana Desa"), format_rupiah(budget["stunting_budget"])])
+    # Two figures to a line: half as many rows, so the summary keeps to one page beside the attendance.
+    half = (len(rows) + 1) // 2
+    paired = [rows[i] + (rows[half + i] if half + i < len(rows) else ["", ""]) for i in range(half)]
+    return Section(_("Ringkasan data desa"), headers=[_("Uraian"), _("Jumlah"), _("Uraian"), _("Jumlah")],
+                   rows=paired, widths=[33, 17, 33, 17], numeric={1, 3}, key="data")
+
+
+def _source(activity) -> str:
+    code = activity.get("funding_source") or "dd"
+    return code if code in FUNDING_SOURCES else "dd"
 
 
 def _activities(content) -> Section:
+    """Every agreed activity with where, who, when and from which money: Dana Desa first."""
+    activities = sorted(content["activities"], key=lambda a: (_source(a) != "dd", list(FUNDING_SOURCES).index(_source(a))))
+    labels = activity_labels(activities)
     rows = []
-    for i, a in enumerate(content["activities"], start=1):
-        rows.append([str(i), a["name"], _label(TARGET_GROUPS, a["target_group"]),
-                     f"{group_thousands(a['units'])} {a.get('unit') or ''}".strip(), format_rupiah(a["cost"]),
-                     a.get("funding_source") or "", _label(PROPOSERS, a.get("responsible")) if a.get("responsible") else "–",
-                     a.get("apbdes_code") or "–"])
-    total = content["totals"]["cost"]
+    for i, (label, a) in enumerate(zip(labels, activities), start=1):
+        rows.append([str(i), label, _label(TARGET_GROUPS, a["target_group"]),
+                     f"{format_number(a['units'])} {a.get('unit') or ''}".strip(), format_rupiah(a["cost"]),
+                     str(FUNDING_SOURCES_SHORT.get(_source(a), _source(a))),
+                     a.get("implementer") or "–", format_months(a.get("months")), a.get("apbdes_code") or "–"])
+    by_source = content["totals"].get("by_source") or {"dd": content["totals"]["cost"]}
+    footer = [["", _("Jumlah Dana Desa"), "", "", format_rupiah(by_source.get("dd", 0)), "", "", "", ""]]
+    for code, amount in by_source.items():
+        if code != "dd" and amount:
+            footer.append(["", _("Jumlah %(source)s", source=_label(FUNDING_SOURCES, code)), "", "",
+                           format_rupiah(amount), "", "", "", ""])
+    sources = [f"{FUNDING_SOURCES_SHORT[code]} = {FUNDING_SOURCES[code]}" for code in FUNDING_SOURCES
+               if code in by_source or code == "dd"]
+    notes = [_("Sumber dana: %(list)s. Anggaran stunting dan aturannya berlaku untuk Dana Desa; kegiatan dari "
+               "sumber lain dicatat di sampingnya.", list="; ".join(str(s) for s in sources)),
+             _("Pelaksana adalah perangkat desa sebagai pelaksana kegiatan anggaran bersama TPK atau lembaga "
+               "kemasyarakatan desa; BPD mengawasi pelaksanaannya.")]
     return Section(_("Kegiatan yang disepakati"),
-                   headers=[_("No."), _("Kegiatan"), _("Sasaran"), _("Volume"), _("Biaya"), _("Sumber dana"),
-                            _("Penanggung jawab"), _("Kode APBDes")],
-                   rows=rows, widths=[5, 27, 14, 13, 14, 10, 11, 9], numeric={0, 3, 4},
-                   footer=["", _("Jumlah"), "", "", format_rupiah(total), "", "", ""])
+                   headers=[_("No."), _("Kegiatan dan lokasi"), _("Sasaran"), _("Volume"), _("Biaya"),
+                            _("Sumber dana"), _("Pelaksana"), _("Waktu"), _("Kode APBDes")],
+                   rows=rows, widths=[1, 40, 10, 8, 8, 4, 14, 8, 4], numeric={0, 3, 4},
+                   footer=footer, notes=notes, key="activities", wide=True)
 
 
 def _totals(content):
@@ -146,18 +252,36 @@ def _totals(content):
     def share(amount):
         return format_percent(amount / budget) if budget else "–"
 
-    packages = Section(_("Jumlah per paket layanan"), headers=[_("Paket layanan"), _("Biaya"), _("Porsi anggaran")],
+    packages = Section(_("Jumlah Dana Desa per paket layanan"),
+                       headers=[_("Paket layanan"), _("Biaya"), _("Porsi anggaran stunting")],
                        rows=[[_label(PACKAGES, code), format_rupiah(totals["by_package"].get(code, 0)),
                               share(totals["by_package"].get(code, 0))] for code in PACKAGES],
-                       widths=[50, 30, 20], numeric={1, 2})
-    categories = Section(_("Jumlah intervensi spesifik dan sensitif"),
-                         headers=[_("Kategori"), _("Biaya"), _("Porsi anggaran")],
+                       widths=[50, 30, 20], numeric={1, 2}, key="packages")
+    categories = Section(_("Jumlah Dana Desa untuk intervensi spesifik dan sensitif"),
+                         headers=[_("Kategori"), _("Biaya"), _("Porsi anggaran stunting")],
                          rows=[[_label(CATEGORIES, code), format_rupiah(totals["by_category"].get(code, 0)),
                                 share(totals["by_category"].get(code, 0))] for code in CATEGORIES],
-                         widths=[50, 30, 20], numeric={1, 2},
-                         paragraphs=[_("Perkiraan kasus stunting tercegah dari seluruh kegiatan: %(i)s.",
-                                       i=format_impact(totals["impact"]))])
+                         widths=[50, 30, 20], numeric={1, 2}, key="categories",
+                         notes=[_("Perkiraan kasus stunting tercegah dari kegiatan Dana Desa: %(i)s. Angka ini "
+                                  "perkiraan model dari bukti penelitian, bukan target.",
+                                  i=impact_range(totals["impact"], *_range(totals)))])
     return [packages, categories]
+
+
+def _range(totals):
+    found = totals.get("impact_range") or {}
+    return found.get("low"), found.get("high")
+
+
+def _pledges(content) -> Section:
+    pledges = content.get("pledges") or []
+    title = _("Komitmen lembaga lain (tanpa biaya desa)")
+    if not pledges:
+        return Section(title, paragraphs=[_("Tidak ada komitmen lembaga lain yang dicatat dalam rembuk ini.")],
+                       key="pledges")
+    rows = [[str(i), p["body"], p["what"], format_months(p.get("months"))] for i, p in enumerate(pledges, start=1)]
+    return Section(title, headers=[_("No."), _("Lembaga"), _("Komitmen"), _("Waktu")], rows=rows,
+                   widths=[5, 25, 55, 15], numeric={0}, key="pledges")
 
 
 def rules_in_words(rules: dict, budget: int) -> list:
@@ -177,29 +301,30 @@ def rules_in_words(rules: dict, budget: int) -> list:
     if rules.get("target_groups_required"):
         lines.append(_("Kelompok sasaran yang wajib ada kegiatannya: %(list)s.",
                        list=", ".join(_label(TARGET_GROUPS, c) for c in rules["target_groups_required"])))
-    lines.append(_("Jumlah biaya tidak melebihi anggaran stunting %(rp)s.", rp=format_rupiah(budget)))
+    lines.append(_("Jumlah biaya kegiatan Dana Desa tidak melebihi anggaran stunting %(rp)s.", rp=format_rupiah(budget)))
     return lines
 
 
 def _changes(content) -> Section:
     changes = content.get("changes_from_suggestion") or []
     suggestion = content.get("suggestion") or {}
-    intro = _("Usulan pengoptimal tanpa keputusan rembuk: biaya %(c)s, perkiraan kasus tercegah %(i)s. "
+    intro = _("Usulan alokasi tanpa keputusan rembuk: biaya %(c)s, perkiraan kasus tercegah %(i)s. "
               "Yang disepakati: biaya %(c2)s, perkiraan kasus tercegah %(i2)s.",
-              c=format_rupiah(suggestion.get("total_cost") or 0), i=format_impact(suggestion.get("total_impact") or 0),
-              c2=format_rupiah(content["totals"]["cost"]), i2=format_impact(content["totals"]["impact"]))
+              c=format_rupiah(suggestion.get("total_cost") or 0), i=impact_range(suggestion.get("total_impact") or 0),
+              c2=format_rupiah(content["totals"]["cost"]), i2=impact_range(content["totals"]["impact"]))
+    title = _("Perubahan dari usulan alokasi")
     if not changes:
-        return Section(_("Perubahan dari usulan pengoptimal"),
-                       paragraphs=[intro, _("Rembuk menyepakati usulan pengoptimal tanpa perubahan.")])
+        return Section(title, paragraphs=[intro, _("Rembuk menyepakati usulan alokasi tanpa perubahan.")],
+                       key="changes")
     decisions = [d for d in content.get("decisions", []) if not d.get("undone")]
-    rows = [[c["name"], group_thousands(c["suggested_units"]), group_thousands(c["agreed_units"]),
+    labels = activity_labels(changes)
+    rows = [[label, format_number(c["suggested_units"]), format_number(c["agreed_units"]),
              "; ".join(r["reason"] for r in c.get("reasons", []) if r.get("reason")) or _("akibat keputusan lain")]
-            for c in changes]
+            for label, c in zip(labels, changes)]
     reasons = [decision_text(d) for d in decisions]
-    return Section(_("Perubahan dari usulan pengoptimal"),
-                   headers=[_("Kegiatan"), _("Unit usulan"), _("Unit disepakati"), _("Alasan")],
-                   rows=rows, widths=[34, 13, 13, 40], numeric={1, 2},
-                   paragraphs=[intro] + ([_("Keputusan rembuk:")] + reasons if reasons else []))
+    return Section(title, headers=[_("Kegiatan"), _("Unit usulan"), _("Unit disepakati"), _("Alasan")],
+                   rows=rows, widths=[36, 12, 12, 40], numeric={1, 2},
+                   paragraphs=[intro], notes=([_("Keputusan rembuk:")] + reasons if reasons else []), key="changes")
 
 
 def decision_text(d: dict) -> str:
@@ -210,8 +335,10 @@ def decision_text(d: dict) -> str:
     elif d["action"] == "out":
         text = _("“%(name)s” tidak didanai", name=d["name"])
     elif d["action"] == "units":
-        text = _("“%(name)s” sebanyak %(n)s unit", name=d["name"], n=d.get("units"))
+        text = _("“%(name)s” sebanyak %(n)s unit", name=d["name"], n=format_number(d.get("units")))
     else:
         text = _("“%(name)s” diserahkan ke pengoptimal", name=d["name"])
+    if d.get("carried"):
+        text += " " + _("(dari rembuk versi sebelumnya)")
     reason = (d.get("reason") or "").strip()
     return f"{text}: {reason}" if reason else f"{text} ({_('tanpa alasan tercatat')})"

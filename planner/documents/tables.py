@@ -3,12 +3,16 @@ text that a spreadsheet would run as a formula neutralised (CSV injection)."""
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from ..services.proposal_sheet import neutralise, plain_decimal
 
 RUPIAH_FORMAT = '"Rp" #,##0'
 COUNT_FORMAT = "#,##0"
 SHARE_FORMAT = "0.0%"
+# Dates and times are written as Jakarta wall-clock values (formatting.spreadsheet_datetime).
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
 
 
 @dataclass
@@ -29,6 +33,10 @@ def _csv_cell(value) -> str:
         return str(value)
     if isinstance(value, float):
         return plain_decimal(value).replace(".", ",")
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
     return neutralise(str(value))
 
 
@@ -70,6 +78,10 @@ def write_xlsx(tables: list) -> bytes:
                 cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"
+                elif isinstance(value, datetime):
+                    cell.number_format = DATETIME_FORMAT
+                elif isinstance(value, date):
+                    cell.number_format = DATE_FORMAT
                 elif index in table.formats and value is not None:
                     cell.number_format = table.formats[index]
                 cells.append(cell)

@@ -3,7 +3,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import get_region_or_404
-from ..services.plans import default_plan_year, parse_year
+from ..services.plans import default_plan_year, parse_year, plan_steps
 from ..services.regions import plan_years, proposal_counts, villages_in_scope
 
 bp = Blueprint("main", __name__)
@@ -28,7 +28,9 @@ def region(code):
     region = get_region_or_404(code)
     year = parse_year(request.args.get("tahun")) or default_plan_year()
     if region.level == "desa":
-        return render_template("main/desa.html", desa=region, years=plan_years(region), year=year)
+        own = current_user.role == "desa" and current_user.region_id == region.id
+        return render_template("main/desa.html", desa=region, years=plan_years(region), year=year,
+                               steps=plan_steps(region, editable=own))
     rows = villages_in_scope(current_user, year, parent=region)
     counts = proposal_counts([plan.id for _, plan in rows if plan is not None])
     return render_template("main/region.html", region=region, rows=rows, year=year, counts=counts)

@@ -7,10 +7,10 @@ from .plan import Plan
 from .proposal import Proposal, ProposalLink
 from .region import Region
 from .security import Job, LoginSession, LoginThrottle
-from .rembuk import Attendee, Decision, RembukSession, Scenario
+from .rembuk import Attendee, Decision, Pledge, RembukSession, Scenario
 from .suggestion import Suggestion
 from .user import User
 
 __all__ = ["ApiToken", "Attendee", "AuditEvent", "CatalogueItem", "Commitment", "CommitmentActivity", "Decision",
-           "FrozenRecordError", "ImpactSetting", "Job", "LoginSession", "LoginThrottle", "Plan", "Proposal", "ProposalLink", "Realisation", "Region", "RembukSession",
+           "FrozenRecordError", "ImpactSetting", "Job", "LoginSession", "LoginThrottle", "Plan", "Pledge", "Proposal", "ProposalLink", "Realisation", "Region", "RembukSession",
            "ReviewComment", "Scenario", "Suggestion", "User", "YearSettings"]

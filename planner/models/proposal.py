@@ -25,6 +25,13 @@ class Proposal(TimestampMixin, db.Model):
     # A village's own estimate; None means "computed from the catalogue evidence".
     impact_per_unit = db.Column(db.Float)
     apbdes_code = db.Column(db.String(20), nullable=False, default="")
+    # Who carries it out (pelaksana): a Kasi/Kaur with a TPK, PKK, a posyandu… — never the BPD.
+    implementer = db.Column(db.String(120), nullable=False, default="")
+    # Where the money comes from (domain.FUNDING_SOURCES). Only Dana Desa (`dd`) counts against
+    # the stunting budget and its rules; the optimizer never sees the others.
+    funding_source = db.Column(db.String(10), nullable=False, default="dd")
+    # Months (1–12) the activity runs (waktu pelaksanaan); None or [] = through the year.
+    months = db.Column(db.JSON)
     notes = db.Column(db.Text, nullable=False, default="")
     version_id = db.Column(db.Integer, nullable=False, default=1)
 
@@ -41,6 +48,11 @@ class Proposal(TimestampMixin, db.Model):
         db.CheckConstraint("min_units >= 0 and min_units <= max_units", name="units_range"),
     )
     __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def from_dana_desa(self) -> bool:
+        """Counts against the stunting budget (Dana Desa); other sources sit beside it."""
+        return (self.funding_source or "dd") == "dd"
 
     @property
     def max_cost(self) -> int:

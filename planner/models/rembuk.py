@@ -26,6 +26,8 @@ class RembukSession(TimestampMixin, db.Model):
     review = db.Column(db.Text, nullable=False, default="")
     # Why a perubahan was opened (empty for the first version).
     reason = db.Column(db.Text, nullable=False, default="")
+    # The Berita Acara's number as the village registers it (empty: a number is derived).
+    document_number = db.Column(db.String(80), nullable=False, default="")
     created_by_id = db.Column(db.Integer, db.ForeignKey("user_account.id"))
     version_id = db.Column(db.Integer, nullable=False, default=1)
 
@@ -37,6 +39,8 @@ class RembukSession(TimestampMixin, db.Model):
                                 order_by="Decision.id")
     scenarios = db.relationship("Scenario", back_populates="session", cascade="all, delete-orphan",
                                 order_by="Scenario.id")
+    pledges = db.relationship("Pledge", back_populates="session", cascade="all, delete-orphan",
+                              order_by="Pledge.id")
 
     __table_args__ = (
         db.CheckConstraint("status in ('open', 'committed')", name="status"),
@@ -67,6 +71,8 @@ class Attendee(db.Model):
     sex = db.Column(db.String(1), nullable=False)
     # Signs the Berita Acara as a participants' representative.
     signs = db.Column(db.Boolean, nullable=False, default=False)
+    # Copied from the rembuk a perubahan amends: present until the meeting confirms it.
+    carried = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
 
     session = db.relationship("RembukSession", back_populates="attendees")
@@ -98,8 +104,11 @@ class Decision(db.Model):
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
     undone_at = db.Column(db.DateTime(timezone=True))
     undone_by_id = db.Column(db.Integer, db.ForeignKey("user_account.id"))
+    # A perubahan starts from the decisions of the version it amends: the decision copied here.
+    carried_from_id = db.Column(db.Integer, db.ForeignKey("rembuk_decision.id", ondelete="SET NULL"))
 
     session = db.relationship("RembukSession", back_populates="decisions")
+    carried_from = db.relationship("Decision", remote_side=[id], foreign_keys=[carried_from_id])
     proposal = db.relationship("Proposal")
     scenario = db.relationship("Scenario", foreign_keys=[scenario_id])
     user = db.relationship("User", foreign_keys=[user_id])
@@ -135,3 +144,22 @@ class Scenario(db.Model):
     user = db.relationship("User")
 
     __table_args__ = (db.UniqueConstraint("session_id", "name", name="uq_scenario_session_name"),)
+
+
+class Pledge(db.Model):
+    """A commitment that costs the village nothing: what another body (puskesmas, PKK, TPK,
+    KUA, a school…) promises the rembuk it will do, and when. Listed in its own section of the
+    Berita Acara; a perubahan starts from the pledges of the version it amends (`carried`)."""
+
+    __tablename__ = "rembuk_pledge"
+
+    id = db.Column(db.Integer, primary_key=True)
+    session_id = db.Column(db.Integer, db.ForeignKey("rembuk_session.id", ondelete="CASCADE"),
+                           nullable=False, index=True)
+    body = db.Column(db.String(160), nullable=False)
+    what = db.Column(db.Text, nullable=False)
+    months = db.Column(db.JSON)
+    carried = db.Column(db.Boolean, nullable=False, default=False)
+    created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
+
+    session = db.relationship("RembukSession", back_populates="pledges")

@@ -11,7 +11,8 @@ from ..access import get_plan_or_404, get_region_or_404
 from ..domain import PACKAGES
 from ..extensions import db
 from ..htmx import see_other
-from ..numerals import NumberFormatError, format_rupiah, parse_decimal
+from ..formatting import format_rupiah
+from ..numerals import NumberFormatError, parse_decimal
 from ..services import ServiceError, history, oversight, realisation
 from ..services import recap as recap_service
 from ..services.plans import default_plan_year, parse_year

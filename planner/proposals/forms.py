@@ -33,6 +33,31 @@ class LinkField(SelectMultipleField):
         pass
 
 
+class MonthsField(SelectMultipleField):
+    """Twelve month checkboxes; none ticked means "through the year". Values are month numbers."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=int, choices=month_choices(), **kwargs)
+
+    def pre_validate(self, form):
+        pass       # the service checks the numbers, in Indonesian
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = [int(v) for v in valuelist]
+        except ValueError:
+            self.data = [0]     # refused by the service with a message at the field
+
+
+def month_choices():
+    names = (_l("Januari"), _l("Februari"), _l("Maret"), _l("April"), _l("Mei"), _l("Juni"), _l("Juli"),
+             _l("Agustus"), _l("September"), _l("Oktober"), _l("November"), _l("Desember"))
+    return list(enumerate(names, start=1))
+
+
 class ProposalForm(FlaskForm):
     version_id = VersionField()
     name = StringField(_l("Nama kegiatan"), filters=[_strip],
@@ -53,6 +78,10 @@ class ProposalForm(FlaskForm):
     impact_per_unit = DecimalNumberField(_l("Dampak per unit (kasus stunting dicegah)"), required=False,
                                          minimum=0, maximum=MAX_IMPACT_PER_UNIT)
     apbdes_code = StringField(_l("Kode kegiatan APBDes"), filters=[_strip], validators=[_length(20)])
+    implementer = StringField(_l("Pelaksana"), filters=[_strip], validators=[_length(120)])
+    funding_source = SelectField(_l("Sumber dana"), choices=domain.choices(domain.FUNDING_SOURCES),
+                                 validate_choice=False, default="dd")
+    months = MonthsField(_l("Waktu pelaksanaan"))
     requires = LinkField(_l("Hanya didanai bila usulan ini juga didanai"), choices=[])
     excludes = LinkField(_l("Tidak boleh didanai bersama"), choices=[])
     notes = TextAreaField(_l("Catatan"), filters=[_strip], validators=[Optional(), _length(5000)])
@@ -72,6 +101,11 @@ class ProposalForm(FlaskForm):
             f.id = f"{prefix}-{f.name}"
             f.label.field_id = f.id
 
+    def keep_own_proposer(self, proposer: str) -> None:
+        """A proposer the list does not know (an import kept "KUA" as text) stays choosable."""
+        if proposer and proposer not in domain.PROPOSERS:
+            self.proposer.choices = list(self.proposer.choices) + [(proposer, proposer)]
+
     def fill(self, values: dict, links: dict | None = None) -> None:
         for name, value in values.items():
             if name in self._fields:
@@ -84,4 +118,5 @@ class ProposalForm(FlaskForm):
         """The proposal's values for the proposals service (model units)."""
         values = {name: self[name].data for name in PROPOSAL_FIELDS}
         values["fixed_cost"] = values["fixed_cost"] or 0
+        values["months"] = values["months"] or None
         return values

@@ -26,6 +26,7 @@ from ..services import ServiceError
 from ..services import proposals as service
 from ..services.proposals import ProposalConflict
 from ..services.catalogue import catalogue_listing, example_item, get_item, item_impact, plan_baseline
+from ..services.optimization import is_stale, latest_suggestion
 from .forms import ProposalForm
 
 bp = Blueprint("proposals", __name__)
@@ -56,7 +57,7 @@ def _impact_help(plan, item) -> dict:
             "example": example_item(plan.desa.kabupaten, baseline), "baseline": baseline}
 
 
-def _validate(form) -> None:
+def _validate(form, own_proposer: str = "") -> None:
     """Run the form's field checks and the service's checks; raise ServiceError with all messages.
 
     Field-level messages win; the service's cross-field and choice messages are
@@ -64,19 +65,22 @@ def _validate(form) -> None:
     """
     if form.validate_on_submit():
         return
-    extra = service.check_proposal_values(form.values())
+    extra = service.check_proposal_values(form.values(), own_proposer=own_proposer)
     failed = {name for name, f in form._fields.items() if f.errors}
     raise ServiceError({name: msgs for name, msgs in extra.items() if name not in failed} or {})
 
 
 def _render_section_change(plan, proposal_id=None, affected=(), status=200):
     """htmx answer to a change: the proposal's display row (none after a delete) plus, out of
-    band, the totals and the rows whose link names changed with it."""
+    band, the totals, the rows whose link names changed with it, and whether the suggestion on
+    the page is now out of date (however it was computed, in this request or a later one)."""
     overview = service.plan_overview(plan)
     row = overview.row_for(proposal_id) if proposal_id else None
     others = [r for r in overview.rows if r.proposal.id in set(affected) and r.proposal.id != proposal_id]
+    suggestion = latest_suggestion(plan)
     html = render_template("proposals/_changed.html", plan=plan, overview=overview, row=row, others=others,
-                           editable=can_edit_plan(current_user, plan))
+                           editable=can_edit_plan(current_user, plan),
+                           suggestion_stale=is_stale(plan, suggestion) if suggestion else None)
     return add_vary(make_response(html, status))
 
 
@@ -145,6 +149,7 @@ def edit(proposal_id):
     proposal = get_proposal_or_404(proposal_id, write=True)
     plan = proposal.plan
     form = ProposalForm(obj=proposal if request.method == "GET" else None)
+    form.keep_own_proposer(proposal.proposer)
     form.set_link_choices(service.link_choices(plan, proposal))
     conflict = False
     if is_htmx():
@@ -156,7 +161,7 @@ def edit(proposal_id):
         affected_before = service.linked_ids(proposal)
         try:
             service.check_version(proposal, form.version_id.number())
-            _validate(form)
+            _validate(form, own_proposer=proposal.proposer)
             service.update_proposal(proposal, form.values(), form.requires.data, form.excludes.data,
                                     expected_version=form.version_id.number())
         except ProposalConflict as error:

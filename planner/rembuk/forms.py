@@ -7,6 +7,7 @@ from wtforms.validators import Optional
 
 from .. import domain
 from ..fields import DateField, VersionField, WholeNumberField
+from ..proposals.forms import MonthsField
 
 
 def _strip(value):
@@ -24,6 +25,7 @@ class SessionForm(FlaskForm):
     agenda = TextAreaField(_l("Acara"), render_kw={"rows": 7})
     review = TextAreaField(_l("Kesepakatan pemantauan triwulanan"), render_kw={"rows": 3})
     reason = TextAreaField(_l("Alasan perubahan komitmen"), render_kw={"rows": 3})
+    document_number = StringField(_l("Nomor Berita Acara"), filters=[_strip])
 
     def values(self) -> dict:
         return {name: field.data for name, field in self._fields.items()
@@ -41,6 +43,17 @@ class AttendeeForm(FlaskForm):
     def values(self) -> dict:
         return {"name": self.name.data, "role": self.role.data, "institution": self.institution.data,
                 "sex": self.sex.data, "signs": self.signs.data}
+
+
+class PledgeForm(FlaskForm):
+    """What another body commits to, at no cost to the village."""
+
+    body = StringField(_l("Lembaga"), filters=[_strip])
+    what = TextAreaField(_l("Komitmen"), filters=[_strip], render_kw={"rows": 2})
+    months = MonthsField(_l("Waktu pelaksanaan"))
+
+    def values(self) -> dict:
+        return {"body": self.body.data, "what": self.what.data, "months": self.months.data or []}
 
 
 class DecisionForm(FlaskForm):

@@ -17,8 +17,8 @@ from ..fields import record_id
 from ..htmx import add_vary, is_htmx, see_other
 from ..models import Proposal
 from ..services import ServiceError, commitments, rembuk
-from .forms import (AlternativeForm, AttendeeForm, CommitForm, DecisionForm, ScenarioForm, SessionForm,
-                    TakeScenarioForm)
+from .forms import (AlternativeForm, AttendeeForm, CommitForm, DecisionForm, PledgeForm, ScenarioForm,
+                    SessionForm, TakeScenarioForm)
 
 bp = Blueprint("rembuk", __name__)
 
@@ -69,10 +69,11 @@ def view(sid):
     return render_template("rembuk/view.html", **_session_context(session))
 
 
-def _session_context(session, attendee_form=None, scenario_form=None):
+def _session_context(session, attendee_form=None, scenario_form=None, pledge_form=None):
     editable = can_run_session(current_user, session)
     return dict(session=session, plan=session.plan, editable=editable,
                 attendee_form=attendee_form or AttendeeForm(formdata=None),
+                pledge_form=pledge_form or PledgeForm(formdata=None),
                 scenario_form=scenario_form or ScenarioForm(formdata=None),
                 take_form=TakeScenarioForm(formdata=None),
                 problems=commitments.commit_problems(session) if session.status == "open" else [],
@@ -102,14 +103,19 @@ def edit(sid):
 
 # --- Attendance ----------------------------------------------------------------------------------------------
 
-@bp.route("/rembuk/<int:sid>/hadir", methods=["POST"])
-def add_attendee(sid):
-    session = get_session_or_404(sid, write=True)
-    form = AttendeeForm()
+# A section of the session page (attendance, pledges) has its own form; htmx swaps the section whole.
+SECTIONS = {"attendance": ("rembuk/_attendance.html", "attendee_form"),
+            "pledges": ("rembuk/_pledges.html", "pledge_form")}
+
+
+def _add_to_section(session, section, form, add):
+    """Add a row to a session section from `form` with `add(session, user, values)`: the section again
+    for htmx (422 with the form's messages), else back to the page (or the page with the messages)."""
+    template, form_name = SECTIONS[section]
     status = 200
     if form.validate_on_submit():
         try:
-            rembuk.add_attendee(session, current_user, form.values())
+            add(session, current_user, form.values())
         except ServiceError as error:
             error.apply_to(form)
             status = 422
@@ -118,22 +124,56 @@ def add_attendee(sid):
     else:
         status = 422
     if not is_htmx() and status == 200:
-        return see_other(url_for("rembuk.view", sid=session.id) + "#attendance")
-    context = _session_context(session, attendee_form=form)
-    template = "rembuk/_attendance.html" if is_htmx() else "rembuk/view.html"
-    return add_vary(Response(render_template(template, **context), status=status))
+        return see_other(url_for("rembuk.view", sid=session.id) + "#" + section)
+    context = _session_context(session, **{form_name: form})
+    return add_vary(Response(render_template(template if is_htmx() else "rembuk/view.html", **context),
+                             status=status))
+
+
+def _change_in_section(session, section, rows, row_id, change):
+    """Apply `change(session, user, row)` to the row of `rows` with id `row_id` (404 if none), then
+    answer with the section (htmx) or the page."""
+    row = next((r for r in rows if r.id == row_id), None)
+    if row is None:
+        abort(404)
+    change(session, current_user, row)
+    if is_htmx():
+        return add_vary(Response(render_template(SECTIONS[section][0], **_session_context(session))))
+    return see_other(url_for("rembuk.view", sid=session.id) + "#" + section)
+
+
+@bp.route("/rembuk/<int:sid>/hadir", methods=["POST"])
+def add_attendee(sid):
+    session = get_session_or_404(sid, write=True)
+    return _add_to_section(session, "attendance", AttendeeForm(), rembuk.add_attendee)
+
+
+@bp.route("/rembuk/<int:sid>/hadir/<int:aid>/konfirmasi", methods=["POST"])
+def confirm_attendee(sid, aid):
+    """Someone carried over from the amended rembuk is present again."""
+    session = get_session_or_404(sid, write=True)
+    return _change_in_section(session, "attendance", session.attendees, aid, rembuk.confirm_attendee)
 
 
 @bp.route("/rembuk/<int:sid>/hadir/<int:aid>/hapus", methods=["POST"])
 def remove_attendee(sid, aid):
     session = get_session_or_404(sid, write=True)
-    attendee = next((a for a in session.attendees if a.id == aid), None)
-    if attendee is None:
-        abort(404)
-    rembuk.remove_attendee(session, current_user, attendee)
-    if is_htmx():
-        return add_vary(Response(render_template("rembuk/_attendance.html", **_session_context(session))))
-    return see_other(url_for("rembuk.view", sid=session.id) + "#attendance")
+    return _change_in_section(session, "attendance", session.attendees, aid, rembuk.remove_attendee)
+
+
+# --- Pledges of other bodies ------------------------------------------------------------------------
+
+@bp.route("/rembuk/<int:sid>/komitmen-lembaga", methods=["POST"])
+def add_pledge(sid):
+    """What the puskesmas, PKK, TPK… commit to, at no cost to the village."""
+    session = get_session_or_404(sid, write=True)
+    return _add_to_section(session, "pledges", PledgeForm(), rembuk.add_pledge)
+
+
+@bp.route("/rembuk/<int:sid>/komitmen-lembaga/<int:pid>/hapus", methods=["POST"])
+def remove_pledge(sid, pid):
+    session = get_session_or_404(sid, write=True)
+    return _change_in_section(session, "pledges", session.pledges, pid, rembuk.remove_pledge)
 
 
 # --- The projector -------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from ..documents.tables import Table
+from ..formatting import spreadsheet_datetime
 from ..extensions import db
 from ..models import AuditEvent, Region, User
 from . import history
@@ -99,9 +100,7 @@ def lines(kabupaten, filters: AuditFilter, limit: int = PER_PAGE, offset: int = 
 
 def table(kabupaten, filters: AuditFilter) -> Table:
     """The matching events (newest first, at most EXPORT_LIMIT) as a table for CSV/XLSX."""
-    wib = timezone(timedelta(hours=7))
-    rows = [[(line.at if line.at.tzinfo else line.at.replace(tzinfo=timezone.utc)).astimezone(wib)
-             .strftime("%Y-%m-%d %H:%M:%S"), line.who, line.ip, line.action, line.place, line.text]
+    rows = [[spreadsheet_datetime(line.at), line.who, line.ip, line.action, line.place, line.text]
             for line in lines(kabupaten, filters, limit=EXPORT_LIMIT)]
     return Table(_("Jejak audit"), [_("Waktu (WIB)"), _("Pengguna"), _("Alamat IP"), _("Kode tindakan"),
                                     _("Wilayah"), _("Kejadian")], rows, widths={0: 20, 5: 70})

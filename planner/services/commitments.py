@@ -21,18 +21,20 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import optimizer
-from ..domain import BUDGET_AREAS
+from ..domain import BUDGET_AREAS, FUNDING_SOURCES
 from ..extensions import db
 from ..models import Commitment, CommitmentActivity
 from ..models.base import utcnow
 from ..models.plan import TARGET_FIELDS
 from . import ServiceError, history
-from .planfile import plan_file, proposal_id_of
+from .planfile import plan_file, proposal_id_of, proposal_key
+from .proposals import plan_overview
 from .rembuk import active_decisions, current_locks, is_current, session_suggestion
 
 FORMAT = "planner-commitment"
-FORMAT_VERSION = 1
-FUNDING_SOURCE = "Dana Desa"
+# 2: activities carry implementer, funding_source (a code), months; pledges; document number;
+# decisions carry their proposal key; a perubahan lists what changed from the version before.
+FORMAT_VERSION = 2
 
 
 def canonical_json(content: dict) -> str:
@@ -54,7 +56,11 @@ def commit_problems(session) -> list:
     if session.status != "open" or not session.plan.editable_status:
         problems.append(_("Rembuk ini sudah ditutup dengan komitmen."))
         return problems
-    if not session.attendees:
+    carried = sum(1 for a in session.attendees if a.carried)
+    if carried:
+        problems.append(_("Konfirmasi kehadiran %(n)s peserta dari rembuk sebelumnya, atau hapus yang tidak hadir.",
+                          n=carried))
+    elif not session.attendees:
         problems.append(_("Catat dulu daftar hadir rembuk."))
     if not session.chair.strip():
         problems.append(_("Isi nama pemimpin rembuk."))
@@ -70,9 +76,10 @@ def commit_problems(session) -> list:
     return problems
 
 
-def commit_session(session, user, expected_plan_version: int | None = None) -> Commitment:
+def commit_session(session, user, expected_plan_version: int | None = None, at=None) -> Commitment:
     """Freeze the session's latest answer as the plan's next commitment version.
 
+    `at` is the moment it is dated (default now; the demo dates its story's commitments).
     Raises ServiceError (nothing written) when the session is not ready, the plan
     changed under the user, or another commit of the same plan won the race.
     """
@@ -82,13 +89,14 @@ def commit_session(session, user, expected_plan_version: int | None = None) -> C
         raise ServiceError(problems)
     if expected_plan_version is not None and expected_plan_version != plan.version_id:
         raise ServiceError(_already_message())
+    at = at or utcnow()
     latest = session_suggestion(session)
-    content = build_content(session, latest, user)
+    content = build_content(session, latest, user, at=at)
     previous = plan.latest_commitment
     commitment = Commitment(
         plan_id=plan.id, version=session.version, session_id=session.id,
         previous_id=previous.id if previous else None, reason=session.reason,
-        committed_by_id=user.id, committed_at=utcnow(), total_cost=latest.total_cost,
+        committed_by_id=user.id, committed_at=at, total_cost=content["totals"]["cost"],
         total_impact=latest.total_impact, content=content, content_hash=content_hash(content),
         unexplained_changes=unexplained_changes(content),
     )
@@ -111,9 +119,23 @@ def activity_rows(commitment, content) -> list:
     return [CommitmentActivity(
         commitment=commitment, plan_id=commitment.plan_id, key=a["key"], name=a["name"][:200],
         category=a["category"], package=a["package"], target_group=a["target_group"],
-        location=(a.get("location") or "")[:120], responsible=(a.get("responsible") or "")[:120],
+        location=(a.get("location") or "")[:120], implementer=activity_implementer(a)[:120],
+        funding_source=activity_source(a), months=a.get("months") or None,
         unit=(a.get("unit") or "")[:60], apbdes_code=(a.get("apbdes_code") or "")[:20], units=a["units"],
         unit_cost=a["unit_cost"], cost=a["cost"], impact=a["impact"] or 0.0) for a in content["activities"]]
+
+
+def activity_source(activity: dict) -> str:
+    """An activity's funding source code; snapshots of format 1 wrote "Dana Desa" for all of them."""
+    source = activity.get("funding_source") or "dd"
+    return source if source in FUNDING_SOURCES else "dd"
+
+
+def activity_implementer(activity: dict) -> str:
+    """Who carries the activity out. Snapshots of format 1 kept the proposer as "responsible":
+    that is not the implementer (it named the BPD for building a water source), so it reads as
+    not recorded."""
+    return activity.get("implementer") or ""
 
 
 def unexplained_changes(content: dict) -> int:
@@ -141,30 +163,70 @@ def _unlocked_suggestion(plan) -> dict:
                                      time_limit=current_app.config["SOLVER_TIME_LIMIT"])["result"]
 
 
-def build_content(session, suggestion, user) -> dict:
-    """The frozen snapshot of everything the documents show."""
+def other_source_units(proposal, lock) -> int:
+    """Units of an activity paid from another source: what was proposed, unless the rembuk
+    struck it or set its units."""
+    if lock == "out":
+        return 0
+    if isinstance(lock, dict):
+        return int(lock.get("units") or 0)
+    return proposal.max_units
+
+
+def build_content(session, suggestion, user, at=None) -> dict:
+    """The frozen snapshot of everything the documents show.
+
+    Activities paid from Dana Desa are the suggestion's; those paid from other sources are
+    added at the units proposed (or decided), each with its source. Totals (`cost`, by
+    package, category and APBDes bidang) are Dana Desa's, against the stunting budget;
+    `by_source` adds up every source.
+    """
     plan = session.plan
     data = suggestion.plan_file
     result = suggestion.result["result"]
     allocations = {a["id"]: a for a in result["allocations"]}
     explanations = {e["id"]: e for e in suggestion.result.get("explanations", [])}
+    proposals = {p.id: p for p in plan.proposals}
+    locks = current_locks(session)
     activities, not_funded = [], []
     for p in data["proposals"]:
         a = allocations[p["id"]]
+        proposal = proposals.get(proposal_id_of(p["id"]))
         row = {
             "key": p["id"], "proposal_id": proposal_id_of(p["id"]), "name": p["name"],
             "category": p["category"], "package": p["package"], "target_group": p["target_group"],
             "location": p.get("location") or "", "proposer": p.get("proposer") or "", "unit": p.get("unit") or "",
             "unit_cost": p["unit_cost"], "fixed_cost": p["fixed_cost"], "units": a["units"], "cost": a["cost"],
             "impact": a["impact"] or 0.0, "apbdes_code": p.get("apbdes_code") or "",
-            "max_units": p["max_units"], "lock": p.get("lock"),
+            "max_units": p["max_units"], "lock": p.get("lock"), "funding_source": "dd",
+            "implementer": proposal.implementer if proposal else "",
+            "months": list(proposal.months or []) if proposal else [],
         }
         if a["units"] > 0:
-            row["funding_source"] = FUNDING_SOURCE
-            row["responsible"] = row["proposer"]
             activities.append(row)
         else:
             row["why"] = (explanations.get(p["id"]) or {}).get("text", {})
+            not_funded.append(row)
+    impacts = {row.proposal.id: row.impact.value for row in plan_overview(plan).rows}
+    for proposal in plan.proposals:
+        if proposal.from_dana_desa:
+            continue
+        lock = locks.get(proposal.id)
+        units = other_source_units(proposal, lock)
+        row = {
+            "key": proposal_key(proposal.id), "proposal_id": proposal.id, "name": proposal.name,
+            "category": proposal.category, "package": proposal.package, "target_group": proposal.target_group,
+            "location": proposal.location or "", "proposer": proposal.proposer or "", "unit": proposal.unit,
+            "unit_cost": proposal.unit_cost, "fixed_cost": proposal.fixed_cost, "units": units,
+            "cost": proposal.fixed_cost + proposal.unit_cost * units if units else 0,
+            "impact": (impacts.get(proposal.id) or 0.0) * units, "apbdes_code": proposal.apbdes_code or "",
+            "max_units": proposal.max_units, "lock": lock, "funding_source": proposal.funding_source,
+            "implementer": proposal.implementer, "months": list(proposal.months or []),
+        }
+        if units > 0:
+            activities.append(row)
+        else:
+            row["why"] = {}
             not_funded.append(row)
     baseline = _unlocked_suggestion(plan)
     base_units = {a["id"]: (a["units"], a["cost"]) for a in baseline["allocations"]}
@@ -175,20 +237,22 @@ def build_content(session, suggestion, user) -> dict:
         suggested_units, suggested_cost = base_units.get(p["id"], (0, 0))
         if agreed["units"] != suggested_units:
             changes.append({
-                "key": p["id"], "name": p["name"], "suggested_units": suggested_units,
-                "suggested_cost": suggested_cost, "agreed_units": agreed["units"], "agreed_cost": agreed["cost"],
+                "key": p["id"], "name": p["name"], "location": p.get("location") or "",
+                "suggested_units": suggested_units, "suggested_cost": suggested_cost,
+                "agreed_units": agreed["units"], "agreed_cost": agreed["cost"],
                 "reasons": _reasons_for(p["id"], decisions),
             })
-    locks = current_locks(session)
     committed_file = dict(data)
     committed_file["proposals"] = [dict(p, lock=_committed_lock(allocations[p["id"]]["units"])) for p in data["proposals"]]
     committed_file["result"] = result
-    return {
+    decision_records = [_decision_record(d) for d in session.decisions]
+    previous = plan.latest_commitment if session.version > 1 else None
+    content = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "commitment_version": session.version,
         "previous_version": session.version - 1 if session.version > 1 else None,
         "reason": session.reason,
-        "committed_at": utcnow().isoformat(timespec="seconds"),
+        "committed_at": (at or utcnow()).isoformat(timespec="seconds"),
         "committed_by": user.username,
         "village": _village(plan),
         "year": plan.year,
@@ -203,14 +267,17 @@ def build_content(session, suggestion, user) -> dict:
         "session": {
             "held_on": session.held_on.isoformat(), "place": session.place, "chair": session.chair,
             "facilitator": session.facilitator, "agenda": session.agenda, "review": session.review,
+            "document_number": session.document_number or "",
         },
         "attendance": [{"name": a.name, "role": a.role, "institution": a.institution, "sex": a.sex,
-                        "signs": a.signs} for a in session.attendees],
+                        "signs": a.signs} for a in session.attendees if not a.carried],
+        "pledges": [{"body": p.body, "what": p.what, "months": list(p.months or [])}
+                    for p in session.pledges],
         "rules": data.get("rules") or {},
         "activities": activities,
         "not_funded": not_funded,
         "totals": _totals(activities, data["budget"]),
-        "decisions": [_decision_record(d) for d in session.decisions],
+        "decisions": decision_records,
         "locks": {f"u{k}": v for k, v in sorted(locks.items())},
         "changes_from_suggestion": changes,
         "suggestion": {"status": result["status"], "solver": suggestion.solver,
@@ -218,6 +285,13 @@ def build_content(session, suggestion, user) -> dict:
                        "session_run": suggestion.id},
         "plan_file": committed_file,
     }
+    if previous is not None:
+        content["changes_from_previous"] = [
+            {"key": c.key, "name": c.name, "location": c.location, "units_before": c.units_before,
+             "units_after": c.units_after, "cost_before": c.cost_before, "cost_after": c.cost_after,
+             "reason": c.reason}
+            for c in version_changes(previous.content, content)]
+    return content
 
 
 def _committed_lock(units: int):
@@ -246,20 +320,27 @@ def _reasons_for(key, decisions) -> list:
 def _decision_record(d) -> dict:
     return {"at": d.created_at.isoformat(timespec="seconds") if d.created_at else None,
             "action": d.action, "name": d.proposal_name,
+            "key": proposal_key(d.proposal_id) if d.proposal_id else None,
             "scenario": d.scenario.name if d.scenario else None, "units": d.units, "reason": d.reason,
-            "user": d.user.username if d.user else "", "undone": d.undone_at is not None}
+            "user": d.user.username if d.user else "", "undone": d.undone_at is not None,
+            "carried": d.carried_from_id is not None}
 
 
 def _totals(activities, budget) -> dict:
-    by_package, by_category, by_area = {}, {}, {}
+    by_package, by_category, by_area, by_source = {}, {}, {}, {}
     for a in activities:
+        source = activity_source(a)
+        by_source[source] = by_source.get(source, 0) + a["cost"]
+        if source != "dd":
+            continue
         by_package[a["package"]] = by_package.get(a["package"], 0) + a["cost"]
         by_category[a["category"]] = by_category.get(a["category"], 0) + a["cost"]
         area = budget_area(a["apbdes_code"])
         by_area[area] = by_area.get(area, 0) + a["cost"]
-    cost = sum(a["cost"] for a in activities)
-    return {"cost": cost, "impact": sum(a["impact"] for a in activities), "budget": budget,
-            "by_package": by_package, "by_category": by_category, "by_area": by_area}
+    dana_desa = [a for a in activities if activity_source(a) == "dd"]
+    return {"cost": sum(a["cost"] for a in dana_desa), "impact": sum(a["impact"] for a in dana_desa),
+            "budget": budget, "by_package": by_package, "by_category": by_category, "by_area": by_area,
+            "by_source": by_source}
 
 
 def budget_area(code: str) -> str:
@@ -306,6 +387,9 @@ class VersionChange:
     units_after: int
     cost_before: int
     cost_after: int
+    location: str = ""
+    reason: str = ""         # why the meeting dropped or cut it (its decision), when recorded
+    was_required: bool = False   # the version before had decided it wajib
 
     @property
     def kind(self) -> str:
@@ -317,16 +401,25 @@ class VersionChange:
 
 
 def version_changes(previous: dict, current: dict) -> list:
-    """What a perubahan changed: activities added, removed, or with other units or cost."""
+    """What a perubahan changed: activities added, removed, or with other units or cost, each with
+    the reason the meeting gave (its latest decision in force on that activity)."""
     before = {a["key"]: a for a in previous["activities"]}
     after = {a["key"]: a for a in current["activities"]}
+    required = {d.get("key") for d in previous.get("decisions", [])
+                if not d.get("undone") and d.get("action") == "in" and d.get("key")}
+    reasons = {}
+    for d in current.get("decisions", []):
+        if not d.get("undone") and d.get("key") and not d.get("carried") and (d.get("reason") or "").strip():
+            reasons[d["key"]] = d["reason"].strip()
     changes = []
     for key in list(dict.fromkeys([*before, *after])):
         b, a = before.get(key), after.get(key)
         ub, ua = (b or {}).get("units", 0), (a or {}).get("units", 0)
         cb, ca = (b or {}).get("cost", 0), (a or {}).get("cost", 0)
         if ub != ua or cb != ca:
-            changes.append(VersionChange(key, (a or b)["name"], ub, ua, cb, ca))
+            row = a or b
+            changes.append(VersionChange(key, row["name"], ub, ua, cb, ca, location=row.get("location") or "",
+                                         reason=reasons.get(key, ""), was_required=key in required))
     return changes
 
 

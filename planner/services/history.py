@@ -5,6 +5,8 @@ writes it together with the change, so a refused or rolled-back change leaves no
 record of having happened. `plan_history()` reads a plan's events back as
 sentences in the user's language.
 """
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +18,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AuditEvent
-from ..numerals import format_rupiah
+from ..formatting import format_date, format_rupiah
 
 # One sentence per action, completed with the event's details (names, numbers).
 SENTENCES = {
@@ -32,6 +34,10 @@ SENTENCES = {
     "session.update": _l("mengubah data rembuk stunting"),
     "attendee.add": _l("mencatat kehadiran %(name)s (%(role)s)"),
     "attendee.remove": _l("menghapus kehadiran %(name)s"),
+    "attendee.confirm": _l("mengonfirmasi kehadiran %(name)s"),
+    "session.carry_over": _l("membawa daftar hadir, keputusan dan komitmen lembaga dari rembuk versi %(version)s"),
+    "pledge.add": _l("mencatat komitmen %(name)s"),
+    "pledge.remove": _l("menghapus komitmen %(name)s"),
     "decision.in": _l("rembuk menetapkan “%(name)s” wajib didanai"),
     "decision.out": _l("rembuk menetapkan “%(name)s” tidak didanai"),
     "decision.units": _l("rembuk menetapkan “%(name)s” sebanyak %(units)s unit"),
@@ -92,7 +98,6 @@ FIELD_LABELS = {
     "rules": _l("aturan"), "stunting_share_floor": _l("porsi stunting paling sedikit"),
     "commitment_deadline": _l("batas waktu komitmen"), "first_tranche_share": _l("porsi tahap pertama"),
     "legal_basis": _l("dasar hukum"), "priority_desa_ids": _l("desa lokus"), "role": _l("peran"),
-    "region": _l("wilayah"), "active": _l("status aktif"),
     # catalogue items and the kabupaten's impact assumptions
     "description": _l("keterangan"), "default_unit_cost": _l("biaya satuan bawaan"),
     "cost_source": _l("sumber biaya"), "effect_kind": _l("jenis bukti"), "effect_low": _l("efek rendah"),
@@ -104,6 +109,8 @@ FIELD_LABELS = {
     "platform": _l("platform"), "national_programme": _l("program nasional"),
     "national_note": _l("catatan program nasional"), "baseline_prevalence": _l("prevalensi acuan"),
     "baseline_source": _l("sumber prevalensi acuan"), "haz_sd": _l("simpangan baku HAZ"),
+    "region": _l("wilayah"), "active": _l("status aktif"), "implementer": _l("pelaksana"),
+    "funding_source": _l("sumber dana"), "months": _l("waktu pelaksanaan"), "document_number": _l("nomor Berita Acara"),
 }
 
 
@@ -122,6 +129,19 @@ def _user(user):
         return None
 
 
+_DATED = contextvars.ContextVar("planner_history_dated", default=None)
+
+
+@contextmanager
+def dated(moment):
+    """Events recorded inside are dated `moment` instead of now (the demo tells a year's story)."""
+    token = _DATED.set(moment)
+    try:
+        yield
+    finally:
+        _DATED.reset(token)
+
+
 def record(action: str, *, plan=None, target: str = "", user=None, region=None, **details) -> AuditEvent:
     """Add an event for `action` to the session (written by the caller's commit)."""
     user = _user(user)
@@ -135,6 +155,8 @@ def record(action: str, *, plan=None, target: str = "", user=None, region=None, 
         ip=_client_ip(), action=action, plan_id=plan.id if plan is not None else None,
         region_id=region_id, target=target[:80], details=_plain(details),
     )
+    if _DATED.get() is not None:
+        event.at = _DATED.get()
     db.session.add(event)
     return event
 
@@ -192,14 +214,7 @@ def sentence(event: AuditEvent) -> str:
 
 
 def _format_date(text: str) -> str:
-    from datetime import date
-
-    from flask_babel import format_date
-
-    try:
-        return format_date(date.fromisoformat(text), "long")
-    except ValueError:
-        return text
+    return format_date(text, "long")
 
 
 def plan_history(plan, limit: int | None = None, offset: int = 0) -> list[HistoryLine]:

@@ -16,11 +16,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import optimizer
-from ..charts import line_chart
+from ..charts import compact_rupiah, line_chart
 from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
 from ..extensions import db
 from ..models import Proposal, Suggestion
-from ..numerals import format_decimal_id, group_thousands
+from ..activity_names import activity_labels
+from ..formatting import cost_per_case, format_cases, format_percent
 from ..optimizer.solve import allocations as allocations_of
 from . import ServiceError, history
 from .planfile import plan_file, proposal_id_of
@@ -60,7 +61,7 @@ def compute_suggestion(plan, user, solver: str | None = None, time_limit: float 
         raise ServiceError(error.message("id"))
     except Exception:  # a solver that crashes must not take the page down; the plan is untouched
         current_app.logger.exception("The optimizer failed on plan %s", plan.id)
-        raise ServiceError(_("Pemecah gagal menghitung. Rencana tidak berubah; coba lagi sebentar lagi.")) from None
+        raise ServiceError(_("Perhitungan gagal. Rencana tidak berubah; coba lagi sebentar lagi.")) from None
     result = answer["result"]
     stored = {key: answer[key] for key in ("result", "explanations", "sensitivity", "comparison", "incomplete")
               if key in answer}
@@ -105,10 +106,21 @@ class SuggestionRow:
     enters_at_budget: int | None = None   # first swept budget above the current one that funds it
     budget_rise: str | None = None        # the exact answer, once asked for (budget_rise_for)
     can_ask_budget_rise: bool = False     # unfunded and could enter with more budget
+    label: str = ""                       # name · location, told apart from its twins (activity_names)
+    impact_per_unit: float = 0.0
+    requested_cost: int = 0               # fixed + unit cost × max units: what it asks for
+    min_units: int = 0
 
     @property
     def funded(self) -> bool:
         return self.units > 0
+
+    @property
+    def cost_per_case(self) -> int | None:
+        """Rupiah per stunting case averted: at the funded units, or (unfunded) at what it asks for."""
+        if self.funded:
+            return cost_per_case(self.cost, self.impact)
+        return cost_per_case(self.requested_cost, self.impact_per_unit * self.max_units)
 
 
 @dataclass
@@ -142,6 +154,7 @@ class SuggestionView:
     comparison: dict | None = None
     stale: bool = False
     incomplete: list = field(default_factory=list)   # parts the job's time budget cut, as labels
+    other_sources: list = field(default_factory=list)   # OtherSourceRow: activities beside the budget
 
     @property
     def has_plan(self) -> bool:
@@ -150,6 +163,35 @@ class SuggestionView:
     @property
     def funded_count(self) -> int:
         return sum(1 for row in self.rows if row.funded)
+
+    @property
+    def funded_rows(self) -> list:
+        """Funded activities, the costliest first (what the money goes to)."""
+        return sorted((row for row in self.rows if row.funded), key=lambda row: -row.cost)
+
+    @property
+    def unfunded_rows(self) -> list:
+        """Activities left out, those with an effect first, the cheapest per case averted first."""
+        return sorted((row for row in self.rows if not row.funded),
+                      key=lambda row: (row.cost_per_case is None, row.cost_per_case or 0))
+
+    @property
+    def left(self) -> int:
+        return self.budget - self.total_cost
+
+
+@dataclass
+class OtherSourceRow:
+    """An activity paid from another source than Dana Desa: beside the budget, at the units proposed."""
+
+    key: str
+    label: str
+    source: str
+    units: int
+    unit: str
+    cost: int
+    implementer: str
+    months: list
 
 
 _LABELS = {**{k: v for k, v in CATEGORIES.items()}, **PACKAGES, **TARGET_GROUPS}
@@ -200,8 +242,9 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
     stability = (stored.get("sensitivity") or {}).get("stability", {})
     allocations = {a["id"]: a for a in result["allocations"]}
     existing = set(db.session.scalars(select(Proposal.id).where(Proposal.plan_id == plan.id)))
+    labels = activity_labels(data["proposals"])
     rows = []
-    for p in data["proposals"]:
+    for label, p in zip(labels, data["proposals"]):
         a = allocations.get(p["id"], {"units": 0, "cost": 0, "impact": 0})
         e = explanations.get(p["id"], {})
         rows.append(SuggestionRow(
@@ -214,6 +257,8 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
             can_ask_budget_rise=(result["status"] == "optimal" and not a["units"] and bool(e)
                                  and p.get("lock") != "out" and not e.get("blocked_by")
                                  and bool(p.get("impact_per_unit"))),
+            label=label, impact_per_unit=float(p.get("impact_per_unit") or 0.0),
+            requested_cost=p["fixed_cost"] + p["unit_cost"] * p["max_units"], min_units=p.get("min_units") or 0,
         ))
     view = SuggestionView(
         suggestion=suggestion, status=result["status"], budget=budget, total_cost=result["total_cost"],
@@ -234,7 +279,30 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
                                  if p["status"] in ("feasible", "timeout")]
     current = plan_file(plan, locks=locks)
     view.stale = input_hash(current) != suggestion.input_hash
+    view.other_sources = other_source_rows(plan, locks)
     return view
+
+
+def other_source_rows(plan, locks: dict | None = None) -> list:
+    """The plan's activities paid from other sources, at the units the rembuk keeps (all proposed
+    unless struck or set): they sit beside the Dana Desa budget, never in the optimizer."""
+    from .commitments import other_source_units
+
+    locks = locks or {}
+    proposals = [p for p in plan.proposals if not p.from_dana_desa]
+    labels = activity_labels(proposals, name=lambda p: p.name, location=lambda p: p.location)
+    rows = []
+    for label, p in zip(labels, proposals):
+        units = other_source_units(p, locks.get(p.id))
+        rows.append(OtherSourceRow(key=f"u{p.id}", label=label, source=p.funding_source, units=units, unit=p.unit,
+                                   cost=p.fixed_cost + p.unit_cost * units if units else 0,
+                                   implementer=p.implementer, months=list(p.months or [])))
+    return rows
+
+
+def is_stale(plan, suggestion, locks: dict | None = None) -> bool:
+    """True when the plan (or the room's locks) changed since `suggestion` was solved."""
+    return suggestion is not None and input_hash(plan_file(plan, locks=locks)) != suggestion.input_hash
 
 
 def budget_rise_for(plan, suggestion: Suggestion, key: str, lang: str = "id") -> str:
@@ -369,8 +437,7 @@ def _location_lines(rows, rules, budget):
 
 
 def _percent(share):
-    text = format_decimal_id(share * 100, 1)
-    return (text[:-2] if text.endswith(",0") else text) + "%"
+    return format_percent(share, trim=True)
 
 
 def _sensitivity_chart(sensitivity):
@@ -380,12 +447,5 @@ def _sensitivity_chart(sensitivity):
     if len(points) < 2:
         return None
 
-    def money(x):
-        millions = x / 1_000_000
-        return "Rp " + group_thousands(round(millions)) + " jt"
-
-    def cases(y):
-        return f"{y:.2f}".replace(".", ",")
-
-    return line_chart(points, money, cases, highlight=sensitivity["budget"])
+    return line_chart(points, compact_rupiah, format_cases, highlight=sensitivity["budget"])
 

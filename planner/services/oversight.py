@@ -31,6 +31,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from ..domain import PACKAGES, TARGET_GROUPS
+from ..formatting import format_date
 from ..extensions import db
 from ..models import (Commitment, CommitmentActivity, Plan, Proposal, Realisation, Region, RembukSession,
                       YearSettings)
@@ -290,7 +291,7 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
     if deadline is not None and as_of > deadline:
         for row in rows.values():
             if row.commitment_id is None:
-                row.flags.insert(0, Flag("no_commitment", str(_l("batas %(d)s", d=deadline.strftime("%d/%m/%Y")))))
+                row.flags.insert(0, Flag("no_commitment", str(_l("batas %(d)s", d=format_date(deadline, "medium")))))
     for row in rows.values():
         row.flags.sort(key=lambda f: list(FLAGS).index(f.code))
     return list(rows.values())

@@ -25,17 +25,25 @@ def proposal_id_of(key: str) -> int | None:
 def plan_file(plan, overview=None, locks=None) -> dict:
     """The plan as a plan-file dict. `locks` maps proposal id → lock value (None/"in"/"out"/{"units": n}).
 
+    Only proposals paid from Dana Desa enter: the stunting budget and its rules are Dana
+    Desa's, and an activity a company (CSR), the community (swadaya) or another fund pays sits
+    beside them (docs/rembuk.md). Links to such a proposal are left out: it is there unless the
+    rembuk strikes it, so a "requires" is met and a "not both" cannot be weighed by the optimizer.
+
     A proposal whose impact nobody has given enters with impact 0, and says so
     in `impact_source: "missing"`, so the optimizer never funds it for impact.
     """
     overview = overview or plan_overview(plan)
     locks = locks or {}
+    rows = [row for row in overview.rows if row.proposal.from_dana_desa]
+    inside = {row.proposal.id for row in rows}
     excludes = {}
-    for row in overview.rows:
+    for row in rows:
         for other in row.proposal.linked_ids("excludes"):
-            excludes.setdefault(row.proposal.id, set()).add(other)
+            if other in inside:
+                excludes.setdefault(row.proposal.id, set()).add(other)
     proposals = []
-    for row in overview.rows:
+    for row in rows:
         p = row.proposal
         proposals.append({
             "id": proposal_key(p.id),
@@ -50,7 +58,7 @@ def plan_file(plan, overview=None, locks=None) -> dict:
             "target_group": p.target_group,
             "location": p.location,
             "lock": locks.get(p.id),
-            "requires": [proposal_key(i) for i in p.linked_ids("requires")],
+            "requires": [proposal_key(i) for i in p.linked_ids("requires") if i in inside],
             "excludes": [proposal_key(i) for i in sorted(excludes.get(p.id, ()))],
             "unit": p.unit,
             "apbdes_code": p.apbdes_code,

@@ -1,4 +1,5 @@
-"""Creating and changing a village's yearly plan."""
+"""Creating and changing a village's yearly plan, and saying where each plan stands."""
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -65,7 +66,7 @@ def check_plan_values(values: dict) -> dict:
 
 
 def _rupiah(value):
-    from ..numerals import format_rupiah
+    from ..formatting import format_rupiah
 
     return format_rupiah(value)
 
@@ -117,3 +118,65 @@ def update_plan(plan: Plan, values: dict, expected_version: int | None = None) -
         history.record("plan.update", plan=plan, fields=list(changed), changes=changed)
     commit_or_conflict(plan_changed_message())
     return plan
+
+
+@dataclass
+class PlanStep:
+    """Where a plan stands and what comes next, in the village's words (the village home page)."""
+
+    plan: object
+    status: str          # e.g. "Disahkan: komitmen versi 2"
+    next_step: str       # e.g. "Catat realisasi triwulan ini."
+    url: str             # where that step is done
+    action: str          # the link's words
+
+
+def plan_steps(desa, editable: bool) -> list:
+    """Every plan of `desa`, newest year first, with its status and next step. `editable`: the
+    user runs the village's plans (else the next step names who acts, and links to the plan)."""
+    from flask import url_for
+
+    from ..models import Suggestion
+
+    plans = db.session.scalars(select(Plan).where(Plan.desa_id == desa.id).order_by(Plan.year.desc())).all()
+    steps = []
+    for plan in plans:
+        page = url_for("plans.view", plan_id=plan.id)
+        session = plan.open_session
+        latest = plan.latest_commitment
+        if plan.status == "committed":
+            status = _("Disahkan: komitmen versi %(n)s", n=latest.version if latest else 1)
+            if plan.year > date.today().year:
+                step = (_("Masukkan kegiatan yang disepakati ke RKP Desa dan APB Desa; Berita Acara siap diunduh."),
+                        url_for("commitments.view", commitment_id=latest.id) if latest else page,
+                        _("Lihat komitmen dan Berita Acara"))
+            else:
+                step = (_("Catat realisasi kegiatan setiap triwulan."),
+                        url_for("oversight.realisation_sheet", plan_id=plan.id), _("Catat realisasi"))
+        elif session is not None:
+            status = (_("Perubahan: rembuk versi %(n)s sedang berlangsung", n=session.version) if plan.status == "amending"
+                      else _("Draf: rembuk stunting sedang berlangsung"))
+            step = (_("Lanjutkan rembuk di layar rembuk, lalu sahkan kesepakatannya."),
+                    url_for("rembuk.board", sid=session.id), _("Buka layar rembuk"))
+        elif plan.status == "amending":
+            status = _("Perubahan disiapkan (menuju versi %(n)s)", n=(latest.version + 1) if latest else 2)
+            step = (_("Ubah usulan bila perlu, lalu adakan rembuk perubahan."),
+                    url_for("rembuk.new", plan_id=plan.id) if editable else page, _("Adakan rembuk perubahan"))
+        elif not plan.proposals:
+            status = _("Draf: belum ada usulan")
+            step = (_("Tambahkan usulan kegiatan dari katalog atau usulan sendiri."), page + "#proposals",
+                    _("Tambah usulan"))
+        elif db.session.scalar(select(Suggestion.id).where(Suggestion.plan_id == plan.id).limit(1)) is None:
+            status = _("Draf: %(n)s usulan", n=len(plan.proposals))
+            step = (_("Hitung usulan alokasi untuk melihat pembagian anggaran terbaik."), page + "#suggestion",
+                    _("Hitung usulan alokasi"))
+        else:
+            status = _("Draf: usulan alokasi sudah dihitung")
+            step = (_("Bawa usulan alokasi ke rembuk stunting desa."),
+                    url_for("rembuk.new", plan_id=plan.id) if editable else page, _("Adakan rembuk stunting"))
+        next_step, url, action = step
+        if not editable and plan.status != "committed":
+            next_step = _("Menunggu desa: %(step)s", step=next_step)
+            url, action = page, _("Lihat rencana")
+        steps.append(PlanStep(plan, status, next_step, url, action))
+    return steps

@@ -24,20 +24,21 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain import CATEGORIES
 from ..extensions import db
+from ..formatting import format_rupiah
 from ..models import CatalogueItem, Plan, Proposal
 from ..models.base import utcnow
-from ..numerals import format_rupiah
 from . import ServiceError, history
 from .plans import check_plan_values
 from .rules import clean_rules
 from .proposal_sheet import COLUMNS, parse_file, proposal_record, write_csv, write_xlsx
 from .proposals import plan_overview
 
-TOKEN_VERSION = 1
+TOKEN_VERSION = 2     # 2: rows carry implementer, funding_source and months
 # Values a confirmed row may carry: the Proposal attributes of the sheet plus the catalogue code.
 ROW_KEYS = frozenset(c.attr for c in COLUMNS)
 _INT_KEYS = {"unit_cost", "fixed_cost", "min_units", "max_units"}
-_TEXT_KEYS = {"name", "category", "package", "target_group", "location", "proposer", "unit", "apbdes_code", "notes"}
+_TEXT_KEYS = {"name", "category", "package", "target_group", "location", "proposer", "unit", "apbdes_code", "notes",
+              "implementer", "funding_source"}
 
 
 class InvalidToken(Exception):
@@ -176,6 +177,10 @@ def _well_formed(row) -> bool:
         return False
     impact = row["impact_per_unit"]
     if impact is not None and not (isinstance(impact, (int, float)) and math.isfinite(impact)):
+        return False
+    months = row["months"]
+    if months is not None and not (isinstance(months, list) and all(
+            isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in months)):
         return False
     return row["catalogue_code"] is None or isinstance(row["catalogue_code"], str)
 

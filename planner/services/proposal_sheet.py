@@ -20,6 +20,14 @@ accents intact, and LibreOffice detects `;` in its import dialog. The reader
 takes `;`, `,` or tab, UTF-8 (with or without BOM), UTF-16 with BOM, and falls
 back to cp1252 then latin-1 for files saved as "CSV (MS-DOS/Windows)".
 
+Villages' own sheets are read forgivingly: title rows above the header (a sheet title,
+the village's name) and a column-number row below it are skipped, as are total rows
+(`JUMLAH`, `TOTAL`, `Sub total`); the headers of the template, their usual variants
+(`Uraian kegiatan`, `Volume`, `Harga satuan (Rp)`, `Sumber dana`…) and English ones are
+recognised; messages name a column as the file's own header says it and choices by the
+labels people see; and an unknown value in the optional proposer column is kept as text
+with a warning instead of refusing the row. Notes say what was skipped.
+
 Text cells that a spreadsheet would run as a formula (starting with `=`, `+`,
 `-`, `@`, tab or CR) are written with a leading `'`; the reader removes that
 quote again, so an export re-imports to the same text.
@@ -36,9 +44,10 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
-from ..domain import CATEGORIES, PACKAGES, PROPOSERS, TARGET_GROUPS
+from ..domain import CATEGORIES, FUNDING_SOURCES, PACKAGES, PROPOSERS, TARGET_GROUPS
 from ..fields import MAX_RUPIAH, MAX_UNITS
-from ..numerals import NumberFormatError, format_rupiah, group_thousands, parse_decimal
+from ..formatting import format_months, format_number, format_rupiah
+from ..numerals import NumberFormatError, parse_decimal
 from ..optimizer import PlanError, load_plan
 from . import uploads
 from .catalogue import APBDES_PATTERN
@@ -58,7 +67,7 @@ class Column:
     """One column of the sheet.
 
     `attr` is the Proposal attribute (and the key in parsed values); `kind` is
-    text, choice, rupiah, count, decimal or computed; `catalogue` names the
+    text, choice, rupiah, count, decimal, months or computed; `catalogue` names the
     catalogue field that fills an empty cell when the row gives `kode_katalog`.
     """
 
@@ -74,36 +83,50 @@ class Column:
     minimum: int = 0
     catalogue: str | None = None
     width: int = 14
+    lenient: bool = False       # an unknown choice is kept as text, with a warning
 
 
 COLUMNS = (
-    Column("nama", "Nama", "name", "text", ("Name", "Nama kegiatan", "Kegiatan"), required=True,
+    Column("nama", "Nama", "name", "text", ("Name", "Nama kegiatan", "Kegiatan", "Uraian", "Uraian kegiatan",
+                                            "Nama usulan", "Usulan kegiatan", "Activity"), required=True,
            max_length=200, catalogue="name", width=40),
     Column("kategori", "Kategori", "category", "choice", ("Category",), required=True, choices=CATEGORIES,
            catalogue="category", width=11),
     Column("paket", "Paket", "package", "choice", ("Package", "Paket layanan", "Service package"), required=True,
            choices=PACKAGES, catalogue="package", width=20),
-    Column("sasaran", "Sasaran", "target_group", "choice", ("Target group", "Kelompok sasaran"), required=True,
-           choices=TARGET_GROUPS, catalogue="target_group", width=14),
-    Column("lokasi", "Lokasi", "location", "text", ("Location",), default="", max_length=120, width=18),
-    Column("pengusul", "Pengusul", "proposer", "choice", ("Proposer", "Proposed by"), default="",
-           choices=PROPOSERS, width=14),
-    Column("satuan", "Satuan", "unit", "text", ("Unit",), required=True, max_length=40, catalogue="unit",
+    Column("sasaran", "Sasaran", "target_group", "choice", ("Target group", "Kelompok sasaran", "Sasaran kegiatan"),
+           required=True, choices=TARGET_GROUPS, catalogue="target_group", width=14),
+    Column("lokasi", "Lokasi", "location", "text", ("Location", "Lokasi kegiatan", "Tempat", "Dusun", "Posyandu"),
+           default="", max_length=120, width=18),
+    Column("pengusul", "Pengusul", "proposer", "choice", ("Proposer", "Proposed by", "Diusulkan oleh", "Usulan dari"),
+           default="", choices=PROPOSERS, width=14, lenient=True, max_length=24),
+    Column("satuan", "Satuan", "unit", "text", ("Unit", "Sat"), required=True, max_length=40, catalogue="unit",
            width=14),
-    Column("biaya_satuan", "Biaya satuan (Rp)", "unit_cost", "rupiah", ("Unit cost", "Harga satuan"),
+    Column("biaya_satuan", "Biaya satuan (Rp)", "unit_cost", "rupiah", ("Unit cost", "Harga satuan", "Harga",
+                                                                         "Biaya per satuan", "Harga satuan Rp"),
            required=True, catalogue="default_unit_cost", width=16),
     Column("biaya_tetap", "Biaya tetap (Rp)", "fixed_cost", "rupiah", ("Fixed cost",), default=0, width=16),
     Column("unit_min", "Unit min", "min_units", "count", ("Min units", "Minimum units", "Unit minimum"),
            default=1, width=10),
-    Column("unit_maks", "Unit maks", "max_units", "count", ("Max units", "Maximum units", "Unit maksimum"),
+    Column("unit_maks", "Unit maks", "max_units", "count", ("Max units", "Maximum units", "Unit maksimum", "Volume",
+                                                             "Jumlah unit", "Vol", "Quantity"),
            required=True, minimum=1, width=10),
     Column("dampak_per_unit", "Dampak per unit", "impact_per_unit", "decimal", ("Impact per unit",), width=14),
-    Column("kode_apbdes", "Kode APBDes", "apbdes_code", "text", ("APBDes code",), default="", max_length=20,
+    Column("kode_apbdes", "Kode APBDes", "apbdes_code", "text", ("APBDes code", "Kode kegiatan", "Kode rekening",
+                                                                "Kode kegiatan APBDes"), default="", max_length=20,
            catalogue="apbdes_code", width=12),
     Column("kode_katalog", "Kode katalog", "catalogue_code", "text", ("Catalogue code", "Catalog code"),
            max_length=40, width=22),
     Column("catatan", "Catatan", "notes", "text", ("Notes", "Note", "Keterangan"), default="", max_length=5000,
            width=40),
+    Column("pelaksana", "Pelaksana", "implementer", "text", ("Implementer", "Pelaksana kegiatan", "Implemented by"),
+           default="", max_length=120, width=22),
+    Column("sumber_dana", "Sumber dana", "funding_source", "choice", ("Funding source", "Sumber", "Sumber biaya",
+                                                                       "Sumber anggaran"),
+           default="dd", choices=FUNDING_SOURCES, width=14),
+    Column("waktu", "Waktu pelaksanaan", "months", "months", ("Waktu", "Months", "When", "Jadwal", "Bulan",
+                                                              "Bulan pelaksanaan", "Time of implementation"),
+           width=16),
 )
 # Written on export after the columns above; ignored on import.
 COMPUTED = (
@@ -113,6 +136,13 @@ COMPUTED = (
 )
 ALL_COLUMNS = COLUMNS + COMPUTED
 BY_KEY = {c.key: c for c in ALL_COLUMNS}
+# Headers of columns a village's sheet often has and the import has no use for: ignored silently.
+QUIET_HEADERS = {"no", "nomor", "no_urut", "nomor_urut", "number"}
+# The first text of a row that adds the rows above up (JUMLAH, TOTAL, Sub total, Jumlah biaya…).
+TOTAL_ROW = re.compile(r"^(sub\s*-?\s*)?(jumlah|total|grand\s+total)\b", re.IGNORECASE)
+# A header is the first row (of the first few) that names at least this many known columns.
+HEADER_MIN_COLUMNS = 2
+HEADER_SEARCH_ROWS = 15
 HEADERS = [c.header for c in ALL_COLUMNS]
 IMPACT_SOURCES = ("manual", "catalogue", "missing")
 
@@ -134,6 +164,8 @@ class RowResult:
     cells: dict
     values: dict
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)     # `(column key, message)`: kept, but worth a look
+    headers: dict = field(default_factory=dict)      # column key → the header as the file writes it
 
     @property
     def valid(self) -> bool:
@@ -142,9 +174,20 @@ class RowResult:
     def error_columns(self) -> set:
         return {column for column, _message in self.errors}
 
+    def warning_columns(self) -> set:
+        return {column for column, _message in self.warnings}
+
     def messages(self) -> list:
-        """Every error as a sentence: `Baris 4, kolom biaya_satuan: …`."""
-        return [describe_error(self.number, column, message) for column, message in self.errors]
+        """Every error as a sentence, naming the column as the file does: `Baris 4, kolom “Harga satuan”: …`."""
+        return [describe_error(self.number, self.header_of(column), message) for column, message in self.errors]
+
+    def warning_messages(self) -> list:
+        return [describe_error(self.number, self.header_of(column), message) for column, message in self.warnings]
+
+    def header_of(self, column):
+        if column is None:
+            return None
+        return self.headers.get(column) or BY_KEY[column].header if column in BY_KEY else column
 
 
 @dataclass
@@ -156,9 +199,15 @@ class SheetResult:
     notes: list = field(default_factory=list)     # what the reader left out on purpose, as sentences
     settings: dict | None = None                  # a plan file's {"budget": int, "rules": dict}
 
+    headers: dict = field(default_factory=dict)   # column key → the file's own header
+
     @property
     def valid_rows(self) -> list:
         return [row for row in self.rows if row.valid]
+
+    @property
+    def warned_rows(self) -> list:
+        return [row for row in self.rows if row.warnings]
 
     @property
     def invalid_rows(self) -> list:
@@ -168,7 +217,7 @@ class SheetResult:
 def describe_error(row_number: int, column: str | None, message: str) -> str:
     if column is None:
         return _("Baris %(row)s: %(message)s", row=row_number, message=message)
-    return _("Baris %(row)s, kolom %(column)s: %(message)s", row=row_number, column=column, message=message)
+    return _("Baris %(row)s, kolom “%(column)s”: %(message)s", row=row_number, column=column, message=message)
 
 
 # --- Reading the file into rows of cells ---------------------------------------------------------------
@@ -179,6 +228,8 @@ class RawSheet:
 
     header: list
     rows: list
+    header_number: int = 1
+    skipped: list = field(default_factory=list)     # (sheet row number, why) of rows left out on purpose
 
 
 def read_raw(filename: str, data: bytes, max_rows: int) -> RawSheet:
@@ -195,7 +246,7 @@ def read_raw(filename: str, data: bytes, max_rows: int) -> RawSheet:
     if not data:
         raise SheetFileError(_("Berkas kosong."))
     too_many = _("Berkas berisi lebih dari %(max)s baris usulan. Bagi menjadi beberapa berkas.",
-                 max=group_thousands(max_rows))
+                 max=format_number(max_rows))
     if extension == "xlsx":
         records = _xlsx_records(data, max_rows, too_many)
     else:
@@ -207,19 +258,34 @@ def read_raw(filename: str, data: bytes, max_rows: int) -> RawSheet:
 
 
 def _collect(records, max_rows: int, too_many: str) -> RawSheet:
-    header, rows = None, []
+    header, header_number, rows, before = None, 1, [], []
     for number, cells in records:
         if all(_blank(cell) for cell in cells):
             continue
         if header is None:
-            header = list(cells)
+            if _known_columns(cells) >= HEADER_MIN_COLUMNS:
+                header, header_number = list(cells), number
+            elif len(before) < HEADER_SEARCH_ROWS:
+                before.append((number, list(cells)))
+            else:
+                break
             continue
         rows.append((number, list(cells)))
         if len(rows) > max_rows:
             raise SheetFileError(too_many)
     if header is None:
-        raise SheetFileError(_("Berkas kosong."))
-    return RawSheet(header, rows)
+        if not before:
+            raise SheetFileError(_("Berkas kosong."))
+        # No row names our columns: the first row is the header, so the message lists what is missing.
+        (header_number, header), rows = before[0], before[1:]
+        return RawSheet(list(header), rows, header_number)
+    skipped = [(number, _("judul di atas baris judul kolom")) for number, _cells in before]
+    return RawSheet(header, rows, header_number, skipped)
+
+
+def _known_columns(cells) -> int:
+    """How many cells of a row are headers of our columns (a header row names several)."""
+    return len({HEADER_LOOKUP.get(normalise_header(cell)) for cell in cells if not _blank(cell)} - {None})
 
 
 def _extension(filename) -> str:
@@ -327,32 +393,59 @@ def map_columns(header: list) -> tuple[dict, list]:
             continue
         key = HEADER_LOOKUP.get(normalise_header(cell))
         if key is None:
-            ignored.append(str(cell).strip())
+            if normalise_header(cell) not in QUIET_HEADERS:
+                ignored.append(str(cell).strip())
             continue
         if key in mapping:
-            raise SheetFileError(_("Kolom %(column)s muncul dua kali di baris judul.", column=key))
+            raise SheetFileError(_("Kolom “%(column)s” muncul dua kali di baris judul.", column=str(cell).strip()))
         mapping[key] = index
     required = ["unit_maks"]
     if "kode_katalog" not in mapping:
         required += [c.key for c in COLUMNS if c.required and c.key != "unit_maks"]
     missing = [key for key in required if key not in mapping]
     if missing:
-        raise SheetFileError(_("Kolom wajib tidak ditemukan: %(columns)s. Baris pertama harus berisi judul kolom "
-                               "seperti di templat.", columns=", ".join(missing)))
+        raise SheetFileError(_("Kolom wajib tidak ditemukan: %(columns)s. Baris judul kolom harus memuat judul "
+                               "seperti di templat.", columns=", ".join(f"“{BY_KEY[key].header}”" for key in missing)))
     return {k: i for k, i in mapping.items() if BY_KEY[k].kind != "computed"}, ignored
 
 
 def parse_sheet(raw: RawSheet, catalogue: dict) -> SheetResult:
-    """Check every row. `catalogue` maps item code → dict of the item's fields (see `Column.catalogue`)."""
+    """Check every row. `catalogue` maps item code → dict of the item's fields (see `Column.catalogue`).
+
+    Title rows above the header, a row that only numbers the columns (1, 2, 3…) and total rows
+    (JUMLAH, TOTAL) are left out, each with a note."""
     mapping, ignored = map_columns(raw.header)
-    if not raw.rows:
-        raise SheetFileError(_("Tidak ada baris usulan di bawah baris judul."))
+    headers = {key: str(raw.header[index]).strip() for key, index in mapping.items()}
     catalogue = {str(code).casefold(): (code, item) for code, item in catalogue.items()}
-    result = SheetResult(columns=[c.key for c in COLUMNS if c.key in mapping], ignored=ignored)
+    result = SheetResult(columns=[c.key for c in COLUMNS if c.key in mapping], ignored=ignored, headers=headers)
+    skipped = list(raw.skipped)
     for number, cells in raw.rows:
+        why = _skipped_row(cells)
+        if why:
+            skipped.append((number, why))
+            continue
         picked = {key: cells[index] if index < len(cells) else None for key, index in mapping.items()}
-        result.rows.append(parse_row(number, picked, catalogue))
+        row = parse_row(number, picked, catalogue)
+        row.headers = headers
+        result.rows.append(row)
+    if skipped:
+        result.notes.append(_("Baris yang dilewati: %(rows)s.", rows="; ".join(
+            _("baris %(n)s (%(why)s)", n=number, why=why) for number, why in skipped)))
+    if not result.rows:
+        raise SheetFileError(_("Tidak ada baris usulan di bawah baris judul."))
     return result
+
+
+def _skipped_row(cells) -> str | None:
+    """Why a row is no proposal (a total, or the column numbers under the header), else None."""
+    texts = [_text(cell) for cell in cells if not _blank(cell)]
+    if not texts:
+        return None
+    if TOTAL_ROW.match(texts[0]):
+        return _("baris jumlah “%(text)s”", text=texts[0][:40])
+    if all(t.isdigit() for t in texts) and [int(t) for t in texts] == list(range(1, len(texts) + 1)) and len(texts) > 2:
+        return _("nomor kolom")
+    return None
 
 
 def parse_file(filename: str, data: bytes, catalogue: dict, max_rows: int) -> SheetResult:
@@ -376,6 +469,8 @@ PLAN_FIELDS = {
 }
 PLAN_EXTRAS = {"unit": "satuan", "apbdes_code": "kode_apbdes", "proposer": "pengusul", "notes": "catatan",
                "catalogue_code": "kode_katalog"}
+# How a plan file names each column (its messages quote the file's own field names).
+PLAN_HEADERS = {column: field_name for field_name, column in {**PLAN_FIELDS, **PLAN_EXTRAS}.items()}
 
 
 def parse_plan_file(data: bytes, catalogue: dict, max_rows: int) -> SheetResult:
@@ -400,7 +495,7 @@ def parse_plan_file(data: bytes, catalogue: dict, max_rows: int) -> SheetResult:
     listed = decoded.get("proposals") if isinstance(decoded, dict) else None
     if isinstance(listed, list) and len(listed) > max_rows:     # refuse before checking each of them
         raise SheetFileError(_("Berkas berisi lebih dari %(max)s baris usulan. Bagi menjadi beberapa berkas.",
-                               max=group_thousands(max_rows)))
+                               max=format_number(max_rows)))
     try:
         plan = load_plan(decoded)
     except PlanError as error:
@@ -411,7 +506,7 @@ def parse_plan_file(data: bytes, catalogue: dict, max_rows: int) -> SheetResult:
         raise SheetFileError(_("Berkas rencana tidak berisi usulan."))
     if len(plan.proposals) > max_rows:
         raise SheetFileError(_("Berkas berisi lebih dari %(max)s baris usulan. Bagi menjadi beberapa berkas.",
-                               max=group_thousands(max_rows)))
+                               max=format_number(max_rows)))
     lookup = {str(code).casefold(): (code, item) for code, item in catalogue.items()}
     result = SheetResult(columns=[c.key for c in COLUMNS], kind="plan",
                          settings={"budget": plan.budget, "rules": _rules_dict(plan.rules)})
@@ -437,6 +532,7 @@ def parse_plan_file(data: bytes, catalogue: dict, max_rows: int) -> SheetResult:
             cells["dampak_per_unit"] = None
         row = parse_row(number, cells, lookup)
         row.errors.extend(errors)
+        row.headers = PLAN_HEADERS
         result.rows.append(row)
         links += len(proposal.requires) + len(proposal.excludes)
         locks += proposal.lock is not None
@@ -467,6 +563,14 @@ class _CellError(ValueError):
     pass
 
 
+class _UnknownChoice(_CellError):
+    """A value outside a lenient column's list; `text` is kept."""
+
+    def __init__(self, text):
+        super().__init__(text)
+        self.text = text
+
+
 def parse_row(number: int, cells: dict, catalogue: dict) -> RowResult:
     """One row's cells (column key → raw cell value) to values and `(column, message)` errors.
 
@@ -487,6 +591,10 @@ def parse_row(number: int, cells: dict, catalogue: dict) -> RowResult:
             continue
         try:
             value = _parse_cell(column, cells.get(column.key))
+        except _UnknownChoice as unknown:
+            # An optional list the village may extend (the proposer): keep its own word, and say so.
+            value = unknown.text
+            row.warnings.append((column.key, _("“%(text)s” tidak ada di daftar; disimpan sebagai teks", text=value)))
         except _CellError as error:
             row.errors.append((column.key, str(error)))
             continue
@@ -510,12 +618,12 @@ def _check_across(row: RowResult) -> None:
     minimum, maximum = values.get("min_units"), values.get("max_units")
     if "unit_min" not in failed and "unit_maks" not in failed and minimum is not None and maximum is not None \
             and minimum > maximum:
-        row.errors.append(("unit_min", _("unit_min (%(min)s) tidak boleh lebih besar dari unit_maks (%(max)s)",
-                                         min=group_thousands(minimum), max=group_thousands(maximum))))
+        row.errors.append(("unit_min", _("unit minimum (%(min)s) tidak boleh lebih besar dari unit maksimum (%(max)s)",
+                                         min=format_number(minimum), max=format_number(maximum))))
     if not failed & {"biaya_satuan", "biaya_tetap", "unit_maks"} and maximum is not None:
         requested = (values.get("fixed_cost") or 0) + (values.get("unit_cost") or 0) * maximum
         if requested > MAX_RUPIAH:
-            row.errors.append(("biaya_satuan", _("biaya diminta (biaya_tetap + biaya_satuan × unit_maks) terlalu "
+            row.errors.append(("biaya_satuan", _("biaya diminta (biaya tetap + biaya satuan × unit maksimum) terlalu "
                                                  "besar: paling banyak %(max)s", max=format_rupiah(MAX_RUPIAH))))
 
 
@@ -543,13 +651,24 @@ def _text(value) -> str:
 
 
 def _parse_cell(column: Column, value):
-    """The clean value of one cell, or None when it is empty. Raises _CellError."""
+    """The clean value of one cell, or None when it is empty. Raises _CellError (_UnknownChoice for
+    a value a lenient column keeps as text)."""
+    if column.kind == "months":
+        return parse_months(value)
     if column.kind in ("text", "choice"):
         text = _text(value)
         if text == "":
             return None
         if column.kind == "choice":
-            return _choice(column, text)
+            try:
+                return _choice(column, text)
+            except _CellError:
+                if not column.lenient:
+                    raise
+                if column.max_length and len(text) > column.max_length:
+                    raise _CellError(_("tidak ada di daftar dan terlalu panjang untuk disimpan sebagai teks "
+                                       "(paling banyak %(max)s karakter)", max=column.max_length)) from None
+                raise _UnknownChoice(text) from None
         if column.max_length and len(text) > column.max_length:
             raise _CellError(_("terlalu panjang: paling banyak %(max)s karakter", max=column.max_length))
         if column.key == "kode_apbdes" and not APBDES_PATTERN.match(text):
@@ -581,7 +700,7 @@ def _parse_cell(column: Column, value):
     if number < column.minimum:
         raise _CellError(_("tidak boleh kurang dari %(min)s", min=column.minimum))
     if number > MAX_UNITS:
-        raise _CellError(_("terlalu besar: paling banyak %(max)s", max=group_thousands(MAX_UNITS)))
+        raise _CellError(_("terlalu besar: paling banyak %(max)s", max=format_number(MAX_UNITS)))
     return int(number)
 
 
@@ -605,13 +724,81 @@ def _number(value, message) -> Decimal:
         raise _CellError(message) from None
 
 
+# Words villages write for a choice that are neither its code nor its label.
+CHOICE_SYNONYMS = {
+    "funding_source": {"dana_desa": "dd", "apbdes_dd": "dd", "alokasi_dana_desa": "add", "pendapatan_asli_desa": "pad",
+                       "bantuan_keuangan": "bankeu", "bkk": "bankeu", "bantuan_keuangan_khusus": "bankeu",
+                       "bantuan_keuangan_kabupaten": "bankeu", "bantuan_keuangan_provinsi": "bankeu",
+                       "tanggung_jawab_sosial_perusahaan": "csr", "swadaya": "swadaya", "gotong_royong": "swadaya"},
+}
+
+
 def _choice(column: Column, text: str) -> str:
     wanted = _choice_key(text)
     for code, label in column.choices.items():
         names = {code, _msgid(label), str(label)}
         if wanted in {_choice_key(n) for n in names} | {_choice_key(re.sub(r"\(.*?\)", "", n)) for n in names}:
             return code
-    raise _CellError(_("tidak dikenal; pilih salah satu: %(codes)s", codes=", ".join(column.choices)))
+    synonym = CHOICE_SYNONYMS.get(column.attr, {}).get(wanted)
+    if synonym:
+        return synonym
+    raise _CellError(_("“%(text)s” tidak dikenal; pilih salah satu: %(labels)s", text=text,
+                       labels=", ".join(str(label) for label in column.choices.values())))
+
+
+MONTH_NAMES = {
+    "januari": 1, "jan": 1, "january": 1, "februari": 2, "feb": 2, "pebruari": 2, "february": 2, "maret": 3,
+    "mar": 3, "march": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "jun": 6, "june": 6, "juli": 7,
+    "jul": 7, "july": 7, "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "aug": 8, "august": 8, "september": 9,
+    "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "oct": 10, "october": 10, "november": 11, "nov": 11,
+    "nop": 11, "desember": 12, "des": 12, "dec": 12, "december": 12,
+}
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+THROUGH_THE_YEAR = {"sepanjang_tahun", "setahun", "satu_tahun", "1_tahun", "tahunan", "all_year", "whole_year",
+                    "year_round", "januari_desember", "jan_des", "jan_dec", "1_12"}
+
+
+def parse_months(value):
+    """When an activity runs, as month numbers 1–12 (None: through the year). Reads `Jan–Mar`,
+    `Juli, Agustus`, `4-9`, `Triwulan II`, `TW I–II`, `Q3`, `sepanjang tahun`. Raises _CellError."""
+    text = _text(value).casefold()
+    if text == "" or _choice_key(text) in THROUGH_THE_YEAR:
+        return None
+    months = set()
+    for part in re.split(r"[,;/]|\bdan\b|\band\b|&", text):
+        part = part.strip()
+        if not part:
+            continue
+        quarter = re.fullmatch(r"(?:triwulan|tw|kuartal|quarter|q)\s*([iv]+|[1-4])(?:\s*[-–]\s*(?:triwulan|tw|q)?\s*([iv]+|[1-4]))?",
+                               part)
+        if quarter:
+            first, last = ROMAN.get(quarter.group(1)), ROMAN.get(quarter.group(2) or quarter.group(1))
+            if not first or not last or last < first:
+                raise _CellError(_months_message())
+            months.update(range(3 * first - 2, 3 * last + 1))
+            continue
+        ends = [e.strip() for e in re.split(r"\s*(?:[-–]|s\.?d\.?|sampai|hingga|to)\s*", part) if e.strip()]
+        if not 1 <= len(ends) <= 2:
+            raise _CellError(_months_message())
+        numbers = [_month_number(e) for e in ends]
+        first, last = numbers[0], numbers[-1]
+        if last < first:
+            raise _CellError(_months_message())
+        months.update(range(first, last + 1))
+    return None if len(months) == 12 else sorted(months)
+
+
+def _month_number(text: str) -> int:
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return int(text)
+    number = MONTH_NAMES.get(text.rstrip("."))
+    if number is None:
+        raise _CellError(_months_message())
+    return number
+
+
+def _months_message():
+    return _("tulis bulan seperti Jan–Mar, Juli, Agustus, 4-9 atau Triwulan II; kosong berarti sepanjang tahun")
 
 
 def _choice_key(text: str) -> str:
@@ -635,7 +822,8 @@ def proposal_record(proposal, impact) -> dict:
         "unit_min": proposal.min_units, "unit_maks": proposal.max_units,
         "dampak_per_unit": proposal.impact_per_unit, "kode_apbdes": proposal.apbdes_code or "",
         "kode_katalog": proposal.catalogue_item.code if proposal.catalogue_item else "",
-        "catatan": proposal.notes or "",
+        "catatan": proposal.notes or "", "pelaksana": proposal.implementer or "",
+        "sumber_dana": proposal.funding_source or "dd", "waktu": format_months(proposal.months),
         "biaya_diminta": proposal.max_cost, "dampak_efektif": impact.value, "sumber_dampak": impact.source,
     }
 
@@ -646,7 +834,8 @@ def example_record() -> dict:
         "nama": "PMT lokal balita berisiko (makanan matang)", "kategori": "spesifik", "paket": "konseling_gizi",
         "sasaran": "balita", "lokasi": "Dusun Krajan", "pengusul": "posyandu", "satuan": "anak-hari",
         "biaya_satuan": 16500, "biaya_tetap": 0, "unit_min": 90, "unit_maks": 2700, "dampak_per_unit": None,
-        "kode_apbdes": "2.2.02", "kode_katalog": "pmt_lokal_balita",
+        "kode_apbdes": "2.2.02", "kode_katalog": "pmt_lokal_balita", "pelaksana": "Kasi Kesejahteraan + TPK",
+        "sumber_dana": "dd", "waktu": "Apr–Sep",
         "catatan": "Contoh: hapus baris ini. Dampak kosong = dihitung dari katalog.",
     }
 
@@ -759,12 +948,18 @@ def column_help(column: Column) -> str:
         return _("Dihitung saat ekspor; diabaikan saat impor.")
     if column.kind == "choice":
         text = _("Salah satu kode: %(codes)s (nama lengkapnya juga diterima).", codes=", ".join(column.choices))
+        if column.lenient:
+            text += " " + _("Nama lain disimpan sebagai teks, dengan peringatan.")
+        if column.key == "sumber_dana":
+            text += " " + _("Kosong: Dana Desa. Hanya Dana Desa yang dihitung dalam anggaran stunting.")
     elif column.kind == "rupiah":
         text = _("Rupiah bulat, misalnya 1.250.000.")
     elif column.kind == "count":
         text = _("Bilangan bulat, misalnya 2.700.")
     elif column.kind == "decimal":
         text = _("Perkiraan kasus stunting tercegah per unit, misalnya 0,0023. Kosong: dihitung dari katalog.")
+    elif column.kind == "months":
+        text = _("Bulan kegiatan berjalan, misalnya Jan–Mar, 4-9 atau Triwulan II. Kosong: sepanjang tahun.")
     elif column.key == "kode_katalog":
         text = _("Kode kegiatan di katalog kabupaten; sel lain yang kosong diisi dari katalog.")
     elif column.key == "kode_apbdes":

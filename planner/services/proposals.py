@@ -14,20 +14,22 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from ..domain import CATEGORIES, PACKAGES, PROPOSERS, TARGET_GROUPS
+from ..domain import CATEGORIES, FUNDING_SOURCES, PACKAGES, PROPOSERS, TARGET_GROUPS
 from ..extensions import db
 from ..fields import MAX_RUPIAH
 from ..models import Proposal, ProposalLink
 from ..models.base import utcnow
-from ..numerals import format_rupiah, group_thousands
+from ..formatting import format_number, format_rupiah
 from . import ServiceError, commit_or_conflict, history
 from .catalogue import APBDES_PATTERN
 from .impact import ImpactAssumptions, ProposalImpact, assumptions_for, baseline_for, proposal_impact
 
 # The fields of a proposal a user edits (links and the catalogue item are passed separately).
 PROPOSAL_FIELDS = ("name", "category", "package", "target_group", "location", "proposer", "unit",
-                   "unit_cost", "fixed_cost", "min_units", "max_units", "impact_per_unit", "apbdes_code", "notes")
-TEXT_LIMITS = {"name": 200, "location": 120, "unit": 40, "apbdes_code": 20, "notes": 5000}
+                   "unit_cost", "fixed_cost", "min_units", "max_units", "impact_per_unit", "apbdes_code", "notes",
+                   "implementer", "funding_source", "months")
+TEXT_LIMITS = {"name": 200, "location": 120, "unit": 40, "apbdes_code": 20, "notes": 5000, "implementer": 120,
+               "proposer": 24}
 MAX_IMPACT_PER_UNIT = 10
 LINK_KINDS = ("requires", "excludes")
 
@@ -55,9 +57,10 @@ class PlanOverview:
     baseline: float
     baseline_source: str
     rows: list = field(default_factory=list)
-    total_requested: int = 0
+    total_requested: int = 0              # Dana Desa proposals only: what is weighed against the budget
     by_package: dict = field(default_factory=dict)
     by_category: dict = field(default_factory=dict)
+    other_sources: dict = field(default_factory=dict)   # source code → cost asked from it (not Dana Desa)
 
     @property
     def budget(self) -> int:
@@ -84,9 +87,10 @@ class PlanOverview:
 def plan_overview(plan) -> PlanOverview:
     """Every proposal of `plan` with its effective impact, its links, and the requested totals.
 
-    Totals count each proposal at its maximum (what is asked), by service
+    Totals count each Dana Desa proposal at its maximum (what is asked), by service
     package and by category, with every package and category present (zero if
-    none), so the table does not jump as proposals come and go.
+    none), so the table does not jump as proposals come and go. Proposals paid from
+    other sources are counted apart (`other_sources`): they do not use the budget.
     """
     assumptions = assumptions_for(plan.desa)
     baseline, source = baseline_for(plan, assumptions)
@@ -113,6 +117,9 @@ def plan_overview(plan) -> PlanOverview:
                           named(requires.get(proposal.id, ())), named(excludes.get(proposal.id, ())))
         overview.rows.append(row)
         cost = row.requested_cost
+        if not proposal.from_dana_desa:
+            overview.other_sources[proposal.funding_source] = overview.other_sources.get(proposal.funding_source, 0) + cost
+            continue
         overview.total_requested += cost
         overview.by_package[proposal.package] = overview.by_package.get(proposal.package, 0) + cost
         overview.by_category[proposal.category] = overview.by_category.get(proposal.category, 0) + cost
@@ -233,8 +240,11 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def check_proposal_values(values: dict) -> dict:
-    """Rules on one proposal's values, alone and across fields. Returns {field: [messages]}."""
+def check_proposal_values(values: dict, own_proposer: str = "") -> dict:
+    """Rules on one proposal's values, alone and across fields. Returns {field: [messages]}.
+
+    `own_proposer` is the proposer the proposal already has: one the list does not know (an
+    import keeps "KUA" as text) may stay; a new one must come from the list."""
     errors: dict = {}
 
     def add(name, message):
@@ -246,15 +256,22 @@ def check_proposal_values(values: dict) -> dict:
         add("unit", _("Isi satuan, misalnya anak-hari."))
     for name, limit in TEXT_LIMITS.items():
         if len((values.get(name) or "").strip()) > limit:
-            add(name, _("Paling banyak %(max)s huruf.", max=group_thousands(limit)))
+            add(name, _("Paling banyak %(max)s huruf.", max=format_number(limit)))
     if values.get("category") not in CATEGORIES:
         add("category", _("Pilih kategori."))
     if values.get("package") not in PACKAGES:
         add("package", _("Pilih paket layanan."))
     if values.get("target_group") not in TARGET_GROUPS:
         add("target_group", _("Pilih kelompok sasaran."))
-    if (values.get("proposer") or "") not in PROPOSERS and (values.get("proposer") or "") != "":
+    proposer = (values.get("proposer") or "").strip()
+    if proposer and proposer not in PROPOSERS and proposer != (own_proposer or ""):
         add("proposer", _("Pilih pengusul dari daftar."))
+    if (values.get("funding_source") or "dd") not in FUNDING_SOURCES:
+        add("funding_source", _("Pilih sumber dana dari daftar."))
+    months = values.get("months")
+    if months is not None and (not isinstance(months, (list, tuple))
+                               or not all(isinstance(m, int) and 1 <= m <= 12 for m in months)):
+        add("months", _("Pilih bulan pelaksanaan dari Januari sampai Desember."))
 
     apbdes = (values.get("apbdes_code") or "").strip()
     if apbdes and not APBDES_PATTERN.match(apbdes):
@@ -281,7 +298,7 @@ def check_proposal_values(values: dict) -> dict:
         add("max_units", _("Unit maksimum paling sedikit 1."))
     if minimum is not None and maximum is not None and minimum > maximum:
         add("min_units", _("Unit minimum (%(min)s) tidak boleh lebih besar dari unit maksimum (%(max)s).",
-                           min=group_thousands(minimum), max=group_thousands(maximum)))
+                           min=format_number(minimum), max=format_number(maximum)))
     if unit_cost is not None and unit_cost >= 0 and maximum is not None and fixed_cost >= 0 \
             and fixed_cost + unit_cost * maximum > MAX_RUPIAH:
         add("unit_cost", _("Biaya diminta (biaya tetap + biaya satuan × unit maksimum) terlalu besar: "
@@ -417,9 +434,11 @@ def _label_of(values: dict) -> str:
 
 def _clean(values: dict) -> dict:
     clean = {name: values.get(name) for name in PROPOSAL_FIELDS}
-    for name in ("name", "location", "proposer", "unit", "apbdes_code", "notes"):
+    for name in ("name", "location", "proposer", "unit", "apbdes_code", "notes", "implementer"):
         clean[name] = (clean[name] or "").strip()
     clean["fixed_cost"] = clean["fixed_cost"] or 0
+    clean["funding_source"] = clean["funding_source"] or "dd"
+    clean["months"] = sorted(set(clean["months"])) if clean["months"] else None
     return clean
 
 
@@ -467,7 +486,7 @@ def update_proposal(proposal, values: dict, requires=(), excludes=(), expected_v
     """
     plan = proposal.plan
     check_version(proposal, expected_version)
-    errors = check_proposal_values(values)
+    errors = check_proposal_values(values, own_proposer=proposal.proposer)
     requires, excludes = check_links(plan, proposal, requires, excludes, errors, _label_of(values))
     if errors:
         raise ServiceError(errors)

@@ -160,6 +160,6 @@ def save_quarter(plan, user, quarter: int, values: dict) -> int:
 
 
 def _rupiah(value):
-    from ..numerals import format_rupiah
+    from ..formatting import format_rupiah
 
     return format_rupiah(value)

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..documents.tables import COUNT_FORMAT, RUPIAH_FORMAT, SHARE_FORMAT, Table, write_csv, write_xlsx
-from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
+from ..domain import CATEGORIES, FUNDING_SOURCES, PACKAGES, TARGET_GROUPS
+from ..formatting import format_months
 from ..extensions import db
 from ..models import Commitment, CommitmentActivity, Plan, Region
 from .oversight import STATUSES, _desa_query
@@ -34,21 +35,25 @@ def activities_table(region, year) -> Table:
               .join(Plan, Plan.id == Commitment.plan_id)
               .where(Plan.desa_id.in_(desa_ids), Plan.year == year).group_by(Commitment.plan_id).subquery())
     query = (select(Region.code, Region.name, Commitment.version, CommitmentActivity.apbdes_code,
-                    CommitmentActivity.name, CommitmentActivity.package, CommitmentActivity.category,
-                    CommitmentActivity.target_group, CommitmentActivity.units, CommitmentActivity.unit,
-                    CommitmentActivity.unit_cost, CommitmentActivity.cost)
+                    CommitmentActivity.name, CommitmentActivity.location, CommitmentActivity.package,
+                    CommitmentActivity.category, CommitmentActivity.target_group, CommitmentActivity.units,
+                    CommitmentActivity.unit, CommitmentActivity.unit_cost, CommitmentActivity.cost,
+                    CommitmentActivity.funding_source, CommitmentActivity.implementer, CommitmentActivity.months)
              .join(Commitment, Commitment.id == CommitmentActivity.commitment_id)
              .join(latest, (Commitment.plan_id == latest.c.plan_id) & (Commitment.version == latest.c.version))
              .join(Plan, Plan.id == Commitment.plan_id).join(Region, Region.id == Plan.desa_id)
              .order_by(Region.code, CommitmentActivity.apbdes_code, CommitmentActivity.id))
-    data = [[code, name, version, apbdes or "", activity, str(PACKAGES.get(package, package)),
-             str(CATEGORIES.get(category, category)), str(TARGET_GROUPS.get(group, group)), units, unit, unit_cost, cost]
-            for code, name, version, apbdes, activity, package, category, group, units, unit, unit_cost, cost
-            in db.session.execute(query)]
+    data = [[code, name, version, apbdes or "", activity, location or "", str(PACKAGES.get(package, package)),
+             str(CATEGORIES.get(category, category)), str(TARGET_GROUPS.get(group, group)), units, unit, unit_cost, cost,
+             str(FUNDING_SOURCES.get(source or "dd", source)), implementer or "", format_months(months)]
+            for (code, name, version, apbdes, activity, location, package, category, group, units, unit, unit_cost,
+                 cost, source, implementer, months) in db.session.execute(query)]
     return Table(_("Kegiatan"), [_("Kode desa"), _("Desa"), _("Versi komitmen"), _("Kode APBDes"), _("Kegiatan"),
-                                 _("Paket layanan"), _("Kategori"), _("Sasaran"), _("Volume"), _("Satuan"),
-                                 _("Harga satuan"), _("Jumlah biaya")],
-                 data, formats={8: COUNT_FORMAT, 10: RUPIAH_FORMAT, 11: RUPIAH_FORMAT}, widths={1: 24, 4: 40, 5: 24})
+                                 _("Lokasi"), _("Paket layanan"), _("Kategori"), _("Sasaran"), _("Volume"), _("Satuan"),
+                                 _("Harga satuan"), _("Jumlah biaya"), _("Sumber dana"), _("Pelaksana"),
+                                 _("Waktu pelaksanaan")],
+                 data, formats={9: COUNT_FORMAT, 11: RUPIAH_FORMAT, 12: RUPIAH_FORMAT},
+                 widths={1: 24, 4: 40, 5: 22, 6: 24, 13: 22, 14: 26, 15: 18})
 
 
 def recap_xlsx(region, year, rows) -> bytes:

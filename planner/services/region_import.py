@@ -30,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models import Region
 from ..models.region import level_of_code
-from ..numerals import group_thousands
+from ..formatting import format_number
 from . import ServiceError, history, uploads
 from .proposal_import import InvalidToken
 from .proposal_sheet import _control_share, _delimiter, _extension
@@ -112,13 +112,13 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, list]]:
     try:
         for number, cells in enumerate(reader, start=1):
             if number > MAX_ROWS + 1 + uploads.BLANK_ROW_ALLOWANCE:      # blank lines count too
-                raise RegionFileError(_("Berkas berisi lebih dari %(max)s baris.", max=group_thousands(MAX_ROWS)))
+                raise RegionFileError(_("Berkas berisi lebih dari %(max)s baris.", max=format_number(MAX_ROWS)))
             cells = [(cell or "").replace("\x00", "") for cell in cells]   # NUL is never text
             if all(not cell.strip() for cell in cells):
                 continue
             rows.append((number, cells))
             if len(rows) > MAX_ROWS + 1:
-                raise RegionFileError(_("Berkas berisi lebih dari %(max)s baris.", max=group_thousands(MAX_ROWS)))
+                raise RegionFileError(_("Berkas berisi lebih dari %(max)s baris.", max=format_number(MAX_ROWS)))
     except csv.Error as exc:
         raise RegionFileError(_("Berkas CSV rusak di baris %(row)s: %(detail)s", row=reader.line_num,
                                 detail=str(exc))) from None

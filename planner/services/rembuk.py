@@ -16,17 +16,19 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..activity_names import activity_label, activity_labels
 from ..domain import ATTENDEE_ROLES, SEXES
 from ..extensions import db
-from ..models import Attendee, Decision, Proposal, RembukSession, Scenario, Suggestion
+from ..models import Attendee, Decision, Pledge, Proposal, RembukSession, Scenario, Suggestion
 from ..models.base import utcnow
 from . import ServiceError, commit_or_conflict, history
 from .optimization import compute_suggestion, input_hash, suggestion_view
 from .planfile import plan_file, proposal_id_of, proposal_key
 
 SESSION_TEXT_LIMITS = {"place": 200, "chair": 120, "facilitator": 120, "agenda": 5000, "review": 2000,
-                       "reason": 2000}
+                       "reason": 2000, "document_number": 80}
 ATTENDEE_TEXT_LIMITS = {"name": 120, "institution": 160}
+PLEDGE_TEXT_LIMITS = {"body": 160, "what": 1000}
 REASON_LIMIT = 500
 SCENARIO_NAME_LIMIT = 120
 
@@ -84,8 +86,50 @@ def open_session(plan, user, values: dict) -> RembukSession:
     db.session.flush()
     history.record("session.open", plan=plan, user=user, target=f"session:{session.id}",
                    version=version, date=session.held_on.isoformat())
+    amended = _amended_session(plan)
+    if amended is not None:
+        carry_over(amended, session, user)
     db.session.commit()
     return session
+
+
+def _amended_session(plan):
+    """The rembuk that made the commitment a perubahan amends (None for a first rembuk)."""
+    latest = plan.latest_commitment
+    return latest.session if latest is not None and latest.session is not None else None
+
+
+def carry_over(previous, session, user) -> None:
+    """Start a perubahan from the version it amends: its attendance (to be confirmed), the
+    decisions in force when it was committed (with their reasons) and the pledges of other
+    bodies. Nothing here is silent: every carried row is marked, and a carried "wajib" can only
+    be dropped with a stated reason (`check_decision`)."""
+    for a in previous.attendees:
+        if a.carried:
+            continue
+        db.session.add(Attendee(session=session, name=a.name, role=a.role, institution=a.institution, sex=a.sex,
+                                signs=a.signs, carried=True))
+    existing = {p.id: p for p in session.plan.proposals}
+    for proposal_id, (lock, decision) in sorted(effective_decisions(previous).items()):
+        proposal = existing.get(proposal_id)
+        if proposal is None:
+            continue
+        if decision.action == "scenario":
+            reason = _("skenario “%(name)s” di rembuk versi %(v)s", name=decision.scenario.name if decision.scenario
+                       else "–", v=previous.version)
+            if decision.reason:
+                reason += ": " + decision.reason
+        else:
+            reason = decision.reason
+        action, units = ("units", lock["units"]) if isinstance(lock, dict) else (lock, None)
+        db.session.add(Decision(session=session, proposal_id=proposal.id,
+                                proposal_name=activity_label(proposal.name, proposal.location)[:200], action=action,
+                                units=units, reason=reason[:REASON_LIMIT], user_id=user.id,
+                                carried_from_id=decision.id))
+    for pledge in previous.pledges:
+        db.session.add(Pledge(session=session, body=pledge.body, what=pledge.what, months=pledge.months, carried=True))
+    history.record("session.carry_over", plan=session.plan, user=user, target=f"session:{session.id}",
+                   version=previous.version)
 
 
 def update_session(session, user, values: dict, expected_version: int | None = None) -> RembukSession:
@@ -155,6 +199,17 @@ def add_attendee(session, user, values: dict) -> Attendee:
     return attendee
 
 
+def confirm_attendee(session, user, attendee: Attendee) -> None:
+    """A person carried over from the amended rembuk is present again."""
+    _require_open(session)
+    if attendee.session_id != session.id:
+        raise ServiceError(_("Peserta ini tidak tercatat di rembuk ini."))
+    attendee.carried = False
+    history.record("attendee.confirm", plan=session.plan, user=user, target=f"session:{session.id}",
+                   name=attendee.name)
+    db.session.commit()
+
+
 def remove_attendee(session, user, attendee: Attendee) -> None:
     _require_open(session)
     if attendee.session_id != session.id:
@@ -165,10 +220,71 @@ def remove_attendee(session, user, attendee: Attendee) -> None:
     db.session.commit()
 
 
+# --- Pledges of other bodies ---------------------------------------------------------------------------
+
+def check_pledge_values(values: dict) -> dict:
+    errors = {}
+    if not _text(values.get("body")):
+        errors["body"] = [_("Isi nama lembaga, misalnya Puskesmas Peterongan atau TP PKK.")]
+    if not _text(values.get("what")):
+        errors["what"] = [_("Tulis apa yang akan dilakukan lembaga ini.")]
+    for key, limit in PLEDGE_TEXT_LIMITS.items():
+        if len(values.get(key) or "") > limit:
+            errors.setdefault(key, []).append(_("Paling banyak %(n)s huruf.", n=limit))
+    months = values.get("months") or []
+    if not all(isinstance(m, int) and 1 <= m <= 12 for m in months):
+        errors["months"] = [_("Pilih bulan pelaksanaan dari Januari sampai Desember.")]
+    return errors
+
+
+def add_pledge(session, user, values: dict) -> Pledge:
+    """What another body (puskesmas, PKK, TPK…) commits to, at no cost to the village."""
+    _require_open(session)
+    errors = check_pledge_values(values)
+    if errors:
+        raise ServiceError(errors)
+    pledge = Pledge(session=session, body=_text(values["body"]), what=_text(values["what"]),
+                    months=sorted(set(values.get("months") or [])) or None)
+    db.session.add(pledge)
+    history.record("pledge.add", plan=session.plan, user=user, target=f"session:{session.id}", name=pledge.body)
+    db.session.commit()
+    return pledge
+
+
+def remove_pledge(session, user, pledge: Pledge) -> None:
+    _require_open(session)
+    if pledge.session_id != session.id:
+        raise ServiceError(_("Komitmen ini tidak tercatat di rembuk ini."))
+    history.record("pledge.remove", plan=session.plan, user=user, target=f"session:{session.id}", name=pledge.body)
+    db.session.delete(pledge)
+    db.session.commit()
+
+
 # --- Decisions and locks ----------------------------------------------------------------------------------
 
 def active_decisions(session) -> list:
     return [d for d in session.decisions if d.undone_at is None]
+
+
+def effective_decisions(session) -> dict:
+    """Proposal id → (lock, the decision that set it) for the locks `current_locks` derives."""
+    existing = set(db.session.scalars(select(Proposal.id).where(Proposal.plan_id == session.plan_id)))
+    found: dict = {}
+    for decision in active_decisions(session):
+        if decision.action == "scenario" and decision.scenario is not None:
+            found = {}
+            for key, units in decision.scenario.allocation.items():
+                proposal_id = proposal_id_of(key)
+                if proposal_id in existing:
+                    found[proposal_id] = ({"units": units} if units > 0 else "out", decision)
+        elif decision.proposal_id in existing:
+            if decision.action == "free":
+                found.pop(decision.proposal_id, None)
+            elif decision.action in ("in", "out"):
+                found[decision.proposal_id] = (decision.action, decision)
+            elif decision.action == "units":
+                found[decision.proposal_id] = ({"units": decision.units} if decision.units else "out", decision)
+    return found
 
 
 def current_locks(session) -> dict:
@@ -177,23 +293,7 @@ def current_locks(session) -> dict:
     A scenario taken sets every proposal it holds to its units (0 units: "out");
     later decisions apply on top of it; "free" hands a proposal back to the optimizer.
     """
-    existing = set(db.session.scalars(select(Proposal.id).where(Proposal.plan_id == session.plan_id)))
-    locks: dict = {}
-    for decision in active_decisions(session):
-        if decision.action == "scenario" and decision.scenario is not None:
-            locks = {}
-            for key, units in decision.scenario.allocation.items():
-                proposal_id = proposal_id_of(key)
-                if proposal_id in existing:
-                    locks[proposal_id] = {"units": units} if units > 0 else "out"
-        elif decision.proposal_id in existing:
-            if decision.action == "free":
-                locks.pop(decision.proposal_id, None)
-            elif decision.action in ("in", "out"):
-                locks[decision.proposal_id] = decision.action
-            elif decision.action == "units":
-                locks[decision.proposal_id] = {"units": decision.units} if decision.units else "out"
-    return locks
+    return {proposal_id: lock for proposal_id, (lock, _decision) in effective_decisions(session).items()}
 
 
 def lock_label(lock) -> str:
@@ -222,7 +322,28 @@ def check_decision(session, proposal, action: str, units, reason: str) -> dict:
                                  low=low, high=proposal.max_units)]
     if len(reason or "") > REASON_LIMIT:
         errors["reason"] = [_("Alasan paling banyak %(n)s huruf.", n=REASON_LIMIT)]
+    elif not _text(reason) and _drops_carried_requirement(session, proposal, action, units):
+        errors["reason"] = [_("Rembuk versi sebelumnya memutuskan kegiatan ini wajib. Tulis alasan bila "
+                              "sekarang tidak didanai atau diserahkan ke pengoptimal.")]
     return errors
+
+
+def carried_requirement(session, proposal):
+    """The carried decision that keeps `proposal` wajib in this perubahan, or None."""
+    lock, decision = effective_decisions(session).get(proposal.id, (None, None))
+    if decision is not None and decision.carried_from_id is not None and (
+            lock == "in" or (isinstance(lock, dict) and lock.get("units"))):
+        previous = decision.carried_from
+        if previous is None or previous.action in ("in", "units", "scenario"):
+            return decision
+    return None
+
+
+def _drops_carried_requirement(session, proposal, action, units) -> bool:
+    """Dropping what the amended version decided wajib: coret, 0 units, or back to the optimizer."""
+    if action not in ("out", "free") and not (action == "units" and units == 0):
+        return False
+    return carried_requirement(session, proposal) is not None
 
 
 def decide(session, user, proposal, action: str, units=None, reason: str = "") -> Decision:
@@ -236,7 +357,9 @@ def decide(session, user, proposal, action: str, units=None, reason: str = "") -
     errors = check_decision(session, proposal, action, units, reason)
     if errors:
         raise ServiceError(errors)
-    decision = Decision(session=session, proposal_id=proposal.id, proposal_name=proposal.name, action=action,
+    decision = Decision(session=session, proposal_id=proposal.id, proposal_name=activity_label(proposal.name,
+                                                                                               proposal.location)[:200],
+                        action=action,
                         units=units if action == "units" else None, reason=_text(reason), user_id=user.id)
     db.session.add(decision)
     db.session.flush()
@@ -253,6 +376,9 @@ def undo_last(session, user) -> Decision | None:
     if not decisions:
         raise ServiceError(_("Belum ada keputusan yang bisa dibatalkan."))
     last = decisions[-1]
+    if last.carried_from_id is not None:
+        raise ServiceError(_("Keputusan dari rembuk versi sebelumnya tidak dibatalkan dengan Urungkan: ubah "
+                             "kegiatannya dengan keputusan baru beserta alasannya."))
     last.undone_at = utcnow()
     last.undone_by_id = user.id
     history.record("decision.undo", plan=session.plan, user=user, target=f"decision:{last.id}",
@@ -319,6 +445,13 @@ def is_current(session, suggestion) -> bool:
         plan_file(session.plan, locks=current_locks(session))) == suggestion.input_hash
 
 
+def proposal_labels(plan) -> dict:
+    """Plan-file key → `name · location`, told apart where the same activity is proposed twice in one place."""
+    proposals = list(plan.proposals)
+    labels = activity_labels(proposals, name=lambda p: p.name, location=lambda p: p.location)
+    return {proposal_key(p.id): label for p, label in zip(proposals, labels)}
+
+
 # --- What the projector shows -----------------------------------------------------------------------------
 
 @dataclass
@@ -353,7 +486,20 @@ class Board:
 
     @property
     def active_count(self) -> int:
-        return sum(1 for d in self.decisions if d.undone_at is None)
+        """Decisions the Urungkan button can undo (those carried from the amended version it cannot)."""
+        return sum(1 for d in self.decisions if d.undone_at is None and d.carried_from_id is None)
+
+    @property
+    def rule_lines(self) -> list:
+        """Every total that has a rule, from the latest answer."""
+        if self.view is None or not self.view.has_plan:
+            return []
+        return [line for lines in (self.view.categories, self.view.packages, self.view.groups, self.view.locations)
+                for line in lines if line.rule]
+
+    @property
+    def broken_rules(self) -> list:
+        return [line for line in self.rule_lines if not line.ok]
 
 
 def board(session, lang: str = "id") -> Board:
@@ -387,7 +533,7 @@ def _moves(previous, latest, view) -> list:
         old_units, old_cost = before.get(key, (0, 0))
         if units != old_units:
             row = rows.get(key)
-            moves.append(Move(key=key, name=row.name if row else key, before=old_units, after=units,
+            moves.append(Move(key=key, name=row.label if row else key, before=old_units, after=units,
                               cost_before=old_cost, cost_after=cost, why=row.explanation if row else ""))
     return moves
 
@@ -476,12 +622,8 @@ def compare_scenarios(session, a: Scenario, b: Scenario) -> ScenarioComparison:
     """Side by side: every proposal's units, cost and impact in each scenario (today's costs)."""
     if a.session_id != session.id or b.session_id != session.id:
         raise ServiceError(_("Skenario ini tidak ada di rembuk ini."))
-    names = {}
-    prices = {}
-    for p in session.plan.proposals:
-        key = proposal_key(p.id)
-        names[key] = p.name
-        prices[key] = p
+    names = proposal_labels(session.plan)
+    prices = {proposal_key(p.id): p for p in session.plan.proposals}
     impacts = _impact_per_unit(session)
     rows = []
     keys = list(dict.fromkeys([*a.allocation, *b.allocation]))
@@ -553,8 +695,8 @@ def parse_max_loss(text) -> float:
 
 
 def alternative_options(session, max_loss: float, count: int = 3) -> list:
-    """`alternatives` with the proposals' names, ready for the page."""
-    names = {proposal_key(p.id): p.name for p in session.plan.proposals}
+    """`alternatives` with the proposals' names and places, ready for the page."""
+    names = proposal_labels(session.plan)
     options = []
     for index, found in enumerate(alternatives(session, max_loss=max_loss, count=count)):
         options.append(AlternativeOption(

@@ -2,11 +2,11 @@
 from flask_babel import gettext as _
 
 from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
+from ..formatting import format_percent
 
 
 def _percent(share) -> str:
-    text = f"{share * 100:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") + "%"
+    return format_percent(share, trim=True)
 
 
 def rule_labels(rules: dict | None) -> list:

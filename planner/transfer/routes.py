@@ -22,7 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..access import get_plan_or_404
 from ..extensions import csrf
 from ..htmx import see_other
-from ..numerals import group_thousands
+from ..formatting import format_number
 from ..services import ServiceError
 from ..services.proposal_import import (InvalidToken, apply_import, export_file, preview_import, read_token,
                                         template_file)
@@ -43,7 +43,7 @@ def _upload_page(plan, form, status=200):
 
 def _too_large_message():
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    return _("Berkas terlalu besar: paling besar %(mb)s MB.", mb=group_thousands(limit // (1024 * 1024)))
+    return _("Berkas terlalu besar: paling besar %(mb)s MB.", mb=format_number(limit // (1024 * 1024)))
 
 
 @bp.route("/rencana/<int:plan_id>/impor")

@@ -35,6 +35,15 @@
       detail.isError = false;
     }
   });
+  // The projector board's "Layar penuh": the browser's full screen, where it is allowed.
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.querySelector("[data-fullscreen]");
+    if (!button || !document.fullscreenEnabled) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (document.fullscreenElement) { document.exitFullscreen(); } else { document.documentElement.requestFullscreen(); }
+    });
+  });
   document.addEventListener("htmx:sendError", function () {
     showError(document.body.dataset.offlineText || "Offline");
   });

@@ -27,6 +27,9 @@ def _row(page, proposal_id):
 
 def _decide(page, proposal_id, button, reason="", units=None):
     row = _row(page, proposal_id)
+    # The room's controls open on demand under each activity.
+    if row.locator("details.decide-box").get_attribute("open") is None:
+        row.locator("details.decide-box > summary").click()
     if reason:
         row.locator("input[name=reason]").fill(reason)
     if units is not None:
@@ -38,6 +41,12 @@ def _decide(page, proposal_id, button, reason="", units=None):
         row.locator(f"button:has-text('{button}')").click()
     page.wait_for_selector(f"#row-u{proposal_id}:not([data-stale])")
     settled(page)
+
+
+def _save_scenario(page, name):
+    page.click("#board details.scenario-box > summary")
+    page.fill("#scenario-name", name)
+    page.click("#board details.scenario-box button:has-text('Simpan')")
 
 
 def _add_attendee(page, name, role, sex, signs=False):
@@ -79,8 +88,7 @@ def test_a_whole_rembuk_from_opening_to_the_documents(page, world, app):
     page.click("#board button:has-text('Hitung ulang')")
     page.wait_for_selector(".board-row")
     assert page.locator("body.projector").count() == 1
-    page.fill("#scenario-name", "Usulan pengoptimal")
-    page.click("#board button:has-text('Simpan sebagai skenario')")
+    _save_scenario(page, "Usulan pengoptimal")
     page.wait_for_selector("text=Skenario “Usulan pengoptimal” tersimpan.")
 
     # Lock one in, one out, and set units: each re-solves and shows what moved.
@@ -105,8 +113,7 @@ def test_a_whole_rembuk_from_opening_to_the_documents(page, world, app):
     settled(page)
     assert "12 unit" not in _row(page, kelas).locator(".lock").inner_text()
     _decide(page, kelas, "Tetapkan unit", units="12", reason="Satu kelas sebulan")
-    page.fill("#scenario-name", "Keputusan rembuk")
-    page.click("#board button:has-text('Simpan sebagai skenario')")
+    _save_scenario(page, "Keputusan rembuk")
     page.wait_for_selector("text=Skenario “Keputusan rembuk” tersimpan.")
 
     # Compare the two scenarios side by side.
