@@ -167,14 +167,6 @@ def test_catalogue_migration_updates_unedited_items_flags_edited_ones_and_adds_n
                 _insert_item(conn, region_id, code, values, active)
         # kabupaten A already made its own KPM incentive under the code the new defaults use
         _insert_item(conn, 1, "insentif_kpm", dict(old["insentif_kader"], name="KPM milik A"))
-def test_0005_keeps_committed_activities_frozen_and_reads_old_rows_as_dana_desa(migration_app):
-    """0005 rebuilds commitment_activity on SQLite (a column goes): the rows survive, read as Dana Desa
-    with no implementer recorded, and the freeze trigger refuses updates again, both ways."""
-    from sqlalchemy.exc import DatabaseError
-
-    upgrade(revision="0004")
-    with db.engine.begin() as conn:
-        conn.execute(text("INSERT INTO region (id, code, name, level) VALUES (1, '35.17', 'K', 'kabupaten')"))
         conn.execute(text(
             "INSERT INTO plan (id, desa_id, year, status, pagu, earmark_koperasi, earmark_blt, earmark_other,"
             " stunting_budget, ibu_hamil, ibu_nifas, baduta, balita, catin, remaja_putri, keluarga,"
@@ -253,6 +245,20 @@ def test_security_migration_fills_last_log_in_from_the_audit_trail(migration_app
     downgrade(revision="0004")
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM user_account")).scalar() == 2
+
+
+def test_0005_keeps_committed_activities_frozen_and_reads_old_rows_as_dana_desa(migration_app):
+    """0005 rebuilds commitment_activity on SQLite (a column goes): the rows survive, read as Dana Desa
+    with no implementer recorded, and the freeze trigger refuses updates again, both ways."""
+    from sqlalchemy.exc import DatabaseError
+
+    upgrade(revision="0004")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO region (id, code, name, level) VALUES (1, '35.17', 'K', 'kabupaten')"))
+        conn.execute(text(
+            "INSERT INTO plan (id, desa_id, year, status, pagu, earmark_koperasi, earmark_blt, earmark_other,"
+            " stunting_budget, ibu_hamil, ibu_nifas, baduta, balita, catin, remaja_putri, keluarga,"
+            " balita_measured, stunted_children, notes, version_id, created_at, updated_at)"
             " VALUES (1, 1, 2027, 'committed', 100, 0, 0, 0, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, '', 1,"
             " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
         conn.execute(text(

@@ -52,9 +52,12 @@ def _sheet(rows: bytes) -> bytes:
 
 
 def long_sheet(rows=200_000) -> bytes:
-    """A sheet of many rows and no <dimension> tag (openpyxl cannot know its size up front)."""
-    body = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (n, n)
-                    for n in range(1, rows + 1))
+    """A header row, then many rows and no <dimension> tag (openpyxl cannot know its size up front).
+    Without the header the reader would stop looking after a few rows, which is no test of the cap."""
+    body = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>nama</t></is></c>'
+            b'<c r="B1" t="inlineStr"><is><t>satuan</t></is></c></row>')
+    body += b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (n, n)
+                     for n in range(2, rows + 1))
     return _xlsx_with("xl/worksheets/sheet1.xml", _sheet(body))
 
 

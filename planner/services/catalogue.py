@@ -26,7 +26,7 @@ from ..domain import CATEGORIES, EFFECT_KINDS, NATIONAL_PROGRAMMES, PACKAGES, PL
 from ..extensions import db
 from ..impact import FRACTION_KINDS, Derivation
 from ..models import CatalogueItem, ImpactSetting, Plan
-from ..numerals import format_rupiah
+from ..formatting import format_rupiah
 from . import ServiceError, history
 from .impact import ImpactAssumptions, assumptions_for, item_derivation
 
