@@ -2,7 +2,8 @@
 from .audit import AuditEvent
 from .catalogue import CatalogueItem, ImpactSetting
 from .commitment import Commitment, FrozenRecordError
-from .oversight import ApiToken, CommitmentActivity, Realisation, ReviewComment, YearSettings
+from .oversight import (ApiToken, CommitmentActivity, PlanSummary, QuarterReport, Realisation, ReviewComment,
+                        YearSettings)
 from .plan import Plan
 from .proposal import Proposal, ProposalLink
 from .region import Region
@@ -11,5 +12,6 @@ from .suggestion import Suggestion
 from .user import User
 
 __all__ = ["ApiToken", "Attendee", "AuditEvent", "CatalogueItem", "Commitment", "CommitmentActivity", "Decision",
-           "FrozenRecordError", "ImpactSetting", "Plan", "Proposal", "ProposalLink", "Realisation", "Region", "RembukSession",
+           "FrozenRecordError", "ImpactSetting", "Plan", "PlanSummary", "Proposal", "ProposalLink", "QuarterReport",
+           "Realisation", "Region", "RembukSession",
            "ReviewComment", "Scenario", "Suggestion", "User", "YearSettings"]
