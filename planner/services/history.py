@@ -43,7 +43,11 @@ SENTENCES = {
     "amendment.open": _l("membuka perubahan komitmen: %(reason)s"),
     "export": _l("mengunduh %(what)s"),
     "realisation.save": _l("mencatat realisasi triwulan %(quarter)s “%(name)s”: %(spent)s, %(units)s unit"),
+    "realisation.report": _l("melaporkan realisasi triwulan %(quarter)s"),
     "comment.add": _l("memberi catatan tinjauan"),
+    "comment.reply": _l("menjawab catatan tinjauan"),
+    "plan.apbdes": _l("mengisi total APBDes per bidang (%(fields)s)"),
+    "settings.lokus_import": _l("mengimpor %(count)s desa lokus tahun %(year)s dari berkas"),
     "settings.save": _l("menyimpan pengaturan kabupaten tahun %(year)s (%(fields)s)"),
     "settings.copy": _l("menyalin pengaturan kabupaten tahun %(source)s ke tahun %(year)s"),
     "regions.import": _l("mengimpor daftar wilayah: %(new)s wilayah baru, %(renamed)s berganti nama"),
@@ -81,7 +85,8 @@ FIELD_LABELS = {
     "balita_measured": _l("balita diukur"), "stunted_children": _l("anak stunting"),
     "rules": _l("aturan"), "stunting_share_floor": _l("porsi stunting paling sedikit"),
     "commitment_deadline": _l("batas waktu komitmen"), "first_tranche_share": _l("porsi tahap pertama"),
-    "legal_basis": _l("dasar hukum"), "priority_desa_ids": _l("desa lokus"), "role": _l("peran"),
+    "legal_basis": _l("dasar hukum"), "priority_desa_ids": _l("desa lokus"), "money_rules": _l("aturan dana desa"),
+    "earmark_pangan": _l("alokasi ketahanan pangan"), "earmark_operasional": _l("alokasi operasional"), "role": _l("peran"),
     "region": _l("wilayah"), "active": _l("status aktif"),
 }
 
