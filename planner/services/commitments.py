@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import optimizer
-from ..domain import BUDGET_AREAS
 from ..extensions import db
 from ..models import Commitment, CommitmentActivity
 from ..models.base import utcnow
@@ -70,8 +69,10 @@ def commit_problems(session) -> list:
     return problems
 
 
-def commit_session(session, user, expected_plan_version: int | None = None) -> Commitment:
+def commit_session(session, user, expected_plan_version: int | None = None, at=None) -> Commitment:
     """Freeze the session's latest answer as the plan's next commitment version.
+
+    `at`: when it was committed (default now; the demo dates last year's commitments in the past).
 
     Raises ServiceError (nothing written) when the session is not ready, the plan
     changed under the user, or another commit of the same plan won the race.
@@ -83,12 +84,13 @@ def commit_session(session, user, expected_plan_version: int | None = None) -> C
     if expected_plan_version is not None and expected_plan_version != plan.version_id:
         raise ServiceError(_already_message())
     latest = session_suggestion(session)
-    content = build_content(session, latest, user)
+    at = at or utcnow()
+    content = build_content(session, latest, user, at=at)
     previous = plan.latest_commitment
     commitment = Commitment(
         plan_id=plan.id, version=session.version, session_id=session.id,
         previous_id=previous.id if previous else None, reason=session.reason,
-        committed_by_id=user.id, committed_at=utcnow(), total_cost=latest.total_cost,
+        committed_by_id=user.id, committed_at=at, total_cost=latest.total_cost,
         total_impact=latest.total_impact, content=content, content_hash=content_hash(content),
         unexplained_changes=unexplained_changes(content),
     )
@@ -141,7 +143,7 @@ def _unlocked_suggestion(plan) -> dict:
                                      time_limit=current_app.config["SOLVER_TIME_LIMIT"])["result"]
 
 
-def build_content(session, suggestion, user) -> dict:
+def build_content(session, suggestion, user, at=None) -> dict:
     """The frozen snapshot of everything the documents show."""
     plan = session.plan
     data = suggestion.plan_file
@@ -188,7 +190,7 @@ def build_content(session, suggestion, user) -> dict:
         "commitment_version": session.version,
         "previous_version": session.version - 1 if session.version > 1 else None,
         "reason": session.reason,
-        "committed_at": utcnow().isoformat(timespec="seconds"),
+        "committed_at": (at or utcnow()).isoformat(timespec="seconds"),
         "committed_by": user.username,
         "village": _village(plan),
         "year": plan.year,
@@ -274,28 +276,12 @@ def get_commitment(plan, version: int) -> Commitment | None:
     return db.session.scalar(select(Commitment).where(Commitment.plan_id == plan.id, Commitment.version == version))
 
 
-@dataclass
-class ScorecardLine:
-    area: str
-    label: str
-    total: int | None       # the bidang's APBDes total as entered on the plan
-    stunting: int           # agreed activities whose code falls in this bidang
-    share: float | None
-
-
 def scorecard(content: dict) -> list:
-    """Table 5 of the Scorecard Konvergensi Desa: per budget area, total, stunting allocation, share."""
-    by_area = content["totals"]["by_area"]
-    totals = {"2": content["budget"].get("apbdes_pembangunan"), "4": content["budget"].get("apbdes_pemberdayaan")}
-    lines = []
-    for area, label in BUDGET_AREAS.items():
-        total = totals.get(area)
-        stunting = by_area.get(area, 0)
-        lines.append(ScorecardLine(area, str(label), total, stunting, stunting / total if total else None))
-    other = sum(v for k, v in by_area.items() if k not in BUDGET_AREAS)
-    if other:
-        lines.append(ScorecardLine("", _("Bidang lain atau tanpa kode APBDes"), None, other, None))
-    return lines
+    """Table 5 of the Scorecard Konvergensi Desa from the snapshot: per budget area, total, stunting
+    allocation, share (services.scorecard)."""
+    from .scorecard import content_scorecard
+
+    return content_scorecard(content).lines
 
 
 @dataclass
