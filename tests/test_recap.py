@@ -149,3 +149,16 @@ def test_dashboards_draw_the_charts_as_svg(app, world, login):
     assert page.text.count("<svg") >= 2
     assert "Komitmen per paket layanan" in page.text and "<title>Kesehatan ibu dan anak" in page.text
     assert "Perkiraan (tahap penyaluran dan waktu kegiatan)" in page.text
+
+
+def test_a_province_sized_xlsx_points_to_the_streamed_csv_for_its_activities(app, world, login, monkeypatch):
+    from planner.services import recap
+
+    _meeting(app, world)
+    monkeypatch.setattr(recap, "XLSX_ACTIVITY_LIMIT", 1)
+    client = login("admin_a")
+    book = load_workbook(io.BytesIO(client.get("/wilayah/35.17/rekap.xlsx?tahun=2027").data))
+    rows = [r for r in book["Kegiatan"].iter_rows(values_only=True) if r and r[0]]
+    assert "terlalu banyak untuk lembar XLSX" in rows[-1][0] and "CSV kegiatan" in rows[-1][0]
+    csv_rows = client.get("/wilayah/35.17/rekap.csv?tahun=2027&lembar=kegiatan").data.decode("utf-8-sig")
+    assert "Kegiatan" in csv_rows and csv_rows.count("\r\n") > 5

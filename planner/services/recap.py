@@ -28,6 +28,10 @@ from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
 from .oversight import QUARTER_NAMES, STATUSES, _desa_query, kecamatan_rows, totals
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Beyond this many committed activities (a province, not a kabupaten) the XLSX's activities sheet
+# points to the CSV, which streams: openpyxl writes ≈14 µs per cell, so 120,000 activity rows
+# would hold a web worker for half a minute or more (docs/performance.md).
+XLSX_ACTIVITY_LIMIT = 30_000
 CSV_SHEETS = ("desa", "kegiatan", "kecamatan")
 
 
@@ -206,7 +210,14 @@ def _tables(region, year, rows, context) -> list:
             used.add(title)
             kec = SimpleNamespace(id=k.id, code=k.code, name=k.name)
             tables.append(villages_table(region, year, rows, context, title=title, kecamatan=kec))
-    tables.append(activities_table(region, year, rows, context))
+    activity_count = sum(len(r.activities) for r in rows)
+    if activity_count <= XLSX_ACTIVITY_LIMIT:
+        tables.append(activities_table(region, year, rows, context))
+    else:
+        tables.append(Table(_("Kegiatan"), [_("Catatan")], [[_(
+            "%(n)s kegiatan: terlalu banyak untuk lembar XLSX ini. Unduh \"CSV kegiatan\" dari dasbor (berkas yang "
+            "sama, dialirkan).", n=activity_count)]], widths={0: 100},
+            title_lines=_title(region, year, _("Kegiatan yang disepakati (komitmen terakhir tiap desa)"), context)))
     card = region_scorecard(rows, by="desa" if region.level == "kecamatan" else "kecamatan")
     tables.append(scorecard_table(region, year, card, context))
     return tables
