@@ -62,7 +62,13 @@ def cash_curve(total: float, first_share: float, tranche_months: Sequence[int] =
 def expected_cumulative(activities: Iterable[tuple[int, Sequence | None]], first_share: float = 0.4,
                         tranche_months: Sequence[int] = (3, 7)) -> list[float]:
     """Expected cumulative spending at the end of each month (12 values, the last = the commitment)."""
-    planned = cumulative(monthly_plan(activities))
+    return expected_from_plan(monthly_plan(activities), first_share, tranche_months)
+
+
+def expected_from_plan(plan: Sequence[float], first_share: float = 0.4,
+                       tranche_months: Sequence[int] = (3, 7)) -> list[float]:
+    """The same from the money planned per month (`monthly_plan`, kept in a plan's summary)."""
+    planned = cumulative(plan)
     total = planned[-1] if planned else 0.0
     cash = cash_curve(total, first_share, tranche_months)
     return [min(p, c) for p, c in zip(planned, cash)]

@@ -6,7 +6,7 @@ import pytest
 
 from planner import money_rules
 from planner.money_rules import MoneyRules, PlanMoney, RuleSet
-from planner.services import oversight
+from planner.services import oversight, summaries
 
 YEAR = 2027
 RULES_2027 = RuleSet(money_rules.DEFAULTS[2026], YEAR, kabupaten_set=True, source_year=YEAR, stunting_floor=0.08)
@@ -34,9 +34,12 @@ def _row(committed=True, reported=None, spent=(0.25, 0.25, 0.25, 0.25), units_sh
     if committed:
         row.committed, row.commitment_id, row.commitment_version, row.committed_on = 120_000_000, 1, 1, committed_on
         units_share = units_share or spent
-        row.activities = [[100, 60_000_000, months, [int(100 * u) for u in units_share],
-                           [int(60_000_000 * s) for s in spent], "kia"] for _ in range(2)]
+        activities = [[100, 60_000_000, months, [int(100 * u) for u in units_share],
+                       [int(60_000_000 * s) for s in spent], "kia"] for _ in range(2)]
         row.reported_on = dict(reported or {})
+        digest = summaries.digest(activities, [0, 0, 0, 0], {str(q): "" for q in row.reported_on})
+        row.profile, row.by_package, row.all_reported = digest["profile"], digest["by_package"], digest["all_reported"]
+        row.detail = {"activities": activities, "extra_spent": [0, 0, 0, 0]}
     return row
 
 

@@ -15,14 +15,14 @@ from .test_oversight import _report
 
 def _stored():
     return {row.plan_id: {c: getattr(row, c) for c in ("state", "commitment_id", "commitment_version", "committed",
-                                                       "impact", "unexplained", "data")}
+                                                       "impact", "unexplained", "data", "detail")}
             for row in db.session.scalars(select(PlanSummary))}
 
 
 def _fresh():
     ids = list(db.session.scalars(select(Plan.id)))
     return {pid: {c: values[c] for c in ("state", "commitment_id", "commitment_version", "committed", "impact",
-                                         "unexplained", "data")}
+                                         "unexplained", "data", "detail")}
             for pid, values in summaries.compute(db.session, ids).items()}
 
 
@@ -42,7 +42,7 @@ def test_every_write_keeps_the_summary_equal_to_a_fresh_computation(app, world):
     with app.test_request_context():
         summary = db.session.get(PlanSummary, ids["plan"])
         assert summary.state == "committed" and summary.commitment_version == 1 and summary.committed > 0
-        assert summary.data["activities"] and summary.data["areas"]
+        assert summary.detail["activities"] and summary.data["areas"] and summary.data["profile"]
         _report(ids["plan"], 1, 0.1)
         assert db.session.get(PlanSummary, ids["plan"]).data["reports"]["1"]
         _assert_true()

@@ -73,6 +73,7 @@ def upgrade():
     sa.Column('impact', sa.Float(), nullable=True),
     sa.Column('unexplained', sa.Integer(), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('detail', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], name=op.f('fk_plan_summary_plan_id_plan'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('plan_id', name=op.f('pk_plan_summary'))
     )

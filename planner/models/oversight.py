@@ -132,10 +132,13 @@ class PlanSummary(db.Model):
     committed = db.Column(db.BigInteger)
     impact = db.Column(db.Float)
     unexplained = db.Column(db.Integer, nullable=False, default=0)
-    # {"packages": [...], "groups": [...], "activities": [[units, cost, months or null,
-    #  [units delivered q1..q4], [spent q1..q4], package], ...], "reports": {"1": iso datetime, ...},
-    #  "extra_spent": [q1..q4] (realisation of activities no longer committed), "areas": {"2": cost, ...}}
+    # Read for every village: {"packages": [...], "groups": [...], "reports": {"1": iso datetime, ...},
+    #  "areas": {"2": cost, ...}, "profile": [money planned per month], "by_package": {package: cost},
+    #  "all_reported": {"quarters": [...], "overspent": n, "ratios": [...]}} (services.summaries.digest)
     data = db.Column(db.JSON, nullable=False)
+    # Read only for a date before the latest report: {"activities": [[units, cost, months or null,
+    #  [units delivered q1..q4], [spent q1..q4], package], ...], "extra_spent": [q1..q4]}
+    detail = db.Column(db.JSON, nullable=False)
 
     __table_args__ = (db.Index("ix_plan_summary_year_desa", "year", "desa_id"),)
 

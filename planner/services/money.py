@@ -64,13 +64,20 @@ class CheckLine:
     ok: bool
 
 
+def _share(value) -> str:
+    """A rule's share with the digits it has: 3% → `3,0%`, 58.03% → `58,03%`."""
+    if value is None:
+        return format_percent(value)
+    return format_percent(value, 2 if abs(value * 1000 - round(value * 1000)) > 1e-6 else 1)
+
+
 def base_label(base: str) -> str:
     return str(BASE_LABELS.get(base, base))
 
 
 def rule_text(check: money_rules.Check) -> str:
     """The rule in words, with its amount for this plan."""
-    params = dict(share=format_percent(check.limit_share), base=base_label(check.base),
+    params = dict(share=_share(check.limit_share), base=base_label(check.base),
                   amount=format_rupiah(check.limit_amount))
     if check.kind == "equal":
         return _("%(share)s dari pagu disisihkan untuk koperasi, tidak lewat kas desa: %(amount)s.", **params)
@@ -84,7 +91,7 @@ def warning_text(check: money_rules.Check) -> str:
     if check.ok:
         return ""
     params = dict(amount=format_rupiah(check.amount), actual=format_percent(check.share),
-                  share=format_percent(check.limit_share), base=base_label(check.base),
+                  share=_share(check.limit_share), base=base_label(check.base),
                   limit=format_rupiah(check.limit_amount))
     if check.kind == "equal":
         return _("Tercatat %(amount)s; menurut aturan %(limit)s (%(share)s dari pagu).", **params)
@@ -105,7 +112,7 @@ def breach_summary(check: money_rules.Check) -> str:
     sign = {"max": ">", "min": "<", "equal": "≠"}[check.kind]
     if check.kind == "equal":
         return f"{RULE_LABELS[check.code]} {format_rupiah(check.amount)} {sign} {format_rupiah(check.limit_amount)}"
-    return f"{RULE_LABELS[check.code]} {format_percent(check.share)} {sign} {format_percent(check.limit_share)}"
+    return f"{RULE_LABELS[check.code]} {format_percent(check.share)} {sign} {_share(check.limit_share)}"
 
 
 def source_text(rules: RuleSet, kabupaten_name: str = "") -> str:

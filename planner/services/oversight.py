@@ -165,9 +165,11 @@ class VillageRow:
     unexplained: int = 0
     packages: set = field(default_factory=set)
     groups: set = field(default_factory=set)
-    activities: list = field(default_factory=list)
+    profile: list = field(default_factory=lambda: [0.0] * 12)   # money planned per month (summary)
+    by_package: dict = field(default_factory=dict)              # committed money per package
+    all_reported: dict = field(default_factory=dict)            # summaries.measure over every quarter reported
+    detail: dict | None = None                                  # per-activity figures, read for past dates only
     reported_on: dict = field(default_factory=dict)      # quarter -> date reported (all, not only by as_of)
-    extra_spent: list = field(default_factory=lambda: [0, 0, 0, 0])
     areas: dict = field(default_factory=dict)            # APBDes bidang -> committed Dana Desa
     apbdes_pembangunan: int | None = None
     apbdes_pemberdayaan: int | None = None
@@ -178,6 +180,7 @@ class VillageRow:
     spent: int = 0
     expected: list = field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])     # cumulative, end of each quarter
     outputs_share: float | None = None
+    overspent_activities: int = 0
     flags: list = field(default_factory=list)
 
     @property
@@ -191,6 +194,10 @@ class VillageRow:
     @property
     def packages_count(self) -> int:
         return len(self.packages & set(PACKAGES))
+
+    @property
+    def activity_count(self) -> int:
+        return len((self.all_reported or {}).get("ratios") or [])
 
     @property
     def impact_per_million(self) -> float | None:
@@ -328,6 +335,7 @@ PLAN_COLUMNS = ("id", "desa_id", "pagu", "earmark_koperasi", "earmark_blt", "ear
                 "apbdes_pemberdayaan", *TARGET_FIELDS)
 SUMMARY_COLUMNS = ("state", "commitment_id", "commitment_version", "committed_at", "committed", "impact",
                    "unexplained", "data")
+DETAIL_CHUNK = 500
 
 
 def village_rows(region, year: int, as_of: date | None = None, settings: YearSettings | None = None,
@@ -358,10 +366,25 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
         if row is not None:
             _fill(row, plan, summary, ctx)
 
+    _load_details([row for row in rows.values() if _needs_detail(row, ctx)])
     for row in rows.values():
         _as_of(row, ctx)
         row.flags = flags_of(row, ctx)
     return list(rows.values())
+
+
+def _needs_detail(row, ctx) -> bool:
+    """A village that reported after the date asked about: its figures as of then need the detail."""
+    return row.commitment_id is not None and any(on is not None and on > ctx.as_of for on in row.reported_on.values())
+
+
+def _load_details(rows):
+    by_plan = {row.plan_id: row for row in rows}
+    ids = list(by_plan)
+    for start in range(0, len(ids), DETAIL_CHUNK):
+        for plan_id, detail in db.session.execute(select(PlanSummary.plan_id, PlanSummary.detail)
+                                                  .where(PlanSummary.plan_id.in_(ids[start:start + DETAIL_CHUNK]))):
+            by_plan[plan_id].detail = detail
 
 
 def _fill(row, plan, summary, ctx):
@@ -379,9 +402,10 @@ def _fill(row, plan, summary, ctx):
     row.unexplained = summary["unexplained"] or 0
     data = summary["data"] or {}
     row.packages, row.groups = set(data.get("packages") or []), set(data.get("groups") or [])
-    row.activities = data.get("activities") or []
     row.reported_on = {int(q): local_date(at) for q, at in (data.get("reports") or {}).items()}
-    row.extra_spent = data.get("extra_spent") or [0, 0, 0, 0]
+    row.profile = data.get("profile") or [0.0] * 12
+    row.by_package = data.get("by_package") or {}
+    row.all_reported = data.get("all_reported") or {}
     row.areas = data.get("areas") or {}
 
 
@@ -389,21 +413,20 @@ def _as_of(row, ctx):
     """The realisation the village had reported by the date asked about, and the expected curve."""
     if row.commitment_id is None:
         return
-    counted = {q for q, on in row.reported_on.items() if on is not None and on <= ctx.as_of}
-    row.quarters = [None] * 4
-    for q in counted:
-        row.quarters[q - 1] = (sum(a[4][q - 1] for a in row.activities) + row.extra_spent[q - 1])
+    counted = sorted(q for q, on in row.reported_on.items() if on is not None and on <= ctx.as_of)
+    if row.detail is not None and len(counted) < len(row.reported_on):
+        measured = summaries.measure(row.detail["activities"], row.detail["extra_spent"], counted)
+    else:
+        measured = row.all_reported or summaries.measure([], None, counted)
+    row.quarters = list(measured["quarters"])
     row.spent = sum(v for v in row.quarters if v is not None)
-    curve = spending_curve.expected_cumulative(((a[1], a[2]) for a in row.activities), ctx.first_tranche,
-                                               ctx.rules.rules.tranche_months)
+    row.overspent_activities = measured["overspent"]
+    curve = spending_curve.expected_from_plan(row.profile, ctx.first_tranche, ctx.rules.rules.tranche_months)
     row.expected = spending_curve.expected_by_quarter(curve)
-    if row.activities:
-        shares = []
-        for units, _cost, _months, delivered, _spent, *_rest in row.activities:
-            due = units * ctx.first_tranche
-            done = sum(delivered[q - 1] for q in counted)
-            shares.append(1.0 if due <= 0 or done >= due else done / due)
-        row.outputs_share = sum(shares) / len(shares)
+    ratios = measured["ratios"]
+    if ratios:
+        tranche = ctx.first_tranche
+        row.outputs_share = sum(1.0 if r >= tranche else r / tranche for r in ratios) / len(ratios)
 
 
 def flags_of(row, ctx) -> list:
@@ -502,8 +525,7 @@ def _tranche2(row, ctx):
 def _overspent(row, ctx):
     if not row.committed or not row.spent:
         return None
-    over = sum(1 for a in row.activities
-               if sum(a[4][q - 1] for q in range(1, 5) if row.quarters[q - 1] is not None) > a[1])
+    over = row.overspent_activities
     if row.spent <= row.committed and not over:
         return None
     return Flag("overspent", str(_l("%(n)s kegiatan", n=over)) if over else "")
@@ -615,8 +637,7 @@ def package_totals(village_list) -> dict:
     """Committed money per service package across the rows' latest commitments (for the chart)."""
     sums = {code: 0 for code in PACKAGES}
     for row in village_list:
-        for activity in row.activities:
-            package = activity[5] if len(activity) > 5 else ""
+        for package, cost in (row.by_package or {}).items():
             if package in sums:
-                sums[package] += activity[1]
+                sums[package] += cost
     return sums

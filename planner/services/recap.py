@@ -210,7 +210,7 @@ def _tables(region, year, rows, context) -> list:
             used.add(title)
             kec = SimpleNamespace(id=k.id, code=k.code, name=k.name)
             tables.append(villages_table(region, year, rows, context, title=title, kecamatan=kec))
-    activity_count = sum(len(r.activities) for r in rows)
+    activity_count = sum(r.activity_count for r in rows)
     if activity_count <= XLSX_ACTIVITY_LIMIT:
         tables.append(activities_table(region, year, rows, context))
     else:

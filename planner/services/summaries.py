@@ -4,9 +4,12 @@ A province dashboard shows thousands of villages; adding up every committed acti
 quarter of realisation on each page view grows with the data (1.7 s for 6,000 villages,
 docs/performance.md). Instead each plan has one `PlanSummary` row holding what the dashboards,
 recaps and the API read: its status, latest commitment, the packages and groups it covers, and
-per committed activity its units, cost, months and what was delivered and spent per quarter,
-with the date each quarter was reported. Anything that depends on the date asked about (flags,
-"keadaan per tanggal", the expected spending) is worked out from these rows when read.
+the date each quarter was reported, and a digest a page reads for every village (the money
+planned per month, the money per package, and the spending, overspent activities and delivered
+shares counting every quarter reported so far). Per committed activity its units, cost, months
+and what was delivered and spent per quarter are kept apart (`detail`), read only for a village
+that reported after the date asked about ("keadaan per tanggal" in the past). Anything that
+depends on the date (flags, the expected spending) is worked out from these when read.
 
 How the rows stay true: a session listener notes the plan of every Plan, Proposal, rembuk
 session, commitment, commitment activity, realisation or quarter report written in a
@@ -23,6 +26,7 @@ from itertools import chain
 from sqlalchemy import delete, event, func, insert, select
 from sqlalchemy.orm import Session
 
+from .. import spending_curve
 from ..models import (Commitment, CommitmentActivity, Plan, PlanSummary, Proposal, QuarterReport, Realisation,
                       RembukSession)
 from .plan_state import state_of
@@ -80,6 +84,31 @@ def _iso(value):
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def measure(activities, extra_spent, counted) -> dict:
+    """What the flags need from a plan's committed activities, counting only the quarters in `counted`:
+    spending per quarter (None for a quarter not counted), how many activities spent more than their
+    cost, and each activity's delivered share of its units. `activities`: [units, cost, months,
+    [delivered q1..q4], [spent q1..q4], package]."""
+    quarters = [None] * 4
+    for q in counted:
+        quarters[q - 1] = sum(a[4][q - 1] for a in activities) + (extra_spent[q - 1] if extra_spent else 0)
+    overspent = sum(1 for a in activities if sum(a[4][q - 1] for q in counted) > a[1])
+    ratios = [round(sum(a[3][q - 1] for q in counted) / a[0], 4) if a[0] else 1.0 for a in activities]
+    return {"quarters": quarters, "overspent": overspent, "ratios": ratios}
+
+
+def digest(activities, extra_spent, reports) -> dict:
+    """The compact part of a summary the dashboards read for every village: the date-independent
+    sums, and the as-of figures counting every quarter reported so far (`measure`)."""
+    by_package, plan = {}, spending_curve.monthly_plan((a[1], a[2]) for a in activities)
+    for a in activities:
+        package = a[5] if len(a) > 5 else ""
+        by_package[package] = by_package.get(package, 0) + a[1]
+    counted = sorted(int(q) for q in reports)
+    return {"profile": [round(v, 2) for v in plan], "by_package": by_package,
+            "all_reported": measure(activities, extra_spent, counted)}
 
 
 def compute(session, plan_ids) -> dict:
@@ -177,13 +206,16 @@ def _compute_chunk(session, ids) -> dict:
     for pid, (desa_id, year, status) in plans.items():
         entry = data[pid]
         entry.pop("keys")
+        activities, extra = entry.pop("activities"), entry.pop("extra_spent")
         entry["packages"] = sorted(p for p in entry["packages"] if p)
         entry["groups"] = sorted(g for g in entry["groups"] if g)
+        entry.update(digest(activities, extra, entry["reports"]))
         c = commitments.get(pid, {})
         result[pid] = dict(plan_id=pid, desa_id=desa_id, year=year, state=state_of(status, pid in open_sessions),
                            commitment_id=c.get("commitment_id"), commitment_version=c.get("commitment_version"),
                            committed_at=c.get("committed_at"), committed=c.get("committed"), impact=c.get("impact"),
-                           unexplained=c.get("unexplained") or 0, data=entry)
+                           unexplained=c.get("unexplained") or 0, data=entry,
+                           detail={"activities": activities, "extra_spent": extra})
     return result
 
 
