@@ -74,6 +74,22 @@ def expected_from_plan(plan: Sequence[float], first_share: float = 0.4,
     return [min(p, c) for p, c in zip(planned, cash)]
 
 
+def expected_quarters(planned: Sequence[float], first_share: float = 0.4,
+                      tranche_months: Sequence[int] = (3, 7)) -> list[float]:
+    """The expected cumulative spending at the end of each quarter from the money planned by then
+    (4 values, the last = the commitment): the same as reading `expected_cumulative` at the
+    quarter ends, since the minimum of two rising curves can be read point by point."""
+    total = planned[-1] if planned else 0.0
+    first_month, second_month = (list(tranche_months) + [7])[:2]
+    share = min(max(first_share, 0.0), 1.0)
+    result = []
+    for quarter, month in QUARTER_END.items():
+        cash = total * ((share if month >= first_month else 0.0)
+                        + ((1 - share) if month >= max(second_month, first_month) else 0.0))
+        result.append(min(planned[quarter - 1], cash))
+    return result
+
+
 def expected_by_quarter(curve: Sequence[float]) -> list[float]:
     """The cumulative curve read at the end of each quarter (4 values)."""
     return [curve[QUARTER_END[q] - 1] for q in (1, 2, 3, 4)]

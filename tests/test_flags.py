@@ -1,6 +1,6 @@
 """Each flag's rule: when it fires, and the cases where it must not (before its year or deadline, for a
 village added after the deadline, for a group nobody could have served, for a quarter not yet due)."""
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -19,26 +19,35 @@ def _context(as_of, rules=RULES_2027, deadline=date(2026, 12, 15), served=("ibu_
                              serviced_groups=set(served), priority=set())
 
 
+def _moment(day):
+    return datetime(day.year, day.month, day.day, 3, 0, tzinfo=timezone.utc)
+
+
 def _row(committed=True, reported=None, spent=(0.25, 0.25, 0.25, 0.25), units_share=None, money=None,
          groups=("ibu_hamil", "baduta", "balita"), targets=None, committed_on=date(2026, 11, 20), added_on=None,
          months=None, unexplained=0):
     """A village with a 120 million commitment of two activities; `reported`: {quarter: date reported}."""
     money = money or PlanMoney(pagu=PAGU, earmark_koperasi=580_300_000, earmark_operasional=10_000_000,
                                stunting_budget=60_000_000)
-    row = oversight.VillageRow(1, "35.17.09.2001", "Desa Uji", 1, "35.17.09", "Kecamatan Uji", added_on=added_on,
+    row = oversight.VillageRow(1, "35.17.09.2001", "Desa Uji", 1, "35.17.09", "Kecamatan Uji",
+                               created=_moment(added_on) if added_on else None,
                                plan_id=1, status="committed" if committed else "draft", money=money,
                                pagu=money.pagu, stunting_budget=money.stunting_budget,
                                targets=targets or {"ibu_hamil": 30, "baduta": 80, "balita": 200, "ibu_nifas": 25},
                                groups=set(groups), unexplained=unexplained)
     row.base = money_rules.base_amount(RULES_2027.rules, money, "regular")
     if committed:
-        row.committed, row.commitment_id, row.commitment_version, row.committed_on = 120_000_000, 1, 1, committed_on
+        row.committed, row.commitment_id, row.commitment_version = 120_000_000, 1, 1
+        row.committed_at = _moment(committed_on)
         units_share = units_share or spent
         activities = [[100, 60_000_000, months, [int(100 * u) for u in units_share],
                        [int(60_000_000 * s) for s in spent], "kia"] for _ in range(2)]
-        row.reported_on = dict(reported or {})
-        digest = summaries.digest(activities, [0, 0, 0, 0], {str(q): "" for q in row.reported_on})
-        row.profile, row.by_package, row.all_reported = digest["profile"], digest["by_package"], digest["all_reported"]
+        row.reports = {q: _moment(d) for q, d in (reported or {}).items()}
+        digest = summaries.digest(activities, [0, 0, 0, 0], row.reports)
+        measured = digest["all_reported"]
+        row.planned, row.by_package = digest["planned"], digest["by_package"]
+        row.all_spent, row.overspent_all = measured["quarters"], measured["overspent"]
+        row.ratios_text = ",".join(f"{r:g}" for r in measured["ratios"])
         row.detail = {"activities": activities, "extra_spent": [0, 0, 0, 0]}
     return row
 

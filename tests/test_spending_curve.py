@@ -48,3 +48,6 @@ def test_the_curve_rises_stays_under_plan_and_cash_and_ends_at_the_commitment(it
     assert all(a <= b + 1e-6 for a, b in zip(expected, expected[1:]))
     assert all(e <= p + 1e-6 and e <= c + 1e-6 for e, p, c in zip(expected, planned, cash))
     assert expected[-1] == pytest.approx(total, rel=1e-9, abs=1e-6)
+    planned_by_quarter = curve.expected_by_quarter(planned)
+    assert curve.expected_quarters(planned_by_quarter, share, (first, second)) == \
+        pytest.approx(curve.expected_by_quarter(expected), rel=1e-9, abs=1e-6)

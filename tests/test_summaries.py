@@ -14,16 +14,22 @@ from .test_oversight import _report
 
 
 def _stored():
-    return {row.plan_id: {c: getattr(row, c) for c in ("state", "commitment_id", "commitment_version", "committed",
-                                                       "impact", "unexplained", "data", "detail")}
-            for row in db.session.scalars(select(PlanSummary))}
+    return {row.plan_id: {c: _plain(getattr(row, c)) for c in COLUMNS} for row in db.session.scalars(select(PlanSummary))}
 
 
 def _fresh():
     ids = list(db.session.scalars(select(Plan.id)))
-    return {pid: {c: values[c] for c in ("state", "commitment_id", "commitment_version", "committed", "impact",
-                                         "unexplained", "data", "detail")}
-            for pid, values in summaries.compute(db.session, ids).items()}
+    return {pid: {c: _plain(values[c]) for c in COLUMNS} for pid, values in summaries.compute(db.session, ids).items()}
+
+
+COLUMNS = ("state", "commitment_id", "commitment_version", "committed", "impact", "unexplained", "packages", "groups",
+           "spent_q1", "spent_q2", "spent_q3", "spent_q4", "reported_q1", "reported_q2", "reported_q3", "reported_q4",
+           "planned_q1", "planned_q2", "planned_q3", "planned_q4", "overspent", "ratios", "money", "detail")
+
+
+def _plain(value):
+    """Moments compared in UTC whatever the database hands back (SQLite: naive)."""
+    return summaries.utc(value) if hasattr(value, "tzinfo") else value
 
 
 def _assert_true():
@@ -42,21 +48,21 @@ def test_every_write_keeps_the_summary_equal_to_a_fresh_computation(app, world):
     with app.test_request_context():
         summary = db.session.get(PlanSummary, ids["plan"])
         assert summary.state == "committed" and summary.commitment_version == 1 and summary.committed > 0
-        assert summary.detail["activities"] and summary.data["areas"] and summary.data["profile"]
+        assert summary.detail["activities"] and summary.money["areas"] and summary.planned_q4 > 0
         _report(ids["plan"], 1, 0.1)
-        assert db.session.get(PlanSummary, ids["plan"]).data["reports"]["1"]
+        assert db.session.get(PlanSummary, ids["plan"]).reported_q1 is not None
         _assert_true()
         plan = db.session.get(Plan, world.plans["a1y"])
         plans.update_plan(plan, {"pagu": 900_000_000, "stunting_budget": 100_000_000})
         db.session.add(Proposal(plan_id=plan.id, name="PAUD", category="sensitif", package="paud", target_group="balita",
                                 unit="bulan", unit_cost=1, min_units=0, max_units=1))
         db.session.commit()
-        assert "paud" in db.session.get(PlanSummary, plan.id).data["packages"]
+        assert "paud" in db.session.get(PlanSummary, plan.id).packages.split(",")
         _assert_true()
         db.session.delete(db.session.get(Proposal, db.session.scalar(
             select(Proposal.id).where(Proposal.plan_id == plan.id, Proposal.package == "paud"))))
         db.session.commit()
-        assert "paud" not in db.session.get(PlanSummary, plan.id).data["packages"]
+        assert "paud" not in db.session.get(PlanSummary, plan.id).packages.split(",")
         _assert_true()
 
 

@@ -132,10 +132,28 @@ class PlanSummary(db.Model):
     committed = db.Column(db.BigInteger)
     impact = db.Column(db.Float)
     unexplained = db.Column(db.Integer, nullable=False, default=0)
-    # Read for every village: {"packages": [...], "groups": [...], "reports": {"1": iso datetime, ...},
-    #  "areas": {"2": cost, ...}, "profile": [money planned per month], "by_package": {package: cost},
-    #  "all_reported": {"quarters": [...], "overspent": n, "ratios": [...]}} (services.summaries.digest)
-    data = db.Column(db.JSON, nullable=False)
+    # Read for every village, as plain columns (a province page reads thousands of rows):
+    packages = db.Column(db.String(120), nullable=False, default="")     # codes, comma-separated
+    groups = db.Column(db.String(160), nullable=False, default="")
+    # Spending per quarter counting every quarter reported so far (NULL: not reported), and when each
+    # quarter was first reported.
+    spent_q1 = db.Column(db.BigInteger)
+    spent_q2 = db.Column(db.BigInteger)
+    spent_q3 = db.Column(db.BigInteger)
+    spent_q4 = db.Column(db.BigInteger)
+    reported_q1 = db.Column(db.DateTime(timezone=True))
+    reported_q2 = db.Column(db.DateTime(timezone=True))
+    reported_q3 = db.Column(db.DateTime(timezone=True))
+    reported_q4 = db.Column(db.DateTime(timezone=True))
+    # Money planned by the end of each quarter (from each activity's months): the expected curve's base.
+    planned_q1 = db.Column(db.BigInteger, nullable=False, default=0)
+    planned_q2 = db.Column(db.BigInteger, nullable=False, default=0)
+    planned_q3 = db.Column(db.BigInteger, nullable=False, default=0)
+    planned_q4 = db.Column(db.BigInteger, nullable=False, default=0)
+    overspent = db.Column(db.Integer, nullable=False, default=0)          # activities over their cost
+    ratios = db.Column(db.Text, nullable=False, default="")               # delivered ÷ units per activity
+    # {"by_package": {package: cost}, "areas": {bidang: Dana Desa}} for the charts and the scorecard.
+    money = db.Column(db.JSON, nullable=False)
     # Read only for a date before the latest report: {"activities": [[units, cost, months or null,
     #  [units delivered q1..q4], [spent q1..q4], package], ...], "extra_spent": [q1..q4]}
     detail = db.Column(db.JSON, nullable=False)

@@ -38,10 +38,12 @@ is a note on the row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
 from .. import money_rules, spending_curve
@@ -106,13 +108,20 @@ STATUSES = STATES
 
 @dataclass
 class Flag:
+    """A flag on a village. `raw` is its detail, worded only when read (a province has thousands of
+    flags and a page shows a hundred: wording each in the user's language costs more than the rest)."""
+
     code: str
-    detail: str = ""
+    raw: object = ""
     severity: int = 0
 
     def __post_init__(self):
         if not self.severity:
             self.severity = FLAGS[self.code].severity
+
+    @property
+    def detail(self) -> str:
+        return str(self.raw)
 
     @property
     def label(self) -> str:
@@ -139,6 +148,13 @@ class Context:
     def floor(self):
         return self.rules.stunting_floor
 
+    @cached_property
+    def as_of_end(self):
+        """The end of the day asked about (Asia/Jakarta), as an aware datetime."""
+        from datetime import datetime, time
+
+        return datetime.combine(self.as_of + timedelta(days=1), time(0), tzinfo=ZONE)
+
 
 @dataclass
 class VillageRow:
@@ -149,7 +165,7 @@ class VillageRow:
     kecamatan_code: str
     kecamatan_name: str
     priority: bool = False
-    added_on: date | None = None
+    created: object = None               # the region's created_at (UTC), read only when a deadline has passed
     plan_id: int | None = None
     status: str = "none"
     pagu: int = 0
@@ -160,16 +176,19 @@ class VillageRow:
     committed: int | None = None
     commitment_id: int | None = None
     commitment_version: int | None = None
-    committed_on: date | None = None
+    committed_at: object = None          # the first version's moment (UTC)
     impact: float | None = None
     unexplained: int = 0
     packages: set = field(default_factory=set)
     groups: set = field(default_factory=set)
-    profile: list = field(default_factory=lambda: [0.0] * 12)   # money planned per month (summary)
+    planned: list = field(default_factory=lambda: [0.0] * 4)    # money planned by each quarter's end (summary)
     by_package: dict = field(default_factory=dict)              # committed money per package
-    all_reported: dict = field(default_factory=dict)            # summaries.measure over every quarter reported
+    all_spent: list = field(default_factory=lambda: [None] * 4)  # per quarter, every quarter reported so far
+    overspent_all: int = 0
+    ratios_text: str = ""                                       # delivered ÷ units per activity, every quarter
+    ratios: list | None = None                                  # the same as of the date asked about
     detail: dict | None = None                                  # per-activity figures, read for past dates only
-    reported_on: dict = field(default_factory=dict)      # quarter -> date reported (all, not only by as_of)
+    reports: dict = field(default_factory=dict)          # quarter -> moment reported, UTC (all, not only by as_of)
     areas: dict = field(default_factory=dict)            # APBDes bidang -> committed Dana Desa
     apbdes_pembangunan: int | None = None
     apbdes_pemberdayaan: int | None = None
@@ -179,9 +198,16 @@ class VillageRow:
     quarters: list = field(default_factory=lambda: [None, None, None, None])   # spent, None = not reported
     spent: int = 0
     expected: list = field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])     # cumulative, end of each quarter
-    outputs_share: float | None = None
     overspent_activities: int = 0
     flags: list = field(default_factory=list)
+
+    @property
+    def added_on(self) -> date | None:
+        return local_date(self.created)
+
+    @property
+    def committed_on(self) -> date | None:
+        return local_date(self.committed_at)
 
     @property
     def stunting_share(self) -> float | None:
@@ -197,7 +223,16 @@ class VillageRow:
 
     @property
     def activity_count(self) -> int:
-        return len((self.all_reported or {}).get("ratios") or [])
+        return len(self.ratios_text.split(",")) if self.ratios_text else 0
+
+    def outputs_share(self, first_tranche: float) -> float | None:
+        """Mean over activities of what was delivered ÷ what the first tranche promised (capped at 1)."""
+        ratios = self.ratios
+        if ratios is None:
+            ratios = [float(r) for r in self.ratios_text.split(",")] if self.ratios_text else []
+        if not ratios:
+            return None
+        return sum(1.0 if r >= first_tranche else r / first_tranche for r in ratios) / len(ratios)
 
     @property
     def impact_per_million(self) -> float | None:
@@ -296,8 +331,6 @@ def local_date(moment) -> date | None:
     if isinstance(moment, str):
         moment = summaries.utc(moment)
     if moment.tzinfo is None:
-        from datetime import timezone
-
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(ZONE).date()
 
@@ -334,7 +367,9 @@ PLAN_COLUMNS = ("id", "desa_id", "pagu", "earmark_koperasi", "earmark_blt", "ear
                 "earmark_other", "stunting_budget", "stunted_children", "balita_measured", "apbdes_pembangunan",
                 "apbdes_pemberdayaan", *TARGET_FIELDS)
 SUMMARY_COLUMNS = ("state", "commitment_id", "commitment_version", "committed_at", "committed", "impact",
-                   "unexplained", "data")
+                   "unexplained", "packages", "groups", "spent_q1", "spent_q2", "spent_q3", "spent_q4", "reported_q1",
+                   "reported_q2", "reported_q3", "reported_q4", "planned_q1", "planned_q2", "planned_q3", "planned_q4",
+                   "overspent", "ratios", "money")
 DETAIL_CHUNK = 500
 
 
@@ -351,15 +386,19 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
             .join(kecamatan, Region.parent_id == kecamatan.id)
             .where(Region.id.in_(desa_ids)).order_by(Region.code)):
         rows[desa_id] = VillageRow(desa_id, code, name, kec_id, kec_code, kec_name, priority=desa_id in ctx.priority,
-                                   added_on=local_date(created))
+                                   created=created)
 
     plan_filter = (Plan.desa_id.in_(desa_ids), Plan.year == year)
-    plan_ids = list(db.session.scalars(select(Plan.id).where(*plan_filter)))
-    summaries.ensure(db.session, plan_ids)
     query = (select(*(getattr(Plan, c) for c in PLAN_COLUMNS), *(getattr(PlanSummary, c) for c in SUMMARY_COLUMNS))
-             .join(PlanSummary, PlanSummary.plan_id == Plan.id).where(*plan_filter))
+             .outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
     width = len(PLAN_COLUMNS)
-    for values in db.session.execute(query):
+    results = db.session.execute(query.where(*plan_filter)).all()
+    missing = [values[0] for values in results if values[width + SUMMARY_COLUMNS.index("money")] is None]
+    if missing:     # plans written around the ORM: computed once, now
+        summaries.ensure(db.session, missing)
+        results = [v for v in results if v[0] not in set(missing)] + \
+            db.session.execute(query.where(Plan.id.in_(missing))).all()
+    for values in results:
         plan = dict(zip(PLAN_COLUMNS, values[:width]))
         summary = dict(zip(SUMMARY_COLUMNS, values[width:]))
         row = rows.get(plan["desa_id"])
@@ -375,7 +414,7 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
 
 def _needs_detail(row, ctx) -> bool:
     """A village that reported after the date asked about: its figures as of then need the detail."""
-    return row.commitment_id is not None and any(on is not None and on > ctx.as_of for on in row.reported_on.values())
+    return row.commitment_id is not None and any(at >= ctx.as_of_end for at in row.reports.values())
 
 
 def _load_details(rows):
@@ -398,35 +437,36 @@ def _fill(row, plan, summary, ctx):
     row.apbdes_pembangunan, row.apbdes_pemberdayaan = plan["apbdes_pembangunan"], plan["apbdes_pemberdayaan"]
     row.committed, row.commitment_id = summary["committed"], summary["commitment_id"]
     row.commitment_version, row.impact = summary["commitment_version"], summary["impact"]
-    row.committed_on = local_date(summary["committed_at"])
+    row.committed_at = summary["committed_at"]
     row.unexplained = summary["unexplained"] or 0
-    data = summary["data"] or {}
-    row.packages, row.groups = set(data.get("packages") or []), set(data.get("groups") or [])
-    row.reported_on = {int(q): local_date(at) for q, at in (data.get("reports") or {}).items()}
-    row.profile = data.get("profile") or [0.0] * 12
-    row.by_package = data.get("by_package") or {}
-    row.all_reported = data.get("all_reported") or {}
-    row.areas = data.get("areas") or {}
+    row.packages = set(summary["packages"].split(",")) if summary["packages"] else set()
+    row.groups = set(summary["groups"].split(",")) if summary["groups"] else set()
+    row.reports = {}
+    for q in (1, 2, 3, 4):
+        moment = summary[f"reported_q{q}"]
+        if moment is not None:
+            row.reports[q] = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    row.planned = [summary["planned_q1"], summary["planned_q2"], summary["planned_q3"], summary["planned_q4"]]
+    row.all_spent = [summary["spent_q1"], summary["spent_q2"], summary["spent_q3"], summary["spent_q4"]]
+    row.overspent_all, row.ratios_text = summary["overspent"], summary["ratios"]
+    money = summary["money"] or {}
+    row.by_package, row.areas = money.get("by_package") or {}, money.get("areas") or {}
 
 
 def _as_of(row, ctx):
     """The realisation the village had reported by the date asked about, and the expected curve."""
     if row.commitment_id is None:
         return
-    counted = sorted(q for q, on in row.reported_on.items() if on is not None and on <= ctx.as_of)
-    if row.detail is not None and len(counted) < len(row.reported_on):
+    counted = sorted(q for q, at in row.reports.items() if at < ctx.as_of_end)
+    if len(counted) < len(row.reports) and row.detail is not None:
         measured = summaries.measure(row.detail["activities"], row.detail["extra_spent"], counted)
+        row.quarters, row.overspent_activities, row.ratios = measured["quarters"], measured["overspent"], \
+            measured["ratios"]
     else:
-        measured = row.all_reported or summaries.measure([], None, counted)
-    row.quarters = list(measured["quarters"])
+        row.quarters = [row.all_spent[q - 1] if q in row.reports else None for q in (1, 2, 3, 4)]
+        row.overspent_activities = row.overspent_all
     row.spent = sum(v for v in row.quarters if v is not None)
-    row.overspent_activities = measured["overspent"]
-    curve = spending_curve.expected_from_plan(row.profile, ctx.first_tranche, ctx.rules.rules.tranche_months)
-    row.expected = spending_curve.expected_by_quarter(curve)
-    ratios = measured["ratios"]
-    if ratios:
-        tranche = ctx.first_tranche
-        row.outputs_share = sum(1.0 if r >= tranche else r / tranche for r in ratios) / len(ratios)
+    row.expected = spending_curve.expected_quarters(row.planned, ctx.first_tranche, ctx.rules.rules.tranche_months)
 
 
 def flags_of(row, ctx) -> list:
@@ -448,8 +488,7 @@ def _no_commitment(row, ctx):
     if row.added_on is not None and row.added_on > ctx.deadline:
         return None
     days = (ctx.as_of - ctx.deadline).days
-    return Flag("no_commitment", str(_l("batas %(d)s, lewat %(n)s hari", d=ctx.deadline.strftime("%d/%m/%Y"),
-                                        n=days)))
+    return Flag("no_commitment", _l("batas %(d)s, lewat %(n)s hari", d=ctx.deadline.strftime("%d/%m/%Y"), n=days))
 
 
 def _rules_broken(row, ctx):
@@ -460,7 +499,7 @@ def _rules_broken(row, ctx):
     broken = money_rules.breaches(ctx.rules.rules, row.money)
     if not broken:
         return None
-    return Flag("rules_broken", "; ".join(breach_summary(c) for c in broken))
+    return Flag("rules_broken", LazyString(lambda: "; ".join(breach_summary(c) for c in broken)))
 
 
 def _not_reported(row, ctx):
@@ -468,10 +507,13 @@ def _not_reported(row, ctx):
         return None
     days = ctx.rules.rules.report_days
     missing = []
+    committed_on = None
     for q in range(1, 5):
         if report_due(ctx.year, q, days) >= ctx.as_of:
             break           # not overdue yet: the village may report up to and on the due day
-        if row.committed_on is not None and quarter_end(ctx.year, q) < row.committed_on:
+        if committed_on is None:
+            committed_on = row.committed_on or date.min
+        if quarter_end(ctx.year, q) < committed_on:
             continue
         if row.quarters[q - 1] is None:
             missing.append(q)
@@ -481,7 +523,7 @@ def _not_reported(row, ctx):
     last = row.last_reported
     detail = (_l("triwulan %(q)s; terakhir dilaporkan: triwulan %(last)s", q=names, last=QUARTER_NAMES[last]) if last
               else _l("triwulan %(q)s; belum pernah melapor", q=names))
-    return Flag("not_reported", str(detail), severity=3 if len(missing) >= 2 else 2)
+    return Flag("not_reported", detail, severity=3 if len(missing) >= 2 else 2)
 
 
 def _below_floor(row, ctx):
@@ -502,8 +544,8 @@ def _lagging(row, ctx):
     expected = row.expected[last - 1] / row.committed
     if actual >= expected - LAG_TOLERANCE:
         return None
-    return Flag("lagging", str(_l("%(a)s s.d. triwulan %(q)s; diperkirakan %(e)s", a=format_percent(actual, 0),
-                                  q=QUARTER_NAMES[last], e=format_percent(expected, 0))))
+    return Flag("lagging", _l("%(a)s s.d. triwulan %(q)s; diperkirakan %(e)s", a=format_percent(actual, 0),
+                              q=QUARTER_NAMES[last], e=format_percent(expected, 0)))
 
 
 def _tranche2(row, ctx):
@@ -514,12 +556,11 @@ def _tranche2(row, ctx):
         return None
     first = row.committed * ctx.first_tranche
     spent_ok = row.spent >= TRANCHE2_SPENT * first
-    outputs_ok = (row.outputs_share or 0) >= TRANCHE2_OUTPUTS
-    if spent_ok and outputs_ok:
+    outputs = row.outputs_share(ctx.first_tranche) or 0
+    if spent_ok and outputs >= TRANCHE2_OUTPUTS:
         return None
-    return Flag("tranche2", str(_l("belanja %(s)s dari tahap I, keluaran %(o)s",
-                                   s=format_percent(row.spent / first, 0) if first else "–",
-                                   o=format_percent(row.outputs_share or 0, 0))))
+    return Flag("tranche2", _l("belanja %(s)s dari tahap I, keluaran %(o)s",
+                               s=format_percent(row.spent / first, 0) if first else "–", o=format_percent(outputs, 0)))
 
 
 def _overspent(row, ctx):
@@ -528,21 +569,23 @@ def _overspent(row, ctx):
     over = row.overspent_activities
     if row.spent <= row.committed and not over:
         return None
-    return Flag("overspent", str(_l("%(n)s kegiatan", n=over)) if over else "")
+    return Flag("overspent", _l("%(n)s kegiatan", n=over) if over else "")
 
 
 def _group_uncovered(row, ctx):
     if row.plan_id is None:
         return None
-    missing = [str(TARGET_GROUPS[g]) for g in TARGET_FIELDS
+    missing = [g for g in TARGET_FIELDS
                if g in TARGET_GROUPS and row.targets.get(g, 0) > 0 and g in ctx.serviced_groups and g not in row.groups]
-    return Flag("group_uncovered", ", ".join(missing)) if missing else None
+    if not missing:
+        return None
+    return Flag("group_uncovered", LazyString(lambda: ", ".join(str(TARGET_GROUPS[g]) for g in missing)))
 
 
 def _unexplained(row, ctx):
     if not row.unexplained:
         return None
-    return Flag("unexplained", str(_l("%(n)s perubahan dari usulan tanpa alasan", n=row.unexplained)))
+    return Flag("unexplained", _l("%(n)s perubahan dari usulan tanpa alasan", n=row.unexplained))
 
 
 QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}

@@ -6,7 +6,7 @@ docs/performance.md). Instead each plan has one `PlanSummary` row holding what t
 recaps and the API read: its status, latest commitment, the packages and groups it covers, and
 the date each quarter was reported, and a digest a page reads for every village (the money
 planned per month, the money per package, and the spending, overspent activities and delivered
-shares counting every quarter reported so far). Per committed activity its units, cost, months
+shares counting every quarter reported so far; the money planned by the end of each quarter). Per committed activity its units, cost, months
 and what was delivered and spent per quarter are kept apart (`detail`), read only for a village
 that reported after the date asked about ("keadaan per tanggal" in the past). Anything that
 depends on the date (flags, the expected spending) is worked out from these when read.
@@ -76,16 +76,6 @@ def _funding_column():
     return getattr(CommitmentActivity, "funding_source", None)
 
 
-def _iso(value):
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
 def measure(activities, extra_spent, counted) -> dict:
     """What the flags need from a plan's committed activities, counting only the quarters in `counted`:
     spending per quarter (None for a quarter not counted), how many activities spent more than their
@@ -95,7 +85,7 @@ def measure(activities, extra_spent, counted) -> dict:
     for q in counted:
         quarters[q - 1] = sum(a[4][q - 1] for a in activities) + (extra_spent[q - 1] if extra_spent else 0)
     overspent = sum(1 for a in activities if sum(a[4][q - 1] for q in counted) > a[1])
-    ratios = [round(sum(a[3][q - 1] for q in counted) / a[0], 4) if a[0] else 1.0 for a in activities]
+    ratios = [round(sum(a[3][q - 1] for q in counted) / a[0], 3) if a[0] else 1.0 for a in activities]
     return {"quarters": quarters, "overspent": overspent, "ratios": ratios}
 
 
@@ -107,7 +97,8 @@ def digest(activities, extra_spent, reports) -> dict:
         package = a[5] if len(a) > 5 else ""
         by_package[package] = by_package.get(package, 0) + a[1]
     counted = sorted(int(q) for q in reports)
-    return {"profile": [round(v, 2) for v in plan], "by_package": by_package,
+    planned = spending_curve.expected_by_quarter(spending_curve.cumulative(plan))
+    return {"planned": [round(v) for v in planned], "by_package": by_package,
             "all_reported": measure(activities, extra_spent, counted)}
 
 
@@ -189,11 +180,11 @@ def _compute_chunk(session, ids) -> dict:
         if created is not None and (seen is None or created < seen):
             first_written[(pid, quarter)] = created
     for (pid, quarter), created in first_written.items():
-        data[pid]["reports"][str(quarter)] = _iso(created)
+        data[pid]["reports"][quarter] = utc(created)
     for pid, quarter, reported in session.execute(
             select(QuarterReport.plan_id, QuarterReport.quarter, QuarterReport.reported_at)
             .where(QuarterReport.plan_id.in_(ids))):
-        data[pid]["reports"][str(quarter)] = _iso(reported)
+        data[pid]["reports"][quarter] = utc(reported)
     uncommitted = [pid for pid in ids if pid not in commitments]
     if uncommitted:
         for pid, package, group in session.execute(
@@ -205,17 +196,24 @@ def _compute_chunk(session, ids) -> dict:
     result = {}
     for pid, (desa_id, year, status) in plans.items():
         entry = data[pid]
-        entry.pop("keys")
-        activities, extra = entry.pop("activities"), entry.pop("extra_spent")
-        entry["packages"] = sorted(p for p in entry["packages"] if p)
-        entry["groups"] = sorted(g for g in entry["groups"] if g)
-        entry.update(digest(activities, extra, entry["reports"]))
+        activities, extra, reports = entry["activities"], entry["extra_spent"], entry["reports"]
+        summary = digest(activities, extra, reports)
+        measured = summary["all_reported"]
         c = commitments.get(pid, {})
-        result[pid] = dict(plan_id=pid, desa_id=desa_id, year=year, state=state_of(status, pid in open_sessions),
-                           commitment_id=c.get("commitment_id"), commitment_version=c.get("commitment_version"),
-                           committed_at=c.get("committed_at"), committed=c.get("committed"), impact=c.get("impact"),
-                           unexplained=c.get("unexplained") or 0, data=entry,
-                           detail={"activities": activities, "extra_spent": extra})
+        row = dict(plan_id=pid, desa_id=desa_id, year=year, state=state_of(status, pid in open_sessions),
+                   commitment_id=c.get("commitment_id"), commitment_version=c.get("commitment_version"),
+                   committed_at=c.get("committed_at"), committed=c.get("committed"), impact=c.get("impact"),
+                   unexplained=c.get("unexplained") or 0,
+                   packages=",".join(sorted(p for p in entry["packages"] if p)),
+                   groups=",".join(sorted(g for g in entry["groups"] if g)),
+                   overspent=measured["overspent"], ratios=",".join(f"{r:g}" for r in measured["ratios"]),
+                   money={"by_package": summary["by_package"], "areas": entry["areas"]},
+                   detail={"activities": activities, "extra_spent": extra})
+        for q in range(1, 5):
+            row[f"spent_q{q}"] = measured["quarters"][q - 1]
+            row[f"reported_q{q}"] = reports.get(q)
+            row[f"planned_q{q}"] = summary["planned"][q - 1]
+        result[pid] = row
     return result
 
 
@@ -263,9 +261,9 @@ def rebuild_all(session) -> int:
     return written
 
 
-def utc(value: str | None) -> datetime | None:
-    """A stored ISO timestamp back as an aware datetime."""
+def utc(value) -> datetime | None:
+    """A moment (datetime or ISO text, naive read as UTC) as an aware UTC datetime."""
     if not value:
         return None
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
