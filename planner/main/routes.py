@@ -1,5 +1,4 @@
 """Home and region pages: where each user starts, scoped to their region."""
-from datetime import date
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -61,7 +60,7 @@ def _village_home(desa, year):
     status and the flags the kecamatan sees; the review threads of its plans, those awaiting its
     answer first."""
     years = plan_years(desa)
-    today = date.today()
+    today = oversight.today()
     focus = sorted({today.year, default_plan_year(today)}, reverse=True)
     cards = []
     for y in focus:

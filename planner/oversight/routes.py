@@ -37,7 +37,7 @@ def _dashboard_args():
     as_of, as_of_error = _date_arg("per")
     deadline, deadline_error = _date_arg("batas")
     flag, status, sort = request.args.get("tanda", ""), request.args.get("status", ""), request.args.get("urut", "")
-    return dict(year=year, as_of=as_of or date.today(), as_of_given=as_of is not None, deadline=deadline,
+    return dict(year=year, as_of=as_of or oversight.today(), as_of_given=as_of is not None, deadline=deadline,
                 errors={k: v for k, v in (("per", as_of_error), ("batas", deadline_error)) if v},
                 flag=flag if flag in oversight.FLAGS else "",
                 status=status if status in oversight.STATUSES else "",
@@ -49,7 +49,7 @@ def _dashboard_args():
 def _years(selected):
     """The years a dashboard offers as tabs: the one being carried out, the one being planned, and
     the one asked for."""
-    today = date.today()
+    today = oversight.today()
     return sorted({today.year, default_plan_year(today), selected})
 
 
@@ -231,7 +231,7 @@ def realisation_sheet(plan_id):
 
 
 def _current_quarter(year):
-    today = date.today()
+    today = oversight.today()
     if today.year < year:
         return 1
     if today.year > year:
@@ -327,4 +327,4 @@ def rupiah_short(value):
 @bp.app_context_processor
 def _oversight_labels():
     return {"oversight_flags": oversight.FLAGS, "oversight_statuses": oversight.STATUSES,
-            "oversight_severities": oversight.SEVERITIES, "today": date.today(), "base_label": money.base_label}
+            "oversight_severities": oversight.SEVERITIES, "today": oversight.today(), "base_label": money.base_label}

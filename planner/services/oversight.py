@@ -299,6 +299,13 @@ class KecamatanRow:
 
 # --- Settings and dates ----------------------------------------------------------------------------------------
 
+def today() -> date:
+    """Today in Asia/Jakarta (the server may run on UTC: after 17:00 UTC it is already tomorrow there)."""
+    from datetime import datetime
+
+    return datetime.now(ZONE).date()
+
+
 def settings_of(kabupaten, year) -> YearSettings | None:
     if kabupaten is None:
         return None
@@ -337,7 +344,7 @@ def local_date(moment) -> date | None:
 
 def context_for(kabupaten, year: int, as_of: date | None = None, settings: YearSettings | None = None,
                 deadline: date | None = None) -> Context:
-    as_of = as_of or date.today()
+    as_of = as_of or today()
     if settings is None:
         settings = settings_of(kabupaten, year)
     rules = rule_set(kabupaten, year, settings=settings)
@@ -393,17 +400,15 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
              .outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
     width = len(PLAN_COLUMNS)
     results = db.session.execute(query.where(*plan_filter)).all()
-    missing = [values[0] for values in results if values[width + SUMMARY_COLUMNS.index("money")] is None]
+    missing = [values.id for values in results if values.money is None]
     if missing:     # plans written around the ORM: computed once, now
         summaries.ensure(db.session, missing)
         results = [v for v in results if v[0] not in set(missing)] + \
             db.session.execute(query.where(Plan.id.in_(missing))).all()
     for values in results:
-        plan = dict(zip(PLAN_COLUMNS, values[:width]))
-        summary = dict(zip(SUMMARY_COLUMNS, values[width:]))
-        row = rows.get(plan["desa_id"])
+        row = rows.get(values.desa_id)
         if row is not None:
-            _fill(row, plan, summary, ctx)
+            _fill(row, values, ctx)
 
     _load_details([row for row in rows.values() if _needs_detail(row, ctx)])
     for row in rows.values():
@@ -426,30 +431,28 @@ def _load_details(rows):
             by_plan[plan_id].detail = detail
 
 
-def _fill(row, plan, summary, ctx):
-    row.plan_id = plan["id"]
-    row.status = summary["state"]
-    row.money = PlanMoney.of(plan)
+def _fill(row, v, ctx):
+    """One result row of village_rows' query (plan columns, then summary columns) into the VillageRow."""
+    row.plan_id, row.status = v.id, v.state
+    row.money = PlanMoney(v.pagu or 0, v.earmark_koperasi or 0, v.earmark_blt or 0, v.earmark_pangan or 0,
+                          v.earmark_operasional or 0, v.earmark_other or 0, v.stunting_budget or 0)
     row.pagu, row.stunting_budget = row.money.pagu, row.money.stunting_budget
     row.base = money_rules.base_amount(ctx.rules.rules, row.money, ctx.rules.rules.floor_base) if row.pagu else 0
-    row.targets = {g: plan[g] or 0 for g in TARGET_FIELDS}
-    row.stunted_children, row.balita_measured = plan["stunted_children"], plan["balita_measured"]
-    row.apbdes_pembangunan, row.apbdes_pemberdayaan = plan["apbdes_pembangunan"], plan["apbdes_pemberdayaan"]
-    row.committed, row.commitment_id = summary["committed"], summary["commitment_id"]
-    row.commitment_version, row.impact = summary["commitment_version"], summary["impact"]
-    row.committed_at = summary["committed_at"]
-    row.unexplained = summary["unexplained"] or 0
-    row.packages = set(summary["packages"].split(",")) if summary["packages"] else set()
-    row.groups = set(summary["groups"].split(",")) if summary["groups"] else set()
-    row.reports = {}
-    for q in (1, 2, 3, 4):
-        moment = summary[f"reported_q{q}"]
-        if moment is not None:
-            row.reports[q] = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    row.planned = [summary["planned_q1"], summary["planned_q2"], summary["planned_q3"], summary["planned_q4"]]
-    row.all_spent = [summary["spent_q1"], summary["spent_q2"], summary["spent_q3"], summary["spent_q4"]]
-    row.overspent_all, row.ratios_text = summary["overspent"], summary["ratios"]
-    money = summary["money"] or {}
+    row.targets = {g: getattr(v, g) or 0 for g in TARGET_FIELDS}
+    row.stunted_children, row.balita_measured = v.stunted_children, v.balita_measured
+    row.apbdes_pembangunan, row.apbdes_pemberdayaan = v.apbdes_pembangunan, v.apbdes_pemberdayaan
+    row.committed, row.commitment_id = v.committed, v.commitment_id
+    row.commitment_version, row.impact = v.commitment_version, v.impact
+    row.committed_at, row.unexplained = v.committed_at, v.unexplained or 0
+    row.packages = set(v.packages.split(",")) if v.packages else set()
+    row.groups = set(v.groups.split(",")) if v.groups else set()
+    row.reports = {q: m if m.tzinfo else m.replace(tzinfo=timezone.utc)
+                   for q, m in ((1, v.reported_q1), (2, v.reported_q2), (3, v.reported_q3), (4, v.reported_q4))
+                   if m is not None}
+    row.planned = [v.planned_q1, v.planned_q2, v.planned_q3, v.planned_q4]
+    row.all_spent = [v.spent_q1, v.spent_q2, v.spent_q3, v.spent_q4]
+    row.overspent_all, row.ratios_text = v.overspent, v.ratios
+    money = v.money or {}
     row.by_package, row.areas = money.get("by_package") or {}, money.get("areas") or {}
 
 
@@ -575,8 +578,10 @@ def _overspent(row, ctx):
 def _group_uncovered(row, ctx):
     if row.plan_id is None:
         return None
-    missing = [g for g in TARGET_FIELDS
-               if g in TARGET_GROUPS and row.targets.get(g, 0) > 0 and g in ctx.serviced_groups and g not in row.groups]
+    if not ctx.serviced_groups - row.groups:
+        return None
+    missing = [g for g in TARGET_FIELDS if row.targets.get(g, 0) > 0 and g in ctx.serviced_groups
+               and g not in row.groups and g in TARGET_GROUPS]
     if not missing:
         return None
     return Flag("group_uncovered", LazyString(lambda: ", ".join(str(TARGET_GROUPS[g]) for g in missing)))

@@ -14,7 +14,6 @@ temporary file, so a province's recap does not sit in memory.
 """
 from __future__ import annotations
 
-from datetime import date
 from types import SimpleNamespace
 
 from flask_babel import format_date
@@ -26,6 +25,7 @@ from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
 from ..extensions import db
 from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
 from .oversight import QUARTER_NAMES, STATUSES, _desa_query, kecamatan_rows, totals
+from .oversight import today as oversight_today
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Beyond this many committed activities (a province, not a kabupaten) the XLSX's activities sheet
@@ -41,7 +41,7 @@ def _title(region, year, what, context) -> list:
               name=region.name, code=region.code, year=year),
             _("Periode: 1 Januari–31 Desember %(year)s. Keadaan per %(date)s: realisasi dari triwulan yang sudah "
               "dilaporkan desa pada tanggal itu. Dibuat %(today)s.", year=year,
-              date=format_date(context.as_of, "long"), today=format_date(date.today(), "long"))]
+              date=format_date(context.as_of, "long"), today=format_date(oversight_today(), "long"))]
 
 
 def _quarter_headers():
