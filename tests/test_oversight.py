@@ -338,3 +338,27 @@ def test_kecamatan_leaves_a_comment_the_village_sees(app, world, login):
     assert other.post(f"/rencana/{plan_id}/komentar", data={"body": "Luar wilayah"}).status_code == 404
     with app.app_context():
         assert db.session.query(ReviewComment).count() == 1
+
+
+# --- The village × quarter view ------------------------------------------------------------------------------------
+
+def test_the_quarter_view_shows_reported_missing_and_not_yet_due_quarters(app, world, login):
+    ids = _meeting(app, world)
+    with app.test_request_context():
+        _report(ids["plan"], 1, 0.1)
+    client = login("kec_a1")
+    page = client.get("/wilayah/35.17.09/triwulan?tahun=2027&per=2027-08-01")
+    assert page.status_code == 200
+    row = text_of(page).split("Desa A1X", 1)[1].split("Desa A1Y", 1)[0]
+    # Q1 reported (spent shown), Q2 overdue since 15 July, Q3 and Q4 not due yet; each with its expectation.
+    assert "belum lapor" in row and row.count("belum jatuh tempo") == 2 and "perkiraan" in row
+    assert "Tw I" in row
+    before = text_of(client.get(f"/wilayah/35.17.09/triwulan?tahun=2027&per={date.today() - timedelta(days=1)}"))
+    assert "Tw I" not in before.split("Desa A1X", 1)[1].split("Desa A1Y", 1)[0]   # reported today, not yet then
+    client.post("/keluar")
+    admin = login("admin_a")
+    kabupaten = text_of(admin.get("/wilayah/35.17/triwulan?tahun=2027&per=2027-08-01"))
+    assert "Kecamatan A1" in kabupaten and "1/1 desa lapor" in kabupaten
+    assert admin.get("/wilayah/35.17.09.2001/triwulan").status_code == 404
+    admin.post("/keluar")
+    assert login("kec_a2").get("/wilayah/35.17.09/triwulan").status_code == 404
