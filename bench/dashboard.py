@@ -1,9 +1,12 @@
 """Oversight benchmark: kecamatan and kabupaten dashboards and the recap export as villages grow.
 
 Builds a kabupaten of N villages (25 per kecamatan) with 40 proposals each; 80% of them have a
-committed plan with 20 activities and four quarters of realisation; then times, median of 3:
-the kecamatan dashboard (rows + rendered page), the kabupaten dashboard (all villages, per
-kecamatan sums, rendered page) and the kabupaten recap XLSX. Peak memory by tracemalloc.
+committed plan with 20 activities and four quarters of realisation (reported); then builds the
+per-plan summaries the dashboards read (as `flask oversight summaries` does after a bulk load)
+and times, median of 3: the kecamatan dashboard (rows + rendered page), the kabupaten dashboard
+(all villages, per kecamatan sums, rendered page), the kabupaten recap (XLSX written to a
+temporary file; CSV of every activity, streamed: first chunk and whole), and one village saving a
+quarter of realisation (the write that keeps its summary true). Peak memory by tracemalloc.
 
     python bench/dashboard.py                          # 40 and 400 villages on SQLite
     python bench/dashboard.py --sizes 40,400,6000 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/bench
@@ -57,7 +60,7 @@ def populate(app, villages, seed=7):
     from werkzeug.security import generate_password_hash
 
     from planner.extensions import db
-    from planner.models import (Commitment, CommitmentActivity, Plan, Proposal, Realisation, Region,
+    from planner.models import (Commitment, CommitmentActivity, Plan, Proposal, QuarterReport, Realisation, Region,
                                 RembukSession, User)
 
     rnd = random.Random(seed)
@@ -132,9 +135,32 @@ def populate(app, villages, seed=7):
                                              created_at=now, updated_at=now))
             conn.execute(CommitmentActivity.__table__.insert(), activities)
             conn.execute(Realisation.__table__.insert(), realised)
-            rows += len(part) * 2 + len(activities) + len(realised)
+            reports = [dict(plan_id=p, quarter=q, commitment_version=1, reported_at=now, updated_at=now)
+                       for p in part for q in range(1, 5)]
+            conn.execute(QuarterReport.__table__.insert(), reports)
+            rows += len(part) * 2 + len(activities) + len(realised) + len(reports)
+        conn.add(User(username="bench_desa", name="Bench desa", role="desa", region_id=desa_ids[0],
+                      password_hash=generate_password_hash("rahasia-bench-123")))
         conn.commit()
         return kab.code, kecs[0].code, rows
+
+
+def build_summaries(app):
+    """What `flask oversight summaries` does after a bulk load, then the statistics PostgreSQL's
+    autovacuum would gather (a bulk-loaded table without them gets poor plans); returns seconds."""
+    from sqlalchemy import text
+
+    from planner.extensions import db
+    from planner.services import summaries
+
+    with app.app_context():
+        started = time.perf_counter()
+        summaries.rebuild_all(db.session)
+        seconds = time.perf_counter() - started
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+        return seconds
 
 
 def timed(fn, repeat=3):
@@ -150,8 +176,8 @@ def measure(app, kab_code, kec_code):
     from sqlalchemy import select
 
     from planner.extensions import db
-    from planner.models import Region
-    from planner.services import oversight, recap
+    from planner.models import Plan, Region, User
+    from planner.services import oversight, realisation, recap
 
     client = app.test_client()
     client.post("/masuk", data={"username": "bench_admin", "password": "rahasia-bench-123"})
@@ -161,8 +187,30 @@ def measure(app, kab_code, kec_code):
         kec = db.session.scalar(select(Region).where(Region.code == kec_code))
         figures["kecamatan rows"] = timed(lambda: oversight.village_rows(kec, YEAR))
         figures["kabupaten rows"] = timed(lambda: oversight.kecamatan_rows(oversight.village_rows(kab, YEAR)))
-        rows = oversight.village_rows(kab, YEAR)
-        figures["recap xlsx"] = timed(lambda: recap.recap_xlsx(kab, YEAR, rows), repeat=1 if len(rows) > 1000 else 3)
+        context = oversight.context_for(kab, YEAR)
+        rows = oversight.village_rows(kab, YEAR, context=context)
+        big = len(rows) > 1000
+
+        def xlsx():
+            recap.recap_xlsx_file(kab, YEAR, rows, context).close()
+        figures["recap xlsx"] = timed(xlsx, repeat=1 if big else 3)
+
+        def first_chunk():
+            next(iter(recap.recap_csv_stream(kab, YEAR, rows, context, "kegiatan")))
+        figures["recap csv first chunk"] = timed(first_chunk)
+        figures["recap csv"] = timed(lambda: sum(len(c) for c in recap.recap_csv_stream(kab, YEAR, rows, context,
+                                                                                        "kegiatan")),
+                                     repeat=1 if big else 3)
+        operator = db.session.scalar(select(User).where(User.username == "bench_desa"))
+        plan = db.session.scalar(select(Plan).where(Plan.desa_id == operator.region_id, Plan.year == YEAR))
+        lines = realisation.sheet(plan).lines
+        amounts = iter(range(1, 10 ** 6))
+
+        def save_quarter():
+            value = next(amounts)
+            realisation.save_quarter(plan, operator, 4, {line.key: {"spent": value, "units": 0, "note": "",
+                                                                    "version": None} for line in lines})
+        figures["save a quarter"] = timed(save_quarter)
     for name, url in (("kecamatan page", f"/kecamatan/{kec_code}/dasbor?tahun={YEAR}"),
                       ("kabupaten page", f"/kabupaten/{kab_code}/dasbor?tahun={YEAR}")):
         def get(url=url):
@@ -172,8 +220,9 @@ def measure(app, kab_code, kec_code):
     tracemalloc.start()
     with app.test_request_context():
         kab = db.session.scalar(select(Region).where(Region.code == kab_code))
-        rows = oversight.village_rows(kab, YEAR)
-        recap.recap_xlsx(kab, YEAR, rows)
+        context = oversight.context_for(kab, YEAR)
+        rows = oversight.village_rows(kab, YEAR, context=context)
+        recap.recap_xlsx_file(kab, YEAR, rows, context).close()
     figures["peak MB"] = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
     return figures
@@ -184,9 +233,10 @@ def main():
     parser.add_argument("--sizes", default="40,400")
     parser.add_argument("--postgres", help="SQLAlchemy URL of a PostgreSQL database to empty and use")
     args = parser.parse_args()
-    columns = ["kecamatan rows", "kecamatan page", "kabupaten rows", "kabupaten page", "recap xlsx", "peak MB"]
-    print(f"| database | villages | data rows | {' | '.join(columns)} |")
-    print("|" + "---|" * (len(columns) + 3))
+    columns = ["kecamatan rows", "kecamatan page", "kabupaten rows", "kabupaten page", "recap xlsx",
+               "recap csv first chunk", "recap csv", "save a quarter", "peak MB"]
+    print(f"| database | villages | data rows | summaries built | {' | '.join(columns)} |")
+    print("|" + "---|" * (len(columns) + 4))
     for size in [int(s) for s in args.sizes.split(",")]:
         if args.postgres:
             url, label = args.postgres, "PostgreSQL"
@@ -199,9 +249,11 @@ def main():
         started = time.perf_counter()
         kab_code, kec_code, rows = populate(app, size)
         build_seconds = time.perf_counter() - started
+        summary_seconds = build_summaries(app)
         figures = measure(app, kab_code, kec_code)
         cells = [f"{figures[c]:.3f} s" if c != "peak MB" else f"{figures[c]:.0f}" for c in columns]
-        print(f"| {label} | {size:,} | {rows:,} | {' | '.join(cells)} |  (built in {build_seconds:.0f} s)", flush=True)
+        print(f"| {label} | {size:,} | {rows:,} | {summary_seconds:.1f} s | {' | '.join(cells)} |"
+              f"  (data inserted in {build_seconds:.0f} s)", flush=True)
         with app.app_context():
             from planner.extensions import db
             db.engine.dispose()

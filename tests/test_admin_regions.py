@@ -73,9 +73,13 @@ def test_rows_with_errors_are_named_and_nothing_can_be_saved(app, login, world):
 def test_a_file_that_is_not_csv_gets_a_message_at_the_field(login, world):
     client = login("admin_a")
     response = client.post("/kabupaten/35.17/wilayah/impor",
-                           data={"file": (io.BytesIO(b"PK\x03\x04binary"), "wilayah.xlsx")},
+                           data={"file": (io.BytesIO(b"%PDF-1.4 binary"), "wilayah.pdf")},
                            content_type="multipart/form-data")
     assert response.status_code == 422 and "Pilih berkas .csv" in text_of(response)
+    response = client.post("/kabupaten/35.17/wilayah/impor",
+                           data={"file": (io.BytesIO(b"PK\x03\x04binary"), "wilayah.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422 and "bukan XLSX yang sah" in text_of(response)
     response = _upload(client, "")
     assert response.status_code == 422 and "Berkas kosong" in text_of(response)
 
@@ -111,3 +115,49 @@ def test_upload_without_csrf_is_refused(app, login, world):
                            content_type="multipart/form-data")
     assert response.status_code == 400
     assert "35.17.11" not in _names(app)
+
+
+def _xlsx(rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_region_list_is_imported_from_xlsx_too(app, login, world):
+    client = login("admin_a")
+    data = _xlsx([["Kode", "Nama"], [35.17, "Kabupaten A"], ["35.17.11", "Kecamatan Baru"],
+                  ["35.17.11.2001", "Desa Baru"], ["35.17.11.2002", None]])
+    preview = client.post("/kabupaten/35.17/wilayah/impor", data={"file": (io.BytesIO(data), "wilayah.xlsx")},
+                          content_type="multipart/form-data")
+    assert preview.status_code == 422 or preview.status_code == 200
+    text = text_of(preview)
+    assert "Baris 5" in text                                   # the village without a name is named by its row
+    fixed = _xlsx([["Kode", "Nama"], [35.17, "Kabupaten A"], ["35.17.11", "Kecamatan Baru"],
+                   ["35.17.11.2001", "Desa Baru"]])
+    preview = client.post("/kabupaten/35.17/wilayah/impor", data={"file": (io.BytesIO(fixed), "wilayah.xlsx")},
+                          content_type="multipart/form-data")
+    assert preview.status_code == 200
+    saved = client.post("/kabupaten/35.17/wilayah/impor/simpan", data={"rows": _token(preview)})
+    assert saved.status_code == 303
+    names = _names(app)
+    assert names["35.17.11"] == "Kecamatan Baru" and names["35.17.11.2001"] == "Desa Baru"
+    with app.app_context():
+        added = db.session.scalar(select(Region).where(Region.code == "35.17.11.2001"))
+        assert added.created_at is not None                   # a village added today: no deadline it missed
+
+
+def test_an_xlsx_region_list_is_read_with_rows_capped(app, login, world, monkeypatch):
+    from planner.services import region_import
+
+    monkeypatch.setattr(region_import, "MAX_ROWS", 3)
+    client = login("admin_a")
+    data = _xlsx([["35.17.11", "K"]] + [[f"35.17.11.{2001 + i}", f"Desa {i}"] for i in range(6)])
+    response = client.post("/kabupaten/35.17/wilayah/impor", data={"file": (io.BytesIO(data), "wilayah.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422 and "lebih dari 3 baris" in text_of(response)

@@ -348,3 +348,40 @@ def test_saved_settings_show_on_the_village_rules_page(login, world, client):
     admin.post("/keluar")
     page = login("desa_a1").get(f"/rencana/{world.plans['a1x']}/aturan")
     assert page.status_code == 200 and 'value="65"' in page.get_data(as_text=True)
+
+
+# --- Desa lokus from a CSV ------------------------------------------------------------------------------------
+
+def _lokus(client, text, name="lokus.csv", year=2027):
+    import io
+
+    return client.post(f"/kabupaten/35.17/pengaturan/{year}/lokus",
+                       data={"file": (io.BytesIO(text.encode("utf-8")), name)}, content_type="multipart/form-data")
+
+
+def test_desa_lokus_come_from_a_csv_all_or_nothing(app, world, login):
+    client = login("admin_a")
+    refused = _lokus(client, "kode desa\n35.17.09.2001\n35.18.01.2001\n35.17.99.9999\n")
+    assert refused.status_code == 422
+    text = text_of(refused)
+    assert "Baris 3: 35.18.01.2001 bukan kode desa di Kabupaten A." in text and "Baris 4: 35.17.99.9999" in text
+    assert stored(app, world) is None
+    saved = _lokus(client, "kode desa;nama\n35.17.09.2001;A1X\n\n35.17.10.2001;A2X\n35.17.09.2001;lagi\n")
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("#lokus")
+    assert sorted(stored(app, world)["priority"]) == sorted([world.region_ids["a1x"], world.region_ids["a2x"]])
+    recorded = events(app, "settings.lokus_import")
+    assert recorded and recorded[0][3]["count"] == 2 and recorded[0][3]["year"] == 2027
+    replaced = _lokus(client, "35.17.09.2002\n")
+    assert replaced.status_code == 303 and stored(app, world)["priority"] == [world.region_ids["a1y"]]
+
+
+@pytest.mark.parametrize("text, name, message", [("", "lokus.csv", "tidak memuat kode desa"), ("kode\n", "lokus.csv", "tidak memuat kode desa"),
+                                                 ("35.17.09.2001", "lokus.xlsx", "Pilih berkas .csv")])
+def test_a_bad_lokus_file_gets_a_message_at_the_field(app, world, login, text, name, message):
+    client = login("admin_a")
+    response = _lokus(client, text, name=name)
+    assert response.status_code == 422 and message in text_of(response)
+
+
+def test_only_the_kabupatens_admin_imports_lokus(world, login):
+    assert _lokus(login("kec_a1"), "35.17.09.2001\n").status_code == 403

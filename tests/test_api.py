@@ -203,3 +203,88 @@ def test_the_spec_lists_every_api_route(app):
     documented = {"/api/v1" + path.replace("{", "<").replace("}", ">") for path in SPEC["paths"]}
     normalised = {r.replace("<int:year>", "<year>") for r in routes}
     assert normalised == documented
+
+
+# --- Regions, the kabupaten summary, quarters, the served spec ----------------------------------------------------
+
+def test_the_kabupaten_summary_matches_the_schema_and_adds_up_its_kecamatan(committed, login):
+    client = login("admin_a")
+    response = client.get("/api/v1/kabupaten/35.17/summary?year=2027")
+    assert response.status_code == 200
+    _validate(response, "KabupatenSummary")
+    data = response.get_json()
+    assert [k["code"] for k in data["kecamatan"]] == ["35.17.09", "35.17.10"]
+    for name in ("villages", "committed", "spent", "pagu", "stunting_budget", "attention_villages"):
+        assert data["totals"][name] == sum(k[name] for k in data["kecamatan"])
+    assert [sum(k["quarters"][q] for k in data["kecamatan"]) for q in range(4)] == data["totals"]["quarters"]
+    kecamatan = client.get("/api/v1/kecamatan/35.17.09/summary?year=2027").get_json()["totals"]
+    assert kecamatan == {k: v for k, v in data["kecamatan"][0].items() if k not in ("code", "name")}
+    assert all(v["needs_attention"] for v in data["attention"])
+
+
+@pytest.mark.parametrize("who, status", [("admin_a", 200), ("kec_a1", 404), ("desa_a1", 404), ("admin_b", 404)])
+def test_the_kabupaten_summary_is_for_the_kabupaten_only(committed, login, who, status):
+    assert login(who).get("/api/v1/kabupaten/35.17/summary?year=2027").status_code == status
+
+
+def test_summaries_carry_the_quarters_as_reported(committed, login):
+    client = login("kec_a1")
+    village = client.get("/api/v1/kecamatan/35.17.09/summary?year=2027").get_json()["villages"][0]
+    assert village["quarters"]["spent"] == [500_000, None, None, None]
+    assert village["quarters"]["last_reported"] == 1 and len(village["quarters"]["expected_cumulative"]) == 4
+    plan = client.get("/api/v1/villages/35.17.09.2001/plans/2027").get_json()
+    assert plan["quarters"] == village["quarters"]
+    assert plan["plan"]["status"] == village["status"] == "committed"
+
+
+def test_the_status_is_one_status_everywhere(app, world, login):
+    from .test_commitment_frozen import _meeting
+
+    _meeting(app, world, commit=False)           # the rembuk is open: "Rembuk berjalan" everywhere
+    client = login("kec_a1")
+    plan = client.get("/api/v1/villages/35.17.09.2001/plans/2027").get_json()["plan"]
+    summary = client.get("/api/v1/kecamatan/35.17.09/summary?year=2027").get_json()["villages"][0]
+    assert plan["status"] == summary["status"] == "session"
+    assert plan["status_label"] == summary["status_label"] == "Rembuk berjalan"
+    assert "Rembuk berjalan" in client.get(f"/rencana/{world.plans['a1x']}").get_data(as_text=True)
+
+
+def test_the_region_list_is_scoped_and_paginated(committed, login):
+    client = login("admin_a")
+    response = client.get("/api/v1/regions")
+    assert response.status_code == 200
+    _validate(response, "RegionList")
+    codes = [r["code"] for r in response.get_json()["regions"]]
+    assert codes == ["35.17", "35.17.09", "35.17.09.2001", "35.17.09.2002", "35.17.10", "35.17.10.2001"]
+    villages = client.get("/api/v1/regions?parent=35.17.09").get_json()
+    assert [r["code"] for r in villages["regions"]] == ["35.17.09.2001", "35.17.09.2002"]
+    assert villages["regions"][0]["parent"] == "35.17.09"
+    page = client.get("/api/v1/regions?level=desa&limit=2&offset=2").get_json()
+    assert page["total"] == 3 and [r["code"] for r in page["regions"]] == ["35.17.10.2001"]
+    client.post("/keluar")
+    kec = login("kec_a1")
+    assert [r["code"] for r in kec.get("/api/v1/regions").get_json()["regions"]] == \
+        ["35.17.09", "35.17.09.2001", "35.17.09.2002"]
+    assert kec.get("/api/v1/regions?parent=35.17.10").status_code == 404
+    for url, parameter in (("/api/v1/regions?level=provinsi", "level"), ("/api/v1/regions?parent=abc", "parent")):
+        bad = kec.get(url)
+        assert bad.status_code == 400 and bad.get_json()["error"]["parameter"] == parameter
+
+
+def test_the_spec_is_served_publicly_and_is_the_documented_file(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.is_json
+    assert response.get_json() == SPEC
+    assert client.get("/api/v1/regions").status_code == 401
+
+
+def test_the_specs_kecamatan_parameter_is_the_servers():
+    import re
+
+    parameter = next(p for p in SPEC["paths"]["/commitments"]["get"]["parameters"] if p["name"] == "kecamatan")
+    pattern = re.compile(parameter["schema"]["pattern"])
+    from planner.models.region import CODE_PATTERNS
+
+    for code in ("35.17.09", "35", "35.17", "35.17.09.2001", "35.17.9"):
+        assert bool(pattern.match(code)) == bool(CODE_PATTERNS["kecamatan"].match(code)), code
+    assert "Required for a kecamatan officer" in parameter["description"]

@@ -63,8 +63,9 @@ def _snapshot(plan_id):
 SKIP_PREFIXES = ("auth.", "catalogue.", "static", "main.", "tokens.", "account.")
 # POST routes that may answer a committed plan without touching it: opening a perubahan
 # (checked in the next test), creating another year's plan, and recording realisation
-# against the commitment (tests/test_oversight.py checks that the commitment stays as it was).
-ALLOWED = {"commitments.amend", "plans.new", "oversight.realisation_sheet"}
+# against the commitment and entering the APBDes bidang totals (tests/test_oversight.py and
+# tests/test_scorecard.py check that the commitment stays as it was).
+ALLOWED = {"commitments.amend", "plans.new", "oversight.realisation_sheet", "plans.apbdes_totals"}
 
 
 def _url_args(rule, ids):

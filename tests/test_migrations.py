@@ -283,3 +283,41 @@ def test_0005_keeps_committed_activities_frozen_and_reads_old_rows_as_dana_desa(
     with pytest.raises(DatabaseError):
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE commitment_activity SET cost = 1"))
+
+
+def _world_at_0004(conn):
+    conn.execute(text("INSERT INTO region (id, code, name, level) VALUES (1, '35.17', 'K', 'kabupaten')"))
+    conn.execute(text("INSERT INTO region (id, code, name, level, parent_id) VALUES (2, '35.17.09', 'C', 'kecamatan', 1)"))
+    conn.execute(text("INSERT INTO region (id, code, name, level, parent_id) VALUES (3, '35.17.09.2001', 'D', 'desa', 2)"))
+    conn.execute(text(
+        "INSERT INTO plan (id, desa_id, year, status, pagu, earmark_koperasi, earmark_blt, earmark_other,"
+        " stunting_budget, ibu_hamil, ibu_nifas, baduta, balita, catin, remaja_putri, keluarga,"
+        " balita_measured, stunted_children, notes, version_id, created_at, updated_at)"
+        " VALUES (1, 3, 2026, 'committed', 1000, 0, 0, 7, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, '', 1,"
+        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    for quarter, moment in ((1, "2026-04-08 03:00:00"), (1, "2026-04-09 03:00:00"), (2, "2026-07-10 03:00:00")):
+        conn.execute(text(
+            "INSERT INTO realisation (plan_id, activity_key, quarter, spent, units_delivered, note, over_reason,"
+            " commitment_version, version_id, created_at, updated_at) VALUES (1, :key, :quarter, 10, 1, '', '', 1, 1,"
+            " :moment, :moment)"), {"key": f"u{quarter}-{moment[9]}", "quarter": quarter, "moment": moment})
+
+
+def test_0005_reports_the_quarters_already_realised_and_steps_back_keeping_the_ceiling(migration_app):
+    upgrade(revision="0004")
+    with db.engine.begin() as conn:
+        _world_at_0004(conn)
+    upgrade(revision="0005_oversight")
+    with db.engine.connect() as conn:
+        reports = conn.execute(text("SELECT quarter, reported_at FROM quarter_report ORDER BY quarter")).all()
+        assert [q for q, _ in reports] == [1, 2]
+        assert str(reports[0][1]).startswith("2026-04-08")        # reported when its first row was written
+        assert conn.execute(text("SELECT earmark_pangan, earmark_operasional FROM plan")).one() == (0, 0)
+        assert conn.execute(text("SELECT created_at FROM region WHERE id = 3")).scalar() is None
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE plan SET earmark_pangan = 100, earmark_operasional = 30"))
+    downgrade(revision="0004")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT earmark_other FROM plan")).scalar() == 137    # the ceiling stays the same
+        assert conn.execute(text("SELECT count(*) FROM realisation")).scalar() == 3
+    upgrade()
+    assert _current_revision() == _head()

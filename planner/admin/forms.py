@@ -11,7 +11,8 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import domain
-from ..fields import DateField, DecimalNumberField, VersionField, record_id
+from ..fields import DateField, DecimalNumberField, VersionField, WholeNumberField, record_id
+from ..money_rules import MoneyRules
 from ..optimize.forms import RulesForm
 
 
@@ -34,12 +35,41 @@ class IdCheckboxesField(SelectMultipleField):
         pass
 
 
+BASE_CHOICES = [("pagu", _l("dari pagu Dana Desa")), ("regular", _l("dari Dana Desa reguler (setelah KDMP)"))]
+MONTH_CHOICES = [(str(m), name) for m, name in enumerate(
+    [_l("Januari"), _l("Februari"), _l("Maret"), _l("April"), _l("Mei"), _l("Juni"), _l("Juli"), _l("Agustus"),
+     _l("September"), _l("Oktober"), _l("November"), _l("Desember")], start=1)]
+
+
+def _base_field(label):
+    return SelectField(label, choices=BASE_CHOICES, default="pagu", validate_choice=False)
+
+
+def _share_field(label):
+    return DecimalNumberField(label, required=False, minimum=0, maximum=100)
+
+
 class YearSettingsForm(RulesForm):
-    """The rule set villages start from (the rules form's fields), plus the kabupaten's figures for the year."""
+    """The rule set villages start from (the rules form's fields), plus the kabupaten's figures for the
+    year and its Dana Desa money rules (planner.money_rules)."""
 
     version_id = VersionField()
-    stunting_share_floor = DecimalNumberField(_l("Porsi stunting paling sedikit (% pagu Dana Desa)"), required=False,
+    stunting_share_floor = DecimalNumberField(_l("Porsi stunting paling sedikit (%)"), required=False,
                                               minimum=0, maximum=100)
+    floor_base = _base_field(_l("Porsi stunting diukur"))
+    kdmp_share = _share_field(_l("Koperasi Desa Merah Putih (% pagu, disisihkan sebelum sampai ke desa)"))
+    blt_max = _share_field(_l("BLT Desa paling banyak (%)"))
+    blt_base = _base_field(_l("BLT Desa diukur"))
+    food_min = _share_field(_l("Ketahanan pangan paling sedikit (%)"))
+    food_base = _base_field(_l("Ketahanan pangan diukur"))
+    ops_max = _share_field(_l("Operasional pemerintah desa paling banyak (%)"))
+    ops_base = _base_field(_l("Operasional diukur"))
+    first_tranche_month = SelectField(_l("Tahap I biasanya cair pada bulan"), choices=MONTH_CHOICES, default="3",
+                                      validate_choice=False)
+    second_tranche_month = SelectField(_l("Tahap II biasanya cair pada bulan"), choices=MONTH_CHOICES, default="7",
+                                       validate_choice=False)
+    report_days = WholeNumberField(_l("Laporan realisasi triwulan paling lambat (hari setelah triwulan berakhir)"),
+                                   maximum=90, required=False)
     first_tranche_share = DecimalNumberField(_l("Porsi penyaluran tahap pertama (% komitmen)"), minimum=0,
                                              maximum=100)
     commitment_deadline = DateField(_l("Batas waktu komitmen (rembuk stunting)"))
@@ -47,9 +77,20 @@ class YearSettingsForm(RulesForm):
         Length(max=2000, message=_l("Paling banyak %(max)d huruf."))], render_kw={"rows": 3})
     priority_desa_ids = IdCheckboxesField(_l("Desa lokus (prioritas penurunan stunting)"), choices=[])
 
+    MONEY_SHARES = ("kdmp_share", "blt_max", "food_min", "ops_max")
+    MONEY_BASES = ("blt_base", "food_base", "ops_base", "floor_base")
+
     def fill(self, values: dict) -> None:
         """Show stored settings (as services.settings.as_values gives them) in percent."""
         super().fill(values["rules"])
+        money = MoneyRules.from_dict(values.get("money_rules"))
+        for name in self.MONEY_SHARES:
+            getattr(self, name).data = _pct(getattr(money, name))
+        for name in self.MONEY_BASES:
+            getattr(self, name).data = getattr(money, name)
+        self.first_tranche_month.data = str(money.tranche_months[0])
+        self.second_tranche_month.data = str(money.tranche_months[1])
+        self.report_days.data = money.report_days
         self.stunting_share_floor.data = _pct(values["stunting_share_floor"])
         self.first_tranche_share.data = _pct(values["first_tranche_share"])
         self.commitment_deadline.data = values["commitment_deadline"]
@@ -63,7 +104,19 @@ class YearSettingsForm(RulesForm):
         values["commitment_deadline"] = self.commitment_deadline.data
         values["legal_basis"] = self.legal_basis.data or ""
         values["priority_desa_ids"] = list(self.priority_desa_ids.data or [])
+        money = {name: _share(getattr(self, name).data) for name in self.MONEY_SHARES}
+        money.update({name: getattr(self, name).data for name in self.MONEY_BASES})
+        money["tranche_months"] = [_month(self.first_tranche_month.data), _month(self.second_tranche_month.data)]
+        money["report_days"] = self.report_days.data
+        values["money_rules"] = money
         return values
+
+
+def _month(text):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def _pct(share):
@@ -81,9 +134,16 @@ class CopyYearForm(FlaskForm):
 
 
 class RegionUploadForm(FlaskForm):
-    file = FileField(_l("Berkas daftar wilayah (.csv)"), validators=[
+    file = FileField(_l("Berkas daftar wilayah (.csv atau .xlsx)"), validators=[
+        FileRequired(_l("Pilih berkas .csv atau .xlsx.")),
+        FileAllowed(["csv", "xlsx"], _l("Pilih berkas .csv (kode;nama) atau .xlsx (kode di kolom A, nama di kolom B).")),
+    ], render_kw={"accept": ".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+
+
+class LokusUploadForm(FlaskForm):
+    file = FileField(_l("Berkas desa lokus (.csv)"), validators=[
         FileRequired(_l("Pilih berkas .csv.")),
-        FileAllowed(["csv"], _l("Pilih berkas .csv (kode;nama).")),
+        FileAllowed(["csv"], _l("Pilih berkas .csv: satu kode desa per baris.")),
     ], render_kw={"accept": ".csv,text/csv"})
 
 

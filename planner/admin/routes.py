@@ -26,8 +26,8 @@ from ..services import users as users_service
 from ..services.history import sentence
 from ..services.plans import MAX_YEAR, MIN_YEAR, default_plan_year, parse_year
 from ..services.rules import DEFAULT_RULES
-from .forms import (AuditFilterForm, BulkUsersForm, CopyYearForm, PasswordResetForm, RegionConfirmForm, RegionUploadForm, UserActiveForm,
-                    UserCreateForm, UserEditForm, YearSettingsForm, region_choices)
+from .forms import (AuditFilterForm, BulkUsersForm, CopyYearForm, LokusUploadForm, PasswordResetForm, RegionConfirmForm,
+                    RegionUploadForm, UserActiveForm, UserCreateForm, UserEditForm, YearSettingsForm, region_choices)
 
 bp = Blueprint("admin", __name__)
 
@@ -101,12 +101,56 @@ def settings_year(code, year):
             flash(_("Pengaturan tahun %(year)s tersimpan. Rencana desa tanpa aturan sendiri memakai aturan ini.",
                     year=year), "success")
             return see_other(url_for("admin.settings_year", code=code, year=year))
-    previous = settings_service.previous_year_settings(kabupaten, year)
     status = 422 if request.method == "POST" else 200
+    return _year_page(kabupaten, year, form, stored, villages, status)
+
+
+def _year_page(kabupaten, year, form, stored, villages, status=200, lokus_form=None):
+    from .. import money_rules
+
+    previous = settings_service.previous_year_settings(kabupaten, year)
+    _default, source = money_rules.default_for(year)
+    if source is None:
+        money_hint = _("Aplikasi tidak mengenal aturan dana desa tahun %(year)s: isi sesuai peraturan yang berlaku.",
+                       year=year)
+    elif source != year:
+        money_hint = _("Aplikasi belum mengenal aturan tahun %(year)s: formulir diisi dengan aturan tahun %(source)s. "
+                       "Periksa peraturan tahun ini sebelum menyimpan.", year=year, source=source)
+    else:
+        money_hint = _("Formulir diisi dengan aturan tahun %(year)s menurut aplikasi; periksa sebelum menyimpan.",
+                       year=year)
     return render_template("admin/year.html", kabupaten=kabupaten, year=year, form=form, stored=stored,
-                           villages=villages, previous=previous, defaults=DEFAULT_RULES,
+                           villages=villages, previous=previous, defaults=DEFAULT_RULES, money_hint=money_hint,
                            copy_form=CopyYearForm(formdata=None, version_id=stored.version_id if stored else 0),
+                           lokus_form=lokus_form or LokusUploadForm(formdata=None),
                            chosen=set(form.priority_desa_ids.data or [])), status
+
+
+@bp.route("/kabupaten/<code>/pengaturan/<int:year>/lokus", methods=["POST"])
+def lokus_import(code, year):
+    """Replace the year's desa lokus with the villages of a CSV (one Kemendagri code per row), all or
+    nothing; 422 with every unknown code named at the file field."""
+    kabupaten = _kabupaten(code)
+    _year_or_404(year)
+    lokus_form = LokusUploadForm()
+    if lokus_form.validate_on_submit():
+        upload = lokus_form.file.data
+        try:
+            count = settings_service.import_priority_villages(kabupaten, year, upload.filename or "",
+                                                              upload.read(settings_service.LOKUS_MAX_BYTES + 1),
+                                                              current_user)
+        except ServiceError as error:
+            error.apply_to(lokus_form)
+        else:
+            flash(_("Desa lokus tahun %(year)s diganti: %(n)s desa dari berkas.", year=year, n=count), "success")
+            return see_other(url_for("admin.settings_year", code=code, year=year) + "#lokus")
+    stored = settings_service.year_settings(kabupaten, year)
+    villages = settings_service.kabupaten_villages(kabupaten)
+    form = YearSettingsForm(formdata=None)
+    form.priority_desa_ids.choices = [(desa.id, desa.name) for _kec, desas in villages for desa in desas]
+    form.fill(settings_service.as_values(stored) if stored else settings_service.form_defaults(kabupaten, year))
+    form.version_id.data = stored.version_id if stored else 0
+    return _year_page(kabupaten, year, form, stored, villages, 422, lokus_form=lokus_form)
 
 
 @bp.route("/kabupaten/<code>/pengaturan/<int:year>/salin", methods=["POST"])

@@ -1,9 +1,13 @@
-"""Read API v1 (JSON), scoped like the UI. Documented in docs/api.md and docs/openapi.json.
+"""Read API v1 (JSON), scoped like the UI. Documented in docs/api.md and docs/openapi.json, which is
+also served at /api/v1/openapi.json.
 
 Errors are JSON too: 401 without a valid token or session, 404 for anything outside the
 user's scope (its existence is never revealed), 400 naming a bad parameter.
 """
-from flask import Blueprint, abort, jsonify, request
+import json
+from functools import lru_cache
+
+from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -11,12 +15,15 @@ from sqlalchemy import func, select
 from ..access import get_region_or_404
 from ..domain import PACKAGES, TARGET_GROUPS
 from ..extensions import db, login_manager
+from ..access import desa_ids_in_scope
 from ..activity_names import activity_label, activity_labels
+from ..config import BASE_DIR
 from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
 from ..models.plan import TARGET_FIELDS
-from ..models.region import CODE_PATTERNS
+from ..models.region import CODE_PATTERNS, level_of_code
 from ..services import commitments as commitment_service
 from ..services import oversight
+from ..services.plan_state import plan_state
 from ..services.plans import parse_year, plan_for_year
 from .auth import user_from_header
 
@@ -34,6 +41,8 @@ def _load_user_from_request(req):
 
 @bp.before_request
 def _authenticate():
+    if request.endpoint == "api.spec":
+        return None     # the description of the API is public; every answer with data needs a user
     if not current_user.is_authenticated:
         return _error(401, "unauthorized", _("Masuk dulu, atau kirim token API di header Authorization: Bearer …"))
     return None
@@ -97,7 +106,36 @@ def _region_json(region):
 
 
 def _flags(row):
-    return [{"code": f.code, "label": f.label, "detail": f.detail} for f in row.flags]
+    return [{"code": f.code, "label": f.label, "detail": f.detail, "severity": f.severity} for f in row.flags]
+
+
+def _quarters(row):
+    """Per quarter: spent as reported (null: not reported by today) and the expected cumulative spending."""
+    if row is None or not row.committed:
+        return {"spent": [None] * 4, "expected_cumulative": [None] * 4, "last_reported": None}
+    return {"spent": list(row.quarters), "expected_cumulative": [round(v) for v in row.expected],
+            "last_reported": row.last_reported}
+
+
+def _totals_json(total):
+    return {"villages": total.villages, "with_plan": total.with_plan, "committed_villages": total.committed_villages,
+            "pagu": total.pagu, "stunting_budget": total.stunting_budget, "committed": total.committed,
+            "spent": total.spent, "quarters": list(total.quarters), "reported_villages": list(total.reported),
+            "expected_cumulative": [round(v) for v in total.expected], "stunted_children": total.stunted_children,
+            "flagged_villages": total.flagged_villages, "attention_villages": total.attention_villages,
+            "flags": total.flags}
+
+
+def _village_json(r):
+    return {
+        "code": r.code, "name": r.name, "kecamatan": r.kecamatan_code, "status": r.status,
+        "status_label": str(oversight.STATUSES[r.status]),
+        "priority": r.priority, "pagu": r.pagu if r.plan_id else None,
+        "stunting_budget": r.stunting_budget if r.plan_id else None, "stunting_share": r.stunting_share,
+        "committed": r.committed, "commitment_version": r.commitment_version, "spent": r.spent,
+        "spent_share": r.spent_share, "quarters": _quarters(r), "packages": sorted(r.packages & set(PACKAGES)),
+        "packages_count": r.packages_count, "target_groups": sorted(r.groups & set(TARGET_GROUPS)),
+        "stunted_children": r.stunted_children, "needs_attention": r.needs_attention, "flags": _flags(r)}
 
 
 # --- Villages ------------------------------------------------------------------------------------------------
@@ -127,10 +165,12 @@ def village_plan(code, year):
         "village": {**_region_json(desa), "kecamatan": _region_json(kecamatan),
                     "kabupaten": _region_json(kecamatan.parent)},
         "plan": {
-            "id": plan.id, "year": plan.year, "status": plan.status,
-            "status_label": str(oversight.STATUSES[row.status]) if row else "",
+            "id": plan.id, "year": plan.year, "status": plan_state(plan),
+            "status_label": str(oversight.STATUSES[plan_state(plan)]),
             "pagu": plan.pagu, "earmark_koperasi": plan.earmark_koperasi, "earmark_blt": plan.earmark_blt,
+            "earmark_pangan": plan.earmark_pangan, "earmark_operasional": plan.earmark_operasional,
             "earmark_other": plan.earmark_other, "stunting_budget": plan.stunting_budget,
+            "apbdes_pembangunan": plan.apbdes_pembangunan, "apbdes_pemberdayaan": plan.apbdes_pemberdayaan,
             "targets": {f: plan.target_count(f) for f in TARGET_FIELDS},
             "balita_measured": plan.balita_measured, "stunted_children": plan.stunted_children,
         },
@@ -145,6 +185,7 @@ def village_plan(code, year):
             "total_impact": c.total_impact, "content_hash": c.content_hash, "hash_valid": commitment_service.verify(c),
             "reason": c.reason or ""} for c in plan.commitments],
         "activities": activities,
+        "quarters": _quarters(row) if row else _quarters(None),
         "flags": _flags(row) if row else [],
     })
 
@@ -171,24 +212,74 @@ def kecamatan_summary(code):
     region = get_region_or_404(code, level="kecamatan")
     year = _year()
     rows = oversight.village_rows(region, year)
-    total = oversight.totals(rows)
     return jsonify({
         "kecamatan": {**_region_json(region), "kabupaten": _region_json(region.parent)},
         "year": year,
-        "totals": {"villages": total.villages, "with_plan": total.with_plan,
-                   "committed_villages": total.committed_villages, "pagu": total.pagu,
-                   "stunting_budget": total.stunting_budget, "committed": total.committed, "spent": total.spent,
-                   "stunted_children": total.stunted_children, "flagged_villages": total.flagged_villages,
-                   "flags": total.flags},
-        "villages": [{
-            "code": r.code, "name": r.name, "status": r.status, "status_label": str(oversight.STATUSES[r.status]),
-            "priority": r.priority, "pagu": r.pagu if r.plan_id else None,
-            "stunting_budget": r.stunting_budget if r.plan_id else None, "stunting_share": r.stunting_share,
-            "committed": r.committed, "commitment_version": r.commitment_version, "spent": r.spent,
-            "spent_share": r.spent_share, "packages": sorted(r.packages & set(PACKAGES)),
-            "packages_count": r.packages_count, "target_groups": sorted(r.groups & set(TARGET_GROUPS)),
-            "stunted_children": r.stunted_children, "flags": _flags(r)} for r in rows],
+        "totals": _totals_json(oversight.totals(rows)),
+        "villages": [_village_json(r) for r in rows],
     })
+
+
+# --- Kabupaten summary ------------------------------------------------------------------------------------------
+
+@bp.route("/kabupaten/<code>/summary")
+def kabupaten_summary(code):
+    """The kabupaten dashboard as data: totals, one entry per kecamatan, and the villages needing attention."""
+    region = get_region_or_404(code, level="kabupaten")
+    year = _year()
+    rows = oversight.village_rows(region, year)
+    return jsonify({
+        "kabupaten": _region_json(region),
+        "year": year,
+        "totals": _totals_json(oversight.totals(rows)),
+        "kecamatan": [{"code": k.code, "name": k.name, **_totals_json(k)} for k in oversight.kecamatan_rows(rows)],
+        "attention": [_village_json(r) for r in oversight.needing_attention(rows)],
+    })
+
+
+# --- Regions ------------------------------------------------------------------------------------------------
+
+@bp.route("/regions")
+def regions():
+    """The regions the user sees (their own and everything inside it), by code; `parent` narrows
+    to the children of one region, `level` to one level. Paginated like /commitments."""
+    limit = _int_arg("limit", 100, 1, MAX_LIMIT)
+    offset = _int_arg("offset", 0, 0, 10 ** 9)
+    level = request.args.get("level")
+    if level is not None and level not in CODE_PATTERNS:
+        raise BadParameter("level", _("Pilih kabupaten, kecamatan atau desa."))
+    parent_code = request.args.get("parent")
+    own = current_user.region
+    villages = desa_ids_in_scope(current_user)
+    kecamatan_ids = select(Region.parent_id).where(Region.id.in_(villages))
+    scope = (Region.id.in_(villages) | Region.id.in_(kecamatan_ids) | (Region.id == own.id))
+    query = select(Region).where(scope)
+    if parent_code is not None:
+        if level_of_code(parent_code) is None:
+            raise BadParameter("parent", _("Kode wilayah seperti 35.17 atau 35.17.09."))
+        parent = get_region_or_404(parent_code)
+        query = query.where(Region.parent_id == parent.id)
+    if level is not None:
+        query = query.where(Region.level == level)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = db.session.scalars(query.order_by(Region.code).limit(limit).offset(offset)).all()
+    parents = {r.id: r.code for r in db.session.scalars(select(Region).where(
+        Region.id.in_({r.parent_id for r in page if r.parent_id})))}
+    return jsonify({"total": total, "limit": limit, "offset": offset,
+                    "regions": [{**_region_json(r), "parent": parents.get(r.parent_id)} for r in page]})
+
+
+# --- The specification ----------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _spec_text():
+    return (BASE_DIR / "docs" / "openapi.json").read_text(encoding="utf-8")
+
+
+@bp.route("/openapi.json")
+def spec():
+    """This API's OpenAPI 3.1 description (docs/openapi.json), for clients and validators."""
+    return current_app.response_class(_spec_text(), mimetype="application/json")
 
 
 # --- Commitments -----------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ evidence, and the notes say so.
 """
 import math
 import random
-from datetime import date
+from datetime import date, datetime, timezone
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -49,6 +49,15 @@ DEMO_LOGINS = (
 KOPERASI_SHARE = 0.5803
 # BLT Desa: Rp300.000 per family and month (Permendes 13/2023, 2/2024).
 BLT_PER_FAMILY_MONTH = 300_000
+# Realistic stunting budgets: 10–20% of the regular Dana Desa after KDMP (../shared/domain.md: Desa
+# Kesetnana 2023 put 12.6% of a pre-KDMP pagu into PMT). Operations: at most 3% of the regular Dana Desa.
+STUNTING_SHARE = (0.10, 0.20)
+OPERATIONS_SHARE = (0.02, 0.03)
+# The demo's oversight story (plans for the year being planned): villages whose figures an officer
+# would question. Kepuhkembeng puts 4.5% of its regular Dana Desa into operations (the cap is 3%),
+# Morosunggingan budgets 7% for stunting under the demo kabupaten's 8% floor, and Candimulyo left the
+# cooperative's share out of its earmarks, which overstates what it can spend.
+STORY = {"Kepuhkembeng": "operations", "Morosunggingan": "below_floor", "Candimulyo": "no_kdmp"}
 
 DUSUN = ["Dusun Krajan", "Dusun Kidul", "Dusun Lor", "Dusun Wetan", "Dusun Kulon", "Dusun Tengah",
          "Dusun Sumberejo", "Dusun Ngemplak"]
@@ -204,8 +213,12 @@ def _round_to(value, step):
     return int(round(value / step)) * step
 
 
-def _plan(desa, year, rng) -> Village:
-    """The village's plan: budget with earmarks, target groups, posyandu measurement."""
+def _plan(desa, year, rng, story: str = "") -> Village:
+    """The village's plan: budget with earmarks, target groups, posyandu measurement.
+
+    The cooperative's share comes off the pagu first; BLT, operations and food security come out of
+    the regular Dana Desa that is left, and the stunting budget is 10–20% of it. `story` bends one
+    figure for the oversight story (STORY)."""
     population = rng.randint(2000, 5000)
     births = round(population * rng.uniform(0.014, 0.018))
     balita = round(births * rng.uniform(4.5, 4.9))
@@ -214,23 +227,33 @@ def _plan(desa, year, rng) -> Village:
     stunted = round(measured * rng.uniform(0.11, 0.29))
     pagu = _round_to(rng.uniform(600e6, 1_700e6), 1_000_000)
     koperasi = round(pagu * KOPERASI_SHARE)
+    regular = pagu - koperasi
     blt_families = rng.randint(5, 15)
     blt = blt_families * BLT_PER_FAMILY_MONTH * 12
-    available = pagu - koperasi - blt
-    budget = min(_round_to(pagu * rng.uniform(0.08, 0.20), 1_000_000), available)
+    operations = _round_to(regular * rng.uniform(*OPERATIONS_SHARE), 100_000)
+    food = _round_to(regular * rng.uniform(0.03, 0.08), 1_000_000)
+    share = rng.uniform(*STUNTING_SHARE)
+    if story == "operations":
+        operations = _round_to(regular * 0.045, 100_000)
+    elif story == "below_floor":
+        share = 0.07
+    budget = _round_to(regular * share, 1_000_000)
+    if story == "no_kdmp":
+        koperasi = 0
     n_dusun = rng.randint(3, 5)
     dusun = ["Dusun Krajan"] + rng.sample(DUSUN[1:], n_dusun - 1)
     flower = rng.choice(POSYANDU_FLOWERS)
     posyandu = [f"Posyandu {flower} {i}" for i in range(1, n_dusun + 1)]
-    share = f"{KOPERASI_SHARE * 100:.2f}".replace(".", ",")
+    kdmp = f"{KOPERASI_SHARE * 100:.2f}".replace(".", ",")
     notes = (
         "Data contoh (demo): angka dikarang agar masuk akal, bukan data desa sebenarnya. "
-        f"Koperasi Desa Merah Putih: {share}% dari pagu seperti aturan 2026 (PMK 7/2026); untuk tahun {year} "
-        f"ini asumsi karena aturannya belum ditemukan. BLT Desa: {blt_families} keluarga × Rp300.000 × 12 bulan."
+        f"Koperasi Desa Merah Putih: {kdmp}% dari pagu seperti aturan 2026 (PMK 7/2026); untuk tahun {year} "
+        f"ini asumsi karena aturannya belum ditemukan. BLT Desa: {blt_families} keluarga × Rp300.000 × 12 bulan. "
+        "Anggaran stunting 10–20% Dana Desa reguler (setelah KDMP)."
     )
     plan = Plan(
         desa=desa, year=year, status="draft", pagu=pagu, earmark_koperasi=koperasi, earmark_blt=blt,
-        earmark_other=0, stunting_budget=budget,
+        earmark_pangan=food, earmark_operasional=operations, earmark_other=0, stunting_budget=budget,
         ibu_hamil=births, ibu_nifas=round(births * 0.8), baduta=baduta, balita=balita,
         catin=round(population * rng.uniform(0.006, 0.009)), remaja_putri=round(population * rng.uniform(0.07, 0.09)),
         keluarga=round(population / 3.6 * rng.uniform(0.06, 0.12)),
@@ -338,6 +361,10 @@ def load_demo(year: int | None = None) -> str:
             _user(f"desa.{desa_name.lower()}", f"Operator Desa {desa_name}", "desa", desa)
             villages.append(desa)
     db.session.flush()
+    # The kabupaten's regions were on its list long before this year's deadlines.
+    established = datetime(year - 3, 1, 2, tzinfo=timezone.utc)
+    for region in [kabupaten, *villages, *{desa.parent for desa in villages}]:
+        region.created_at = established
     seed_catalogue(kabupaten, commit=False)
     db.session.flush()
     items = {item.code: item for item in db.session.scalars(
@@ -345,7 +372,7 @@ def load_demo(year: int | None = None) -> str:
     proposals = 0
     plans = {}
     for desa in villages:
-        village = _plan(desa, year, rng)
+        village = _plan(desa, year, rng, STORY.get(desa.name, ""))
         plans[desa.name] = village.plan
         proposals += len(_proposals(village, items))
     db.session.commit()
@@ -359,8 +386,9 @@ def load_demo(year: int | None = None) -> str:
         _proposals(village, items)
         last_year.append(village.plan)
     db.session.commit()
-    last_committed, quarters = carry_out_last_year(last_year, year - 1, date.today())
     _year_settings(kabupaten, (year - 1, year), [d.id for d in villages if d.name in PRIORITY_VILLAGES])
+    last_committed, quarters = carry_out_last_year(last_year, year - 1, date.today())
+    _apbdes_totals(list(plans.values()) + last_year)
     return (f"Demo loaded: 1 kabupaten, {len(KECAMATAN)} kecamatan, {len(villages)} desa, "
             f"{len(villages)} plans for {year}, {proposals} proposals, {committed} committed after a rembuk; "
             f"for {year - 1}: {last_committed} commitments with {quarters} quarters of realisation.")
@@ -373,14 +401,36 @@ DEMO_FLOOR = 0.08
 
 
 def _year_settings(kabupaten, years, priority_ids):
+    from .. import money_rules
     from ..models import YearSettings
 
     for year in years:
+        rules, source = money_rules.default_for(year)
+        assumed = "" if source == year else f" Aturan dana desa {year}: asumsi, memakai aturan {source}."
         db.session.add(YearSettings(
             kabupaten_id=kabupaten.id, year=year, rules=None, stunting_share_floor=DEMO_FLOOR,
             commitment_deadline=date(year - 1, 12, 15), first_tranche_share=0.4, priority_desa_ids=priority_ids,
-            legal_basis=("Contoh untuk data demo: porsi stunting paling sedikit 8% pagu dan desa lokus ini "
-                         "bukan aturan nyata; kabupaten menetapkannya dalam Perbup.")))
+            money_rules={**rules.as_dict(), "legal_basis": ""},
+            legal_basis=(f"{rules.legal_basis}; Perbup contoh. Contoh untuk data demo: porsi stunting paling sedikit "
+                         f"8% Dana Desa reguler dan desa lokus ini bukan aturan nyata; kabupaten menetapkannya dalam "
+                         f"Perbup.{assumed}")))
+    db.session.commit()
+
+
+def _apbdes_totals(plans):
+    """The APBDes bidang totals of the committed villages (entered after the commitment, as villages
+    do once the APBDes is drafted); one committed village has not entered them yet."""
+    from ..services.scorecard import commitment_areas
+
+    rng = random.Random(SEED + 1)
+    for plan in plans:
+        commitment = plan.latest_commitment
+        if commitment is None or plan.desa.name == "Dukuhklopo":
+            continue
+        areas = commitment_areas(commitment)
+        regular = plan.pagu - plan.earmark_koperasi
+        plan.apbdes_pembangunan = areas.get("2", 0) + _round_to(regular * rng.uniform(0.35, 0.55), 1_000_000)
+        plan.apbdes_pemberdayaan = areas.get("4", 0) + _round_to(regular * rng.uniform(0.08, 0.15), 1_000_000)
     db.session.commit()
 
 

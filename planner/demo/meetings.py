@@ -97,14 +97,23 @@ def hold_meetings(plans_by_village: dict, year: int, today: date | None = None) 
 
 # --- The year being carried out: last year's commitments, their realisation, the kecamatan's remarks --------
 
-# Share of each activity's commitment spent (and delivered) per quarter; the committed villages take
-# these in turn: one on track, one lagging, one ahead, one that has spent nothing since the first quarter.
-REALISATION = [(0.22, 0.25, 0.24), (0.10, 0.05, 0.0), (0.30, 0.28, 0.27), (0.15, 0.0, 0.0)]
-# The kecamatan's remark on a village whose spending lags (by pattern above).
+# Share of each activity's commitment spent (and delivered) per quarter, None: the quarter was not
+# reported. The committed villages take these in turn: one on track, one lagging far behind the
+# tranches, one ahead (one of its activities over its commitment, with the reason), one that has
+# not reported since the first quarter.
+REALISATION = [(0.20, 0.28, 0.25), (0.06, 0.05, 0.04), (0.25, 0.30, 0.28), (0.15, None, None)]
+OVERSPENT_PATTERN = 2
+OVERSPENT_REASON = "Harga telur dan ikan naik sejak Juli; dibahas di musyawarah desa."
+# Days after a quarter ends on which the village reported it.
+REPORTED_AFTER = (9, 12, 7, 11)
+# The kecamatan's remark on a village whose spending lags (by pattern above), and the village's answer.
 COMMENTS = {
-    1: "Realisasi triwulan II dan III jauh di bawah jadwal. Mohon kirim penjelasan dan rencana "
+    1: "Realisasi triwulan I sampai III jauh di bawah perkiraan. Mohon kirim penjelasan dan rencana "
        "percepatan sebelum penyaluran tahap kedua.",
     3: "Belum ada laporan realisasi sejak triwulan I. Apakah kegiatan posyandu tetap berjalan?",
+}
+ANSWERS = {
+    1: "PMT baru mulai Oktober karena pengadaan bahan terlambat; rencana percepatan kami kirim minggu ini.",
 }
 
 
@@ -115,6 +124,7 @@ def carry_out_last_year(plans: list, year: int, today: date) -> tuple[int, int]:
     from ..services import realisation, reviews
 
     committed = recorded = 0
+    overspent_done = False
     for plan in plans:
         name = plan.desa.name
         operator = User.query.filter_by(region_id=plan.desa_id, role="desa").first()
@@ -129,24 +139,63 @@ def carry_out_last_year(plans: list, year: int, today: date) -> tuple[int, int]:
         pattern = committed % len(REALISATION)
         committed += 1
         lines = realisation.sheet(plan).lines
+        spent_so_far = {line.key: 0 for line in lines}
         for quarter, share in enumerate(REALISATION[pattern], start=1):
-            reported = date(year, 3 * quarter, 28)
-            if reported >= today or not share:
+            reported_on = _quarter_end(year, quarter) + timedelta(days=REPORTED_AFTER[quarter - 1])
+            if reported_on >= today or share is None:
                 continue
-            values = {line.key: {"spent": int(line.activity.cost * share) // 1000 * 1000,
-                                 "units": int(line.activity.units * share), "note": "", "version": None}
-                      for line in lines}
-            with history.dated(_moment(reported, 14)):
-                recorded += bool(realisation.save_quarter(plan, operator, quarter, values))
-            for row in db.session.query(Realisation).filter_by(plan_id=plan.id, quarter=quarter):
-                row.created_at = row.updated_at = _moment(reported, 14)
-            db.session.commit()
+            values = {}
+            for index, line in enumerate(lines):
+                spent = int(line.activity.cost * share) // 1000 * 1000
+                reason = ""
+                if pattern == OVERSPENT_PATTERN and not overspent_done and index == 0 and quarter == 3:
+                    spent = line.activity.cost * 11 // 10 - spent_so_far[line.key]
+                    reason = OVERSPENT_REASON
+                spent_so_far[line.key] += spent
+                values[line.key] = {"spent": spent, "units": int(line.activity.units * share), "note": "",
+                                    "over_reason": reason, "version": None}
+            with history.dated(_moment(reported_on, 14)):
+                realisation.save_quarter(plan, operator, quarter, values)
+            _date_report(plan, quarter, reported_on)
+            recorded += 1
+        if pattern == OVERSPENT_PATTERN and any(v > 0 for v in spent_so_far.values()):
+            overspent_done = True
         if pattern in COMMENTS:
             officer = User.query.filter_by(region_id=plan.desa.parent_id, role="kecamatan").first()
-            last_report = max((date(year, 3 * q, 28) for q in range(1, 5) if date(year, 3 * q, 28) < today),
+            last_report = max((_quarter_end(year, q) for q in range(1, 5) if _quarter_end(year, q) < today),
                               default=held_on)
-            with history.dated(_moment(last_report + timedelta(days=3), 10)):
-                comment = reviews.add_comment(plan, officer, COMMENTS[pattern])
-            comment.created_at = _moment(last_report + timedelta(days=3), 10)
+            noted = _moment(last_report + timedelta(days=15), 10)
+            with history.dated(noted):
+                note = reviews.add_comment(plan, officer, COMMENTS[pattern])
+            note.created_at = noted
+            if pattern in ANSWERS:
+                answered = noted + timedelta(days=2)
+                with history.dated(answered):
+                    answer = reviews.add_comment(plan, operator, ANSWERS[pattern], parent=note)
+                answer.created_at = answered
             db.session.commit()
     return committed, recorded
+
+
+def _quarter_end(year, quarter):
+    return (date(year, 3 * quarter, 1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _date_report(plan, quarter, on):
+    """Date the quarter's report (and its rows) on the day the village made it, not the day the demo loaded."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import update
+
+    from ..extensions import db
+    from ..models import QuarterReport, Realisation
+
+    moment = datetime(on.year, on.month, on.day, 3, 0, tzinfo=timezone.utc)
+    db.session.execute(update(QuarterReport).where(QuarterReport.plan_id == plan.id, QuarterReport.quarter == quarter)
+                       .values(reported_at=moment, updated_at=moment))
+    db.session.execute(update(Realisation).where(Realisation.plan_id == plan.id, Realisation.quarter == quarter)
+                       .values(created_at=moment, updated_at=moment))
+    from ..services import summaries
+
+    summaries.refresh(db.session, [plan.id])    # statements around the ORM: rewrite the summary here
+    db.session.commit()

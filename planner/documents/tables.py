@@ -1,7 +1,15 @@
 """Writing tables as CSV (UTF-8 with BOM, `;`, as Excel in Indonesian expects) and XLSX, with
-text that a spreadsheet would run as a formula neutralised (CSV injection)."""
+text that a spreadsheet would run as a formula neutralised (CSV injection).
+
+A table may carry title lines (written above its header: what it is, for which region and
+period) and a totals row (written last, in bold). Its rows may be any iterable, so a large
+table can be streamed: `iter_csv` yields the CSV a line at a time, and `xlsx_file` writes the
+workbook to a temporary file (openpyxl's write-only mode keeps only the current row in memory)
+that the view sends in chunks.
+"""
 import csv
 import io
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -22,6 +30,8 @@ class Table:
     rows: list
     formats: dict = field(default_factory=dict)    # column index -> number format
     widths: dict = field(default_factory=dict)     # column index -> width
+    title_lines: list = field(default_factory=list)   # lines written above the header
+    totals: list | None = None                         # a last row, in bold
 
 
 def _csv_cell(value) -> str:
@@ -41,16 +51,55 @@ def _csv_cell(value) -> str:
 
 
 def write_csv(table: Table) -> bytes:
+    return b"".join(iter_csv(table))
+
+
+def iter_csv(table: Table, chunk_rows: int = 500):
+    """The table as CSV bytes, a few hundred rows at a time (the first chunk starts with the BOM)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for line in table.title_lines:
+        writer.writerow([neutralise(str(line))])
+    if table.title_lines:
+        writer.writerow([])
     writer.writerow([neutralise(str(h)) for h in table.headers])
+    first, count = True, 0
+
+    def flush():
+        nonlocal first
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate(0)
+        data = text.encode("utf-8-sig" if first else "utf-8")
+        first = False
+        return data
+
     for row in table.rows:
         writer.writerow([_csv_cell(cell) for cell in row])
-    return out.getvalue().encode("utf-8-sig")
+        count += 1
+        if count % chunk_rows == 0:
+            yield flush()
+    if table.totals is not None:
+        writer.writerow([_csv_cell(cell) for cell in table.totals])
+    yield flush()
 
 
 def write_xlsx(tables: list) -> bytes:
     """One sheet per table: bold frozen header, widths, Rupiah/count/share formats; text never a formula."""
+    handle = xlsx_file(tables)
+    return handle.read()
+
+
+def xlsx_file(tables) -> tempfile.SpooledTemporaryFile:
+    """The workbook (one sheet per table, as `write_xlsx`) in a temporary file, rewound for reading:
+    large workbooks go to disk, not memory."""
+    handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    _write_book(tables, handle)
+    handle.seek(0)
+    return handle
+
+
+def _write_book(tables, target):
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
@@ -58,12 +107,22 @@ def write_xlsx(tables: list) -> bytes:
 
     book = Workbook(write_only=True)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="E6F4EA")
+    title_font = Font(bold=True, size=13)
     for table in tables:
         sheet = book.create_sheet(table.title[:31])
-        sheet.freeze_panes = "A2"
+        offset = len(table.title_lines) + (1 if table.title_lines else 0)
+        sheet.freeze_panes = f"A{offset + 2}"
         for index, header in enumerate(table.headers):
             width = table.widths.get(index) or max(10, min(45, len(str(header)) + 4))
             sheet.column_dimensions[get_column_letter(index + 1)].width = width
+        for number, line in enumerate(table.title_lines):
+            cell = WriteOnlyCell(sheet, value=neutralise(str(line)))
+            cell.data_type = "s"
+            if number == 0:
+                cell.font = title_font
+            sheet.append([cell])
+        if table.title_lines:
+            sheet.append([])
         header_cells = []
         for header in table.headers:
             cell = WriteOnlyCell(sheet, value=neutralise(str(header)))
@@ -71,21 +130,28 @@ def write_xlsx(tables: list) -> bytes:
             header_cells.append(cell)
         sheet.append(header_cells)
         for row in table.rows:
-            cells = []
-            for index, value in enumerate(row):
-                if isinstance(value, str):
-                    value = neutralise(value)
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"
-                elif isinstance(value, datetime):
-                    cell.number_format = DATETIME_FORMAT
-                elif isinstance(value, date):
-                    cell.number_format = DATE_FORMAT
-                elif index in table.formats and value is not None:
-                    cell.number_format = table.formats[index]
-                cells.append(cell)
+            sheet.append(_cells(sheet, table, row, WriteOnlyCell))
+        if table.totals is not None:
+            cells = _cells(sheet, table, table.totals, WriteOnlyCell)
+            for cell in cells:
+                cell.font = bold
             sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book.save(target)
+
+
+def _cells(sheet, table, row, cell_class):
+    cells = []
+    for index, value in enumerate(row):
+        if isinstance(value, str):
+            value = neutralise(value)
+        cell = cell_class(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        elif isinstance(value, datetime):
+            cell.number_format = DATETIME_FORMAT
+        elif isinstance(value, date):
+            cell.number_format = DATE_FORMAT
+        elif index in table.formats and value is not None:
+            cell.number_format = table.formats[index]
+        cells.append(cell)
+    return cells

@@ -1,9 +1,13 @@
 """Home and region pages: where each user starts, scoped to their region."""
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import get_region_or_404
-from ..services.plans import default_plan_year, parse_year, plan_steps
+from ..oversight.forms import CommentForm
+from ..services import oversight, reviews
+from ..services.plan_state import state_of
+from ..services.plans import default_plan_year, parse_year, plan_for_year, plan_steps
 from ..services.regions import plan_years, proposal_counts, villages_in_scope
 
 bp = Blueprint("main", __name__)
@@ -11,26 +15,69 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def home():
-    """A village operator goes to their village; others see the villages they oversee."""
-    if current_user.role == "desa":
-        return redirect(url_for("main.region", code=current_user.region.code))
-    # Only the year travels on (never other query arguments: `_external`, `_method`, `code`…).
+    """Everyone lands where their work is: a village operator on the village's page (its plans, its
+    flags, the kecamatan's notes), a kecamatan officer on the kecamatan dashboard, a kabupaten admin
+    on the kabupaten dashboard. Only the year travels on (never other query arguments: `_external`,
+    `_method`, `code`…)."""
     year = parse_year(request.args.get("tahun"))
-    return redirect(url_for("main.region", code=current_user.region.code, **({"tahun": year} if year else {})))
+    keep = {"tahun": year} if year else {}
+    if current_user.role == "kecamatan":
+        return redirect(url_for("oversight.kecamatan", code=current_user.region.code, **keep))
+    if current_user.role == "admin":
+        return redirect(url_for("oversight.kabupaten", code=current_user.region.code, **keep))
+    return redirect(url_for("main.region", code=current_user.region.code))
 
 
 @bp.route("/wilayah/<code>")
 def region(code):
-    """A region page. Desa: its plans by year. Kecamatan/kabupaten: its villages and their plans.
+    """A region page. Desa: its plans by year, what the kecamatan sees (flags) and the review threads.
+    Kecamatan/kabupaten: its villages and their plans.
 
     404 if the region is outside the user's scope.
     """
     region = get_region_or_404(code)
     year = parse_year(request.args.get("tahun")) or default_plan_year()
     if region.level == "desa":
-        own = current_user.role == "desa" and current_user.region_id == region.id
-        return render_template("main/desa.html", desa=region, years=plan_years(region), year=year,
-                               steps=plan_steps(region, editable=own))
+        return _village_home(region, year)
     rows = villages_in_scope(current_user, year, parent=region)
     counts = proposal_counts([plan.id for _, plan in rows if plan is not None])
-    return render_template("main/region.html", region=region, rows=rows, year=year, counts=counts)
+    open_sessions = oversight_open_sessions([plan.id for _, plan in rows if plan is not None])
+    states = {plan.id: state_of(plan.status, plan.id in open_sessions) for _, plan in rows if plan is not None}
+    return render_template("main/region.html", region=region, rows=rows, year=year, counts=counts, states=states)
+
+
+def oversight_open_sessions(plan_ids):
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import RembukSession
+
+    if not plan_ids:
+        return set()
+    return set(db.session.scalars(select(RembukSession.plan_id).where(RembukSession.plan_id.in_(plan_ids),
+                                                                      RembukSession.status == "open")))
+
+
+def _village_home(desa, year):
+    """The village's plans by year; for the year being carried out and the year being planned, the
+    status and the flags the kecamatan sees; the review threads of its plans, those awaiting its
+    answer first."""
+    years = plan_years(desa)
+    today = oversight.today()
+    focus = sorted({today.year, default_plan_year(today)}, reverse=True)
+    cards = []
+    for y in focus:
+        plan = plan_for_year(desa, y)
+        rows = oversight.village_rows(desa, y) if plan is not None else []
+        cards.append((y, plan, rows[0] if rows else None))
+    threads = []
+    for y in years:
+        plan = plan_for_year(desa, y)
+        threads += [(plan, t) for t in reviews.threads_of(plan)]
+    threads.sort(key=lambda item: (not item[1].awaiting_village, -item[1].last.id))
+    can_reply = current_user.role in reviews.OFFICERS or (current_user.role == "desa"
+                                                          and current_user.region_id == desa.id)
+    own = current_user.role == "desa" and current_user.region_id == desa.id
+    return render_template("main/desa.html", desa=desa, years=years, year=year, cards=cards, threads=threads,
+                           awaiting=sum(1 for _p, t in threads if t.awaiting_village), can_reply=can_reply,
+                           reply_form=CommentForm(formdata=None), steps=plan_steps(desa, editable=own))

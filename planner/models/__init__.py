@@ -2,7 +2,8 @@
 from .audit import AuditEvent
 from .catalogue import CatalogueItem, ImpactSetting
 from .commitment import Commitment, FrozenRecordError
-from .oversight import ApiToken, CommitmentActivity, Realisation, ReviewComment, YearSettings
+from .oversight import (ApiToken, CommitmentActivity, PlanSummary, QuarterReport, Realisation, ReviewComment,
+                        YearSettings)
 from .plan import Plan
 from .proposal import Proposal, ProposalLink
 from .region import Region
@@ -12,5 +13,6 @@ from .suggestion import Suggestion
 from .user import User
 
 __all__ = ["ApiToken", "Attendee", "AuditEvent", "CatalogueItem", "Commitment", "CommitmentActivity", "Decision",
-           "FrozenRecordError", "ImpactSetting", "Job", "LoginSession", "LoginThrottle", "Plan", "Pledge", "Proposal", "ProposalLink", "Realisation", "Region", "RembukSession",
+           "FrozenRecordError", "ImpactSetting", "Job", "LoginSession", "LoginThrottle", "Plan", "PlanSummary", "Pledge",
+           "Proposal", "ProposalLink", "QuarterReport", "Realisation", "Region", "RembukSession",
            "ReviewComment", "Scenario", "Suggestion", "User", "YearSettings"]

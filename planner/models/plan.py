@@ -19,6 +19,10 @@ class Plan(TimestampMixin, db.Model):
     earmark_koperasi = db.Column(db.BigInteger, nullable=False, default=0)
     earmark_blt = db.Column(db.BigInteger, nullable=False, default=0)
     earmark_other = db.Column(db.BigInteger, nullable=False, default=0)
+    # Food security (ketahanan pangan) and village-government operations: the year's money rules
+    # set a minimum and a maximum for them (planner/money_rules.py).
+    earmark_pangan = db.Column(db.BigInteger, nullable=False, default=0)
+    earmark_operasional = db.Column(db.BigInteger, nullable=False, default=0)
     stunting_budget = db.Column(db.BigInteger, nullable=False, default=0)
 
     # Target groups (sasaran) counted for the year.
@@ -61,7 +65,8 @@ class Plan(TimestampMixin, db.Model):
 
     @property
     def earmarked(self) -> int:
-        return (self.earmark_koperasi or 0) + (self.earmark_blt or 0) + (self.earmark_other or 0)
+        return ((self.earmark_koperasi or 0) + (self.earmark_blt or 0) + (self.earmark_other or 0)
+                + (self.earmark_pangan or 0) + (self.earmark_operasional or 0))
 
     @property
     def available(self) -> int:

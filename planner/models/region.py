@@ -2,6 +2,7 @@
 import re
 
 from ..extensions import db
+from .base import utcnow
 
 # PP.KK (kabupaten), PP.KK.CC (kecamatan), PP.KK.CC.DDDD (desa/kelurahan).
 CODE_PATTERNS = {
@@ -28,6 +29,9 @@ class Region(db.Model):
     name = db.Column(db.String(120), nullable=False)
     level = db.Column(db.String(12), nullable=False, index=True)
     parent_id = db.Column(db.Integer, db.ForeignKey("region.id"), index=True)
+    # When the region was added (NULL: before migration 0005 recorded it). A village added after a
+    # commitment deadline is not flagged for missing it (services.oversight).
+    created_at = db.Column(db.DateTime(timezone=True), default=utcnow)
 
     parent = db.relationship("Region", remote_side=[id], back_populates="children")
     children = db.relationship("Region", back_populates="parent", order_by="Region.code")

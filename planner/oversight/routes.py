@@ -1,8 +1,9 @@
-"""Oversight pages: the kecamatan and kabupaten dashboards, a village's realisation, review comments,
-and the recap downloads. Views parse, call services.oversight / realisation / recap, render."""
+"""Oversight pages: the kecamatan and kabupaten dashboards, the quarter view, the scorecard's Dana Desa
+table, a village's realisation, review threads, the APBDes bidang totals, and the recap downloads.
+Views parse, call services.oversight / realisation / recap / scorecard / reviews, render."""
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, render_template, request, send_file, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,10 +14,10 @@ from ..extensions import db
 from ..htmx import see_other
 from ..formatting import format_rupiah
 from ..numerals import NumberFormatError, parse_decimal
-from ..services import ServiceError, history, oversight, realisation
+from ..services import ServiceError, history, money, oversight, realisation, reviews
 from ..services import recap as recap_service
+from ..services import scorecard as scorecard_service
 from ..services.plans import default_plan_year, parse_year
-from ..services.reviews import add_comment, can_comment
 from .forms import CommentForm
 
 bp = Blueprint("oversight", __name__)
@@ -36,84 +37,164 @@ def _dashboard_args():
     year = parse_year(request.args.get("tahun")) or default_plan_year()
     as_of, as_of_error = _date_arg("per")
     deadline, deadline_error = _date_arg("batas")
-    return dict(year=year, as_of=as_of or date.today(), deadline=deadline,
+    flag, status, sort = request.args.get("tanda", ""), request.args.get("status", ""), request.args.get("urut", "")
+    return dict(year=year, as_of=as_of or oversight.today(), as_of_given=as_of is not None, deadline=deadline,
                 errors={k: v for k, v in (("per", as_of_error), ("batas", deadline_error)) if v},
-                flag=request.args.get("tanda", "") if request.args.get("tanda", "") in oversight.FLAGS else "",
-                status=request.args.get("status", "") if request.args.get("status", "") in oversight.STATUSES else "",
+                flag=flag if flag in oversight.FLAGS else "",
+                status=status if status in oversight.STATUSES else "",
                 priority_only=request.args.get("lokus") == "1",
-                sort=request.args.get("urut", "kode") if request.args.get("urut", "kode") in oversight.SORTS else "kode",
+                sort=sort if sort in oversight.SORTS else "kode",
                 descending=request.args.get("turun") == "1")
+
+
+def _years(selected):
+    """The years a dashboard offers as tabs: the one being carried out, the one being planned, and
+    the one asked for."""
+    today = oversight.today()
+    return sorted({today.year, default_plan_year(today), selected})
+
+
+def _rows(region, args):
+    context = oversight.context_for(region.kabupaten, args["year"], args["as_of"], deadline=args["deadline"])
+    return oversight.village_rows(region, args["year"], context=context), context
+
+
+def _rules_source(region, context):
+    return money.source_text(context.rules, region.kabupaten.name)
 
 
 @bp.route("/kecamatan/<code>/dasbor")
 def kecamatan(code):
-    """One row per village of the kecamatan: status, money, coverage, flags. Sort and filter by query."""
+    """One row per village of the kecamatan (status, money, reports, flags beside the name) and the
+    villages that need attention first. Sort and filter by query; 422 for an unreadable date."""
     region = get_region_or_404(code, level="kecamatan")
     args = _dashboard_args()
-    settings = oversight.settings_of(region.kabupaten, args["year"])
-    rows = oversight.village_rows(region, args["year"], as_of=args["as_of"], settings=settings,
-                                  deadline=args["deadline"])
+    rows, context = _rows(region, args)
     shown = oversight.filter_and_sort(rows, args["flag"], args["status"], args["priority_only"], args["sort"],
                                       args["descending"])
     return render_template("oversight/kecamatan.html", region=region, rows=shown, all_rows=rows,
-                           total=oversight.totals(rows), settings=settings, args=args,
-                           charts=_charts(region, args["year"], rows)), 422 if args["errors"] else 200
+                           attention=oversight.needing_attention(rows), total=oversight.totals(rows),
+                           context=context, args=args, years=_years(args["year"]),
+                           rules_source=_rules_source(region, context), awaiting=reviews.awaiting_officer([r.plan_id for r in rows if r.plan_id]),
+                           charts=_charts(rows)), 422 if args["errors"] else 200
 
 
 @bp.route("/kabupaten/<code>/dasbor")
 def kabupaten(code):
-    """The kabupaten's kecamatan side by side (each a link to its dashboard), and its flagged villages."""
+    """The kabupaten's kecamatan side by side (each a link to its dashboard), and the villages that
+    need attention, worst first."""
     region = get_region_or_404(code, level="kabupaten")
     args = _dashboard_args()
-    settings = oversight.settings_of(region, args["year"])
-    rows = oversight.village_rows(region, args["year"], as_of=args["as_of"], settings=settings,
-                                  deadline=args["deadline"])
-    flagged = oversight.filter_and_sort(rows, args["flag"], args["status"], args["priority_only"], "tanda", True)
-    if not (args["flag"] or args["status"] or args["priority_only"]):
-        flagged = [r for r in flagged if r.flags]
+    rows, context = _rows(region, args)
+    if args["flag"] or args["status"] or args["priority_only"]:
+        flagged = oversight.filter_and_sort(rows, args["flag"], args["status"], args["priority_only"], "tanda", True)
+    else:
+        flagged = oversight.needing_attention(rows)
     return render_template("oversight/kabupaten.html", region=region, kecamatan=oversight.kecamatan_rows(rows),
-                           total=oversight.totals(rows), flagged=flagged, settings=settings, args=args,
-                           charts=_charts(region, args["year"], rows)), 422 if args["errors"] else 200
+                           total=oversight.totals(rows), flagged=flagged, context=context, args=args,
+                           years=_years(args["year"]), rules_source=_rules_source(region, context),
+                           charts=_charts(rows)), 422 if args["errors"] else 200
 
 
-def _charts(region, year, rows):
-    """The dashboards' charts: money per package, realisation per quarter, impact per million."""
-    packages = oversight.package_totals(region, year)
-    committed = sum(r.committed or 0 for r in rows)
-    by_quarter = [sum(r.quarters[q] for r in rows) for q in range(4)]
-    per_quarter_commitment = [committed / 4] * 4
+def _charts(rows):
+    """The dashboards' charts: money per package, expected and reported spending per quarter, impact per million."""
+    packages = oversight.package_totals(rows)
+    total = oversight.totals(rows)
+    expected = [total.expected[0]] + [total.expected[q] - total.expected[q - 1] for q in range(1, 4)]
     impact = sorted(((r.name, r.impact_per_million) for r in rows if r.impact_per_million is not None),
                     key=lambda item: -item[1])
     return {
         "packages": charts.bar_chart([(str(PACKAGES[k]), v) for k, v in packages.items()], format_rupiah),
         "quarters": charts.grouped_bar_chart(["I", "II", "III", "IV"], {
-            _("Komitmen (seperempat per triwulan)"): per_quarter_commitment, _("Realisasi"): by_quarter}),
+            _("Perkiraan (tahap penyaluran dan waktu kegiatan)"): expected, _("Realisasi dilaporkan"): total.quarters}),
         "impact": charts.bar_chart([(name, value) for name, value in impact[:30]],
                                    lambda v: f"{v:.3f}".replace(".", ",")) if impact else None,
     }
 
 
+def _oversight_region(code):
+    """A kecamatan or kabupaten in scope (404 for a village or out of scope)."""
+    region = get_region_or_404(code)
+    if region.level == "desa":
+        abort(404)
+    return region
+
+
+@bp.route("/wilayah/<code>/triwulan")
+def quarters(code):
+    """Villages (or, for a kabupaten, kecamatan) × quarters: what was reported, what not yet, and
+    what the tranches and the activities' months lead one to expect."""
+    region = _oversight_region(code)
+    args = _dashboard_args()
+    rows, context = _rows(region, args)
+    due = [oversight.report_due(args["year"], q, context.rules.rules.report_days) for q in range(1, 5)]
+    return render_template("oversight/quarters.html", region=region, rows=rows, args=args, context=context,
+                           kecamatan=oversight.kecamatan_rows(rows) if region.level == "kabupaten" else None,
+                           total=oversight.totals(rows), due=due, years=_years(args["year"])), \
+        422 if args["errors"] else 200
+
+
+@bp.route("/wilayah/<code>/penggunaan-dana-desa")
+def scorecard(code):
+    """The scorecard's table "Penggunaan Dana Desa dalam Pencegahan Stunting" for the region, with a
+    line per village (kecamatan) or per kecamatan (kabupaten)."""
+    region = _oversight_region(code)
+    args = _dashboard_args()
+    rows, _context = _rows(region, args)
+    card = scorecard_service.region_scorecard(rows, by="desa" if region.level == "kecamatan" else "kecamatan")
+    return render_template("oversight/scorecard.html", region=region, card=card, args=args,
+                           years=_years(args["year"])), 422 if args["errors"] else 200
+
+
+def _download_name(region, year, what, fmt):
+    return f"{what}-{region.code}-{year}.{fmt}"
+
+
+@bp.route("/wilayah/<code>/penggunaan-dana-desa.<fmt>")
+def scorecard_download(code, fmt):
+    """The region's Dana Desa table as CSV or XLSX."""
+    region = _oversight_region(code)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    args = _dashboard_args()
+    rows, _context = _rows(region, args)
+    card = scorecard_service.region_scorecard(rows, by="desa" if region.level == "kecamatan" else "kecamatan")
+    table = recap_service.scorecard_table(region, args["year"], card)
+    name = _download_name(region, args["year"], "penggunaan-dana-desa", fmt)
+    history.record("export", region=region, what=name)
+    db.session.commit()
+    if fmt == "csv":
+        return Response(recap_service.csv_bytes(table), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return send_file(recap_service.xlsx_file([table]), as_attachment=True, download_name=name,
+                     mimetype=recap_service.XLSX_MIMETYPE)
+
+
 @bp.route("/wilayah/<code>/rekap.<fmt>")
 def recap(code, fmt):
-    """The region's recap: villages and committed activities, as XLSX (two sheets) or CSV (one)."""
-    region = get_region_or_404(code)
-    if region.level == "desa" or fmt not in ("xlsx", "csv"):
+    """The region's recap to send upward: XLSX (summary, villages, a sheet per kecamatan for a
+    kabupaten, activities, the Dana Desa table) or CSV (`lembar=desa|kegiatan|kecamatan`), both
+    streamed, as of `per`."""
+    region = _oversight_region(code)
+    if fmt not in ("xlsx", "csv"):
         abort(404)
-    year = parse_year(request.args.get("tahun")) or default_plan_year()
-    rows = oversight.village_rows(region, year)
-    name = f"rekap-{region.code}-{year}"
+    args = _dashboard_args()
+    if args["errors"]:
+        abort(400)
+    rows, context = _rows(region, args)
+    name = f"rekap-{region.code}-{args['year']}"
     if fmt == "xlsx":
-        body = recap_service.recap_xlsx(region, year, rows)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        sheet = "kegiatan" if request.args.get("lembar") == "kegiatan" else "desa"
-        body = recap_service.recap_csv(region, year, rows, sheet=sheet)
-        name += f"-{sheet}"
-        mimetype = "text/csv"
-    history.record("export", region=region, what=f"{name}.{fmt}")
+        history.record("export", region=region, what=f"{name}.xlsx")
+        db.session.commit()
+        return send_file(recap_service.recap_xlsx_file(region, args["year"], rows, context), as_attachment=True,
+                         download_name=f"{name}.xlsx", mimetype=recap_service.XLSX_MIMETYPE)
+    sheet = request.args.get("lembar") if request.args.get("lembar") in recap_service.CSV_SHEETS else "desa"
+    name += f"-{sheet}"
+    history.record("export", region=region, what=f"{name}.csv")
     db.session.commit()
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    body = recap_service.recap_csv_stream(region, args["year"], rows, context, sheet)
+    return Response(stream_with_context(body), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 # --- Realisation -----------------------------------------------------------------------------------------------
@@ -121,7 +202,8 @@ def recap(code, fmt):
 @bp.route("/rencana/<int:plan_id>/realisasi", methods=["GET", "POST"])
 def realisation_sheet(plan_id):
     """What was spent and delivered per committed activity and quarter. The village's operator
-    records a quarter at a time; everyone in scope reads it."""
+    records a quarter at a time (saving reports the quarter, even with nothing spent); everyone
+    in scope reads it."""
     plan = get_plan_or_404(plan_id)
     editable = realisation.can_record(current_user, plan)
     if request.method == "POST" and not editable:
@@ -145,12 +227,12 @@ def realisation_sheet(plan_id):
         status = 422
         current = realisation.sheet(plan)
     return render_template("oversight/realisation.html", plan=plan, sheet=current, quarter=quarter,
-                           editable=editable, errors=errors, typed=typed,
+                           editable=editable, errors=errors, typed=typed, reports=realisation.reports(plan),
                            quarter_names=realisation.QUARTER_NAMES), status
 
 
 def _current_quarter(year):
-    today = date.today()
+    today = oversight.today()
     if today.year < year:
         return 1
     if today.year > year:
@@ -193,25 +275,57 @@ def _read_quarter(current):
     return values, errors, typed
 
 
-# --- Review comments -------------------------------------------------------------------------------------------
+# --- Review threads ----------------------------------------------------------------------------------------------
 
 @bp.route("/rencana/<int:plan_id>/komentar", methods=["POST"])
 def comment(plan_id):
-    """A kecamatan or kabupaten officer's review comment on a village plan; the village sees it."""
+    """A review note of a kecamatan or kabupaten officer (a new thread), or a reply in a thread by the
+    village's operator or an officer. 403 for anyone else; the message goes back to the page."""
     plan = get_plan_or_404(plan_id)
-    if not can_comment(current_user, plan):
-        abort(403)
     form = CommentForm()
+    parent = None
+    if form.parent_id.data:
+        parent = reviews.thread_or_404(plan, form.parent_id.data)
+    if not reviews.can_write(current_user, plan, parent):
+        abort(403)
+    back = request.form.get("kembali")
+    target = (url_for("main.region", code=plan.desa.code) + "#catatan" if back == "desa"
+              else url_for("plans.view", plan_id=plan.id) + "#reviews")
     if form.validate_on_submit():
         try:
-            add_comment(plan, current_user, form.body.data or "")
+            reviews.add_comment(plan, current_user, form.body.data or "", parent=parent)
         except ServiceError as error:
             flash(" ".join(str(m) for ms in error.errors.values() for m in ms), "error")
         else:
-            flash(_("Catatan tinjauan tersimpan; desa akan melihatnya di halaman rencana."), "success")
-    return see_other(url_for("plans.view", plan_id=plan.id) + "#reviews")
+            flash(_("Jawaban tersimpan; kecamatan akan melihatnya.") if parent is not None and current_user.role == "desa"
+                  else _("Catatan tinjauan tersimpan; desa akan melihatnya di beranda dan halaman rencana."), "success")
+    return see_other(target)
+
+
+@bp.app_template_filter("rupiah_short")
+def rupiah_short(value):
+    """Money in a compact dashboard cell: `Rp 843 jt`, `Rp 1,68 M` (English: `Rp 843 m`, `Rp 1.68 bn`);
+    the exact amount goes in the cell's title and in the recap."""
+    from flask_babel import get_locale
+
+    if value is None:
+        return "–"
+    english = str(get_locale()) == "en"
+    amount = abs(value)
+    if amount < 1_000_000:
+        return format_rupiah(value)
+    if amount < 1_000_000_000:
+        number, unit = value / 1_000_000, "m" if english else "jt"
+        text = f"{number:.1f}" if amount < 100_000_000 else f"{number:.0f}"
+    else:
+        number, unit = value / 1_000_000_000, "bn" if english else "M"
+        text = f"{number:.2f}"
+    if not english:
+        text = text.replace(".", ",")
+    return f"Rp {text} {unit}"
 
 
 @bp.app_context_processor
 def _oversight_labels():
-    return {"oversight_flags": oversight.FLAGS, "oversight_statuses": oversight.STATUSES}
+    return {"oversight_flags": oversight.FLAGS, "oversight_statuses": oversight.STATUSES,
+            "oversight_severities": oversight.SEVERITIES, "today": oversight.today(), "base_label": money.base_label}

@@ -14,6 +14,8 @@ class PlanForm(FlaskForm):
     pagu = RupiahField(_l("Pagu Dana Desa"))
     earmark_koperasi = RupiahField(_l("Dialokasikan untuk Koperasi Desa Merah Putih"), required=False)
     earmark_blt = RupiahField(_l("Dialokasikan untuk BLT Desa"), required=False)
+    earmark_pangan = RupiahField(_l("Dialokasikan untuk ketahanan pangan"), required=False)
+    earmark_operasional = RupiahField(_l("Dialokasikan untuk operasional pemerintah desa"), required=False)
     earmark_other = RupiahField(_l("Dialokasikan untuk keperluan lain"), required=False)
     stunting_budget = RupiahField(_l("Anggaran pencegahan stunting"))
     apbdes_pembangunan = RupiahField(_l("Total bidang Pelaksanaan Pembangunan Desa (APBDes)"), required=False)
@@ -33,6 +35,19 @@ class PlanForm(FlaskForm):
     def values(self) -> dict:
         return {name: field.data for name, field in self._fields.items()
                 if name not in ("csrf_token", "version_id")}
+
+    def fill_from_rules(self, suggested: dict, only_empty: bool = False) -> list:
+        """Put the rules' amounts (money_rules.suggested_earmarks) into the earmark fields; with
+        `only_empty`, only where nothing was typed. Returns the fields filled."""
+        filled = []
+        for name, amount in suggested.items():
+            field = getattr(self, name)
+            if only_empty and field.data:
+                continue
+            field.data, field.raw = amount, None
+            field.errors = []
+            filled.append(name)
+        return filled
 
 
 class NewPlanForm(PlanForm):

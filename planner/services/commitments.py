@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import optimizer
-from ..domain import BUDGET_AREAS, FUNDING_SOURCES
+from ..domain import FUNDING_SOURCES
 from ..extensions import db
 from ..models import Commitment, CommitmentActivity
 from ..models.base import utcnow
@@ -355,28 +355,12 @@ def get_commitment(plan, version: int) -> Commitment | None:
     return db.session.scalar(select(Commitment).where(Commitment.plan_id == plan.id, Commitment.version == version))
 
 
-@dataclass
-class ScorecardLine:
-    area: str
-    label: str
-    total: int | None       # the bidang's APBDes total as entered on the plan
-    stunting: int           # agreed activities whose code falls in this bidang
-    share: float | None
-
-
 def scorecard(content: dict) -> list:
-    """Table 5 of the Scorecard Konvergensi Desa: per budget area, total, stunting allocation, share."""
-    by_area = content["totals"]["by_area"]
-    totals = {"2": content["budget"].get("apbdes_pembangunan"), "4": content["budget"].get("apbdes_pemberdayaan")}
-    lines = []
-    for area, label in BUDGET_AREAS.items():
-        total = totals.get(area)
-        stunting = by_area.get(area, 0)
-        lines.append(ScorecardLine(area, str(label), total, stunting, stunting / total if total else None))
-    other = sum(v for k, v in by_area.items() if k not in BUDGET_AREAS)
-    if other:
-        lines.append(ScorecardLine("", _("Bidang lain atau tanpa kode APBDes"), None, other, None))
-    return lines
+    """Table 5 of the Scorecard Konvergensi Desa from the snapshot: per budget area, total, stunting
+    allocation, share (services.scorecard)."""
+    from .scorecard import content_scorecard
+
+    return content_scorecard(content).lines
 
 
 @dataclass

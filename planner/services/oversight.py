@@ -1,73 +1,159 @@
-"""What the kecamatan and kabupaten see: one row per village, flags, and sums per kecamatan.
+"""What the kecamatan and kabupaten see: one row per village, flags with a severity, sums per kecamatan.
 
-Everything is read in a fixed number of queries per page, whatever the number of
-villages: the villages of the region, their plans for the year, the latest
-commitment of each plan with its activity rows, the realisation sums and the
-proposals' coverage, each aggregated in SQL and joined in Python. The page for a
-kabupaten of 400 villages and for 6,000 villages costs the same number of round
-trips (bench/dashboard.py measures it).
+A page reads, whatever the number of villages, the region's villages, their plans for the year
+joined with each plan's summary (services.summaries: kept up to date on every write), the
+year's settings and the kabupaten's catalogue groups: a handful of queries. Everything that
+depends on the date asked about ("keadaan per tanggal") is worked out here from those rows:
+a quarter's realisation counts from the day the village reported it.
 
-Flags (`FLAGS`), each with the rule it applies:
+Flags (`FLAGS`) each have a severity and a rule for when they can apply at all. "Perlu
+perhatian" lists the villages with a flag of medium or high severity, worst first; a low flag
+is a note on the row.
 
-- `no_commitment`: the kabupaten's commitment deadline has passed and the plan has no
-  commitment (or there is no plan).
-- `below_floor`: the stunting budget is a smaller share of the pagu than the kabupaten's floor.
-- `group_uncovered`: a target group with people in the village has no activity (committed
-  activities, or proposals while there is no commitment yet).
-- `lagging`: spending is more than one quarter's worth (25 percentage points of the
-  commitment) behind the calendar share of the year that has passed.
-- `overspent`: spending exceeds the commitment, in total or for one activity.
-- `tranche2`: not yet ready for the second disbursement: under 60% of the first tranche spent,
-  or under 40% of the first tranche's outputs delivered (OM-SPAN). The first tranche is the
-  kabupaten's `first_tranche_share` (default 40%) of the commitment; the outputs achieved are
-  the mean over activities of units delivered ÷ units due in the first tranche (capped at 1).
-- `unexplained`: the committed plan departs from the optimizer's suggestion without a reason
-  recorded for every departure.
+- `no_commitment` (high): the year's commitment deadline has passed and the village has no
+  commitment. Not before the deadline, and not for a village added to the region list after it.
+- `rules_broken` (high): the plan's earmarks break the year's money rules: the cooperative's
+  share (KDMP), the BLT maximum, the food-security minimum, the operations maximum
+  (planner.money_rules; the kabupaten's rules, else the app's defaults for that very year). Not
+  when no rule for the year is known (a later year's rules are then only assumed).
+- `not_reported` (high for two or more quarters, else medium): a committed village has not
+  reported a quarter whose report is due (the quarter ended `report_days` ago, and ended after
+  the village first committed).
+- `below_floor` (medium): the stunting budget is under the kabupaten's floor, measured on the
+  base the kabupaten chose (the whole pagu, or the regular Dana Desa after KDMP).
+- `lagging` (medium): at the end of the last quarter the village reported, its spending is more
+  than 20 points of its commitment behind the expected spending curve (planner.spending_curve:
+  the tranches and each activity's months).
+- `tranche2` (medium): from the month the second tranche is due to the end of the year, the
+  village is not ready for it: under 60% of the first tranche spent, or under 40% of the first
+  tranche's outputs delivered (OM-SPAN). Never before the year or before that month.
+- `overspent` (medium): spending exceeds the commitment, in total or for one activity (the
+  village must give a reason for it, which the kecamatan reads on the realisation page).
+- `group_uncovered` (low): a target group with people in the village and a service in the
+  kabupaten's catalogue has no activity (committed, or proposed while there is no commitment).
+  A group no catalogue item serves is not flagged: the village could not have chosen one.
+- `unexplained` (low): the commitment departs from the optimizer's suggestion and some of the
+  room's decisions carry no reason.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta, timezone
+from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from flask_babel.speaklater import LazyString
+from sqlalchemy import select
 
+from .. import money_rules, spending_curve
 from ..domain import PACKAGES, TARGET_GROUPS
-from ..formatting import format_date
 from ..extensions import db
-from ..models import (Commitment, CommitmentActivity, Plan, Proposal, Realisation, Region, RembukSession,
-                      YearSettings)
+from ..formatting import format_date, format_percent
+from ..models import CatalogueItem, Plan, PlanSummary, Region, YearSettings
 from ..models.plan import TARGET_FIELDS
+from ..money_rules import PlanMoney
+from . import summaries  # noqa: F401 (registers the listener that keeps the summaries true)
+from .money import breach_summary, rule_set
+from .plan_state import STATES
+
+ZONE = ZoneInfo("Asia/Jakarta")
+SEVERITIES = {3: _l("tinggi"), 2: _l("sedang"), 1: _l("rendah")}
+ATTENTION = 2                # flags of this severity or more put a village on "perlu perhatian"
+LAG_TOLERANCE = 0.20         # points of the commitment behind the expected curve
+TRANCHE2_SPENT = 0.6         # of the first tranche
+TRANCHE2_OUTPUTS = 0.4       # mean output achievement of the first tranche
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    label: object
+    severity: int
+    meaning: object
+
 
 FLAGS = {
-    "no_commitment": _l("Belum ada komitmen"),
-    "below_floor": _l("Porsi stunting di bawah batas"),
-    "group_uncovered": _l("Sasaran tanpa kegiatan"),
-    "lagging": _l("Belanja tertinggal"),
-    "overspent": _l("Belanja melebihi komitmen"),
-    "tranche2": _l("Belum siap tahap II"),
-    "unexplained": _l("Menyimpang tanpa alasan"),
+    "no_commitment": FlagRule(_l("Belum ada komitmen"), 3,
+                              _l("Batas komitmen kabupaten sudah lewat dan desa belum mengesahkan komitmen. Tidak "
+                                 "berlaku sebelum batas itu, atau untuk desa yang baru ditambahkan sesudahnya.")),
+    "rules_broken": FlagRule(_l("Melanggar aturan dana desa"), 3,
+                             _l("Alokasi koperasi (KDMP), BLT Desa, ketahanan pangan atau operasional tidak sesuai "
+                                "aturan dana desa tahun ini.")),
+    "not_reported": FlagRule(_l("Belum lapor"), 2,
+                             _l("Realisasi triwulan yang sudah jatuh tempo belum dilaporkan (tinggi bila dua triwulan "
+                                "atau lebih). Triwulan yang belum dilaporkan tidak dihitung Rp 0.")),
+    "below_floor": FlagRule(_l("Porsi stunting di bawah batas"), 2,
+                            _l("Anggaran stunting lebih kecil dari porsi minimal yang ditetapkan kabupaten, diukur "
+                               "dari dasar yang dipilih kabupaten.")),
+    "lagging": FlagRule(_l("Belanja tertinggal"), 2,
+                        _l("Pada akhir triwulan terakhir yang dilaporkan, belanja lebih dari 20 poin persen komitmen "
+                           "di bawah perkiraan (menurut tahap penyaluran dan waktu pelaksanaan kegiatan).")),
+    "tranche2": FlagRule(_l("Belum siap tahap II"), 2,
+                         _l("Sejak bulan penyaluran tahap II: belanja kurang dari 60% tahap I atau capaian keluaran "
+                            "kurang dari 40%. Tidak berlaku sebelum bulan itu.")),
+    "overspent": FlagRule(_l("Belanja melebihi komitmen"), 2,
+                          _l("Belanja melebihi komitmen, seluruhnya atau untuk satu kegiatan; alasannya ada di "
+                             "halaman realisasi.")),
+    "group_uncovered": FlagRule(_l("Sasaran tanpa kegiatan"), 1,
+                                _l("Ada warga dalam kelompok sasaran ini dan katalog kabupaten punya layanannya, tetapi "
+                                   "tidak ada kegiatan untuknya.")),
+    "unexplained": FlagRule(_l("Menyimpang tanpa alasan"), 1,
+                            _l("Komitmen berbeda dari usulan pengoptimal, dan ada keputusan rembuk tanpa alasan "
+                               "tercatat.")),
 }
 
-STATUSES = {
-    "none": _l("Belum ada rencana"),
-    "draft": _l("Draf"),
-    "session": _l("Rembuk berjalan"),
-    "committed": _l("Disepakati"),
-    "amended": _l("Diubah"),
-}
-
-LAG_TOLERANCE = 0.25        # one quarter's worth of the commitment
-TRANCHE2_SPENT = 0.6        # of the first tranche
-TRANCHE2_OUTPUTS = 0.4      # mean output achievement of the first tranche
+# Kept for templates and the API: the one status per plan (services.plan_state).
+STATUSES = STATES
 
 
 @dataclass
 class Flag:
+    """A flag on a village. `raw` is its detail, worded only when read (a province has thousands of
+    flags and a page shows a hundred: wording each in the user's language costs more than the rest)."""
+
     code: str
-    detail: str = ""
+    raw: object = ""
+    severity: int = 0
+
+    def __post_init__(self):
+        if not self.severity:
+            self.severity = FLAGS[self.code].severity
+
+    @property
+    def detail(self) -> str:
+        return str(self.raw)
 
     @property
     def label(self) -> str:
-        return str(FLAGS[self.code])
+        return str(FLAGS[self.code].label)
+
+    @property
+    def severity_label(self) -> str:
+        return str(SEVERITIES[self.severity])
+
+
+@dataclass
+class Context:
+    """What the flags of one kabupaten's year depend on besides the village's own figures."""
+
+    year: int
+    as_of: date
+    deadline: date | None
+    rules: money_rules.RuleSet
+    first_tranche: float
+    serviced_groups: set
+    priority: set
+
+    @property
+    def floor(self):
+        return self.rules.stunting_floor
+
+    @cached_property
+    def as_of_end(self):
+        """The end of the day asked about (Asia/Jakarta), as an aware datetime."""
+        from datetime import datetime, time
+
+        return datetime.combine(self.as_of + timedelta(days=1), time(0), tzinfo=ZONE)
 
 
 @dataclass
@@ -79,26 +165,53 @@ class VillageRow:
     kecamatan_code: str
     kecamatan_name: str
     priority: bool = False
+    created: object = None               # the region's created_at (UTC), read only when a deadline has passed
     plan_id: int | None = None
     status: str = "none"
     pagu: int = 0
     stunting_budget: int = 0
+    base: int = 0                       # what the stunting share is measured on (floor base)
+    money: PlanMoney | None = None
+    targets: dict = field(default_factory=dict)
     committed: int | None = None
     commitment_id: int | None = None
     commitment_version: int | None = None
+    committed_at: object = None          # the first version's moment (UTC)
     impact: float | None = None
-    spent: int = 0
-    quarters: list = field(default_factory=lambda: [0, 0, 0, 0])
-    outputs_share: float | None = None
+    unexplained: int = 0
     packages: set = field(default_factory=set)
     groups: set = field(default_factory=set)
+    planned: list = field(default_factory=lambda: [0.0] * 4)    # money planned by each quarter's end (summary)
+    by_package: dict = field(default_factory=dict)              # committed money per package
+    all_spent: list = field(default_factory=lambda: [None] * 4)  # per quarter, every quarter reported so far
+    overspent_all: int = 0
+    ratios_text: str = ""                                       # delivered ÷ units per activity, every quarter
+    ratios: list | None = None                                  # the same as of the date asked about
+    detail: dict | None = None                                  # per-activity figures, read for past dates only
+    reports: dict = field(default_factory=dict)          # quarter -> moment reported, UTC (all, not only by as_of)
+    areas: dict = field(default_factory=dict)            # APBDes bidang -> committed Dana Desa
+    apbdes_pembangunan: int | None = None
+    apbdes_pemberdayaan: int | None = None
     stunted_children: int | None = None
     balita_measured: int | None = None
+    # As of the date asked about:
+    quarters: list = field(default_factory=lambda: [None, None, None, None])   # spent, None = not reported
+    spent: int = 0
+    expected: list = field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])     # cumulative, end of each quarter
+    overspent_activities: int = 0
     flags: list = field(default_factory=list)
 
     @property
+    def added_on(self) -> date | None:
+        return local_date(self.created)
+
+    @property
+    def committed_on(self) -> date | None:
+        return local_date(self.committed_at)
+
+    @property
     def stunting_share(self) -> float | None:
-        return self.stunting_budget / self.pagu if self.pagu else None
+        return self.stunting_budget / self.base if self.base else None
 
     @property
     def spent_share(self) -> float | None:
@@ -109,12 +222,47 @@ class VillageRow:
         return len(self.packages & set(PACKAGES))
 
     @property
+    def activity_count(self) -> int:
+        return len(self.ratios_text.split(",")) if self.ratios_text else 0
+
+    def outputs_share(self, first_tranche: float) -> float | None:
+        """Mean over activities of what was delivered ÷ what the first tranche promised (capped at 1)."""
+        ratios = self.ratios
+        if ratios is None:
+            ratios = [float(r) for r in self.ratios_text.split(",")] if self.ratios_text else []
+        if not ratios:
+            return None
+        return sum(1.0 if r >= first_tranche else r / first_tranche for r in ratios) / len(ratios)
+
+    @property
     def impact_per_million(self) -> float | None:
         return self.impact / self.committed * 1_000_000 if self.committed and self.impact is not None else None
 
     @property
     def flag_codes(self) -> set:
         return {f.code for f in self.flags}
+
+    @property
+    def severity(self) -> int:
+        return max((f.severity for f in self.flags), default=0)
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.severity >= ATTENTION
+
+    @property
+    def attention_flags(self) -> list:
+        return [f for f in self.flags if f.severity >= ATTENTION]
+
+    @property
+    def last_reported(self) -> int | None:
+        reported = [q for q in range(1, 5) if self.quarters[q - 1] is not None]
+        return max(reported) if reported else None
+
+    def quarter_expected(self, quarter: int) -> float:
+        """Spending expected in the quarter itself (not cumulative)."""
+        before = self.expected[quarter - 2] if quarter > 1 else 0.0
+        return self.expected[quarter - 1] - before
 
 
 @dataclass
@@ -128,29 +276,50 @@ class KecamatanRow:
     with_plan: int = 0
     committed_villages: int = 0
     pagu: int = 0
+    base: int = 0
     stunting_budget: int = 0
     committed: int = 0
     spent: int = 0
     stunted_children: int = 0
+    quarters: list = field(default_factory=lambda: [0, 0, 0, 0])
+    reported: list = field(default_factory=lambda: [0, 0, 0, 0])     # villages that reported each quarter
+    expected: list = field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])
     flags: dict = field(default_factory=lambda: {code: 0 for code in FLAGS})
     flagged_villages: int = 0
+    attention_villages: int = 0
 
     @property
     def stunting_share(self):
-        return self.stunting_budget / self.pagu if self.pagu else None
+        return self.stunting_budget / self.base if self.base else None
 
     @property
     def spent_share(self):
         return self.spent / self.committed if self.committed else None
 
 
-# --- Settings --------------------------------------------------------------------------------------------------
+# --- Settings and dates ----------------------------------------------------------------------------------------
+
+def today() -> date:
+    """Today in Asia/Jakarta (the server may run on UTC: after 17:00 UTC it is already tomorrow there)."""
+    from datetime import datetime
+
+    return datetime.now(ZONE).date()
+
 
 def settings_of(kabupaten, year) -> YearSettings | None:
     if kabupaten is None:
         return None
     return db.session.scalar(select(YearSettings).where(YearSettings.kabupaten_id == kabupaten.id,
                                                         YearSettings.year == year))
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    return (date(year, 3 * quarter, 1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def report_due(year: int, quarter: int, report_days: int) -> date:
+    """The day by which a quarter's realisation should be reported."""
+    return quarter_end(year, quarter) + timedelta(days=report_days)
 
 
 def quarters_elapsed(year: int, as_of: date) -> int:
@@ -160,6 +329,33 @@ def quarters_elapsed(year: int, as_of: date) -> int:
     if as_of.year > year:
         return 4
     return (as_of.month - 1) // 3
+
+
+def local_date(moment) -> date | None:
+    """A stored UTC moment as a date in Asia/Jakarta."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = summaries.utc(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(ZONE).date()
+
+
+def context_for(kabupaten, year: int, as_of: date | None = None, settings: YearSettings | None = None,
+                deadline: date | None = None) -> Context:
+    as_of = as_of or today()
+    if settings is None:
+        settings = settings_of(kabupaten, year)
+    rules = rule_set(kabupaten, year, settings=settings)
+    served = set()
+    if kabupaten is not None:
+        served = set(db.session.scalars(select(CatalogueItem.target_group).where(
+            CatalogueItem.region_id == kabupaten.id, CatalogueItem.active.is_(True)).distinct()))
+    return Context(year=year, as_of=as_of,
+                   deadline=deadline or (settings.commitment_deadline if settings else None), rules=rules,
+                   first_tranche=(settings.first_tranche_share if settings and settings.first_tranche_share else 0.4),
+                   serviced_groups=served, priority=set(settings.priority_desa_ids or []) if settings else set())
 
 
 # --- Village rows -------------------------------------------------------------------------------------------------
@@ -174,171 +370,230 @@ def _desa_query(region):
     return select(Region.id).where(Region.parent_id.in_(kecamatan), Region.level == "desa")
 
 
-def village_rows(region, year: int, as_of: date | None = None, settings: YearSettings | None = None,
-                 deadline: date | None = None) -> list:
-    """One VillageRow per village of `region` for `year`, with its flags, sorted by code."""
-    as_of = as_of or date.today()
-    if settings is None:
-        settings = settings_of(region.kabupaten, year)
-    deadline = deadline or (settings.commitment_deadline if settings else None)
-    floor = settings.stunting_share_floor if settings else None
-    tranche = settings.first_tranche_share if settings and settings.first_tranche_share else 0.4
-    priority = set(settings.priority_desa_ids or []) if settings else set()
+PLAN_COLUMNS = ("id", "desa_id", "pagu", "earmark_koperasi", "earmark_blt", "earmark_pangan", "earmark_operasional",
+                "earmark_other", "stunting_budget", "stunted_children", "balita_measured", "apbdes_pembangunan",
+                "apbdes_pemberdayaan", *TARGET_FIELDS)
+SUMMARY_COLUMNS = ("state", "commitment_id", "commitment_version", "committed_at", "committed", "impact",
+                   "unexplained", "packages", "groups", "spent_q1", "spent_q2", "spent_q3", "spent_q4", "reported_q1",
+                   "reported_q2", "reported_q3", "reported_q4", "planned_q1", "planned_q2", "planned_q3", "planned_q4",
+                   "overspent", "ratios", "money")
+DETAIL_CHUNK = 500
 
+
+def village_rows(region, year: int, as_of: date | None = None, settings: YearSettings | None = None,
+                 deadline: date | None = None, context: Context | None = None) -> list:
+    """One VillageRow per village of `region` for `year`, with its flags as of `as_of`, sorted by code."""
+    ctx = context or context_for(region.kabupaten, year, as_of, settings, deadline)
     desa_ids = _desa_query(region).scalar_subquery()
     kecamatan = db.aliased(Region)
     rows = {}
-    for desa_id, code, name, kec_id, kec_code, kec_name in db.session.execute(
-            select(Region.id, Region.code, Region.name, kecamatan.id, kecamatan.code, kecamatan.name)
+    for desa_id, code, name, created, kec_id, kec_code, kec_name in db.session.execute(
+            select(Region.id, Region.code, Region.name, Region.created_at, kecamatan.id, kecamatan.code,
+                   kecamatan.name)
             .join(kecamatan, Region.parent_id == kecamatan.id)
             .where(Region.id.in_(desa_ids)).order_by(Region.code)):
-        rows[desa_id] = VillageRow(desa_id, code, name, kec_id, kec_code, kec_name, priority=desa_id in priority)
+        rows[desa_id] = VillageRow(desa_id, code, name, kec_id, kec_code, kec_name, priority=desa_id in ctx.priority,
+                                   created=created)
 
-    plan_columns = [Plan.id, Plan.desa_id, Plan.status, Plan.pagu, Plan.stunting_budget, Plan.stunted_children,
-                    Plan.balita_measured, *(getattr(Plan, f) for f in TARGET_FIELDS)]
-    plans = {}
-    for values in db.session.execute(select(*plan_columns).where(Plan.desa_id.in_(desa_ids), Plan.year == year)):
-        plan_id, desa_id, status, pagu, budget, stunted, measured, *targets = values
-        row = rows.get(desa_id)
-        if row is None:
-            continue
-        row.plan_id, row.status, row.pagu, row.stunting_budget = plan_id, "draft", pagu or 0, budget or 0
-        row.stunted_children, row.balita_measured = stunted, measured
-        plans[plan_id] = (row, dict(zip(TARGET_FIELDS, targets)))
-    plan_ids = select(Plan.id).where(Plan.desa_id.in_(desa_ids), Plan.year == year).scalar_subquery()
+    plan_filter = (Plan.desa_id.in_(desa_ids), Plan.year == year)
+    query = (select(*(getattr(Plan, c) for c in PLAN_COLUMNS), *(getattr(PlanSummary, c) for c in SUMMARY_COLUMNS))
+             .outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
+    width = len(PLAN_COLUMNS)
+    results = db.session.execute(query.where(*plan_filter)).all()
+    missing = [values.id for values in results if values.money is None]
+    if missing:     # plans written around the ORM: computed once, now
+        summaries.ensure(db.session, missing)
+        results = [v for v in results if v[0] not in set(missing)] + \
+            db.session.execute(query.where(Plan.id.in_(missing))).all()
+    for values in results:
+        row = rows.get(values.desa_id)
+        if row is not None:
+            _fill(row, values, ctx)
 
-    for plan_id in db.session.scalars(select(RembukSession.plan_id).where(RembukSession.plan_id.in_(plan_ids))
-                                      .distinct()):
-        plans[plan_id][0].status = "session"
-
-    latest = (select(Commitment.plan_id, func.max(Commitment.version).label("version"))
-              .where(Commitment.plan_id.in_(plan_ids)).group_by(Commitment.plan_id).subquery())
-    commitment_rows = db.session.execute(
-        select(Commitment.id, Commitment.plan_id, Commitment.version, Commitment.total_cost, Commitment.total_impact,
-               Commitment.unexplained_changes)
-        .join(latest, (Commitment.plan_id == latest.c.plan_id) & (Commitment.version == latest.c.version))).all()
-    by_commitment = {}
-    legacy = []
-    for commitment_id, plan_id, version, cost, impact, unexplained in commitment_rows:
-        row = plans[plan_id][0]
-        row.status = "amended" if version > 1 else "committed"
-        row.committed, row.commitment_id, row.commitment_version, row.impact = cost, commitment_id, version, impact
-        by_commitment[commitment_id] = row
-        if unexplained is None:
-            legacy.append(commitment_id)
-        elif unexplained:
-            row.flags.append(Flag("unexplained", str(_l("%(n)s perubahan dari usulan tanpa alasan", n=unexplained))))
-    if legacy:
-        _legacy_unexplained(legacy, by_commitment)
-
-    # Per latest commitment, summed in the database: which packages and groups it covers, how many
-    # activities it has, how many are overspent, and the sum of each activity's delivered share of
-    # what the first tranche promised (capped at 1): the rows stay per village, not per activity.
-    outputs = {}    # plan id -> (activities, overspent, sum of delivered shares)
-    if by_commitment:
-        due = CommitmentActivity.units * tranche
-        latest_ids = [c[0] for c in commitment_rows]
-        for chunk in _chunks(latest_ids):
-            chunk_plans = [by_commitment[c].plan_id for c in chunk]
-            realised = (select(Realisation.plan_id, Realisation.activity_key,
-                               func.sum(Realisation.spent).label("spent"),
-                               func.sum(Realisation.units_delivered).label("units"))
-                        .where(Realisation.plan_id.in_(chunk_plans))
-                        .group_by(Realisation.plan_id, Realisation.activity_key).subquery())
-            done = func.coalesce(realised.c.units, 0)
-            share = case((due <= 0, 1.0), (done >= due, 1.0), else_=done * 1.0 / due)
-            for commitment_id, package, group in db.session.execute(
-                    select(CommitmentActivity.commitment_id, CommitmentActivity.package,
-                           CommitmentActivity.target_group)
-                    .where(CommitmentActivity.commitment_id.in_(chunk)).distinct()):
-                row = by_commitment[commitment_id]
-                row.packages.add(package)
-                row.groups.add(group)
-            for commitment_id, count, overspent, shares in db.session.execute(
-                    select(CommitmentActivity.commitment_id, func.count(),
-                           func.sum(case((func.coalesce(realised.c.spent, 0) > CommitmentActivity.cost, 1), else_=0)),
-                           func.sum(share))
-                    .join(Commitment, Commitment.id == CommitmentActivity.commitment_id)
-                    .outerjoin(realised, (realised.c.plan_id == Commitment.plan_id)
-                               & (realised.c.activity_key == CommitmentActivity.key))
-                    .where(CommitmentActivity.commitment_id.in_(chunk))
-                    .group_by(CommitmentActivity.commitment_id)):
-                outputs[by_commitment[commitment_id].plan_id] = (count, int(overspent or 0), float(shares or 0))
-
-    # Plans not committed yet: what their proposals cover.
-    uncommitted = [plan_id for plan_id, (row, _targets) in plans.items() if row.commitment_id is None]
-    for chunk in _chunks(uncommitted):
-        for plan_id, package, group in db.session.execute(
-                select(Proposal.plan_id, Proposal.package, Proposal.target_group)
-                .where(Proposal.plan_id.in_(chunk)).distinct()):
-            row = plans[plan_id][0]
-            row.packages.add(package)
-            row.groups.add(group)
-
-    # Realisation summed in the database per quarter (spent).
-    for plan_id, quarter, spent in db.session.execute(
-            select(Realisation.plan_id, Realisation.quarter, func.sum(Realisation.spent))
-            .where(Realisation.plan_id.in_(plan_ids)).group_by(Realisation.plan_id, Realisation.quarter)):
-        spent = int(spent or 0)
-        row = plans[plan_id][0]
-        row.spent += spent
-        if 1 <= quarter <= 4:
-            row.quarters[quarter - 1] += spent
-
-    elapsed = quarters_elapsed(year, as_of)
-    for plan_id, (row, targets) in plans.items():
-        _flags_of_plan(row, targets, outputs.get(plan_id), floor, tranche, elapsed)
-    if deadline is not None and as_of > deadline:
-        for row in rows.values():
-            if row.commitment_id is None:
-                row.flags.insert(0, Flag("no_commitment", str(_l("batas %(d)s", d=format_date(deadline, "medium")))))
+    _load_details([row for row in rows.values() if _needs_detail(row, ctx)])
     for row in rows.values():
-        row.flags.sort(key=lambda f: list(FLAGS).index(f.code))
+        _as_of(row, ctx)
+        row.flags = flags_of(row, ctx)
     return list(rows.values())
 
 
-def _chunks(ids, size=900):
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+def _needs_detail(row, ctx) -> bool:
+    """A village that reported after the date asked about: its figures as of then need the detail."""
+    return row.commitment_id is not None and any(at >= ctx.as_of_end for at in row.reports.values())
 
 
-def _legacy_unexplained(commitment_ids, by_commitment):
-    """Commitments from before migration 0004: count unexplained departures from the snapshot."""
-    from .commitments import unexplained_changes
-
-    for commitment_id, content in db.session.execute(select(Commitment.id, Commitment.content)
-                                                     .where(Commitment.id.in_(commitment_ids))):
-        count = unexplained_changes(content)
-        if count:
-            by_commitment[commitment_id].flags.append(
-                Flag("unexplained", str(_l("%(n)s perubahan dari usulan tanpa alasan", n=count))))
+def _load_details(rows):
+    by_plan = {row.plan_id: row for row in rows}
+    ids = list(by_plan)
+    for start in range(0, len(ids), DETAIL_CHUNK):
+        for plan_id, detail in db.session.execute(select(PlanSummary.plan_id, PlanSummary.detail)
+                                                  .where(PlanSummary.plan_id.in_(ids[start:start + DETAIL_CHUNK]))):
+            by_plan[plan_id].detail = detail
 
 
-def _flags_of_plan(row, targets, outputs, floor, tranche, elapsed):
-    """`outputs`: (activities, overspent activities, sum of delivered shares) of the latest commitment."""
-    if floor is not None and row.pagu and row.stunting_budget / row.pagu < floor - 1e-9:
-        row.flags.append(Flag("below_floor", f"{row.stunting_budget / row.pagu:.1%} < {floor:.1%}".replace(".", ",")))
-    missing = [str(TARGET_GROUPS[g]) for g in TARGET_FIELDS if g in TARGET_GROUPS and (targets.get(g) or 0) > 0
-               and g not in row.groups]
-    if missing:
-        row.flags.append(Flag("group_uncovered", ", ".join(missing)))
-    if not row.committed:
+def _fill(row, v, ctx):
+    """One result row of village_rows' query (plan columns, then summary columns) into the VillageRow."""
+    row.plan_id, row.status = v.id, v.state
+    row.money = PlanMoney(v.pagu or 0, v.earmark_koperasi or 0, v.earmark_blt or 0, v.earmark_pangan or 0,
+                          v.earmark_operasional or 0, v.earmark_other or 0, v.stunting_budget or 0)
+    row.pagu, row.stunting_budget = row.money.pagu, row.money.stunting_budget
+    row.base = money_rules.base_amount(ctx.rules.rules, row.money, ctx.rules.rules.floor_base) if row.pagu else 0
+    row.targets = {g: getattr(v, g) or 0 for g in TARGET_FIELDS}
+    row.stunted_children, row.balita_measured = v.stunted_children, v.balita_measured
+    row.apbdes_pembangunan, row.apbdes_pemberdayaan = v.apbdes_pembangunan, v.apbdes_pemberdayaan
+    row.committed, row.commitment_id = v.committed, v.commitment_id
+    row.commitment_version, row.impact = v.commitment_version, v.impact
+    row.committed_at, row.unexplained = v.committed_at, v.unexplained or 0
+    row.packages = set(v.packages.split(",")) if v.packages else set()
+    row.groups = set(v.groups.split(",")) if v.groups else set()
+    row.reports = {q: m if m.tzinfo else m.replace(tzinfo=timezone.utc)
+                   for q, m in ((1, v.reported_q1), (2, v.reported_q2), (3, v.reported_q3), (4, v.reported_q4))
+                   if m is not None}
+    row.planned = [v.planned_q1, v.planned_q2, v.planned_q3, v.planned_q4]
+    row.all_spent = [v.spent_q1, v.spent_q2, v.spent_q3, v.spent_q4]
+    row.overspent_all, row.ratios_text = v.overspent, v.ratios
+    money = v.money or {}
+    row.by_package, row.areas = money.get("by_package") or {}, money.get("areas") or {}
+
+
+def _as_of(row, ctx):
+    """The realisation the village had reported by the date asked about, and the expected curve."""
+    if row.commitment_id is None:
         return
-    count, over, shares = outputs or (0, 0, 0.0)
-    if row.spent > row.committed or over:
-        row.flags.append(Flag("overspent", str(_l("%(n)s kegiatan", n=over)) if over else ""))
-    expected = elapsed / 4
-    if elapsed and row.spent / row.committed < expected - LAG_TOLERANCE:
-        row.flags.append(Flag("lagging", f"{row.spent / row.committed:.0%} / {expected:.0%}"))
-    if count:
-        row.outputs_share = shares / count
-    first = row.committed * tranche
+    counted = sorted(q for q, at in row.reports.items() if at < ctx.as_of_end)
+    if len(counted) < len(row.reports) and row.detail is not None:
+        measured = summaries.measure(row.detail["activities"], row.detail["extra_spent"], counted)
+        row.quarters, row.overspent_activities, row.ratios = measured["quarters"], measured["overspent"], \
+            measured["ratios"]
+    else:
+        row.quarters = [row.all_spent[q - 1] if q in row.reports else None for q in (1, 2, 3, 4)]
+        row.overspent_activities = row.overspent_all
+    row.spent = sum(v for v in row.quarters if v is not None)
+    row.expected = spending_curve.expected_quarters(row.planned, ctx.first_tranche, ctx.rules.rules.tranche_months)
+
+
+def flags_of(row, ctx) -> list:
+    """The village's flags as of the context's date, worst first (see the module's docstring)."""
+    flags = []
+    for rule in (_no_commitment, _rules_broken, _not_reported, _below_floor, _lagging, _tranche2, _overspent,
+                 _group_uncovered, _unexplained):
+        flag = rule(row, ctx)
+        if flag is not None:
+            flags.append(flag)
+    order = list(FLAGS)
+    flags.sort(key=lambda f: (-f.severity, order.index(f.code)))
+    return flags
+
+
+def _no_commitment(row, ctx):
+    if ctx.deadline is None or ctx.as_of <= ctx.deadline or row.commitment_id is not None:
+        return None
+    if row.added_on is not None and row.added_on > ctx.deadline:
+        return None
+    days = (ctx.as_of - ctx.deadline).days
+    return Flag("no_commitment", _l("batas %(d)s, lewat %(n)s hari", d=format_date(ctx.deadline, "medium"), n=days))
+
+
+def _rules_broken(row, ctx):
+    if row.money is None or not row.pagu:
+        return None
+    if not ctx.rules.kabupaten_set and ctx.rules.source_year != ctx.year:
+        return None     # no rule known for the year: the plan form warns, but an assumption flags nobody
+    broken = money_rules.breaches(ctx.rules.rules, row.money)
+    if not broken:
+        return None
+    return Flag("rules_broken", LazyString(lambda: "; ".join(breach_summary(c) for c in broken)))
+
+
+def _not_reported(row, ctx):
+    if row.commitment_id is None or not row.committed:
+        return None
+    days = ctx.rules.rules.report_days
+    missing = []
+    committed_on = None
+    for q in range(1, 5):
+        if report_due(ctx.year, q, days) >= ctx.as_of:
+            break           # not overdue yet: the village may report up to and on the due day
+        if committed_on is None:
+            committed_on = row.committed_on or date.min
+        if quarter_end(ctx.year, q) < committed_on:
+            continue
+        if row.quarters[q - 1] is None:
+            missing.append(q)
+    if not missing:
+        return None
+    names = ", ".join(QUARTER_NAMES[q] for q in missing)
+    last = row.last_reported
+    detail = (_l("triwulan %(q)s; terakhir dilaporkan: triwulan %(last)s", q=names, last=QUARTER_NAMES[last]) if last
+              else _l("triwulan %(q)s; belum pernah melapor", q=names))
+    return Flag("not_reported", detail, severity=3 if len(missing) >= 2 else 2)
+
+
+def _below_floor(row, ctx):
+    floor = ctx.floor
+    if floor is None or not row.pagu or not row.base:
+        return None
+    if row.stunting_budget / row.base >= floor - 1e-9:
+        return None
+    return Flag("below_floor", f"{format_percent(row.stunting_budget / row.base)} < {format_percent(floor)}")
+
+
+def _lagging(row, ctx):
+    last = row.last_reported
+    if not row.committed or last is None:
+        return None
+    spent = sum(v for v in row.quarters[:last] if v is not None)
+    actual = spent / row.committed
+    expected = row.expected[last - 1] / row.committed
+    if actual >= expected - LAG_TOLERANCE:
+        return None
+    return Flag("lagging", _l("%(a)s s.d. triwulan %(q)s; diperkirakan %(e)s", a=format_percent(actual, 0),
+                              q=QUARTER_NAMES[last], e=format_percent(expected, 0)))
+
+
+def _tranche2(row, ctx):
+    if not row.committed:
+        return None
+    month = ctx.rules.rules.tranche_months[1] if len(ctx.rules.rules.tranche_months) > 1 else 7
+    if not date(ctx.year, month, 1) <= ctx.as_of <= date(ctx.year, 12, 31):
+        return None
+    first = row.committed * ctx.first_tranche
     spent_ok = row.spent >= TRANCHE2_SPENT * first
-    outputs_ok = (row.outputs_share or 0) >= TRANCHE2_OUTPUTS
-    if not (spent_ok and outputs_ok):
-        row.flags.append(Flag("tranche2", str(_l("belanja %(s)s dari tahap I, keluaran %(o)s",
-                                                 s=f"{row.spent / first:.0%}" if first else "–",
-                                                 o=f"{(row.outputs_share or 0):.0%}"))))
+    outputs = row.outputs_share(ctx.first_tranche) or 0
+    if spent_ok and outputs >= TRANCHE2_OUTPUTS:
+        return None
+    return Flag("tranche2", _l("belanja %(s)s dari tahap I, keluaran %(o)s",
+                               s=format_percent(row.spent / first, 0) if first else "–", o=format_percent(outputs, 0)))
+
+
+def _overspent(row, ctx):
+    if not row.committed or not row.spent:
+        return None
+    over = row.overspent_activities
+    if row.spent <= row.committed and not over:
+        return None
+    return Flag("overspent", _l("%(n)s kegiatan", n=over) if over else "")
+
+
+def _group_uncovered(row, ctx):
+    if row.plan_id is None:
+        return None
+    if not ctx.serviced_groups - row.groups:
+        return None
+    missing = [g for g in TARGET_FIELDS if row.targets.get(g, 0) > 0 and g in ctx.serviced_groups
+               and g not in row.groups and g in TARGET_GROUPS]
+    if not missing:
+        return None
+    return Flag("group_uncovered", LazyString(lambda: ", ".join(str(TARGET_GROUPS[g]) for g in missing)))
+
+
+def _unexplained(row, ctx):
+    if not row.unexplained:
+        return None
+    return Flag("unexplained", _l("%(n)s perubahan dari usulan tanpa alasan", n=row.unexplained))
+
+
+QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 # --- Sums per kecamatan -------------------------------------------------------------------------------------------
@@ -350,32 +605,40 @@ def kecamatan_rows(village_list: list) -> list:
         k = result.get(v.kecamatan_id)
         if k is None:
             k = result[v.kecamatan_id] = KecamatanRow(v.kecamatan_id, v.kecamatan_code, v.kecamatan_name)
-        k.villages += 1
-        if v.plan_id is not None:
-            k.with_plan += 1
-        if v.commitment_id is not None:
-            k.committed_villages += 1
-        k.pagu += v.pagu
-        k.stunting_budget += v.stunting_budget
-        k.committed += v.committed or 0
-        k.spent += v.spent
-        k.stunted_children += v.stunted_children or 0
-        for code in v.flag_codes:
-            k.flags[code] += 1
-        if v.flags:
-            k.flagged_villages += 1
+        _add(k, v)
     return sorted(result.values(), key=lambda k: k.code)
 
 
+def _add(k, v):
+    k.villages += 1
+    if v.plan_id is not None:
+        k.with_plan += 1
+    if v.commitment_id is not None:
+        k.committed_villages += 1
+    k.pagu += v.pagu
+    k.base += v.base
+    k.stunting_budget += v.stunting_budget
+    k.committed += v.committed or 0
+    k.spent += v.spent
+    k.stunted_children += v.stunted_children or 0
+    for q in range(4):
+        if v.quarters[q] is not None:
+            k.quarters[q] += v.quarters[q]
+            k.reported[q] += 1
+        k.expected[q] += v.expected[q]
+    for code in v.flag_codes:
+        k.flags[code] += 1
+    if v.flags:
+        k.flagged_villages += 1
+    if v.needs_attention:
+        k.attention_villages += 1
+
+
 def totals(village_list: list) -> KecamatanRow:
-    """Everything added up (the dashboard's footer)."""
+    """Everything added up (the dashboard's footer and the API's totals)."""
     total = KecamatanRow(0, "", "")
-    for k in kecamatan_rows(village_list):
-        for name in ("villages", "with_plan", "committed_villages", "pagu", "stunting_budget", "committed",
-                     "spent", "stunted_children", "flagged_villages"):
-            setattr(total, name, getattr(total, name) + getattr(k, name))
-        for code, count in k.flags.items():
-            total.flags[code] += count
+    for v in village_list:
+        _add(total, v)
     return total
 
 
@@ -389,10 +652,17 @@ SORTS = {
     "porsi": lambda r: r.stunting_share if r.stunting_share is not None else -1,
     "komitmen": lambda r: r.committed or 0,
     "belanja": lambda r: r.spent_share if r.spent_share is not None else -1,
+    "lapor": lambda r: r.last_reported or 0,
     "paket": lambda r: r.packages_count,
     "stunting": lambda r: r.stunted_children or 0,
-    "tanda": lambda r: len(r.flags),
+    "tanda": lambda r: attention_key(r),
 }
+
+
+def attention_key(row):
+    """Worst first: the highest severity, then how many flags of each severity."""
+    counts = [sum(1 for f in row.flags if f.severity == s) for s in (3, 2, 1)]
+    return (row.severity, *counts)
 
 
 def filter_and_sort(village_list, flag: str = "", status: str = "", priority_only: bool = False,
@@ -401,18 +671,21 @@ def filter_and_sort(village_list, flag: str = "", status: str = "", priority_onl
             if (not flag or flag in r.flag_codes) and (not status or r.status == status)
             and (not priority_only or r.priority)]
     key = SORTS.get(sort, SORTS["kode"])
-    return sorted(rows, key=lambda r: (key(r), r.code), reverse=descending)
+    ordered = sorted(rows, key=lambda r: r.code)     # ties keep code order whichever way the sort goes
+    return sorted(ordered, key=key, reverse=descending)
 
 
-def package_totals(region, year: int) -> dict:
-    """Committed money per service package across the region's latest commitments (for the chart)."""
-    desa_ids = _desa_query(region).scalar_subquery()
-    plan_ids = select(Plan.id).where(Plan.desa_id.in_(desa_ids), Plan.year == year).scalar_subquery()
-    latest = (select(Commitment.plan_id, func.max(Commitment.version).label("version"))
-              .where(Commitment.plan_id.in_(plan_ids)).group_by(Commitment.plan_id).subquery())
-    query = (select(CommitmentActivity.package, func.sum(CommitmentActivity.cost))
-             .join(Commitment, Commitment.id == CommitmentActivity.commitment_id)
-             .join(latest, (Commitment.plan_id == latest.c.plan_id) & (Commitment.version == latest.c.version))
-             .group_by(CommitmentActivity.package))
-    sums = {package: int(total or 0) for package, total in db.session.execute(query)}
-    return {code: sums.get(code, 0) for code in PACKAGES}
+def needing_attention(village_list) -> list:
+    """The villages with a flag of medium or high severity, worst first (then by code)."""
+    rows = sorted((r for r in village_list if r.needs_attention), key=lambda r: r.code)
+    return sorted(rows, key=attention_key, reverse=True)
+
+
+def package_totals(village_list) -> dict:
+    """Committed money per service package across the rows' latest commitments (for the chart)."""
+    sums = {code: 0 for code in PACKAGES}
+    for row in village_list:
+        for package, cost in (row.by_package or {}).items():
+            if package in sums:
+                sums[package] += cost
+    return sums

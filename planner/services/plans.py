@@ -11,7 +11,8 @@ from ..models import Plan
 from ..models.plan import TARGET_FIELDS
 from . import ServiceError, commit_or_conflict, history
 
-PLAN_FIELDS = ("pagu", "earmark_koperasi", "earmark_blt", "earmark_other", "stunting_budget",
+EARMARKS = ("earmark_koperasi", "earmark_blt", "earmark_pangan", "earmark_operasional", "earmark_other")
+PLAN_FIELDS = ("pagu", *EARMARKS, "stunting_budget",
                "apbdes_pembangunan", "apbdes_pemberdayaan",
                *TARGET_FIELDS, "balita_measured", "stunted_children", "notes")
 # Left empty (None) until the village knows them: the scorecard then says "belum diisi".
@@ -43,10 +44,10 @@ def check_plan_values(values: dict) -> dict:
     """Rules across fields. Returns {field: [messages]}; empty when consistent."""
     errors = {}
     pagu = values.get("pagu") or 0
-    earmarked = sum(values.get(f) or 0 for f in ("earmark_koperasi", "earmark_blt", "earmark_other"))
+    earmarked = sum(values.get(f) or 0 for f in EARMARKS)
     if earmarked > pagu:
         # The message goes to the largest earmark: the one most likely mistyped.
-        largest = max(("earmark_koperasi", "earmark_blt", "earmark_other"), key=lambda f: values.get(f) or 0)
+        largest = max(EARMARKS, key=lambda f: values.get(f) or 0)
         errors[largest] = [_("Jumlah dana yang sudah dialokasikan (%(e)s) melebihi pagu Dana Desa.",
                                      e=_rupiah(earmarked))]
     budget = values.get("stunting_budget") or 0
@@ -180,3 +181,33 @@ def plan_steps(desa, editable: bool) -> list:
             url, action = page, _("Lihat rencana")
         steps.append(PlanStep(plan, status, next_step, url, action))
     return steps
+
+
+APBDES_FIELDS = ("apbdes_pembangunan", "apbdes_pemberdayaan")
+
+
+def update_apbdes_totals(plan: Plan, values: dict, expected_version: int | None = None) -> Plan:
+    """Enter the APBDes totals of the two bidang (the scorecard's Dana Desa table). Allowed in any
+    status, also after the commitment: they change no commitment. Recorded in the plan's history.
+    Raises ServiceError when a total is smaller than the stunting money committed in its bidang."""
+    from .scorecard import AREA_FIELDS, commitment_areas
+
+    areas = commitment_areas(plan.latest_commitment) if plan.latest_commitment is not None else {}
+    errors = {}
+    for area, name in AREA_FIELDS.items():
+        total = values.get(name)
+        if total is not None and total < areas.get(area, 0):
+            errors[name] = [_("Lebih kecil dari Dana Desa untuk stunting yang sudah disepakati di bidang ini (%(s)s).",
+                              s=_rupiah(areas[area]))]
+    if errors:
+        raise ServiceError(errors)
+    if expected_version is not None and expected_version != plan.version_id:
+        raise ServiceError(plan_changed_message())
+    before = {name: getattr(plan, name) for name in APBDES_FIELDS}
+    for name in APBDES_FIELDS:
+        setattr(plan, name, values.get(name))
+    changed = history.changes(before, {name: getattr(plan, name) for name in APBDES_FIELDS})
+    if changed:
+        history.record("plan.apbdes", plan=plan, fields=list(changed), changes=changed)
+    commit_or_conflict(plan_changed_message())
+    return plan

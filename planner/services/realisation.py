@@ -1,7 +1,9 @@
 """Realisation: per committed activity and quarter, the money spent and the units delivered.
 
 The village records what it spent and delivered against its latest commitment; the
-commitment itself is never touched. Spending or delivering more than an activity's
+commitment itself is never touched. Saving a quarter reports it (`QuarterReport`), even when
+nothing was spent: the kecamatan then reads Rp 0 as "reported, nothing spent", and a quarter
+without a report as "belum lapor". Spending or delivering more than an activity's
 commitment (over all quarters together) needs a reason, which the kecamatan sees.
 """
 from dataclasses import dataclass, field
@@ -10,7 +12,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import CommitmentActivity, Realisation
+from ..models import CommitmentActivity, QuarterReport, Realisation
+from ..models.base import utcnow
 from . import ServiceError, commit_or_conflict, history
 
 QUARTERS = (1, 2, 3, 4)
@@ -94,6 +97,7 @@ def save_quarter(plan, user, quarter: int, values: dict) -> int:
     `values` maps activity key → {"spent", "units", "note", "over_reason", "version"} (version:
     the row's version_id the form was built from, or None for a new row). Returns how many
     rows changed. Raises ServiceError with errors keyed "<key>-<field>" when any row is wrong.
+    The quarter counts as reported from its first save on.
     """
     if quarter not in QUARTERS:
         raise ServiceError({"quarter": [_("Pilih triwulan I sampai IV.")]})
@@ -155,8 +159,24 @@ def save_quarter(plan, user, quarter: int, values: dict) -> int:
         history.record("realisation.save", plan=plan, user=user, target=f"activity:{line.key}",
                        name=line.activity.name, quarter=quarter, spent=spent, units=units,
                        spent_before=before[0], units_before=before[1], reason=reason)
+    _report(plan, user, quarter, current.commitment.version)
     commit_or_conflict(_("Realisasi ini baru saja diubah pengguna lain. Muat ulang halaman lalu ulangi."))
     return len(changes)
+
+
+def _report(plan, user, quarter, version):
+    report = db.session.scalar(select(QuarterReport).where(QuarterReport.plan_id == plan.id,
+                                                           QuarterReport.quarter == quarter))
+    if report is None:
+        db.session.add(QuarterReport(plan_id=plan.id, quarter=quarter, commitment_version=version, user_id=user.id))
+        history.record("realisation.report", plan=plan, user=user, quarter=quarter)
+    else:
+        report.updated_at, report.user_id, report.commitment_version = utcnow(), user.id, version
+
+
+def reports(plan) -> dict:
+    """The plan's quarter reports by quarter."""
+    return {r.quarter: r for r in db.session.scalars(select(QuarterReport).where(QuarterReport.plan_id == plan.id))}
 
 
 def _rupiah(value):

@@ -1,8 +1,10 @@
-"""Importing a kabupaten's region list (kecamatan and villages) from a CSV of Kemendagri codes.
+"""Importing a kabupaten's region list (kecamatan and villages) from a CSV or XLSX of Kemendagri codes.
 
 The file: one region per row, `kode;nama` or `kode,nama` (the reader takes `;`,
 `,` or tab, like the proposal sheet), an optional header row, UTF-8 with or
-without a byte-order mark, at most 2 MB. Codes are `35.17.09` for a kecamatan
+without a byte-order mark, at most 2 MB; or an .xlsx whose first sheet has the
+code in column A and the name in column B (read by the proposal sheet's XLSX
+reader: openpyxl in read-only mode, the unpacked size and the rows capped). Codes are `35.17.09` for a kecamatan
 and `35.17.09.2001` for a village (models.region.CODE_PATTERNS). Only codes
 inside the admin's kabupaten are accepted; a village's kecamatan must exist or
 be in the same file. The kabupaten's own row is passed over, and so are
@@ -33,7 +35,7 @@ from ..models.region import level_of_code
 from ..formatting import format_number
 from . import ServiceError, history, uploads
 from .proposal_import import InvalidToken
-from .proposal_sheet import _control_share, _delimiter, _extension
+from .proposal_sheet import SheetFileError, _control_share, _delimiter, _extension, _xlsx_records
 from .users import region_ids_in
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -89,11 +91,13 @@ def too_big_message() -> str:
 
 
 def read_rows(filename: str, data: bytes) -> list[tuple[int, list]]:
-    """The non-empty rows of the CSV as `(line number, cells)`. Raises RegionFileError."""
-    if _extension(filename) != "csv":
-        raise RegionFileError(_("Pilih berkas .csv (kode;nama)."))
+    """The non-empty rows of the CSV or XLSX as `(line number, cells)`. Raises RegionFileError."""
+    if _extension(filename) not in ("csv", "xlsx"):
+        raise RegionFileError(_("Pilih berkas .csv (kode;nama) atau .xlsx (kode di kolom A, nama di kolom B)."))
     if len(data) > MAX_BYTES:
         raise RegionFileError(too_big_message())
+    if _extension(filename) == "xlsx":
+        return _xlsx_rows(data)
     if not data.strip():
         raise RegionFileError(_("Berkas kosong."))
     if data.startswith(b"PK\x03\x04"):
@@ -122,6 +126,35 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, list]]:
     except csv.Error as exc:
         raise RegionFileError(_("Berkas CSV rusak di baris %(row)s: %(detail)s", row=reader.line_num,
                                 detail=str(exc))) from None
+    if not rows:
+        raise RegionFileError(_("Berkas kosong."))
+    return rows
+
+
+def _xlsx_cell(value) -> str:
+    """A cell as the text a CSV would hold: a code typed as a number (35.17) keeps its two decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
+    rows = []
+    too_many = _("Berkas berisi lebih dari %(max)s baris.", max=format_number(MAX_ROWS))
+    try:
+        for number, cells in _xlsx_records(data, MAX_ROWS + 1, too_many):
+            cells = [_xlsx_cell(cell) for cell in cells]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            if not cells:
+                continue
+            rows.append((number, cells))
+            if len(rows) > MAX_ROWS + 1:
+                raise RegionFileError(too_many)
+    except (SheetFileError, uploads.UploadRefused) as error:
+        raise RegionFileError(str(error)) from None
     if not rows:
         raise RegionFileError(_("Berkas kosong."))
     return rows

@@ -1,9 +1,11 @@
 """A kabupaten's settings for one fiscal year (regulations change every year).
 
 `YearSettings` holds the rule set villages start from (optimizer rules in the
-plan file's shape, see services.rules), the floor for the stunting share of the
-pagu, the commitment deadline, the first tranche's share, the legal basis, and
-the priority villages (desa lokus). Shares are stored as fractions in [0, 1];
+plan file's shape, see services.rules), the floor for the stunting share, the
+commitment deadline, the first tranche's share, the legal basis, the priority
+villages (desa lokus), and the year's Dana Desa money rules (planner.money_rules:
+the KDMP share, the BLT maximum, the food-security minimum, the operations
+maximum, the base each is measured on, the tranche months, the reporting days). Shares are stored as fractions in [0, 1];
 the admin's form speaks percent.
 
 `save_year_settings` checks everything, records the change in the audit trail
@@ -17,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import money_rules
 from ..extensions import db
 from ..models import Region, YearSettings
 from . import ServiceError, commit_or_conflict, history
@@ -25,7 +28,8 @@ from .rules import DEFAULT_RULES, clean_rules
 DEFAULT_FIRST_TRANCHE_SHARE = 0.4
 LEGAL_BASIS_MAX = 2000
 # The fields of a YearSettings that the admin sets (besides the rules), for history and copying.
-FIELDS = ("stunting_share_floor", "commitment_deadline", "first_tranche_share", "legal_basis", "priority_desa_ids")
+FIELDS = ("stunting_share_floor", "commitment_deadline", "first_tranche_share", "legal_basis", "priority_desa_ids",
+          "money_rules")
 
 
 def conflict_message():
@@ -68,19 +72,63 @@ def kabupaten_villages(kabupaten) -> list[tuple]:
 
 
 def form_defaults(kabupaten, year: int) -> dict:
-    """What the settings form shows for a year without settings: the default rules and tranche share."""
+    """What the settings form shows for a year without settings: the default rules and tranche share,
+    and the money rules the app knows for the year (or the latest year before it) with their legal basis."""
+    default, _source = money_rules.default_for(year)
     return {"rules": _copy_rules(DEFAULT_RULES), "stunting_share_floor": None, "commitment_deadline": None,
-            "first_tranche_share": DEFAULT_FIRST_TRANCHE_SHARE, "legal_basis": "", "priority_desa_ids": []}
+            "first_tranche_share": DEFAULT_FIRST_TRANCHE_SHARE, "legal_basis": default.legal_basis,
+            "priority_desa_ids": [], "money_rules": default.as_dict()}
 
 
 def as_values(settings: YearSettings) -> dict:
     """A stored YearSettings as the dict `form_defaults` returns."""
     rules = _copy_rules(DEFAULT_RULES)
     rules.update(_copy_rules(settings.rules or {}))
+    default, _source = money_rules.default_for(settings.year)
+    money = money_rules.MoneyRules.from_dict(settings.money_rules, fallback=default).as_dict()
     return {"rules": rules, "stunting_share_floor": settings.stunting_share_floor,
             "commitment_deadline": settings.commitment_deadline,
             "first_tranche_share": settings.first_tranche_share, "legal_basis": settings.legal_basis or "",
-            "priority_desa_ids": list(settings.priority_desa_ids or [])}
+            "priority_desa_ids": list(settings.priority_desa_ids or []), "money_rules": money}
+
+
+MONEY_SHARES = ("kdmp_share", "blt_max", "food_min", "ops_max")
+MONEY_BASES = ("blt_base", "food_base", "ops_base", "floor_base")
+
+
+def clean_money_rules(values: dict | None, year: int, errors: dict) -> dict | None:
+    """The money rules as stored (MoneyRules.as_dict), or None when the form sent none; messages go to
+    `errors` at the form's field names."""
+    if values is None:
+        return None
+    default, _source = money_rules.default_for(year)
+    clean = {}
+    for name in MONEY_SHARES:
+        share = values.get(name)
+        if share is not None and not 0 <= share <= 1:
+            errors[name] = [_("Isi persentase antara 0 dan 100.")]
+        clean[name] = share
+    if (clean.get("kdmp_share") or 0) >= 1:
+        errors["kdmp_share"] = [_("Porsi koperasi harus kurang dari 100%.")]
+    for name in MONEY_BASES:
+        base = values.get(name) or getattr(default, name)
+        if base not in money_rules.BASES:
+            errors[name] = [_("Pilih pagu atau Dana Desa reguler.")]
+        clean[name] = base
+    months = list(values.get("tranche_months") or default.tranche_months)
+    if len(months) != 2 or any(not isinstance(m, int) or not 1 <= m <= 12 for m in months):
+        errors["first_tranche_month"] = [_("Pilih bulan Januari sampai Desember.")]
+    elif months[1] < months[0]:
+        errors["second_tranche_month"] = [_("Tahap II tidak boleh cair sebelum tahap I.")]
+    clean["tranche_months"] = months
+    days = values.get("report_days")
+    if days is None:
+        days = default.report_days
+    if not isinstance(days, int) or not 0 <= days <= 90:
+        errors["report_days"] = [_("Isi 0 sampai 90 hari.")]
+    clean["report_days"] = days
+    clean["legal_basis"] = ""      # the year's legal basis is the settings' own field
+    return money_rules.MoneyRules.from_dict(clean, fallback=default).as_dict()
 
 
 def _copy_rules(rules: dict) -> dict:
@@ -123,11 +171,12 @@ def clean_settings(kabupaten, year: int, values: dict) -> dict:
     villages = {desa.id for _kecamatan, desas in kabupaten_villages(kabupaten) for desa in desas}
     if any(not isinstance(i, int) or isinstance(i, bool) or i not in villages for i in chosen):
         errors["priority_desa_ids"] = [_("Pilih desa lokus dari daftar desa kabupaten ini.")]
+    money = clean_money_rules(values.get("money_rules"), year, errors)
     if errors:
         raise ServiceError(errors)
     return {"rules": rules, "stunting_share_floor": floor, "commitment_deadline": deadline,
             "first_tranche_share": tranche, "legal_basis": legal_basis,
-            "priority_desa_ids": sorted(set(chosen))}
+            "priority_desa_ids": sorted(set(chosen)), "money_rules": money}
 
 
 def save_year_settings(kabupaten, year: int, values: dict, user=None, expected_version: int | None = None,
@@ -179,6 +228,8 @@ def copy_previous_year(kabupaten, year: int, user=None, expected_version: int | 
     if source is None:
         raise ServiceError(_("Tahun %(year)s belum punya pengaturan untuk disalin.", year=year - 1))
     values = as_values(source)
+    if source.money_rules is None:
+        values["money_rules"] = None
     flat = rules_as_values(values.pop("rules"))
     flat.update(values)
     flat["commitment_deadline"] = None
@@ -201,3 +252,73 @@ def rules_as_values(rules: dict) -> dict:
     values["packages_required"] = list(rules.get("packages_required") or [])
     values["target_groups_required"] = list(rules.get("target_groups_required") or [])
     return values
+
+
+# --- Desa lokus from a file --------------------------------------------------------------------------------
+
+LOKUS_MAX_BYTES = 1024 * 1024
+LOKUS_MAX_ROWS = 10_000
+
+
+def read_lokus_codes(filename: str, data: bytes) -> list[tuple[int, str]]:
+    """The village codes of a desa-lokus CSV (first column; a header row and blank rows passed over)
+    as `(line, code)`. Raises ServiceError at the `file` field when it cannot be read."""
+    import csv
+    import io
+
+    from ..models.region import level_of_code
+    from .proposal_sheet import SheetFileError, _control_share, _decode, _delimiter, _extension
+
+    if _extension(filename) != "csv":
+        raise ServiceError({"file": [_("Pilih berkas .csv: satu kode desa per baris.")]})
+    if len(data) > LOKUS_MAX_BYTES:
+        raise ServiceError({"file": [_("Berkas terlalu besar: paling besar 1 MB.")]})
+    if data.startswith(b"PK\x03\x04"):
+        raise ServiceError({"file": [_("Isi berkas ini bukan CSV (tampaknya berkas Excel). Simpan ulang sebagai CSV.")]})
+    try:
+        text = _decode(data)
+    except SheetFileError as error:
+        raise ServiceError({"file": [str(error)]}) from None
+    if "\x00" in text or _control_share(text) > 0.01:
+        raise ServiceError({"file": [_("Berkas ini tidak terbaca sebagai teks CSV.")]})
+    codes = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        for number, cells in enumerate(reader, start=1):
+            code = (cells[0] if cells else "").strip()
+            if not code or (not codes and level_of_code(code) is None and not code[0].isdigit()):
+                continue        # a blank row, or the header
+            codes.append((number, code))
+            if len(codes) > LOKUS_MAX_ROWS:
+                raise ServiceError({"file": [_("Berkas berisi lebih dari %(max)s baris.", max=LOKUS_MAX_ROWS)]})
+    except csv.Error as exc:
+        raise ServiceError({"file": [_("Berkas CSV rusak di baris %(row)s: %(detail)s", row=reader.line_num,
+                                       detail=str(exc))]}) from None
+    if not codes:
+        raise ServiceError({"file": [_("Berkas tidak memuat kode desa.")]})
+    return codes
+
+
+def import_priority_villages(kabupaten, year: int, filename: str, data: bytes, user=None) -> int:
+    """Replace the year's desa lokus with the villages a CSV names. All or nothing: a code that is
+    not a village of this kabupaten refuses the whole file, with every such row named. Creates the
+    year's settings (from the defaults) if there are none. Returns how many villages are lokus now."""
+    codes = read_lokus_codes(filename, data)
+    villages = {desa.code: desa.id for _kecamatan, desas in kabupaten_villages(kabupaten) for desa in desas}
+    problems = [_("Baris %(row)s: %(code)s bukan kode desa di %(kabupaten)s.", row=number, code=code,
+                  kabupaten=kabupaten.name) for number, code in codes if code not in villages]
+    if problems:
+        shown = problems[:20]
+        if len(problems) > 20:
+            shown.append(_("… dan %(n)s baris lain.", n=len(problems) - 20))
+        raise ServiceError({"file": shown})
+    chosen = sorted({villages[code] for _number, code in codes})
+    settings = year_settings(kabupaten, year)
+    values = as_values(settings) if settings is not None else form_defaults(kabupaten, year)
+    if settings is not None and settings.money_rules is None:
+        values["money_rules"] = None
+    flat = rules_as_values(values.pop("rules"))
+    flat.update(values)
+    flat["priority_desa_ids"] = chosen
+    save_year_settings(kabupaten, year, flat, user=user, action="settings.lokus_import", count=len(chosen))
+    return len(chosen)
