@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from ..documents.tables import COUNT_FORMAT, RUPIAH_FORMAT, SHARE_FORMAT, Table, iter_csv, write_csv, xlsx_file
-from ..domain import CATEGORIES, FUNDING_SOURCES, PACKAGES, TARGET_GROUPS
+from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
 from ..formatting import format_months
 from ..extensions import db
 from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
@@ -124,8 +124,10 @@ def summary_table(region, year, rows, context) -> Table:
 # --- Activities ----------------------------------------------------------------------------------------------------
 
 def _activity_rows(region, year, rows):
-    """Every committed activity of the region's latest commitments, in village and code order, with
-    what was spent per quarter (blank for a quarter the village had not reported by the date)."""
+    """Every Dana Desa activity of the region's latest commitments, in village and code order, with
+    what was spent per quarter (blank for a quarter the village had not reported by the date).
+    Activities paid from other sources stay on the village's own documents: the recap's totals are
+    the Dana Desa's, as the dashboard's are."""
     reported = {r.plan_id: r.quarters for r in rows if r.plan_id is not None}
     desa_ids = _desa_query(region).scalar_subquery()
     latest = (select(Commitment.plan_id, func.max(Commitment.version).label("version"))
@@ -140,25 +142,25 @@ def _activity_rows(region, year, rows):
                     CommitmentActivity.name, CommitmentActivity.package, CommitmentActivity.category,
                     CommitmentActivity.target_group, CommitmentActivity.location, CommitmentActivity.units,
                     CommitmentActivity.unit, CommitmentActivity.unit_cost, CommitmentActivity.cost,
-                    CommitmentActivity.funding_source, CommitmentActivity.implementer, CommitmentActivity.months,
-                    spent.c.q1, spent.c.q2, spent.c.q3, spent.c.q4)
+                    CommitmentActivity.implementer, CommitmentActivity.months, spent.c.q1, spent.c.q2, spent.c.q3, spent.c.q4)
              .join(Commitment, Commitment.id == CommitmentActivity.commitment_id)
              .join(latest, (Commitment.plan_id == latest.c.plan_id) & (Commitment.version == latest.c.version))
              .join(Plan, Plan.id == Commitment.plan_id).join(Region, Region.id == Plan.desa_id)
              .outerjoin(spent, (spent.c.plan_id == Commitment.plan_id) & (spent.c.activity_key == CommitmentActivity.key))
+             .where(CommitmentActivity.funding_source == "dd")
              .order_by(Region.code, CommitmentActivity.apbdes_code, CommitmentActivity.id)
              .execution_options(yield_per=2000))
     labels = ({k: str(v) for k, v in PACKAGES.items()}, {k: str(v) for k, v in CATEGORIES.items()},
               {k: str(v) for k, v in TARGET_GROUPS.items()})
     for (code, name, plan_id, version, apbdes, activity, package, category, group, location, units, unit, unit_cost,
-         cost, source, implementer, months, *quarters) in db.session.execute(query):
+         cost, implementer, months, *quarters) in db.session.execute(query):
         counted = reported.get(plan_id) or [None] * 4
         by_quarter = [int(quarters[q] or 0) if counted[q] is not None else None for q in range(4)]
         fixed = cost - units * unit_cost
         yield [code, name, version, apbdes or _("(tanpa kode)"), activity, labels[0].get(package, package),
                labels[1].get(category, category), labels[2].get(group, group), location or "", units, unit, unit_cost,
-               fixed, cost, *by_quarter, sum(v for v in by_quarter if v is not None),
-               str(FUNDING_SOURCES.get(source or "dd", source)), implementer or "", format_months(months)]
+               fixed, cost, *by_quarter, sum(v for v in by_quarter if v is not None), implementer or "",
+               format_months(months)]
 
 
 def activities_table(region, year, rows, context) -> Table:
@@ -166,15 +168,15 @@ def activities_table(region, year, rows, context) -> Table:
     return Table(_("Kegiatan"), [_("Kode desa"), _("Desa"), _("Versi komitmen"), _("Kode APBDes"), _("Kegiatan"),
                                  _("Paket layanan"), _("Kategori"), _("Sasaran"), _("Lokasi"), _("Volume"), _("Satuan"),
                                  _("Harga satuan"), _("Biaya tetap"), _("Jumlah biaya"), *_quarter_headers(),
-                                 _("Realisasi"), _("Sumber dana"), _("Pelaksana"), _("Waktu pelaksanaan")],
+                                 _("Realisasi"), _("Pelaksana"), _("Waktu pelaksanaan")],
                  _activity_rows(region, year, rows),
                  formats={9: COUNT_FORMAT, 11: RUPIAH_FORMAT, 12: RUPIAH_FORMAT, 13: RUPIAH_FORMAT, 14: RUPIAH_FORMAT,
                           15: RUPIAH_FORMAT, 16: RUPIAH_FORMAT, 17: RUPIAH_FORMAT, 18: RUPIAH_FORMAT},
-                 widths={1: 20, 4: 40, 5: 24, 8: 22, 19: 22, 20: 26, 21: 18},
-                 title_lines=_title(region, year, _("Kegiatan yang disepakati (komitmen terakhir tiap desa)"), context)
+                 widths={1: 20, 4: 40, 5: 24, 8: 22, 19: 26, 20: 18},
+                 title_lines=_title(region, year, _("Kegiatan Dana Desa yang disepakati (komitmen terakhir tiap desa)"), context)
                  + [_("Volume × harga satuan + biaya tetap = jumlah biaya pada setiap baris.")],
                  totals=[_("Jumlah"), "", "", "", "", "", "", "", "", None, "", None, None, t.committed,
-                         *[t.quarters[q] for q in range(4)], t.spent, "", "", ""])
+                         *[t.quarters[q] for q in range(4)], t.spent, "", ""])
 
 
 # --- The Dana Desa table -------------------------------------------------------------------------------------------
@@ -220,7 +222,7 @@ def _tables(region, year, rows, context) -> list:
         tables.append(Table(_("Kegiatan"), [_("Catatan")], [[_(
             "%(n)s kegiatan: terlalu banyak untuk lembar XLSX ini. Unduh \"CSV kegiatan\" dari dasbor (berkas yang "
             "sama, dialirkan).", n=activity_count)]], widths={0: 100},
-            title_lines=_title(region, year, _("Kegiatan yang disepakati (komitmen terakhir tiap desa)"), context)))
+            title_lines=_title(region, year, _("Kegiatan Dana Desa yang disepakati (komitmen terakhir tiap desa)"), context)))
     card = region_scorecard(rows, by="desa" if region.level == "kecamatan" else "kecamatan")
     tables.append(scorecard_table(region, year, card, context))
     return tables

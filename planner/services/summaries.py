@@ -67,15 +67,6 @@ def _forget(session, _previous_transaction):
 
 # --- Computing ----------------------------------------------------------------------------------------------
 
-def _months_column():
-    """The activities' months of implementation (i20-rembuk adds the column), or None before it exists."""
-    return getattr(CommitmentActivity, "months", None)
-
-
-def _funding_column():
-    return getattr(CommitmentActivity, "funding_source", None)
-
-
 def measure(activities, extra_spent, counted) -> dict:
     """What the flags need from a plan's committed activities, counting only the quarters in `counted`:
     spending per quarter (None for a quarter not counted), how many activities spent more than their
@@ -140,28 +131,30 @@ def _compute_chunk(session, ids) -> dict:
             if c["unexplained"] is None:
                 c["unexplained"] = counts.get(c["commitment_id"], 0)
 
+    # Oversight follows the Dana Desa: activities paid from other sources (Bankeu, CSR, swadaya…) are on
+    # the village's realisation sheet but not in these sums, which compare spending with the Dana Desa
+    # commitment.
     data = {pid: {"packages": set(), "groups": set(), "activities": [], "keys": {}, "reports": {},
-                  "areas": {}, "extra_spent": [0, 0, 0, 0]} for pid in ids}
+                  "areas": {}, "extra_spent": [0, 0, 0, 0], "other_source": set()} for pid in ids}
     by_commitment = {c["commitment_id"]: pid for pid, c in commitments.items()}
     if by_commitment:
-        months, funding = _months_column(), _funding_column()
-        columns = [CommitmentActivity.commitment_id, CommitmentActivity.key, CommitmentActivity.units,
-                   CommitmentActivity.cost, CommitmentActivity.package, CommitmentActivity.target_group,
-                   CommitmentActivity.apbdes_code]
-        columns += [months if months is not None else CommitmentActivity.id,
-                    funding if funding is not None else CommitmentActivity.id]
         for cid, key, units, cost, package, group, code, month_list, source in session.execute(
-                select(*columns).where(CommitmentActivity.commitment_id.in_(list(by_commitment)))
+                select(CommitmentActivity.commitment_id, CommitmentActivity.key, CommitmentActivity.units,
+                       CommitmentActivity.cost, CommitmentActivity.package, CommitmentActivity.target_group,
+                       CommitmentActivity.apbdes_code, CommitmentActivity.months, CommitmentActivity.funding_source)
+                .where(CommitmentActivity.commitment_id.in_(list(by_commitment)))
                 .order_by(CommitmentActivity.id)):
             entry = data[by_commitment[cid]]
             entry["packages"].add(package)
             entry["groups"].add(group)
-            chosen = month_list if months is not None and isinstance(month_list, list) and month_list else None
+            if source not in (None, "", "dd"):
+                entry["other_source"].add(key)
+                continue
+            chosen = month_list if isinstance(month_list, list) and month_list else None
             entry["keys"][key] = len(entry["activities"])
             entry["activities"].append([int(units or 0), int(cost or 0), chosen, [0, 0, 0, 0], [0, 0, 0, 0], package])
-            if funding is None or source in (None, "", "dd"):
-                area = _area(code)
-                entry["areas"][area] = entry["areas"].get(area, 0) + int(cost or 0)
+            area = _area(code)
+            entry["areas"][area] = entry["areas"].get(area, 0) + int(cost or 0)
     first_written = {}
     for pid, key, quarter, spent, units, created in session.execute(
             select(Realisation.plan_id, Realisation.activity_key, Realisation.quarter, Realisation.spent,
@@ -170,7 +163,9 @@ def _compute_chunk(session, ids) -> dict:
             continue
         entry = data[pid]
         index = entry["keys"].get(key)
-        if index is None:
+        if key in entry["other_source"]:
+            pass
+        elif index is None:
             entry["extra_spent"][quarter - 1] += int(spent or 0)
         else:
             activity = entry["activities"][index]
