@@ -13,6 +13,8 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import text
 
+from hypothesis import settings
+
 from planner import create_app
 from planner.config import normalise_database_url
 from planner.extensions import db
@@ -20,6 +22,13 @@ from planner.extensions import db
 from . import factories
 
 PASSWORD = factories.PASSWORD
+
+# Hypothesis: under CI=true every run draws the same examples (derandomize, no example database), so two
+# runs of one commit give one result; locally it explores new examples each run and remembers failures
+# (HYPOTHESIS_PROFILE=ci reproduces CI). Properties that must hold for an edge case name it in @example.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "explore"))
 
 
 def _database_url(tmp_path_factory):

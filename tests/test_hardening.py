@@ -74,13 +74,13 @@ def test_home_passes_no_query_argument_on(login, world, query):
     response = client.get(f"/?{query}")
     assert response.status_code == 302
     location = response.headers["Location"]
-    assert location.startswith("/wilayah/35.17")       # relative: never built from the Host header
+    assert location.startswith("/kabupaten/35.17/dasbor")   # relative: never built from the Host header
     assert "code=" not in location and "_" not in location
 
 
 def test_the_year_still_travels_from_home(login, world):
     response = login("admin_a").get("/?tahun=2027")
-    assert response.headers["Location"].endswith("/wilayah/35.17?tahun=2027")
+    assert response.headers["Location"].endswith("/kabupaten/35.17/dasbor?tahun=2027")
 
 
 def test_a_host_that_is_not_trusted_is_refused(app, world):

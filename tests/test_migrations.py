@@ -277,7 +277,7 @@ def test_0005_keeps_committed_activities_frozen_and_reads_old_rows_as_dana_desa(
     with pytest.raises(DatabaseError):
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE commitment_activity SET cost = 1"))
-    downgrade(revision="-1")
+    downgrade(revision="0005_security")
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT name, responsible, cost FROM commitment_activity")).one() == ("PMT", "", 10)
     with pytest.raises(DatabaseError):
