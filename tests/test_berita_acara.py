@@ -195,3 +195,24 @@ def test_many_activities_no_word_broken_and_the_signatures_stay_with_the_closing
         assert f"( Wakil Dusun Pemberdayaan {n} )" in last
     if signing == [len(pages) - 2]:                        # a block longer than a page may continue, never alone
         assert _flat(pages[-1]).count("( ") >= 2
+
+
+def test_the_dana_desa_table_appears_once_the_bidang_totals_are_entered_after_committing(app, world, login):
+    """The scorecard's table 5 joins the Berita Acara when the village enters its APBDes bidang totals,
+    which it may do after the commitment without opening a perubahan."""
+    cid = _two_sources(app, world)
+    client = login("desa_a1")
+    before = _flat(" ".join(_pages(client.get(f"/komitmen/{cid}/berita-acara.pdf").data)))
+    assert "Penggunaan Dana Desa dalam Pencegahan Stunting" not in before
+    with app.app_context():
+        plan = db.session.get(Plan, world.plans["a1x"])
+        plan.apbdes_pembangunan, plan.apbdes_pemberdayaan = 400_000_000, 150_000_000
+        db.session.commit()
+        stunting = db.session.scalars(select(CommitmentActivity.cost).where(
+            CommitmentActivity.commitment_id == cid, CommitmentActivity.funding_source == "dd")).all()
+    after = _flat(" ".join(_pages(client.get(f"/komitmen/{cid}/berita-acara.pdf").data)))
+    assert "Penggunaan Dana Desa dalam Pencegahan Stunting" in after
+    assert "Rp 400.000.000" in after and "Rp 150.000.000" in after
+    assert sum(stunting) > 0
+    page = client.get(f"/komitmen/{cid}/berita-acara").get_data(as_text=True)
+    assert "Penggunaan Dana Desa dalam Pencegahan Stunting" in page

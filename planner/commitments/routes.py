@@ -16,6 +16,7 @@ from ..documents.pdf import berita_acara_pdf
 from ..extensions import db
 from ..htmx import see_other
 from ..services import ServiceError, commitments, history, rembuk
+from ..services.scorecard import plan_scorecard
 from .forms import AmendForm
 
 bp = Blueprint("commitments", __name__)
@@ -59,14 +60,15 @@ def _download(body, mimetype, filename, commitment, what):
 def berita_acara_page(commitment_id):
     """The Berita Acara as a printable page (A4 print styles)."""
     commitment = get_commitment_or_404(commitment_id)
-    doc = berita_acara(commitment.content, commitment.content_hash)
+    doc = berita_acara(commitment.content, commitment.content_hash, plan_scorecard(commitment.plan, commitment))
     return render_template("commitments/berita_acara.html", commitment=commitment, doc=doc, plan=commitment.plan)
 
 
 @bp.route("/komitmen/<int:commitment_id>/berita-acara.pdf")
 def berita_acara_download(commitment_id):
     commitment = get_commitment_or_404(commitment_id)
-    body = berita_acara_pdf(berita_acara(commitment.content, commitment.content_hash))
+    body = berita_acara_pdf(berita_acara(commitment.content, commitment.content_hash,
+                                         plan_scorecard(commitment.plan, commitment)))
     return _download(body, "application/pdf", _filename(commitment, "berita-acara.pdf"), commitment, "pdf")
 
 

@@ -78,13 +78,14 @@ def document_number(content: dict) -> str:
     return f"{content['commitment_version']:02d}/BA-RSD/{content['village']['code']}/{content['year']}"
 
 
-def berita_acara(content: dict, content_hash: str) -> BeritaAcara:
-    """The document in Indonesian, whatever the page's language."""
+def berita_acara(content: dict, content_hash: str, scorecard=None) -> BeritaAcara:
+    """The document in Indonesian, whatever the page's language. `scorecard`: the village's Dana Desa
+    table (services.scorecard.plan_scorecard), printed once its bidang totals are entered."""
     with force_locale("id"):
-        return _build(content, content_hash)
+        return _build(content, content_hash, scorecard)
 
 
-def _build(content: dict, content_hash: str) -> BeritaAcara:
+def _build(content: dict, content_hash: str, scorecard=None) -> BeritaAcara:
     village = content["village"]
     session = content["session"]
     version = content["commitment_version"]
@@ -114,8 +115,8 @@ def _build(content: dict, content_hash: str) -> BeritaAcara:
     sections.append(_data_summary(content))
     sections.append(_activities(content))
     sections.extend(_totals(content))
-    # i21-oversight: the scorecard's table "Penggunaan Dana Desa dalam Pencegahan Stunting" (per APBDes
-    # bidang: total, stunting allocation, share) joins here, after the totals, once its totals are known.
+    if scorecard is not None and scorecard.entered:
+        sections.append(_scorecard(scorecard))
     sections.append(_pledges(content))
     sections.append(Section(_("Aturan pembagian anggaran stunting"),
                             paragraphs=rules_in_words(content.get("rules") or {},
@@ -266,6 +267,21 @@ def _totals(content):
                                   "perkiraan model dari bukti penelitian, bukan target.",
                                   i=impact_range(totals["impact"], *_range(totals)))])
     return [packages, categories]
+
+
+def _scorecard(scorecard) -> Section:
+    """Table 5 of the Scorecard Konvergensi Desa: per APBDes bidang its total, the Dana Desa agreed for
+    stunting prevention in it, and the share. The bidang totals are the village's (entered on the plan,
+    also after the commitment); the stunting amounts are this commitment's."""
+    rows = [[line.label, format_rupiah(line.total) if line.total is not None else "–",
+             format_rupiah(line.stunting), format_percent(line.share) if line.share is not None else "–"]
+            for line in scorecard.lines]
+    return Section(_("Penggunaan Dana Desa dalam Pencegahan Stunting"),
+                   headers=[_("Bidang APBDes"), _("Jumlah anggaran bidang"), _("Untuk pencegahan stunting"),
+                            _("Porsi")],
+                   rows=rows, widths=[40, 22, 22, 16], numeric={1, 2, 3}, key="scorecard",
+                   notes=[_("Tabel 5 Scorecard Konvergensi Desa. Jumlah anggaran bidang menurut APBDes desa; "
+                            "jumlah untuk pencegahan stunting menurut komitmen ini (Dana Desa).")])
 
 
 def _range(totals):
