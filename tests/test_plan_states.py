@@ -39,11 +39,11 @@ def test_the_village_home_shows_each_plans_status_and_next_step(app, world, logi
         db.session.commit()
     client = login("desa_a1")
     home = text_of(client.get(f"/wilayah/{world.regions['a1x']}"))
-    assert "Rencana 2027 · Draf: 2 usulan Langkah berikutnya: Hitung usulan alokasi" in home
-    assert "Rencana 2026 · Draf: belum ada usulan Langkah berikutnya: Tambahkan usulan kegiatan" in home
+    assert "Rencana 2027 · Draf 2 usulan Langkah berikutnya: Hitung usulan alokasi" in home
+    assert "Rencana 2026 · Draf belum ada usulan Langkah berikutnya: Tambahkan usulan kegiatan" in home
     ids = _meeting(app, world)
     home = client.get(f"/wilayah/{world.regions['a1x']}")
-    assert "Disahkan: komitmen versi 1" in text_of(home) and f"/komitmen/{ids['commitment']}" in home.text
+    assert "Disepakati versi 1" in text_of(home) and f"/komitmen/{ids['commitment']}" in home.text
     client.post("/keluar")
     officer = text_of(login("kec_a1").get(f"/wilayah/{world.regions['a1x']}"))
     assert "Menunggu desa: Tambahkan usulan kegiatan" in officer

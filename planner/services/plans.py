@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Plan
 from ..models.plan import TARGET_FIELDS
 from . import ServiceError, commit_or_conflict, history
+from .plan_state import plan_state
 
 EARMARKS = ("earmark_koperasi", "earmark_blt", "earmark_pangan", "earmark_operasional", "earmark_other")
 PLAN_FIELDS = ("pagu", *EARMARKS, "stunting_budget",
@@ -126,7 +127,8 @@ class PlanStep:
     """Where a plan stands and what comes next, in the village's words (the village home page)."""
 
     plan: object
-    status: str          # e.g. "Disahkan: komitmen versi 2"
+    state: str           # the one status every page shows (services.plan_state): "committed", …
+    detail: str          # what the status leaves out, e.g. "versi 2" or "3 usulan"
     next_step: str       # e.g. "Catat realisasi triwulan ini."
     url: str             # where that step is done
     action: str          # the link's words
@@ -146,7 +148,7 @@ def plan_steps(desa, editable: bool) -> list:
         session = plan.open_session
         latest = plan.latest_commitment
         if plan.status == "committed":
-            status = _("Disahkan: komitmen versi %(n)s", n=latest.version if latest else 1)
+            detail = _("versi %(n)s", n=latest.version if latest else 1)
             if plan.year > date.today().year:
                 step = (_("Masukkan kegiatan yang disepakati ke RKP Desa dan APB Desa; Berita Acara siap diunduh."),
                         url_for("commitments.view", commitment_id=latest.id) if latest else page,
@@ -155,31 +157,31 @@ def plan_steps(desa, editable: bool) -> list:
                 step = (_("Catat realisasi kegiatan setiap triwulan."),
                         url_for("oversight.realisation_sheet", plan_id=plan.id), _("Catat realisasi"))
         elif session is not None:
-            status = (_("Perubahan: rembuk versi %(n)s sedang berlangsung", n=session.version) if plan.status == "amending"
-                      else _("Draf: rembuk stunting sedang berlangsung"))
+            detail = (_("perubahan menuju versi %(n)s", n=session.version) if plan.status == "amending"
+                      else "")
             step = (_("Lanjutkan rembuk di layar rembuk, lalu sahkan kesepakatannya."),
                     url_for("rembuk.board", sid=session.id), _("Buka layar rembuk"))
         elif plan.status == "amending":
-            status = _("Perubahan disiapkan (menuju versi %(n)s)", n=(latest.version + 1) if latest else 2)
+            detail = _("menuju versi %(n)s", n=(latest.version + 1) if latest else 2)
             step = (_("Ubah usulan bila perlu, lalu adakan rembuk perubahan."),
                     url_for("rembuk.new", plan_id=plan.id) if editable else page, _("Adakan rembuk perubahan"))
         elif not plan.proposals:
-            status = _("Draf: belum ada usulan")
+            detail = _("belum ada usulan")
             step = (_("Tambahkan usulan kegiatan dari katalog atau usulan sendiri."), page + "#proposals",
                     _("Tambah usulan"))
         elif db.session.scalar(select(Suggestion.id).where(Suggestion.plan_id == plan.id).limit(1)) is None:
-            status = _("Draf: %(n)s usulan", n=len(plan.proposals))
+            detail = _("%(n)s usulan", n=len(plan.proposals))
             step = (_("Hitung usulan alokasi untuk melihat pembagian anggaran terbaik."), page + "#suggestion",
                     _("Hitung usulan alokasi"))
         else:
-            status = _("Draf: usulan alokasi sudah dihitung")
+            detail = _("usulan alokasi sudah dihitung")
             step = (_("Bawa usulan alokasi ke rembuk stunting desa."),
                     url_for("rembuk.new", plan_id=plan.id) if editable else page, _("Adakan rembuk stunting"))
         next_step, url, action = step
         if not editable and plan.status != "committed":
             next_step = _("Menunggu desa: %(step)s", step=next_step)
             url, action = page, _("Lihat rencana")
-        steps.append(PlanStep(plan, status, next_step, url, action))
+        steps.append(PlanStep(plan, plan_state(plan), detail, next_step, url, action))
     return steps
 
 
