@@ -13,8 +13,8 @@ from ..services import money as money_service
 from ..services import oversight, reviews, scorecard
 from ..services.history import history_count, plan_history
 from ..fields import page_number
-from ..services.plans import (create_plan, default_plan_year, parse_year, plan_for_year, update_apbdes_totals,
-                              update_plan)
+from ..services.plans import (MAX_YEAR, MIN_YEAR, create_plan, default_plan_year, parse_year, plan_for_year,
+                              update_apbdes_totals, update_plan)
 from ..services.plan_state import plan_state
 from ..services.proposals import plan_overview
 from .forms import NewPlanForm, PlanForm
@@ -31,7 +31,8 @@ def new(code):
     form = NewPlanForm()
     if request.method == "GET":
         form.year.data = parse_year(request.args.get("tahun")) or default_plan_year()
-    year = form.year.data if isinstance(form.year.data, int) else default_plan_year()
+    year = form.year.data if isinstance(form.year.data, int) and MIN_YEAR <= form.year.data <= MAX_YEAR \
+        else default_plan_year()
     rules = money_service.rule_set(desa.kabupaten, year)
     if request.method == "POST" and request.form.get("aturan"):
         return _money_rules_answer(form, desa, None, rules)

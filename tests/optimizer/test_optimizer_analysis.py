@@ -1,4 +1,5 @@
 """Explanations, sensitivity and the spreadsheet method, checked against brute force."""
+import dataclasses
 import importlib
 from fractions import Fraction
 from unittest import mock
@@ -282,7 +283,21 @@ def test_cost_cuts_from_cheapest_plans_equal_the_min_cut_milps(data):
         fast = explain(plan, result, workers=1)
     with mock.patch.object(explain_module, "_cheapest_entries", lambda *args: [None, None]):
         milp = explain(plan, result, workers=1)
-    assert fast == milp
+    assert _contract(fast, data) == _contract(milp, data)
+
+
+def _contract(explanations, data):
+    """The explanations as the contract fixes them: where a proposal's unit cost is 0 every unit
+    count costs the same, so which count the cut quotes is a tie either method may break."""
+    free_units = {p["id"] for p in data["proposals"] if p["unit_cost"] == 0}
+    out = []
+    for e in explanations:
+        if e.id in free_units:
+            messages = tuple(dataclasses.replace(m, params={k: v for k, v in m.params.items() if k != "units"})
+                             if m.code == "enter_cost_drop" else m for m in e.messages)
+            e = dataclasses.replace(e, cost_drop_units=None, messages=messages)
+        out.append(e)
+    return tuple(out)
 
 
 def min_cuts_counted(negative):
