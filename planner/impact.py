@@ -37,6 +37,7 @@ that fed children for six months or more), and the derivation says so.
 
 Pure functions: no Flask, no database.
 """
+import math
 from dataclasses import dataclass
 from math import sqrt
 from statistics import NormalDist
@@ -226,3 +227,43 @@ def derive(baseline: float, baseline_source: str, evidence: Evidence, units_per_
         raise ValueError("units_per_course must be positive")
     return Derivation(baseline, baseline_source, units_per_course,
                       derive_effect(evidence, baseline, haz_sd, course_days, sga))
+
+
+# --- A plan's impact: effects combined within a target group --------------------------------------
+#
+# A group g has N_g people and a baseline risk b_g. An activity i with relative risk reduction e_i
+# that reaches x_i of them (x_i ≤ N_g) covers the share c_i = x_i / N_g. Assuming, as LiST does,
+# that coverages overlap independently, the group's risk falls to b_g · Π_i (1 − e_i · c_i), so
+#
+#     cases averted in g = N_g · b_g · (1 − Π_i (1 − e_i · x_i / N_g))
+#
+# and a plan's impact is the sum over its groups (plus any additive "own estimate" cases).
+
+def combined_cases(population: float, baseline_risk: float, reaches) -> float:
+    """Cases averted in one group by activities given as (effect, people) pairs; people beyond the
+    group's population count as the whole group. 0 for an empty group."""
+    if population <= 0 or baseline_risk <= 0:
+        return 0.0
+    remaining = 1.0
+    for effect, people in reaches:
+        coverage = min(max(people, 0.0), population) / population
+        remaining *= 1.0 - _clamp(effect) * coverage
+    return population * baseline_risk * (1.0 - remaining)
+
+
+def attributed_cases(population: float, baseline_risk: float, reaches) -> list[float]:
+    """`combined_cases` split over the activities in proportion to −log(1 − e·c) (each activity's
+    share of the group's combined protection); the parts add up to the group's total exactly."""
+    total = combined_cases(population, baseline_risk, reaches)
+    if total <= 0:
+        return [0.0 for _ in reaches]
+    weights = []
+    for effect, people in reaches:
+        coverage = min(max(people, 0.0), population) / population
+        share = _clamp(effect) * coverage
+        weights.append(math.inf if share >= 1.0 else -math.log1p(-share))
+    if math.inf in weights:
+        full = [w == math.inf for w in weights]
+        return [total / sum(full) if f else 0.0 for f in full]
+    weight_sum = sum(weights)
+    return [total * w / weight_sum if weight_sum > 0 else 0.0 for w in weights]
