@@ -72,11 +72,12 @@ def kecamatan(code):
     rows, context = _rows(region, args)
     shown = oversight.filter_and_sort(rows, args["flag"], args["status"], args["priority_only"], args["sort"],
                                       args["descending"])
+    total = oversight.totals(rows)
     return render_template("oversight/kecamatan.html", region=region, rows=shown, all_rows=rows,
-                           attention=oversight.needing_attention(rows), total=oversight.totals(rows),
+                           attention=oversight.needing_attention(rows), total=total,
                            context=context, args=args, years=_years(args["year"]),
                            rules_source=_rules_source(region, context), awaiting=reviews.awaiting_officer([r.plan_id for r in rows if r.plan_id]),
-                           charts=_charts(rows)), 422 if args["errors"] else 200
+                           charts=_charts(rows, total)), 422 if args["errors"] else 200
 
 
 @bp.route("/kabupaten/<code>/dasbor")
@@ -90,16 +91,16 @@ def kabupaten(code):
         flagged = oversight.filter_and_sort(rows, args["flag"], args["status"], args["priority_only"], "tanda", True)
     else:
         flagged = oversight.needing_attention(rows)
+    total = oversight.totals(rows)
     return render_template("oversight/kabupaten.html", region=region, kecamatan=oversight.kecamatan_rows(rows),
-                           total=oversight.totals(rows), flagged=flagged, context=context, args=args,
+                           total=total, flagged=flagged, context=context, args=args,
                            years=_years(args["year"]), rules_source=_rules_source(region, context),
-                           charts=_charts(rows)), 422 if args["errors"] else 200
+                           charts=_charts(rows, total)), 422 if args["errors"] else 200
 
 
-def _charts(rows):
+def _charts(rows, total):
     """The dashboards' charts: money per package, expected and reported spending per quarter, impact per million."""
     packages = oversight.package_totals(rows)
-    total = oversight.totals(rows)
     expected = [total.expected[0]] + [total.expected[q] - total.expected[q - 1] for q in range(1, 4)]
     impact = sorted(((r.name, r.impact_per_million) for r in rows if r.impact_per_million is not None),
                     key=lambda item: -item[1])

@@ -42,6 +42,7 @@ from datetime import date, timedelta, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
@@ -491,7 +492,8 @@ def _no_commitment(row, ctx):
     if row.added_on is not None and row.added_on > ctx.deadline:
         return None
     days = (ctx.as_of - ctx.deadline).days
-    return Flag("no_commitment", _l("batas %(d)s, lewat %(n)s hari", d=format_date(ctx.deadline, "medium"), n=days))
+    return Flag("no_commitment", LazyString(lambda: _("batas %(d)s, lewat %(n)s hari",
+                                                      d=format_date(ctx.deadline, "medium"), n=days)))
 
 
 def _rules_broken(row, ctx):
@@ -535,7 +537,8 @@ def _below_floor(row, ctx):
         return None
     if row.stunting_budget / row.base >= floor - 1e-9:
         return None
-    return Flag("below_floor", f"{format_percent(row.stunting_budget / row.base)} < {format_percent(floor)}")
+    share = row.stunting_budget / row.base
+    return Flag("below_floor", LazyString(lambda: f"{format_percent(share)} < {format_percent(floor)}"))
 
 
 def _lagging(row, ctx):
@@ -547,8 +550,9 @@ def _lagging(row, ctx):
     expected = row.expected[last - 1] / row.committed
     if actual >= expected - LAG_TOLERANCE:
         return None
-    return Flag("lagging", _l("%(a)s s.d. triwulan %(q)s; diperkirakan %(e)s", a=format_percent(actual, 0),
-                              q=QUARTER_NAMES[last], e=format_percent(expected, 0)))
+    return Flag("lagging", LazyString(lambda: _("%(a)s s.d. triwulan %(q)s; diperkirakan %(e)s",
+                                                a=format_percent(actual, 0), q=QUARTER_NAMES[last],
+                                                e=format_percent(expected, 0))))
 
 
 def _tranche2(row, ctx):
@@ -562,8 +566,10 @@ def _tranche2(row, ctx):
     outputs = row.outputs_share(ctx.first_tranche) or 0
     if spent_ok and outputs >= TRANCHE2_OUTPUTS:
         return None
-    return Flag("tranche2", _l("belanja %(s)s dari tahap I, keluaran %(o)s",
-                               s=format_percent(row.spent / first, 0) if first else "–", o=format_percent(outputs, 0)))
+    spent_share = row.spent / first if first else None
+    return Flag("tranche2", LazyString(lambda: _("belanja %(s)s dari tahap I, keluaran %(o)s",
+                                                 s=format_percent(spent_share, 0) if first else "–",
+                                                 o=format_percent(outputs, 0))))
 
 
 def _overspent(row, ctx):
