@@ -23,7 +23,7 @@ from ..models import Proposal, Suggestion
 from ..activity_names import activity_labels
 from ..formatting import cost_per_case, format_cases, format_percent
 from ..optimizer.solve import allocations as allocations_of
-from . import ServiceError, history
+from . import ServiceError, explanations, history
 from .planfile import plan_file, proposal_id_of
 from .proposals import plan_overview
 
@@ -203,19 +203,17 @@ INCOMPLETE_LABELS = {
 }
 
 
-def _text(message, lang):
-    """Render an optimizer sentence (code + params) with the village's names for codes.
+def _text(message, lang, names=None):
+    """Render an optimizer sentence (code + params) in the village's words (services.explanations),
+    with the village's names for codes and proposals.
 
-    The optimizer is pure and speaks in codes (`ibu_hamil`, `kia`); the page says
-    "Ibu hamil" and "Kesehatan ibu dan anak" in the user's language.
+    The optimizer is pure and speaks in codes (`ibu_hamil`, `kia`, `u41`); the page says
+    "Ibu hamil", "Kesehatan ibu dan anak" and the activity's name in the user's language.
     """
     if not message:
         return ""
     params = {key: _relabel(value) for key, value in (message.get("params") or {}).items()}
-    try:
-        return optimizer.render(message["code"], params, lang)
-    except Exception:  # an unknown code: fall back to the optimizer's own text
-        return message.get("text", {}).get(lang) or message.get("text", {}).get("id", "")
+    return explanations.sentence(dict(message, params=params), names, lang)
 
 
 def _relabel(value):
@@ -226,8 +224,8 @@ def _relabel(value):
     return value
 
 
-def _explanation_text(explanation, lang):
-    return " ".join(_text(m, lang) for m in explanation.get("messages", []))
+def _explanation_text(explanation, lang, names=None):
+    return " ".join(filter(None, (_text(m, lang, names) for m in explanation.get("messages", []))))
 
 
 def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict | None = None) -> SuggestionView:
@@ -237,23 +235,24 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
     data = suggestion.plan_file
     budget = data["budget"]
     rules = data.get("rules") or {}
-    explanations = {e["id"]: e for e in stored.get("explanations", [])}
+    explained = {e["id"]: e for e in stored.get("explanations", [])}
     rises = stored.get("budget_rises") or {}
     stability = (stored.get("sensitivity") or {}).get("stability", {})
     allocations = {a["id"]: a for a in result["allocations"]}
     existing = set(db.session.scalars(select(Proposal.id).where(Proposal.plan_id == plan.id)))
     labels = activity_labels(data["proposals"])
+    names = {p["id"]: label for label, p in zip(labels, data["proposals"])}
     rows = []
     for label, p in zip(labels, data["proposals"]):
         a = allocations.get(p["id"], {"units": 0, "cost": 0, "impact": 0})
-        e = explanations.get(p["id"], {})
+        e = explained.get(p["id"], {})
         rows.append(SuggestionRow(
             key=p["id"], name=p.get("name", p["id"]), package=p.get("package", ""), category=p.get("category", ""),
             target_group=p.get("target_group", ""), location=p.get("location", ""), unit=p.get("unit", ""),
             max_units=p["max_units"], units=a["units"], cost=a["cost"], impact=a["impact"] or 0.0,
-            impact_per_million=e.get("impact_per_million"), explanation=_explanation_text(e, lang),
+            impact_per_million=e.get("impact_per_million"), explanation=_explanation_text(e, lang, names),
             stability=stability.get(p["id"]), exists=proposal_id_of(p["id"]) in existing,
-            budget_rise=_text(rises[p["id"]].get("message"), lang) if p["id"] in rises else None,
+            budget_rise=_text(rises[p["id"]].get("message"), lang, names) if p["id"] in rises else None,
             can_ask_budget_rise=(result["status"] == "optimal" and not a["units"] and bool(e)
                                  and p.get("lock") != "out" and not e.get("blocked_by")
                                  and bool(p.get("impact_per_unit"))),
@@ -262,8 +261,8 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
         ))
     view = SuggestionView(
         suggestion=suggestion, status=result["status"], budget=budget, total_cost=result["total_cost"],
-        total_impact=result["total_impact"] or 0.0, rows=rows, message=_text(result.get("message"), lang),
-        conflicts=[_text(c, lang) for c in result.get("conflicts", [])],
+        total_impact=result["total_impact"] or 0.0, rows=rows, message=_text(result.get("message"), lang, names),
+        conflicts=[_text(c, lang, names) for c in result.get("conflicts", [])],
         sensitivity=stored.get("sensitivity"), comparison=stored.get("comparison"),
         incomplete=[str(INCOMPLETE_LABELS.get(part, part)) for part in stored.get("incomplete") or []],
     )
