@@ -452,3 +452,68 @@ def region_quarters(region, year: int) -> list:
         for desa_id, quarter, received, should in db.session.execute(query):
             sums[(desa_id, quarter)] = Level(int(received), int(should))
     return [VillageLevels(v.code, v.name, [sums.get((v.id, q)) for q in QUARTERS]) for v in villages]
+
+
+TREND_POINTS = 0.10       # 10 percentage points or more from the first quarter to the latest: "naik"/"turun"
+SLIGHT_POINTS = 0.05      # 5 to 10 points: "naik sedikit"/"turun sedikit"; less: not moving
+
+
+@dataclass
+class RegionConvergence:
+    year: int
+    rows: list              # [VillageLevels]
+    total: list             # [Level | None] per quarter, summed over the villages that entered it
+    notes: list             # per row, what a reader should see first (trend, gaps)
+
+    @property
+    def has_data(self) -> bool:
+        return any(level is not None for level in self.total)
+
+
+def _rate_text(rate) -> str:
+    return format_percent(rate, 0, trim=True)
+
+
+def village_note(row: VillageLevels) -> str:
+    """"naik dari 45% (Tw I) ke 78% (Tw IV)", "tetap sekitar 52%", "Tw II belum diisi"…"""
+    dated = [(q, level.rate) for q, level in zip(QUARTERS, row.quarters) if level is not None and level.rate is not None]
+    if not dated:
+        return _("belum ada scorecard")
+    parts = []
+    if len(dated) >= 2:
+        (q0, first), (q1, last) = dated[0], dated[-1]
+        if last - first >= TREND_POINTS:
+            parts.append(_("naik dari %(a)s (Tw %(qa)s) ke %(b)s (Tw %(qb)s)", a=_rate_text(first), b=_rate_text(last),
+                           qa=QUARTER_NAMES[q0], qb=QUARTER_NAMES[q1]))
+        elif first - last >= TREND_POINTS:
+            parts.append(_("turun dari %(a)s (Tw %(qa)s) ke %(b)s (Tw %(qb)s)", a=_rate_text(first), b=_rate_text(last),
+                           qa=QUARTER_NAMES[q0], qb=QUARTER_NAMES[q1]))
+        elif last - first >= SLIGHT_POINTS:
+            parts.append(_("naik sedikit dari %(a)s ke %(b)s", a=_rate_text(first), b=_rate_text(last)))
+        elif first - last >= SLIGHT_POINTS:
+            parts.append(_("turun sedikit dari %(a)s ke %(b)s", a=_rate_text(first), b=_rate_text(last)))
+        else:
+            mean = sum(r for _q, r in dated) / len(dated)
+            parts.append(_("stabil sekitar %(a)s", a=_rate_text(mean)) if mean >= LAG_BELOW
+                         else _("tidak bergerak: sekitar %(a)s", a=_rate_text(mean)))
+    if row.missing:
+        parts.append(_("Tw %(q)s belum diisi", q=", ".join(QUARTER_NAMES[q] for q in row.missing)))
+    return "; ".join(parts)
+
+
+def region_convergence(region, year: int) -> RegionConvergence:
+    """The kecamatan dashboard's convergence section for `year`; when no village of the region has a
+    scorecard that year (a dashboard opened on the year being planned), the year before."""
+    for candidate in (year, year - 1):
+        rows = region_quarters(region, candidate)
+        total = []
+        for index in range(len(QUARTERS)):
+            entered = [row.quarters[index] for row in rows if row.quarters[index] is not None]
+            level = None
+            for item in entered:
+                level = item if level is None else level + item
+            total.append(level)
+        result = RegionConvergence(candidate, rows, total, [village_note(row) for row in rows])
+        if result.has_data:
+            return result
+    return RegionConvergence(year, region_quarters(region, year), [None] * 4, [])
