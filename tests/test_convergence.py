@@ -3,7 +3,7 @@ template and import, what lags, what is already reached, and who may see and cha
 import io
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -349,6 +349,31 @@ def test_a_file_with_personal_data_is_refused(app, world, login, edits):
     assert "data perorangan" in text_of(response)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ConvergenceScorecard)) == 0
+
+
+def test_the_name_of_a_place_is_not_personal_data(app, world, login):
+    client = login("desa_a1")
+    response = _upload(client, _fill(_filled(_template(client)), {"D4": "Nama desa", "E4": "Bongkot"}))
+    assert response.status_code == 303
+
+
+@settings(max_examples=15)
+@given(st.dictionaries(st.sampled_from(convergence.field_names()), st.integers(0, 400)))
+def test_a_template_holding_a_quarter_reads_back_as_the_same_quarter(app, values):
+    """Writing any quarter into the template and reading it back gives the same counts (blank as 0)."""
+    from types import SimpleNamespace
+
+    desa = SimpleNamespace(code=DESA)
+    with app.test_request_context():
+        data = sheet.template_xlsx(desa, 2026, 3, values).getvalue()
+        try:
+            imported = sheet.read_xlsx("t.xlsx", data, desa)
+        except sheet.ConvergenceFileError as error:         # only the scorecard's own checks may refuse it
+            full = {name: values.get(name, 0) for name in convergence.field_names()}
+            assert convergence.check(full), error.messages
+            return
+    assert (imported.year, imported.quarter) == (2026, 3)
+    assert imported.values == {name: values.get(name, 0) for name in convergence.field_names()}
 
 
 @pytest.mark.parametrize("name, data, message", [

@@ -37,6 +37,8 @@ HEAD_KEYS = ("kode_desa", "tahun", "triwulan")
 # Column headers that mean a file lists people, not counts.
 _PERSONAL = re.compile(r"^(nama|nik|alamat|no\.? ?kk|nomor kk|kk|no\.? ?nik|nomor nik|tanggal lahir|tgl lahir|name|full name|address|date of birth)"
                        r"(\b.*)?$")
+# ...but the name of a place is no personal data.
+_PLACE = re.compile(r"^(nama|name of) ?(the )?(desa|kelurahan|kecamatan|kabupaten|dusun|posyandu|village|hamlet)\b")
 _NIK = re.compile(r"^\d{16}$")
 
 
@@ -164,7 +166,7 @@ def _personal(cells) -> bool:
         if _NIK.match(text.replace(" ", "").replace(".", "")):
             return True
         folded = re.sub(r"\s+", " ", text.casefold())
-        if len(folded) <= 30 and _PERSONAL.match(folded):
+        if len(folded) <= 30 and _PERSONAL.match(folded) and not _PLACE.match(folded):
             return True
     return False
 
