@@ -179,6 +179,7 @@ def test_a_bad_quarter_is_refused_at_its_fields_and_nothing_is_saved(app, world,
     body = response.get_data(as_text=True)
     assert 'id="e-ibu_hamil"' in body and "Tulis bilangan bulat" in body
     assert 'value="dua belas"' in body                     # what was typed comes back
+    assert 'id="e-received-baduta_timbang"' in body       # and the other problems are reported at once
     values["ibu_hamil"] = "12"
     response = client.post(f"{URL}/2026/1", data=values)
     assert response.status_code == 422

@@ -75,7 +75,10 @@ def quarter(code, year, quarter):
     errors, typed, status = {}, None, 200
     if request.method == "POST":
         values, errors, typed = convergence.read_values(request.form)
-        if not errors:
+        if errors:      # the checks across fields too, on what could be read: every problem at once
+            for name, messages in convergence.check(values).items():
+                errors.setdefault(name, messages)
+        else:
             version = request.form.get("version", "")
             try:
                 convergence.save_quarter(desa, year, quarter, values, current_user, "form",

@@ -189,27 +189,35 @@ def card_levels(card) -> Levels:
 
 def check(values: dict) -> dict:
     """The checks of one quarter's counts (`values`: COUNT_FIELDS and `should-<code>`/`received-<code>`
-    as ints): {field: [message]} in the user's language, empty when all is well."""
+    as ints): {field: [message]} in the user's language, empty when all is well. A field missing
+    from `values` (typed unreadably: the form reports it) takes part in no check, so the other
+    checks are still reported at once."""
     errors: dict = {}
+    given = set(values)
 
     def add(name, message):
         errors.setdefault(name, []).append(message)
 
     for name, label, part_of in TABLE1:
-        if part_of and values.get(name, 0) > values.get(part_of, 0):
+        if part_of and {name, part_of} <= given and values[name] > values[part_of]:
             add(name, _("Tidak boleh lebih dari jumlah %(whole)s (%(n)s).",
-                        whole=_label_of(part_of).lower(), n=format_number(values.get(part_of, 0))))
-    measured = sum(values.get(name, 0) for name, _label in TABLE2)
-    if measured > values.get("anak_0_23", 0):
+                        whole=_label_of(part_of).lower(), n=format_number(values[part_of])))
+    tikar = [name for name, _label in TABLE2]
+    measured = sum(values.get(name, 0) for name in tikar)
+    if set(tikar) | {"anak_0_23"} <= given and measured > values["anak_0_23"]:
         add("tikar", _("Anak di tikar pertumbuhan (%(m)s) lebih banyak dari anak 0–23 bulan di tabel 1 (%(n)s).",
-                       m=format_number(measured), n=format_number(values.get("anak_0_23", 0))))
+                       m=format_number(measured), n=format_number(values["anak_0_23"])))
     for indicator in INDICATORS:
-        should, received = values.get(f"should-{indicator.code}", 0), values.get(f"received-{indicator.code}", 0)
+        pair = {f"should-{indicator.code}", f"received-{indicator.code}"}
+        if not pair <= given:
+            continue
+        should, received = values[f"should-{indicator.code}"], values[f"received-{indicator.code}"]
         if received > should:
             add(f"received-{indicator.code}",
                 _("Yang menerima (%(r)s) tidak boleh lebih dari yang seharusnya menerima (%(s)s).",
                   r=format_number(received), s=format_number(should)))
-    if not any(values.get(f"should-{i.code}", 0) for i in INDICATORS):
+    shoulds = [f"should-{i.code}" for i in INDICATORS]
+    if set(shoulds) <= given and not any(values[name] for name in shoulds):
         add(None, _("Tabel 3 kosong: isi sedikitnya satu layanan, berapa yang seharusnya menerima dan berapa "
                     "yang menerima."))
     return errors
@@ -298,6 +306,7 @@ def save_quarter(desa, year: int, quarter: int, values: dict, user, source: str 
     Returns the scorecard."""
     if quarter not in QUARTERS:
         raise ServiceError({"triwulan": [_("Triwulan harus 1, 2, 3 atau 4.")]})
+    values = {name: int(values.get(name, 0)) for name in field_names()}
     errors = check(values)
     if errors:
         raise ServiceError(errors)

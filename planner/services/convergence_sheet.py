@@ -277,8 +277,7 @@ def _values_from(rows: dict, desa) -> Imported:
             continue
         read(indicator.code, 2, f"should-{indicator.code}", _("%(what)s, seharusnya", what=indicator.lag))
         read(indicator.code, 3, f"received-{indicator.code}", _("%(what)s, menerima", what=indicator.lag))
-    if errors:
-        raise ConvergenceFileError(errors)
+    # The checks across cells run on every cell that could be read, so one upload reports all problems.
     for name, messages in check(values).items():
         where = cells.get(name) or (f"C{rows[TIKAR_KEY][0]}–E{rows[TIKAR_KEY][0]}" if name == "tikar" else None)
         for message in messages:
