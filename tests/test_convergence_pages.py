@@ -122,3 +122,24 @@ def test_the_api_hides_other_regions(world, login, who, url):
 
 def test_the_api_needs_a_user(world, client):
     assert client.get(f"/api/v1/villages/{DESA}/convergence").status_code == 401
+
+
+def test_the_kabupaten_dashboard_sums_each_kecamatans_villages(app, world, login):
+    _save(app, quarter=1, received=4)                                     # A1X: 40%
+    _save(app, quarter=1, received=6, code="35.17.09.2002")               # A1Y: 60%
+    _save(app, quarter=2, received=9, code="35.17.10.2001")               # A2X (kecamatan A2)
+    _save(app, quarter=1, received=10, code="35.18.01.2001")              # another kabupaten
+    response = login("admin_a").get("/kabupaten/35.17/dasbor?tahun=2026")
+    body, page = response.get_data(as_text=True), text_of(response)
+    assert "Tingkat konvergensi layanan per triwulan, 2026" in page
+    assert "Kecamatan A1: Tw I 50%, Tw II belum, Tw III belum, Tw IV belum" in body
+    assert "Kecamatan A2: Tw I belum, Tw II 90%, Tw III belum, Tw IV belum" in body
+    assert "Kabupaten: Tw I 50%, Tw II 90%" in body
+    assert "Desa BX" not in page and "100%" not in page
+    with app.test_request_context():
+        from planner.models import Region
+
+        kabupaten = db.session.scalar(select(Region).where(Region.code == "35.17"))
+        rows = convergence.kecamatan_quarters(kabupaten, 2026)
+        assert [(r.code, r.villages) for r in rows] == [("35.17.09", 2), ("35.17.10", 1)]
+        assert rows[0].quarters[0] == convergence.Level(190, 380)

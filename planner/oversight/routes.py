@@ -81,8 +81,9 @@ def kecamatan(code):
 
 
 def _convergence(region, year):
-    """The kecamatan's convergence section: each village's level per quarter and a small chart per row;
-    None when no village has a scorecard for the year or the year before."""
+    """The convergence section: each village's (kecamatan dashboard) or kecamatan's (kabupaten dashboard)
+    level per quarter and a small chart per row; None when no village has a scorecard for the year or
+    the year before."""
     data = convergence_service.region_convergence(region, year)
     if not data.has_data:
         return None
@@ -92,7 +93,7 @@ def _convergence(region, year):
                                                          format_percent(level.rate, 0, trim=True)))
                          for name, level in zip(("I", "II", "III", "IV"), levels))
 
-    return {"year": data.year, "rows": data.rows, "total": data.total, "notes": data.notes,
+    return {"year": data.year, "rows": data.rows, "level": region.level, "total": data.total, "notes": data.notes,
             "sparks": [charts.quarter_sparkline(row.rates, convergence_service.LAG_BELOW) for row in data.rows],
             "texts": [text(row.quarters) for row in data.rows],
             "total_spark": charts.quarter_sparkline([level.rate if level else None for level in data.total],
@@ -114,7 +115,8 @@ def kabupaten(code):
     return render_template("oversight/kabupaten.html", region=region, kecamatan=oversight.kecamatan_rows(rows),
                            total=oversight.totals(rows), flagged=flagged, context=context, args=args,
                            years=_years(args["year"]), rules_source=_rules_source(region, context),
-                           charts=_charts(rows)), 422 if args["errors"] else 200
+                           charts=_charts(rows),
+                           convergence=_convergence(region, args["year"])), 422 if args["errors"] else 200
 
 
 def _charts(rows):

@@ -411,9 +411,12 @@ def already_reached(desa, year: int) -> dict:
 
 @dataclass
 class VillageLevels:
+    """A village's (or, summed, a kecamatan's) overall level per quarter."""
     code: str
     name: str
     quarters: list          # [Level | None] for quarters I–IV (None: no scorecard)
+    parent_id: int | None = None
+    villages: int = 1       # (kecamatan rows) villages counted
 
     @property
     def rates(self) -> list:
@@ -460,7 +463,30 @@ def region_quarters(region, year: int) -> list:
                  .group_by(ConvergenceScorecard.desa_id, ConvergenceScorecard.quarter))
         for desa_id, quarter, received, should in db.session.execute(query):
             sums[(desa_id, quarter)] = Level(int(received), int(should))
-    return [VillageLevels(v.code, v.name, [sums.get((v.id, q)) for q in QUARTERS]) for v in villages]
+    return [VillageLevels(v.code, v.name, [sums.get((v.id, q)) for q in QUARTERS], v.parent_id) for v in villages]
+
+
+def _sum_levels(levels):
+    total = None
+    for level in levels:
+        if level is not None:
+            total = level if total is None else total + level
+    return total
+
+
+def kecamatan_quarters(kabupaten, year: int) -> list:
+    """Per kecamatan of `kabupaten`, its villages' scorecards summed per quarter (services received ÷
+    services due over the villages that entered the quarter)."""
+    villages = region_quarters(kabupaten, year)
+    kecamatan = db.session.scalars(select(Region).where(Region.parent_id == kabupaten.id,
+                                                        Region.level == "kecamatan").order_by(Region.code))
+    rows = []
+    for region in kecamatan:
+        own = [v for v in villages if v.parent_id == region.id]
+        rows.append(VillageLevels(region.code, region.name,
+                                  [_sum_levels(v.quarters[q - 1] for v in own) for q in QUARTERS],
+                                  kabupaten.id, len(own)))
+    return rows
 
 
 TREND_POINTS = 0.10       # 10 percentage points or more from the first quarter to the latest: "naik"/"turun"
@@ -511,18 +537,14 @@ def village_note(row: VillageLevels) -> str:
 
 
 def region_convergence(region, year: int) -> RegionConvergence:
-    """The kecamatan dashboard's convergence section for `year`; when no village of the region has a
-    scorecard that year (a dashboard opened on the year being planned), the year before."""
+    """A dashboard's convergence section for `year`: a kecamatan's villages, or a kabupaten's kecamatan
+    (their villages summed); when nothing was entered that year (a dashboard opened on the year
+    being planned), the year before."""
+    rows_of = kecamatan_quarters if region.level == "kabupaten" else region_quarters
     for candidate in (year, year - 1):
-        rows = region_quarters(region, candidate)
-        total = []
-        for index in range(len(QUARTERS)):
-            entered = [row.quarters[index] for row in rows if row.quarters[index] is not None]
-            level = None
-            for item in entered:
-                level = item if level is None else level + item
-            total.append(level)
+        rows = rows_of(region, candidate)
+        total = [_sum_levels(row.quarters[index] for row in rows) for index in range(len(QUARTERS))]
         result = RegionConvergence(candidate, rows, total, [village_note(row) for row in rows])
         if result.has_data:
             return result
-    return RegionConvergence(year, region_quarters(region, year), [None] * 4, [])
+    return RegionConvergence(year, [], [None] * 4, [])
