@@ -441,29 +441,26 @@ class VillageLevels:
 
 def region_quarters(region, year: int) -> list:
     """Per village of `region` (a kecamatan, or a kabupaten's villages), its overall level per quarter of
-    `year`, summed in SQL: one query whatever the number of villages."""
+    `year`, summed in SQL: one query for the villages and one for the sums, whatever their number."""
     if region.level == "desa":
-        villages = [region]
+        where = Region.id == region.id
     elif region.level == "kecamatan":
-        villages = list(db.session.scalars(select(Region).where(Region.parent_id == region.id,
-                                                                Region.level == "desa").order_by(Region.code)))
+        where = Region.parent_id == region.id
     else:
-        kecamatan_ids = select(Region.id).where(Region.parent_id == region.id)
-        villages = list(db.session.scalars(select(Region).where(Region.parent_id.in_(kecamatan_ids),
-                                                                Region.level == "desa").order_by(Region.code)))
-    ids = [v.id for v in villages]
-    sums = {}
-    if ids:
-        query = (select(ConvergenceScorecard.desa_id, ConvergenceScorecard.quarter,
-                        func.coalesce(func.sum(ConvergenceIndicator.received), 0),
-                        func.coalesce(func.sum(ConvergenceIndicator.should), 0))
-                 .join(ConvergenceIndicator, ConvergenceIndicator.scorecard_id == ConvergenceScorecard.id, isouter=True)
-                 .where(ConvergenceScorecard.desa_id.in_(ids), ConvergenceScorecard.year == year,
-                        ConvergenceIndicator.code.in_(list(BY_CODE)) | ConvergenceIndicator.code.is_(None))
-                 .group_by(ConvergenceScorecard.desa_id, ConvergenceScorecard.quarter))
-        for desa_id, quarter, received, should in db.session.execute(query):
-            sums[(desa_id, quarter)] = Level(int(received), int(should))
-    return [VillageLevels(v.code, v.name, [sums.get((v.id, q)) for q in QUARTERS], v.parent_id) for v in villages]
+        where = Region.parent_id.in_(select(Region.id).where(Region.parent_id == region.id))
+    villages = db.session.execute(select(Region.id, Region.code, Region.name, Region.parent_id)
+                                  .where(where, Region.level == "desa").order_by(Region.code)).all()
+    query = (select(ConvergenceScorecard.desa_id, ConvergenceScorecard.quarter,
+                    func.sum(ConvergenceIndicator.received), func.sum(ConvergenceIndicator.should))
+             .join(ConvergenceIndicator, ConvergenceIndicator.scorecard_id == ConvergenceScorecard.id)
+             .join(Region, Region.id == ConvergenceScorecard.desa_id)
+             .where(where, Region.level == "desa", ConvergenceScorecard.year == year,
+                    ConvergenceIndicator.code.in_(list(BY_CODE)))
+             .group_by(ConvergenceScorecard.desa_id, ConvergenceScorecard.quarter))
+    sums = {(desa_id, quarter): Level(int(received or 0), int(should or 0))
+            for desa_id, quarter, received, should in db.session.execute(query)}
+    return [VillageLevels(code, name, [sums.get((desa_id, q)) for q in QUARTERS], parent_id)
+            for desa_id, code, name, parent_id in villages]
 
 
 def _sum_levels(levels):
