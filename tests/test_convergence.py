@@ -412,3 +412,26 @@ def test_a_service_error_on_save_keeps_the_old_quarter(app, world):
         db.session.rollback()
         card = db.session.scalar(select(ConvergenceScorecard))
         assert convergence.card_levels(card).overall.rate == 0.7
+
+
+def test_a_quarter_that_has_not_begun_cannot_be_entered(app, world, login):
+    client = login("desa_a1")
+    response = client.get(f"{URL}/2090/1")
+    assert response.status_code == 200
+    assert "belum dimulai" in text_of(response) and 'id="f-ibu_hamil"' not in response.get_data(as_text=True)
+    response = client.post(f"{URL}/2090/1", data=form_of(full_values()))
+    assert response.status_code == 422 and "belum dimulai" in text_of(response)
+    response = _upload(client, _filled(_template(client, year=2090, quarter=1)))
+    assert response.status_code == 422 and "belum dimulai" in text_of(response)
+    assert "Isi triwulan I" not in text_of(client.get(f"{URL}?tahun=2090"))
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ConvergenceScorecard)) == 0
+
+
+def test_has_started_compares_with_the_quarter_of_the_day():
+    from datetime import date
+
+    assert convergence.has_started(2026, 2, date(2026, 4, 1))
+    assert not convergence.has_started(2026, 3, date(2026, 6, 30))
+    assert convergence.has_started(2025, 4, date(2026, 1, 1))
+    assert convergence.current_quarter(date(2026, 12, 7)) == (2026, 4)

@@ -27,11 +27,6 @@ def _can_enter(desa) -> bool:
     return current_user.role == "desa" and current_user.region_id == desa.id
 
 
-def _current_quarter():
-    day = today()
-    return day.year, (day.month - 1) // 3 + 1
-
-
 def _year_arg():
     return parse_year(request.values.get("tahun")) or today().year
 
@@ -47,12 +42,13 @@ def index(code):
 def _index(desa, year, import_errors=None, status=200):
     cards = convergence.year_cards(desa, year)
     years = sorted(set(convergence.years_with_data(desa)) | {today().year, year})
-    current_year, current_quarter = _current_quarter()
+    current_year, current_quarter = convergence.current_quarter()
     return render_template("convergence/index.html", desa=desa, year=year, years=years, cards=cards,
                            card_levels={q: convergence.card_levels(c) for q, c in cards.items()},
                            editable=_can_enter(desa), import_errors=import_errors or [],
                            lagging=convergence.lagging(desa, year),
                            suggested_quarter=current_quarter if year == current_year else 1,
+                           started={q: convergence.has_started(year, q) for q in convergence.QUARTERS},
                            quarter_names=convergence.QUARTER_NAMES), status
 
 
@@ -68,8 +64,8 @@ def quarter(code, year, quarter):
     others read it. 404 for a year or quarter that cannot be."""
     desa = _village(code)
     _quarter_args(year, quarter)
-    editable = _can_enter(desa)
-    if request.method == "POST" and not editable:
+    editable = _can_enter(desa) and convergence.has_started(year, quarter)
+    if request.method == "POST" and not _can_enter(desa):
         abort(403)
     card = convergence.get(desa, year, quarter)
     errors, typed, status = {}, None, 200
@@ -94,7 +90,7 @@ def quarter(code, year, quarter):
     shown_levels = convergence.card_levels(card) if card is not None else None
     return render_template("convergence/quarter.html", desa=desa, year=year, quarter=quarter, card=card,
                            values=values, typed=typed, errors=errors, editable=editable, levels=shown_levels,
-                           indicators=convergence.INDICATORS,
+                           indicators=convergence.INDICATORS, started=convergence.has_started(year, quarter),
                            quarter_names=convergence.QUARTER_NAMES), status
 
 
@@ -131,6 +127,10 @@ def upload(code):
         imported = sheet.read_xlsx(upload_file.filename, data, desa)
     except sheet.ConvergenceFileError as error:
         return _index(desa, year, error.messages, 422)
+    if not convergence.has_started(imported.year, imported.quarter):
+        return _index(desa, year, [_("Triwulan %(q)s %(year)s belum dimulai: scorecard mencatat layanan yang "
+                                     "sudah diterima.", q=convergence.QUARTER_NAMES[imported.quarter],
+                                     year=imported.year)], 422)
     existing = convergence.get(desa, imported.year, imported.quarter)
     if existing is not None and request.form.get("ganti") != "1":
         return _index(desa, imported.year, [_(

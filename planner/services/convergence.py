@@ -299,13 +299,29 @@ def latest(desa, up_to_year: int | None = None):
                              .limit(1))
 
 
+def current_quarter(day=None) -> tuple[int, int]:
+    """(year, quarter) of `day`, by default today in Asia/Jakarta."""
+    from .oversight import today
+
+    day = day or today()
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def has_started(year: int, quarter: int, day=None) -> bool:
+    """A scorecard counts what was delivered: a quarter that has not begun has none yet."""
+    return (year, quarter) <= current_quarter(day)
+
+
 def save_quarter(desa, year: int, quarter: int, values: dict, user, source: str = "form",
                  version: int | None = None):
     """Store the quarter's counts (replacing what was stored for it), after `check`. `version`: the
     version the user edited; a different stored one means someone saved in between (ServiceError).
-    Returns the scorecard."""
+    A quarter that has not begun is refused. Returns the scorecard."""
     if quarter not in QUARTERS:
-        raise ServiceError({"triwulan": [_("Triwulan harus 1, 2, 3 atau 4.")]})
+        raise ServiceError({None: [_("Triwulan harus 1, 2, 3 atau 4.")]})
+    if not has_started(year, quarter):
+        raise ServiceError({None: [_("Triwulan %(q)s %(year)s belum dimulai: scorecard mencatat layanan yang "
+                                     "sudah diterima.", q=QUARTER_NAMES[quarter], year=year)]})
     values = {name: int(values.get(name, 0)) for name in field_names()}
     errors = check(values)
     if errors:
