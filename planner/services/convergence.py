@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..formatting import format_number, format_percent
@@ -348,7 +349,11 @@ def save_quarter(desa, year: int, quarter: int, values: dict, user, source: str 
         row.received = int(values.get(f"received-{indicator.code}", 0))
     # An edit of the indicators alone must still bump the scorecard's version (the lock above).
     card.updated_at = utcnow()
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:      # the same quarter created at the same moment by another request
+        db.session.rollback()
+        raise ServiceError(conflict) from None
     overall = levels({code: (values.get(f"should-{code}", 0), values.get(f"received-{code}", 0))
                       for code in BY_CODE}).overall
     history.record("convergence.save", region=desa, target=f"{year}-{quarter}", year=year,
