@@ -435,3 +435,27 @@ def test_has_started_compares_with_the_quarter_of_the_day():
     assert not convergence.has_started(2026, 3, date(2026, 6, 30))
     assert convergence.has_started(2025, 4, date(2026, 1, 1))
     assert convergence.current_quarter(date(2026, 12, 7)) == (2026, 4)
+
+
+def test_table_4_follows_the_typing_without_saving(app, world, login):
+    client = login("desa_a1")
+    form = form_of(full_values(**{"received-bumil_anc4": 12}))      # 12 > 10: left out of the preview
+    response = client.htmx("POST", f"{URL}/2026/2/hitung", data=form)
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers.get("Vary", "")
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "Tabel 4. Tingkat konvergensi" in body
+    page = text_of(response)
+    assert "126" in page and "180" in page and "70%" in page and "belum tersimpan" in page   # 18 services × 7 / 10
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ConvergenceScorecard)) == 0
+    assert 'hx-post="/wilayah/35.17.09.2001/konvergensi/2026/2/hitung"' in client.get(f"{URL}/2026/2").get_data(as_text=True)
+
+
+def test_only_the_village_operator_gets_the_typing_preview(world, login):
+    assert login("kec_a1").htmx("POST", f"{URL}/2026/2/hitung", data=form_of(full_values())).status_code == 403
+
+
+def test_the_preview_needs_the_csrf_token(world, login):
+    response = login("desa_a1").post(f"{URL}/2026/2/hitung", data=form_of(full_values()), csrf=False)
+    assert response.status_code in (400, 403)

@@ -3,13 +3,13 @@
 Everyone in scope reads a village's scorecards; only the village's own operator (who enters
 them for the KPM, or the KPM with the village's account) saves or imports them: 403 for others.
 """
-from flask import Blueprint, abort, flash, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, make_response, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import get_region_or_404
 from ..extensions import db
-from ..htmx import see_other
+from ..htmx import add_vary, see_other
 from ..services import ServiceError, convergence, history
 from ..services import convergence_sheet as sheet
 from ..services.oversight import today
@@ -92,6 +92,25 @@ def quarter(code, year, quarter):
                            values=values, typed=typed, errors=errors, editable=editable, levels=shown_levels,
                            indicators=convergence.INDICATORS, started=convergence.has_started(year, quarter),
                            quarter_names=convergence.QUARTER_NAMES), status
+
+
+@bp.route("/wilayah/<code>/konvergensi/<int:year>/<int:quarter>/hitung", methods=["POST"])
+def preview(code, year, quarter):
+    """Table 4 of the counts being typed, not saved (htmx swaps it under the form as the operator
+    types): the services whose two counts read and received ≤ should. 403 for anyone but the
+    village's operator."""
+    desa = _village(code)
+    _quarter_args(year, quarter)
+    if not _can_enter(desa):
+        abort(403)
+    values, _errors, _typed = convergence.read_values(request.form)
+    pairs = {}
+    for indicator in convergence.INDICATORS:
+        should, received = values.get(f"should-{indicator.code}"), values.get(f"received-{indicator.code}")
+        if should is not None and received is not None and received <= should:
+            pairs[indicator.code] = (should, received)
+    return add_vary(make_response(render_template("convergence/_live_levels.html",
+                                                  levels=convergence.levels(pairs))))
 
 
 @bp.route("/wilayah/<code>/konvergensi/templat.xlsx")
