@@ -143,3 +143,10 @@ def test_the_kabupaten_dashboard_sums_each_kecamatans_villages(app, world, login
         rows = convergence.kecamatan_quarters(kabupaten, 2026)
         assert [(r.code, r.villages) for r in rows] == [("35.17.09", 2), ("35.17.10", 1)]
         assert rows[0].quarters[0] == convergence.Level(190, 380)
+
+
+def test_a_past_as_of_date_says_the_scorecards_are_todays(app, world, login):
+    _save(app, quarter=1, received=4)
+    client = login("kec_a1")
+    assert "bukan keadaan per tanggal" not in text_of(client.get("/kecamatan/35.17.09/dasbor?tahun=2026"))
+    assert "bukan keadaan per tanggal" in text_of(client.get("/kecamatan/35.17.09/dasbor?tahun=2026&per=2026-05-01"))
