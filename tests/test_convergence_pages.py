@@ -150,3 +150,40 @@ def test_a_past_as_of_date_says_the_scorecards_are_todays(app, world, login):
     client = login("kec_a1")
     assert "bukan keadaan per tanggal" not in text_of(client.get("/kecamatan/35.17.09/dasbor?tahun=2026"))
     assert "bukan keadaan per tanggal" in text_of(client.get("/kecamatan/35.17.09/dasbor?tahun=2026&per=2026-05-01"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_kecamatan_downloads_its_villages_scorecards(app, world, login, fmt):
+    import io
+
+    _save(app, quarter=1, received=4)
+    _save(app, quarter=2, received=7)
+    _save(app, quarter=1, received=9, code="35.17.10.2001")              # another kecamatan
+    client = login("kec_a1")
+    assert "konvergensi.xlsx?tahun=2026" in client.get("/kecamatan/35.17.09/dasbor?tahun=2026").get_data(as_text=True)
+    response = client.get(f"/wilayah/35.17.09/konvergensi.{fmt}?tahun=2026")
+    assert response.status_code == 200
+    assert f"scorecard-konvergensi-35.17.09-2026.{fmt}" in response.headers["Content-Disposition"]
+    if fmt == "csv":
+        lines = response.data.decode("utf-8-sig").splitlines()
+        rows = [line.split(";") for line in lines if line.startswith("35.")]
+    else:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(response.data)).active
+        rows = [[str(c) if c is not None else "" for c in r] for r in sheet.iter_rows(values_only=True)
+                if r[0] and str(r[0]).startswith("35.")]
+    assert [(r[0], r[3]) for r in rows] == [(DESA, "I"), (DESA, "II")]
+    overall = rows[1][4 + 7 + 3]
+    assert overall in ("0,7", "0.7")
+    assert rows[0][-1] == "4" and rows[0][-2] == "10"                    # paud_aktif: due, received
+
+
+@pytest.mark.parametrize("who, url, status", [
+    ("kec_a2", "/wilayah/35.17.09/konvergensi.csv?tahun=2026", 404),
+    ("desa_a1", "/wilayah/35.17.09.2001/konvergensi.csv?tahun=2026", 404),
+    ("admin_a", "/wilayah/35.17.09/konvergensi.pdf?tahun=2026", 404),
+    ("admin_a", "/wilayah/35.17/konvergensi.xlsx?tahun=2026", 200),
+])
+def test_the_download_is_scoped(world, login, who, url, status):
+    assert login(who).get(url).status_code == status

@@ -3,7 +3,7 @@
 Everyone in scope reads a village's scorecards; only the village's own operator (who enters
 them for the KPM, or the KPM with the village's account) saves or imports them: 403 for others.
 """
-from flask import Blueprint, abort, flash, make_response, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, make_response, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -163,3 +163,23 @@ def upload(code):
     flash(_("Scorecard triwulan %(q)s %(year)s diimpor dari %(name)s.", q=convergence.QUARTER_NAMES[imported.quarter],
             year=imported.year, name=upload_file.filename), "success")
     return see_other(url_for("convergence.index", code=desa.code, tahun=imported.year))
+
+
+@bp.route("/wilayah/<code>/konvergensi.<fmt>")
+def region_download(code, fmt):
+    """A kecamatan's or kabupaten's scorecards of `tahun` as XLSX or CSV: one row per village and
+    quarter entered (404 for a village, another format, or a region out of scope)."""
+    from ..documents.tables import write_csv, xlsx_file
+
+    region = get_region_or_404(code)
+    if region.level == "desa" or fmt not in ("csv", "xlsx"):
+        abort(404)
+    year = _year_arg()
+    table = convergence.region_table(region, year)
+    name = f"scorecard-konvergensi-{region.code}-{year}.{fmt}"
+    history.record("export", region=region, what=name)
+    db.session.commit()
+    if fmt == "csv":
+        return Response(write_csv(table), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return send_file(xlsx_file([table]), as_attachment=True, download_name=name, mimetype=sheet.XLSX_MIMETYPE)

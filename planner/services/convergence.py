@@ -566,3 +566,50 @@ def region_convergence(region, year: int) -> RegionConvergence:
         if result.has_data:
             return result
     return RegionConvergence(year, [], [None] * 4, [])
+
+
+# --- A region's scorecards as a table (the dashboards' download) --------------------------------------------------
+
+def region_table(region, year: int):
+    """Every scorecard of `year` of the region's villages, one row per village and quarter (oldest
+    quarter first), with tables 1, 2 and 4 and the 19 services (due, received): what a kecamatan or
+    kabupaten sends upward. A `documents.tables.Table`."""
+    from sqlalchemy.orm import aliased, selectinload
+
+    from ..documents.tables import COUNT_FORMAT, SHARE_FORMAT, Table
+
+    kecamatan = aliased(Region)
+    if region.level == "kecamatan":
+        where = Region.parent_id == region.id
+    else:
+        where = Region.parent_id.in_(select(Region.id).where(Region.parent_id == region.id))
+    query = (select(ConvergenceScorecard, Region.code, Region.name, kecamatan.name)
+             .join(Region, Region.id == ConvergenceScorecard.desa_id)
+             .join(kecamatan, kecamatan.id == Region.parent_id)
+             .where(where, Region.level == "desa", ConvergenceScorecard.year == year)
+             .options(selectinload(ConvergenceScorecard.indicators))
+             .order_by(Region.code, ConvergenceScorecard.quarter))
+    headers = [_("Kode desa"), _("Desa"), _("Kecamatan"), _("Triwulan")]
+    headers += [str(label) for _name, label, _part in TABLE1] + [str(label) for _name, label in TABLE2]
+    headers += [_("Tingkat konvergensi %(group)s", group=str(label).lower()) for label in GROUPS.values()]
+    headers += [_("Tingkat konvergensi desa")]
+    for indicator in INDICATORS:
+        headers += [_("%(what)s: seharusnya", what=indicator.label), _("%(what)s: menerima", what=indicator.label)]
+    rows = []
+    for card, code, name, kecamatan_name in db.session.execute(query):
+        pairs = pairs_of(card)
+        card_level = levels(pairs)
+        row = [code, name, kecamatan_name, QUARTER_NAMES[card.quarter]]
+        row += [getattr(card, name) for name in COUNT_FIELDS]
+        row += [level.rate for level in card_level.groups.values()] + [card_level.overall.rate]
+        for indicator in INDICATORS:
+            row += list(pairs.get(indicator.code, (0, 0)))
+        rows.append(row)
+    first_share = 4 + len(COUNT_FIELDS)
+    formats = {i: SHARE_FORMAT for i in range(first_share, first_share + len(GROUPS) + 1)}
+    formats.update({i: COUNT_FORMAT for i in range(4, first_share)})
+    title = [_("Scorecard Konvergensi Desa — %(name)s (%(code)s), tahun %(year)s", name=region.name, code=region.code,
+               year=year),
+             _("Satu baris per desa dan triwulan yang diisi; tingkat konvergensi = layanan yang diterima ÷ layanan "
+               "yang seharusnya diterima (dihitung). Hanya jumlah orang.")]
+    return Table(_("Scorecard konvergensi"), headers, rows, formats=formats, widths={1: 20, 2: 18}, title_lines=title)
