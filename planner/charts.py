@@ -331,3 +331,47 @@ def grouped_bar_chart(categories, series: dict, value_label=None, short_label=No
         x += 17 + _text_width(name) + 18
     return GroupedBarChart(width, height, groups, names, legend, y_ticks, left, right, top, bottom, label_y,
                            max_value, scale_max, show_values, title, uid or _chart_id("grouped"))
+
+
+# --- Small quarter charts (the kecamatan dashboard's convergence column) ---------------------------------------
+
+@dataclass(frozen=True)
+class SparkBar:
+    quarter: str        # "I"…"IV", written under the bar
+    rate: float | None  # None: no data for the quarter (drawn as a dashed empty box)
+    x: float
+    y: float
+    width: float
+    height: float
+    label_x: float      # centre of the bar, for the quarter under it
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    width: int
+    height: int
+    bars: list          # [SparkBar]
+    line_y: float       # y of the reference share (e.g. 80%), drawn as a dashed line
+    bottom: float       # y of the zero line
+    label_y: float      # baseline of the quarter names
+    top: float
+
+
+def quarter_sparkline(rates, line_at: float = 0.8, names=("I", "II", "III", "IV"), width: int = 120,
+                      height: int = 44) -> Sparkline:
+    """Bars of shares 0–1, one per quarter, on a fixed 0–100% scale (villages compare row by row), with
+    a dashed line at `line_at`; a quarter without data is an empty dashed box, not a zero bar."""
+    top, bottom, label_y = 2, height - 12, height - 2
+    slot = width / max(len(rates), 1)
+    bars = []
+    for index, rate in enumerate(rates):
+        x = round(index * slot + slot * 0.15, 1)
+        w = round(slot * 0.7, 1)
+        if rate is None:
+            bars.append(SparkBar(names[index], None, x, top, w, bottom - top, round(x + w / 2, 1)))
+            continue
+        share = min(max(_number(rate), 0.0), 1.0)
+        h = round(share * (bottom - top), 1)
+        bars.append(SparkBar(names[index], share, x, round(bottom - h, 1), w, h, round(x + w / 2, 1)))
+    line_y = round(bottom - line_at * (bottom - top), 1)
+    return Sparkline(width, height, bars, line_y, bottom, label_y, top)

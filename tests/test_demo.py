@@ -266,3 +266,24 @@ def test_last_years_commitments_are_dated_before_their_reports_and_reports_after
         committed = [p for p in db.session.scalars(select(Plan).where(Plan.year == year)) if p.latest_commitment]
         assert sum(p.apbdes_pembangunan is not None for p in committed) >= len(committed) - 1
         assert all(c.committed_at.year == year - 1 for p in committed for c in p.commitments if isinstance(c, Commitment))
+
+
+def test_the_demo_scorecards_tell_the_kecamatan_a_story(app, demo, client):
+    """Four quarters of the year being carried out: Bongkot improves, Dukuhklopo is stuck, Kepuhkembeng
+    missed quarter II; the kecamatan dashboard says so."""
+    from planner.services import convergence
+
+    year = default_plan_year() - 1
+    with app.test_request_context():
+        peterongan = db.session.scalar(select(Region).where(Region.code == "35.17.09"))
+        rows = {row.name: row for row in convergence.region_quarters(peterongan, year)}
+        bongkot = rows["Bongkot"].rates
+        assert all(b > a for a, b in zip(bongkot, bongkot[1:])) and bongkot[3] - bongkot[0] > 0.3
+        dukuhklopo = rows["Dukuhklopo"].rates
+        assert max(dukuhklopo) - min(dukuhklopo) < 0.08 and max(dukuhklopo) < 0.6
+        assert rows["Kepuhkembeng"].missing == [2]
+        assert convergence.lagging(db.session.scalar(select(Region).where(Region.name == "Bongkot")), year).lags
+    client.login("kec.peterongan", DEMO_PASSWORD)
+    page = text_of(client.get(f"/kecamatan/35.17.09/dasbor?tahun={year}"))
+    assert "Tingkat konvergensi layanan per triwulan" in page
+    assert "naik dari" in page and "tidak bergerak" in page and "Tw II belum diisi" in page

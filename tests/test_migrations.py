@@ -321,3 +321,26 @@ def test_0005_reports_the_quarters_already_realised_and_steps_back_keeping_the_c
         assert conn.execute(text("SELECT count(*) FROM realisation")).scalar() == 3
     upgrade()
     assert _current_revision() == _head()
+
+
+def test_0006_adds_the_scorecard_tables_and_steps_back_without_them(migration_app):
+    upgrade(revision="0006_convergence")
+    assert {"convergence_scorecard", "convergence_indicator"} <= _tables()
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO region (id, code, name, level) VALUES (1, '35.17', 'K', 'kabupaten'), "
+                          "(2, '35.17.09', 'C', 'kecamatan'), (3, '35.17.09.2001', 'D', 'desa')"))
+        conn.execute(text("INSERT INTO convergence_scorecard (id, desa_id, year, quarter, ibu_hamil, ibu_hamil_kek, "
+                          "anak_0_23, anak_0_23_gizi, tikar_hijau, tikar_kuning, tikar_merah, source, version_id, "
+                          "created_at, updated_at) VALUES (1, 3, 2026, 1, 10, 2, 20, 3, 15, 3, 1, 'form', 1, "
+                          "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO convergence_indicator (scorecard_id, code, should, received) "
+                          "VALUES (1, 'bumil_anc4', 10, 7)"))
+    with pytest.raises(Exception):       # the database itself refuses received > should
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO convergence_indicator (scorecard_id, code, should, received) "
+                              "VALUES (1, 'bumil_jkn', 5, 6)"))
+    downgrade(revision="0005_oversight")
+    assert not {"convergence_scorecard", "convergence_indicator"} & _tables()
+    assert "region" in _tables()
+    upgrade()
+    assert _current_revision() == _head()

@@ -24,7 +24,7 @@ def _targets(app, world, ids):
     return dict(job_id="a" * 32, plan_id=ids["plan"], proposal_id=ids["proposal"], sid=ids["session"], session_id=ids["session"],
                 aid=ids["attendee"], attendee_id=ids["attendee"], scid=ids["scenario"], scenario_id=ids["scenario"],
                 commitment_id=ids["commitment"], item_id=item, user_id=user, token_id=1, fmt="csv", year=2027,
-                suggestion_id=1, key="u1", pid=1)
+                suggestion_id=1, key="u1", pid=1, quarter=1)
 
 
 def _code_for(rule):
@@ -64,6 +64,6 @@ def test_users_of_another_region_get_nothing_from_any_route(app, world, login, w
                 assert response.status_code in (403, 404), (rule.endpoint, url, response.status_code)
         checked.append(rule.endpoint)
     assert {"plans.view", "proposals.edit", "rembuk.decide", "commitments.view", "oversight.kecamatan",
-            "oversight.realisation_sheet"} <= set(checked)
+            "oversight.realisation_sheet", "convergence.quarter", "convergence.upload"} <= set(checked)
     with app.app_context():
         assert _snapshot(ids["plan"]) == before

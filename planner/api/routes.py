@@ -22,7 +22,7 @@ from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
 from ..models.plan import TARGET_FIELDS
 from ..models.region import CODE_PATTERNS, level_of_code
 from ..services import commitments as commitment_service
-from ..services import oversight
+from ..services import convergence, oversight
 from ..services.plan_state import plan_state
 from ..services.plans import parse_year, plan_for_year
 from .auth import user_from_header
@@ -321,4 +321,65 @@ def commitments():
             "village": {"code": desa.code, "name": desa.name}, "version": c.version,
             "committed_at": c.committed_at.isoformat(), "content_hash": c.content_hash, "total_cost": c.total_cost,
             "total_impact": c.total_impact, "activities": activities.get(c.id, [])} for c, desa in page],
+    })
+
+
+# --- Convergence scorecards --------------------------------------------------------------------------------------
+
+def _level_json(level):
+    if level is None:
+        return None
+    return {"received": level.received, "should": level.should, "rate": level.rate}
+
+
+def _scorecard_json(card):
+    levels = convergence.card_levels(card)
+    pairs = convergence.pairs_of(card)
+    return {
+        "year": card.year, "quarter": card.quarter, "source": card.source,
+        "updated_at": card.updated_at.isoformat(),
+        "targets": {name: getattr(card, name) for name, _label, _part in convergence.TABLE1},
+        "growth_mat": {name.removeprefix("tikar_"): getattr(card, name) for name, _label in convergence.TABLE2},
+        "indicators": [{"code": i.code, "group": i.group, "package": i.package, "label": str(i.label),
+                        "should": pairs.get(i.code, (0, 0))[0], "received": pairs.get(i.code, (0, 0))[1],
+                        "rate": convergence.Level(pairs.get(i.code, (0, 0))[1], pairs.get(i.code, (0, 0))[0]).rate}
+                       for i in convergence.INDICATORS],
+        "levels": {"groups": {g: _level_json(l) for g, l in levels.groups.items()},
+                   "overall": _level_json(levels.overall)},
+    }
+
+
+@bp.route("/villages/<code>/convergence")
+def village_convergence(code):
+    """A village's Scorecard Konvergensi Desa, every quarter stored (of `year` when given), oldest first;
+    the levels (table 4) are computed, never stored."""
+    from ..models import ConvergenceScorecard
+
+    desa = get_region_or_404(code, level="desa")
+    year = _year(required=False)
+    query = select(ConvergenceScorecard).where(ConvergenceScorecard.desa_id == desa.id)
+    if year is not None:
+        query = query.where(ConvergenceScorecard.year == year)
+    cards = db.session.scalars(query.order_by(ConvergenceScorecard.year, ConvergenceScorecard.quarter)).all()
+    kecamatan = desa.parent
+    return jsonify({
+        "village": {**_region_json(desa), "kecamatan": _region_json(kecamatan),
+                    "kabupaten": _region_json(kecamatan.parent)},
+        "year": year,
+        "lag_below": convergence.LAG_BELOW,
+        "quarters": [_scorecard_json(card) for card in cards],
+    })
+
+
+@bp.route("/kecamatan/<code>/convergence")
+def kecamatan_convergence(code):
+    """Each village's overall tingkat konvergensi per quarter of `year` (null: no scorecard that quarter)."""
+    region = get_region_or_404(code, level="kecamatan")
+    year = _year()
+    rows = convergence.region_quarters(region, year)
+    return jsonify({
+        "kecamatan": {**_region_json(region), "kabupaten": _region_json(region.parent)},
+        "year": year,
+        "villages": [{"code": row.code, "name": row.name, "quarters": [_level_json(l) for l in row.quarters]}
+                     for row in rows],
     })

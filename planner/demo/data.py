@@ -389,9 +389,15 @@ def load_demo(year: int | None = None) -> str:
     _year_settings(kabupaten, (year - 1, year), [d.id for d in villages if d.name in PRIORITY_VILLAGES])
     last_committed, quarters = carry_out_last_year(last_year, year - 1, date.today())
     _apbdes_totals(list(plans.values()) + last_year)
+    from .convergence import load_scorecards
+
+    operators = {user.region_id: user for user in db.session.scalars(select(User).where(User.role == "desa"))}
+    scorecards = load_scorecards(db.session, villages, year - 1, operators)
+    db.session.commit()
     return (f"Demo loaded: 1 kabupaten, {len(KECAMATAN)} kecamatan, {len(villages)} desa, "
             f"{len(villages)} plans for {year}, {proposals} proposals, {committed} committed after a rembuk; "
-            f"for {year - 1}: {last_committed} commitments with {quarters} quarters of realisation.")
+            f"for {year - 1}: {last_committed} commitments with {quarters} quarters of realisation, "
+            f"{scorecards} quarters of convergence scorecards.")
 
 
 # The demo kabupaten's own settings. The floor and the desa lokus are examples, and say so: a real

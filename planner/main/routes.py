@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..access import get_region_or_404
 from ..oversight.forms import CommentForm
-from ..services import oversight, reviews
+from ..services import convergence, oversight, reviews
 from ..services.plan_state import state_of
 from ..services.plans import default_plan_year, parse_year, plan_for_year, plan_steps
 from ..services.regions import plan_years, proposal_counts, villages_in_scope
@@ -78,6 +78,8 @@ def _village_home(desa, year):
     can_reply = current_user.role in reviews.OFFICERS or (current_user.role == "desa"
                                                           and current_user.region_id == desa.id)
     own = current_user.role == "desa" and current_user.region_id == desa.id
-    return render_template("main/desa.html", desa=desa, years=years, year=year, cards=cards, threads=threads,
+    latest_card = convergence.latest(desa)
+    return render_template("main/desa.html", convergence_card=latest_card,
+                           convergence_levels=convergence.card_levels(latest_card) if latest_card else None, desa=desa, years=years, year=year, cards=cards, threads=threads,
                            awaiting=sum(1 for _p, t in threads if t.awaiting_village), can_reply=can_reply,
                            reply_form=CommentForm(formdata=None), steps=plan_steps(desa, editable=own))

@@ -2,6 +2,7 @@
 from .audit import AuditEvent
 from .catalogue import CatalogueItem, ImpactSetting
 from .commitment import Commitment, FrozenRecordError
+from .convergence import ConvergenceIndicator, ConvergenceScorecard
 from .oversight import (ApiToken, CommitmentActivity, PlanSummary, QuarterReport, Realisation, ReviewComment,
                         YearSettings)
 from .plan import Plan
@@ -12,7 +13,8 @@ from .rembuk import Attendee, Decision, Pledge, RembukSession, Scenario
 from .suggestion import Suggestion
 from .user import User
 
-__all__ = ["ApiToken", "Attendee", "AuditEvent", "CatalogueItem", "Commitment", "CommitmentActivity", "Decision",
+__all__ = ["ApiToken", "Attendee", "AuditEvent", "CatalogueItem", "Commitment", "CommitmentActivity", "ConvergenceIndicator",
+           "ConvergenceScorecard", "Decision",
            "FrozenRecordError", "ImpactSetting", "Job", "LoginSession", "LoginThrottle", "Plan", "PlanSummary", "Pledge",
            "Proposal", "ProposalLink", "QuarterReport", "Realisation", "Region", "RembukSession",
            "ReviewComment", "Scenario", "Suggestion", "User", "YearSettings"]

@@ -12,9 +12,9 @@ from ..access import get_plan_or_404, get_region_or_404
 from ..domain import PACKAGES
 from ..extensions import db
 from ..htmx import see_other
-from ..formatting import format_rupiah
+from ..formatting import format_percent, format_rupiah
 from ..numerals import NumberFormatError, parse_decimal
-from ..services import ServiceError, history, money, oversight, realisation, reviews
+from ..services import ServiceError, convergence as convergence_service, history, money, oversight, realisation, reviews
 from ..services import recap as recap_service
 from ..services import scorecard as scorecard_service
 from ..services.plans import default_plan_year, parse_year
@@ -77,7 +77,29 @@ def kecamatan(code):
                            attention=oversight.needing_attention(rows), total=total,
                            context=context, args=args, years=_years(args["year"]),
                            rules_source=_rules_source(region, context), awaiting=reviews.awaiting_officer([r.plan_id for r in rows if r.plan_id]),
-                           charts=_charts(rows, total)), 422 if args["errors"] else 200
+                           charts=_charts(rows, total),
+                           convergence=_convergence(region, args["year"])), 422 if args["errors"] else 200
+
+
+def _convergence(region, year):
+    """The convergence section: each village's (kecamatan dashboard) or kecamatan's (kabupaten dashboard)
+    level per quarter and a small chart per row; None when no village has a scorecard for the year or
+    the year before."""
+    data = convergence_service.region_convergence(region, year)
+    if not data.has_data:
+        return None
+
+    def text(levels):
+        return ", ".join(_("Tw %(q)s %(v)s", q=name, v=(_("belum") if level is None else
+                                                         format_percent(level.rate, 0, trim=True)))
+                         for name, level in zip(("I", "II", "III", "IV"), levels))
+
+    return {"year": data.year, "rows": data.rows, "level": region.level, "total": data.total, "notes": data.notes,
+            "sparks": [charts.quarter_sparkline(row.rates, convergence_service.LAG_BELOW) for row in data.rows],
+            "texts": [text(row.quarters) for row in data.rows],
+            "total_spark": charts.quarter_sparkline([level.rate if level else None for level in data.total],
+                                                    convergence_service.LAG_BELOW),
+            "total_text": text(data.total)}
 
 
 @bp.route("/kabupaten/<code>/dasbor")
@@ -95,7 +117,8 @@ def kabupaten(code):
     return render_template("oversight/kabupaten.html", region=region, kecamatan=oversight.kecamatan_rows(rows),
                            total=total, flagged=flagged, context=context, args=args,
                            years=_years(args["year"]), rules_source=_rules_source(region, context),
-                           charts=_charts(rows, total)), 422 if args["errors"] else 200
+                           charts=_charts(rows, total),
+                           convergence=_convergence(region, args["year"])), 422 if args["errors"] else 200
 
 
 def _charts(rows, total):

@@ -8,7 +8,7 @@ from .. import money_rules
 from ..access import can_edit_plan, get_plan_or_404, get_region_or_404
 from ..htmx import is_htmx, see_other
 from ..oversight.forms import ApbdesForm, CommentForm
-from ..services import ServiceError
+from ..services import ServiceError, convergence
 from ..services import money as money_service
 from ..services import oversight, reviews, scorecard
 from ..services.history import history_count, plan_history
@@ -105,7 +105,8 @@ def _view(plan, apbdes_form=None, status=200):
         apbdes_form.version_id.data = plan.version_id
     rows = oversight.village_rows(plan.desa, plan.year)
     threads = reviews.threads_of(plan)
-    return render_template("plans/view.html", plan=plan, overview=overview, suggestion_view=panel["view"],
+    lagging = convergence.lagging(plan)
+    return render_template("plans/view.html", plan=plan, overview=overview, suggestion_view=panel["view"], lagging=lagging,
                            suggestion_job=panel["job"], suggestion_error=panel["error"],
                            editable=can_edit_plan(current_user, plan), amendable=amendable,
                            history=plan_history(plan, limit=8), threads=threads,

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..fields import record_id
 from ..htmx import add_vary, is_htmx, see_other
 from ..models import Proposal
-from ..services import ServiceError, commitments, rembuk
+from ..services import ServiceError, commitments, convergence, rembuk
 from .forms import (AlternativeForm, AttendeeForm, CommitForm, DecisionForm, PledgeForm, ScenarioForm,
                     SessionForm, TakeScenarioForm)
 
@@ -77,6 +77,7 @@ def _session_context(session, attendee_form=None, scenario_form=None, pledge_for
                 scenario_form=scenario_form or ScenarioForm(formdata=None),
                 take_form=TakeScenarioForm(formdata=None),
                 problems=commitments.commit_problems(session) if session.status == "open" else [],
+                lagging=convergence.lagging(session.plan),
                 decisions=list(reversed(session.decisions)))
 
 
@@ -189,6 +190,8 @@ def _render_board(session, page=False, error=None, row_error=None, status=200, s
     context = dict(session=session, plan=session.plan, board=rembuk.board(session, _lang()),
                    editable=can_run_session(current_user, session), error=error, row_error=row_error or {},
                    scenario_form=scenario_form or ScenarioForm(formdata=None), notice=notice)
+    if page:
+        context["lagging"] = convergence.lagging(session.plan)
     template = "rembuk/board.html" if page else "rembuk/_board.html"
     return Response(render_template(template, **context), status=status)
 

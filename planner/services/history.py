@@ -53,6 +53,8 @@ SENTENCES = {
     "comment.add": _l("memberi catatan tinjauan"),
     "comment.reply": _l("menjawab catatan tinjauan"),
     "plan.apbdes": _l("mengisi total APBDes per bidang (%(fields)s)"),
+    "convergence.save": _l("menyimpan scorecard konvergensi triwulan %(quarter)s %(year)s dari %(source)s: "
+                           "tingkat konvergensi %(level)s"),
     "settings.lokus_import": _l("mengimpor %(count)s desa lokus tahun %(year)s dari berkas"),
     "settings.save": _l("menyimpan pengaturan kabupaten tahun %(year)s (%(fields)s)"),
     "settings.copy": _l("menyalin pengaturan kabupaten tahun %(source)s ke tahun %(year)s"),
