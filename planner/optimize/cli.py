@@ -32,10 +32,13 @@ def solve(path, solver, time_limit, explain, budget_rise, sensitivity, compare, 
     from ..optimizer import PlanError, solve_plan_file
 
     try:
-        with click.open_file(path, encoding="utf-8") as handle:
+        with click.open_file(path, encoding="utf-8-sig") as handle:   # a BOM is fine
             data = json.load(handle)
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         click.echo(str(PlanError("bad_json", where="plan", value=str(exc)).message(lang)), err=True)
+        sys.exit(2)
+    except RecursionError:
+        click.echo(PlanError("too_deep", where="plan").message(lang), err=True)
         sys.exit(2)
     try:
         answer = solve_plan_file(

@@ -31,11 +31,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.path == "-":
-            data = json.load(sys.stdin)
+            data = json.loads(sys.stdin.buffer.read().decode("utf-8-sig"))
         else:
-            with open(args.path, encoding="utf-8") as fh:
+            with open(args.path, encoding="utf-8-sig") as fh:   # a UTF-8 BOM is fine
                 data = json.load(fh)
-    except json.JSONDecodeError as exc:
+    except RecursionError:
+        print(PlanError("too_deep", where="plan").message(args.lang), file=sys.stderr)
+        return 2
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         print(PlanError("bad_json", where="plan", value=str(exc)).message(args.lang),
               file=sys.stderr)
         return 2

@@ -138,6 +138,9 @@ def solve(plan: Plan, solver: str = "cbc", time_limit: Optional[float] = 30,
     if solver not in SOLVERS or solver not in available_solvers():
         raise PlanError("bad_solver", where="solver", field="solver", value=solver,
                         choices=", ".join(available_solvers()))
+    if plan.version >= 2:     # the combined-effect model: HiGHS, outer approximation (v2.py)
+        from . import v2
+        return v2.solve(plan, time_limit, explain_conflicts)
     fm = build(plan)
     engine = PulpEngine(fm, solver)
     lexi = lexicographic(engine, time_limit)
