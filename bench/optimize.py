@@ -105,6 +105,77 @@ def random_plan(n: int, seed: int) -> dict:
             "proposals": proposals}
 
 
+# Version 2: (name, category, package, group, unit cost range, units per course, whole courses,
+#  effect (low, central, high) or None, enabling, platform service) — catalogue-shaped.
+KINDS_V2 = [
+    ("PMT lokal balita gizi kurang", "spesifik", "konseling_gizi", "balita", (15000, 18000), 56,
+     True, (0.02, 0.08, 0.15), False, True),
+    ("PMT ibu hamil KEK", "spesifik", "kia", "ibu_hamil", (16000, 22000), 120, True,
+     (0.03, 0.1, 0.2), False, True),
+    ("Konseling PMBA", "spesifik", "konseling_gizi", "baduta", (20000, 40000), 6, True,
+     (0.005, 0.05, 0.1), False, True),
+    ("Kelas ibu hamil", "spesifik", "kia", "ibu_hamil", (150000, 250000), 4, True,
+     (0.01, 0.04, 0.08), False, True),
+    ("Protein hewani baduta", "spesifik", "konseling_gizi", "baduta", (5000, 8000), 90, True,
+     (0.02, 0.06, 0.12), False, True),
+    ("Jamban sehat", "sensitif", "air_sanitasi", "keluarga", (5000000, 10000000), 1, True,
+     (0.0, 0.03, 0.08), False, False),
+    ("Sambungan air bersih", "sensitif", "air_sanitasi", "keluarga", (1500000, 3000000), 1,
+     True, (0.0, 0.02, 0.06), False, False),
+    ("Kelas parenting BKB", "sensitif", "paud", "balita", (100000, 300000), 8, True,
+     (0.0, 0.02, 0.05), False, True),
+    ("TTD remaja putri", "spesifik", "konseling_gizi", "remaja", (20000, 60000), 12, False,
+     (0.0, 0.01, 0.03), False, False),
+    ("Insentif kader posyandu", "spesifik", "kia", "balita", (100000, 250000), 12, True,
+     None, True, False),
+    ("Operasional posyandu", "spesifik", "kia", "balita", (200000, 400000), 12, True,
+     None, True, False),
+    ("Kegiatan usulan desa", "sensitif", "perlindungan_sosial", "balita", (50000, 150000), 1,
+     False, None, False, False),
+]
+GROUPS_V2 = {"balita": 260, "baduta": 110, "ibu_hamil": 28, "keluarga": 120, "remaja": 150}
+
+
+def village_plan_v2(n: int, seed: int) -> dict:
+    """A version-2 plan file with n proposals over three dusun, shaped like a village's list:
+    services through each dusun's posyandu require its kader incentive and operations."""
+    rng = random.Random(seed)
+    dusun = ["Dusun Krajan", "Dusun Lor", "Dusun Kidul"]
+    share = {d: rng.uniform(0.25, 0.4) for d in dusun}
+    proposals, platform = [], {}
+    for k in range(n):
+        name, cat, pkg, tg, uc, per, whole, effect, enabling, service = KINDS_V2[k % len(KINDS_V2)]
+        where = dusun[(k // len(KINDS_V2)) % len(dusun)]
+        people = max(1, int(GROUPS_V2[tg] * share[where] * rng.uniform(0.3, 0.8)))
+        p = {"id": f"p{k + 1}", "name": f"{name} ({where})", "unit_cost": round_to(rng.uniform(*uc), 500),
+             "fixed_cost": 0, "min_units": 1, "max_units": per * (people if effect else
+                                                                   rng.randint(1, 3)),
+             "category": cat, "package": pkg, "target_group": tg, "location": where,
+             "units_per_course": per, "whole_courses": whole, "enabling": enabling,
+             "lock": None, "requires": [], "excludes": []}
+        if effect:
+            p["effect"] = dict(zip(("low", "central", "high"), effect))
+            p["impact_per_unit"] = 0.2 * effect[1] / per
+        elif not enabling:
+            p["impact_per_unit"] = round(rng.uniform(0.0005, 0.002), 6)
+        if enabling:
+            platform.setdefault(where, []).append(p["id"])
+        p["_service"] = service
+        proposals.append(p)
+    for p in proposals:
+        if p.pop("_service"):
+            p["requires"] = list(platform.get(p["location"], []))
+    full = sum(p["unit_cost"] * p["max_units"] for p in proposals)
+    return {"format": "planner-plan", "version": 2,
+            "budget": round_to(full * rng.uniform(0.2, 0.3), 1_000_000),
+            "groups": {g: {"population": n_g, "baseline_risk": 0.2, "source": "bench"}
+                       for g, n_g in GROUPS_V2.items()},
+            "stunted_children": 0.2 * GROUPS_V2["balita"],
+            "rules": {"category_min_share": {"spesifik": 0.3},
+                      "packages_required": ["kia"], "target_groups_required": ["ibu_hamil"]},
+            "proposals": proposals}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20,100,500,2000")

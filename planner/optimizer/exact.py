@@ -79,8 +79,9 @@ class Best:
 class Model:
     """The MILP of one version-2 plan at one set of effects ({id: e}; default: central).
 
-    Keeps one highspy model; `best()` solves it; bounds (locks, budget) and extra rows may be
-    changed between calls, and tangents learnt in one call stay (they hold for every plan)."""
+    `best()` solves it. Locks (`force`), the budget (`set_budget`) and extra rows
+    (`add_rule_row`) may change between calls; breakpoints and tangents learnt in one call stay
+    (they are valid for every plan), so later re-solves start closer."""
 
     def __init__(self, plan: Plan, effects: Optional[Mapping[str, float]] = None):
         self.plan = plan
@@ -108,20 +109,42 @@ class Model:
                 self.lin[k] = groups[g]["baseline_risk"] * self.effects[p.id] / p.units_per_course
             else:
                 self.multi[g] = ks
+        # W_k(c): -log(1 - e x / N) at c whole steps, times N_g b_g (in cases)
+        self.W: Dict[int, List[float]] = {}
+        self.breaks: Dict[int, List[int]] = {}
+        self.scale: Dict[str, float] = {}
+        for g, ks in self.multi.items():
+            group = groups[g]
+            population = float(group["population"])
+            self.scale[g] = population * float(group["baseline_risk"])
+            for k in ks:
+                p = props[k]
+                count = fm.cap[k] // p.step
+                per = p.step / p.units_per_course
+                e = self.effects[p.id]
+                self.W[k] = [self.scale[g] * _w(e, j * per, population) for j in range(count + 1)]
+                self.breaks[k] = sorted({0, count})
+        self.tangents: Dict[str, List[float]] = {g: list(PHI_GRID) for g in self.multi}
+        self.forced: Dict[int, Optional[bool]] = {}
+        self.phase, self.floor = "impact", None
+        self.extra_rows: List[tuple] = []
+        self.budget = plan.budget
         self._build()
 
     # ---- building ----------------------------------------------------------------------------
     def _build(self):
+        """A fresh highspy model from the formulation, the breakpoints, tangents and changes."""
         fm, plan = self.fm, self.plan
         h = self.h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.setOptionValue("mip_abs_gap", 0.0)
+        h.setOptionValue("mip_heuristic_run_feasibility_jump", False)
         ncol = len(fm.col_name)
         h.addVars(ncol, np.array([_b(v) for v in fm.col_lb]), np.array([_b(v) for v in fm.col_ub]))
         ints = [c for c in range(ncol) if fm.col_int[c]]
         self.row_of: Dict[int, Tuple[int, int]] = {}     # fm row -> (highs row, divisor)
-        nrow = 0
+        self.nrow = 0
         lower, upper, starts, index, value = [], [], [], [], []
         for i, coefs in enumerate(fm.row_coefs):
             lb, ub = fm.row_lb[i], fm.row_ub[i]
@@ -132,59 +155,66 @@ class Model:
             for v in coefs.values():
                 div = math.gcd(div, int(v))
             div = div or 1
-            self.row_of[i] = (nrow, div)
+            self.row_of[i] = (self.nrow, div)
             lower.append(-INF if lb == -INF else math.ceil(lb / div) if div > 1 else lb)
             upper.append(INF if ub == INF else math.floor(ub / div) if div > 1 else ub)
             starts.append(len(index))
             for c in sorted(coefs):
                 index.append(c)
                 value.append(coefs[c] / div)
-            nrow += 1
-        if nrow:
-            h.addRows(nrow, np.array(lower, dtype=float), np.array(upper, dtype=float), len(index),
-                      np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32),
-                      np.array(value, dtype=float))
-        self.nrow = nrow
-        # steps and tangents of the groups with several combined proposals
-        self.z: Dict[int, List[int]] = {}
-        self.d: Dict[int, List[float]] = {}
+            self.nrow += 1
+        if self.nrow:
+            h.addRows(self.nrow, np.array(lower, dtype=float), np.array(upper, dtype=float),
+                      len(index), np.array(starts, dtype=np.int32),
+                      np.array(index, dtype=np.int32), np.array(value, dtype=float))
+        self.ncol = ncol
+        # Each member of a group with several: c_k = sum of segment fills delta_s (segments
+        # between breakpoints, filled in order: binary o_s says segment s is full and s+1 may
+        # start), w_k = sum slope_s delta_s: exact at breakpoints, above W_k between them.
+        self.w: Dict[int, int] = {}
         self.t: Dict[str, int] = {}
-        self.tangents: Dict[str, List[float]] = {}
-        col = ncol
         for g, ks in self.multi.items():
-            group = plan.groups[g]
-            population = float(group["population"])
             for k in ks:
                 p = plan.proposals[k]
-                step = p.step
-                count = fm.cap[k] // step
-                per = step / p.units_per_course
-                e = self.effects[p.id]
-                w = [_w(e, j * per, population) for j in range(count + 1)]
-                self.d[k] = [w[j] - w[j - 1] for j in range(1, count + 1)]
-                h.addVars(count, np.zeros(count), np.ones(count))
-                self.z[k] = list(range(col, col + count))
-                ints.extend(self.z[k])
-                col += count
-                # units_k = step * sum z
-                self._add_row({fm.u(k): 1.0, **{c: -float(step) for c in self.z[k]}}, 0.0, 0.0)
-                for a, b in zip(self.z[k], self.z[k][1:]):
-                    self._add_row({a: 1.0, b: -1.0}, 0.0, INF)
-            h.addVar(0.0, 1.0)
-            self.t[g] = col
-            col += 1
-            self.tangents[g] = []
-            for v in PHI_GRID:
-                self._add_tangent(g, v)
-        self.ncol = col
+                points = self.breaks[k]
+                W = self.W[k]
+                segs = list(zip(points, points[1:]))
+                deltas = [self._col(0.0, float(b - a)) for a, b in segs]
+                gates = [self._col(0.0, 1.0) for _ in segs[1:]]
+                ints.extend(gates)
+                self.w[k] = self._col(0.0, INF)
+                self._add_row({fm.u(k): 1.0, **{d: -float(p.step) for d in deltas}}, 0.0, 0.0)
+                row = {self.w[k]: 1.0}
+                for d, (a, b) in zip(deltas, segs):
+                    row[d] = -(W[b] - W[a]) / (b - a)
+                self._add_row(row, 0.0, 0.0)
+                for s, o in enumerate(gates):
+                    a, b = segs[s]
+                    self._add_row({deltas[s]: 1.0, o: -float(b - a)}, 0.0, INF)
+                    a2, b2 = segs[s + 1]
+                    self._add_row({deltas[s + 1]: 1.0, o: -float(b2 - a2)}, -INF, 0.0)
+            self.t[g] = self._col(0.0, self.scale[g])     # t_g in cases
+            for v in self.tangents[g]:
+                self._tangent_row(g, v)
         if ints:
             h.changeColsIntegrality(len(ints), np.array(ints, dtype=np.int32),
                                     np.array([highspy.HighsVarType.kInteger] * len(ints)))
-        # helper rows: impact floor and cost cap, free until a phase switches them on
         self.impact_coefs = self._impact_coefs()
         self.floor_row = self._add_row(self.impact_coefs, -INF, INF)
         self.cost_coefs, self.cost_div = self._cost_coefs()
         self.cost_row = self._add_row(self.cost_coefs, -INF, INF)
+        for coefs, lb, ub, kind in self.extra_rows:
+            self._add_row(self.impact_coefs if kind == "impact" else coefs, lb, ub)
+        if self.budget != plan.budget:
+            self._push_budget()
+        for k, funded in self.forced.items():
+            self._push_force(k, funded)
+        self._apply_phase()
+
+    def _col(self, lb: float, ub: float) -> int:
+        self.h.addVar(_b(lb), _b(ub))
+        self.ncol += 1
+        return self.ncol - 1
 
     def _add_row(self, coefs: Mapping[int, float], lb: float, ub: float) -> int:
         idx = sorted(c for c, v in coefs.items() if v)
@@ -193,21 +223,19 @@ class Model:
         self.nrow += 1
         return self.nrow - 1
 
-    def _add_tangent(self, g: str, v: float) -> None:
-        """t_g <= phi(v) + phi'(v) (u_g - v), phi(u) = 1 - exp(-u)."""
+    def _tangent_row(self, g: str, v: float) -> None:
+        """t_g <= N b (phi(v) + phi'(v) (u_g - v)), phi(u) = 1 - exp(-u), with t_g and w_k in
+        cases (so the solver's absolute tolerances are in cases too)."""
         slope = math.exp(-v)
         coefs = {self.t[g]: 1.0}
         for k in self.multi[g]:
-            for c, d in zip(self.z[k], self.d[k]):
-                coefs[c] = -slope * d
-        self._add_row(coefs, -INF, 1.0 - slope - slope * v)
-        self.tangents[g].append(v)
+            coefs[self.w[k]] = -slope
+        self._add_row(coefs, -INF, self.scale[g] * (1.0 - slope - slope * v))
 
     def _impact_coefs(self) -> Dict[int, float]:
         coefs = {self.fm.u(k): v for k, v in self.lin.items()}
-        for g, col in self.t.items():
-            group = self.plan.groups[g]
-            coefs[col] = float(group["population"]) * float(group["baseline_risk"])
+        for col in self.t.values():
+            coefs[col] = 1.0
         return coefs
 
     def _cost_coefs(self):
@@ -221,11 +249,8 @@ class Model:
     # ---- values ------------------------------------------------------------------------------
     def group_u(self, g: str, units) -> float:
         """u_g of a plan (exact at whole steps)."""
-        total = 0.0
-        for k in self.multi[g]:
-            count = units[k] // self.plan.proposals[k].step
-            total += sum(self.d[k][:count])
-        return total
+        return sum(self.W[k][units[k] // self.plan.proposals[k].step]
+                   for k in self.multi[g]) / self.scale[g]
 
     def value(self, units) -> float:
         """The plan's impact at this model's effects (the formula, not the MILP)."""
@@ -249,26 +274,32 @@ class Model:
         return not self.fm.violated_rows(self.fm.units_to_x(units))
 
     # ---- changes between solves --------------------------------------------------------------
-    def set_col(self, col: int, lb: float, ub: float) -> None:
-        self.h.changeColBounds(col, _b(lb), _b(ub))
-
     def force(self, k: int, funded: Optional[bool]) -> None:
         """Proposal k forced out (False), in (True) or back to its own bounds (None)."""
-        fm = self.fm
-        if funded is False:
-            self.set_col(fm.y(k), 0, 0)
-            self.set_col(fm.u(k), 0, 0)
-        elif funded is True:
-            self.set_col(fm.y(k), 1, 1)
-            self.set_col(fm.u(k), fm.col_lb[fm.u(k)], fm.col_ub[fm.u(k)])
+        if funded is None:
+            self.forced.pop(k, None)
         else:
-            self.set_col(fm.y(k), fm.col_lb[fm.y(k)], fm.col_ub[fm.y(k)])
-            self.set_col(fm.u(k), fm.col_lb[fm.u(k)], fm.col_ub[fm.u(k)])
+            self.forced[k] = funded
+        self._push_force(k, funded)
+
+    def _push_force(self, k, funded):
+        fm, h = self.fm, self.h
+        y, u = fm.y(k), fm.u(k)
+        if funded is False:
+            h.changeColBounds(y, 0.0, 0.0)
+            h.changeColBounds(u, 0.0, 0.0)
+        else:
+            h.changeColBounds(y, 1.0 if funded else _b(fm.col_lb[y]), _b(fm.col_ub[y]))
+            h.changeColBounds(u, _b(fm.col_lb[u]), _b(fm.col_ub[u]))
 
     def set_budget(self, budget: int) -> None:
         """Move the budget row and every share rule with it (exactly, like formulation)."""
+        self.budget = budget
+        self._push_budget()
+
+    def _push_budget(self):
         fm = self.fm
-        fm.set_budget(budget)
+        fm.set_budget(self.budget)
         for i in fm.budget_rows:
             row, div = self.row_of[i]
             lb, ub = fm.row_lb[i], fm.row_ub[i]
@@ -276,8 +307,11 @@ class Model:
             ub = INF if ub == INF else math.floor(ub / div)
             self.h.changeRowBounds(row, _b(lb), _b(ub))
 
-    def add_rule_row(self, coefs: Mapping[int, float], lb: float, ub: float) -> int:
-        return self._add_row(coefs, lb, ub)
+    def add_rule_row(self, coefs: Mapping[int, float], lb: float, ub: float,
+                     kind: str = "plain") -> None:
+        """A row kept for every later solve; kind "impact": `coefs` ignored, the impact."""
+        self.extra_rows.append((dict(coefs), lb, ub, kind))
+        self._add_row(self.impact_coefs if kind == "impact" else coefs, lb, ub)
 
     # ---- solving -----------------------------------------------------------------------------
     def _run(self, deadline: Optional[float], maximise: bool):
@@ -286,7 +320,6 @@ class Model:
         if left <= 0:
             return "timeout", None, None
         h.setOptionValue("time_limit", float(max(0.01, left)))
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
         h.run()
         status = h.getModelStatus()
         info = h.getInfo()
@@ -314,22 +347,48 @@ class Model:
         self.h.changeColsCost(self.ncol, np.arange(self.ncol, dtype=np.int32), costs)
 
     def _learn(self, units) -> bool:
-        """Add the tangent at each group's u of `units`; False when all were there already."""
-        added = False
-        for g in self.multi:
+        """Make the MILP exact at `units`: a breakpoint at each member's steps and the tangent
+        at each group's u. False when it was exact there already."""
+        rebuild = added = False
+        for g, ks in self.multi.items():
+            for k in ks:
+                c = units[k] // self.plan.proposals[k].step
+                if c not in self.breaks[k]:
+                    self.breaks[k] = sorted(self.breaks[k] + [c])
+                    rebuild = True
             v = self.group_u(g, units)
             if all(abs(v - old) > 1e-12 for old in self.tangents[g]):
-                self._add_tangent(g, v)
+                self.tangents[g].append(v)
                 added = True
-        return added
+                if not rebuild:
+                    self._tangent_row(g, v)
+        if rebuild:
+            self._rebuild()
+        return rebuild or added
+
+    def _rebuild(self):
+        """Rebuild with the current breakpoints; the phase (objective, floor) is re-applied."""
+        self._build()
+
+    def _apply_phase(self):
+        """Phase "impact": maximise impact; "cost": minimise cost with impact >= floor."""
+        h = self.h
+        if self.phase == "cost":
+            h.changeRowBounds(self.floor_row, float(self.floor), highspy.kHighsInf)
+            self._objective(self.cost_coefs)
+            h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+            h.setOptionValue("mip_rel_gap", 0.0)     # whole Rupiah: the cheapest exactly
+        else:
+            h.changeRowBounds(self.floor_row, -highspy.kHighsInf, highspy.kHighsInf)
+            self._objective(self.impact_coefs)
+            h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+            h.setOptionValue("mip_rel_gap", 1e-9)
 
     def best(self, deadline: Optional[float] = None, least_cost: bool = True) -> Best:
         """The best plan (impact, then least cost among plans within REL_TOL of it)."""
         started = time.perf_counter()
-        h = self.h
-        h.changeRowBounds(self.floor_row, -INF, INF)
-        h.changeRowBounds(self.cost_row, -INF, INF)
-        self._objective(self.impact_coefs)
+        self.phase = "impact"
+        self._apply_phase()
         best = Best("timeout")
         bound = INF
         solves = 0
@@ -370,15 +429,14 @@ class Model:
             solves += self._least_cost(best, deadline)
         best.solves = solves
         best.seconds = time.perf_counter() - started
-        h.changeRowBounds(self.floor_row, -INF, INF)
+        self.phase = "impact"
+        self._apply_phase()
         return best
 
     def _least_cost(self, best: Best, deadline) -> int:
-        h = self.h
         floor = best.impact * (1 - REL_TOL) - 1e-12
-        h.changeRowBounds(self.floor_row, floor, INF)
-        self._objective(self.cost_coefs)
-        h.setOptionValue("mip_rel_gap", 0.0)     # whole Rupiah: the cheapest exactly
+        self.phase, self.floor = "cost", floor
+        self._apply_phase()
         solves = 0
         for _ in range(MAX_ROUNDS):
             status, out, detail = self._run(deadline, False)
@@ -403,7 +461,6 @@ class Model:
                 break
         else:
             best.phase_stopped = 2
-        h.setOptionValue("mip_rel_gap", 1e-9)
         return solves
 
 

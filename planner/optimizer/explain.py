@@ -108,6 +108,9 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
     (budget_rise.py; several exact MILPs each, so off unless asked), within the same limit."""
     if result.status != "optimal":
         raise ValueError("explanations need an optimal result")
+    if plan.version >= 2:
+        from . import v2
+        return v2.explain(plan, result, time_limit, budget_rise=budget_rise)
     deadline = time.perf_counter() + time_limit
     fm = build(plan)
     props = plan.proposals
@@ -529,6 +532,13 @@ def _shared_answer(twin: Optional[Explanation], funded: bool):
 
 
 def twins(plan, units):
+    """Interchangeable proposals (see _twins); none for version 2 plans."""
+    if plan.version >= 2:      # version 2: every proposal answers for itself
+        return {}
+    return _twins(plan, units)
+
+
+def _twins(plan, units):
     """{k: t} for every proposal k with an earlier twin t of the same funded status (t the
     first of its kind, so t itself has none).
 

@@ -248,6 +248,14 @@ TEMPLATES = {
         "Usulan ini sama sekali tidak bisa didanai: bersama usulan ini, hal berikut tidak bisa "
         "berlaku bersamaan: {blocked_items}.",
         "It cannot be funded at all: with it, these cannot all hold together: {blocked_items}."),
+    "unfunded_loss": (
+        "Dengan usulan ini, dampak terbaik turun {loss_impact} (dari {total_impact} menjadi "
+        "{with_impact}).",
+        "With it, the best achievable impact falls by {loss_impact} (from {total_impact} to "
+        "{with_impact})."),
+    "explanation_cut": (
+        "Angka untuk usulan ini belum dihitung: batas waktu {limit} detik habis.",
+        "The figure for this proposal was not computed: the time limit of {limit} s ran out."),
     "efficiency": (
         "Dampak per Rp 1 juta: {per_million_impact} (usulan yang didanai: {funded_low_impact} "
         "sampai {funded_high_impact}).",

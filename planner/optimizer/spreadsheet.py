@@ -40,6 +40,9 @@ def _ratio_key(item):
 def spreadsheet_method(plan: Plan) -> Result:
     """Greedy allocation by impact per Rupiah (see module docstring)."""
     validate_plan(plan)
+    if plan.version >= 2:
+        from . import v2
+        return v2.spreadsheet_method(plan)
     started = time.perf_counter()
     props = plan.proposals
     units = [0] * len(props)

@@ -83,3 +83,357 @@ def solve(plan: Plan, time_limit: Optional[float] = 30, explain_conflicts: bool 
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     best = Model(plan).best(deadline)
     return to_result(plan, best, time_limit, explain_conflicts)
+
+
+# ---- explanations -------------------------------------------------------------------------------
+
+MILLION = 1_000_000
+
+
+def _alone(plan: Plan, model: Model, k: int) -> float:
+    """Proposal k's impact at its most units with nothing else funded (stand-alone)."""
+    units = [0] * len(plan.proposals)
+    units[k] = model.fm.cap[k] - model.fm.cap[k] % plan.proposals[k].step
+    return model.value(units)
+
+
+def explain(plan: Plan, result: Result, time_limit: float = 60.0, budget_rise: bool = False):
+    """Why each proposal is in or out of the best plan, from re-solves of the same model:
+    funded: the best impact without it (its loss); unfunded: the exact facts that keep it out
+    and the best impact with it forced in. A number the time limit cut is said to be missing
+    (`explanation_cut`), never left out silently. Cost cuts are not computed for version 2."""
+    from .explain import Explanation, _reasons
+    from .conflicts import find_conflicts
+    if result.status != "optimal":
+        raise ValueError("explanations need an optimal result")
+    started = time.perf_counter()
+    deadline = started + time_limit
+    model = Model(plan)
+    fm = model.fm
+    props = plan.proposals
+    units = result.units()
+    if len(units) != len(props):
+        raise ValueError("result does not belong to this plan")
+    total = model.value(units)
+    c_star = fm.total_cost(units)
+    cases = {a.id: (a.cases or 0.0) for a in result.allocations}
+    ratios = [cases[p.id] * MILLION / p.cost(u) for p, u in zip(props, units) if u and p.cost(u)]
+    low, high = (min(ratios), max(ratios)) if ratios else (None, None)
+
+    def efficiency(ratio):
+        if ratio is None:
+            return None
+        if low is None:
+            return Message("efficiency_alone", {"per_million_impact": ratio})
+        return Message("efficiency", {"per_million_impact": ratio, "funded_low_impact": low,
+                                      "funded_high_impact": high})
+
+    def cut():
+        return Message("explanation_cut", {"limit": round(time_limit, 1)})
+
+    out = []
+    for k, p in enumerate(props):
+        u = units[k]
+        cost = p.cost(u)
+        common = dict(id=p.id, funded=u > 0, units=u, cost=cost, impact=Fraction(cases[p.id]),
+                      locked=p.lock is not None)
+        if u > 0:
+            ratio = cases[p.id] * MILLION / cost if cost else None
+            common["impact_per_million"] = None if ratio is None else Fraction(ratio)
+            if p.lock is not None:
+                msgs = [Message("funded_locked", {"units": u, "cost_rp": cost}), efficiency(ratio)]
+                out.append(Explanation(messages=tuple(m for m in msgs if m), **common))
+                continue
+            model.force(k, False)
+            best = model.best(deadline, least_cost=False)
+            model.force(k, None)
+            msgs, extra = [], {}
+            if best.status == "optimal":
+                without = min(total, best.impact)
+                loss = total - without
+                extra.update(loss=Fraction(loss), impact_without=Fraction(without))
+                if loss > REL_TOL * total:
+                    msgs.append(Message("funded_loss", {
+                        "units": u, "cost_rp": cost, "loss_impact": loss, "total_impact": total,
+                        "without_impact": without}))
+                else:
+                    msgs.append(Message("funded_no_loss", {"units": u, "cost_rp": cost,
+                                                           "total_impact": total}))
+            elif best.status == "infeasible":
+                left = max(0.5, deadline - time.perf_counter())
+                report = find_conflicts(plan, force_out=[p.id], time_limit=left)
+                extra["required_by"] = report.conflicts
+                msgs.append(Message("funded_required", {
+                    "units": u, "cost_rp": cost,
+                    "blocked_items": [{"code": c.message.code, "params": dict(c.message.params)}
+                                      for c in report.conflicts]}))
+            else:
+                msgs.append(cut())
+            msgs.append(efficiency(ratio))
+            out.append(Explanation(messages=tuple(m for m in msgs if m), **extra, **common))
+            continue
+        alone = _alone(plan, model, k)
+        most = fm.cap[k] - fm.cap[k] % p.step
+        ratio = alone * MILLION / p.cost(most) if most and p.cost(most) else None
+        common["impact_per_million"] = None if ratio is None else Fraction(ratio)
+        reasons = [m for m in _reasons(plan, fm, k, units, c_star)
+                   if m.code not in ("reason_no_impact", "reason_tie")]
+        if p.lock not in ("out", 0) and alone <= 0:
+            reasons.append(Message("reason_no_impact"))
+        msgs = list(reasons)
+        extra = {}
+        if p.lock not in ("out", 0):
+            model.force(k, True)
+            best = model.best(deadline, least_cost=False)
+            model.force(k, None)
+            if best.status == "optimal":
+                with_k = min(total, best.impact)
+                if total - with_k > REL_TOL * total:
+                    msgs.append(Message("unfunded_loss", {"loss_impact": total - with_k,
+                                                          "with_impact": with_k,
+                                                          "total_impact": total}))
+                else:
+                    msgs.append(Message("reason_tie"))
+                    if not reasons:
+                        reasons.append(Message("reason_tie"))
+            elif best.status == "infeasible":
+                left = max(0.5, deadline - time.perf_counter())
+                report = find_conflicts(plan, force_in=[p.id], time_limit=left)
+                extra["blocked_by"] = report.conflicts
+                msgs.append(Message("enter_blocked", {
+                    "blocked_items": [{"code": c.message.code, "params": dict(c.message.params)}
+                                      for c in report.conflicts]}))
+            else:
+                msgs.append(cut())
+        msgs.append(efficiency(ratio))
+        out.append(Explanation(reasons=tuple(reasons), messages=tuple(m for m in msgs if m),
+                               **extra, **common))
+    if budget_rise:
+        rises = budget_rises(plan, result, time_limit=max(0.05, deadline - time.perf_counter()))
+        by_id = {r.id: r for r in rises}
+        from dataclasses import replace
+        out = [replace(e, budget_rise=by_id.get(e.id),
+                       messages=e.messages + ((by_id[e.id].message,) if e.id in by_id
+                                              and by_id[e.id].message else ()))
+               for e in out]
+    return tuple(out)
+
+
+# ---- the budget sweep ---------------------------------------------------------------------------
+
+def sensitivity(plan: Plan, points: int = 21, step: int = 10_000_000, time_limit: float = 60.0,
+                result: Optional[Result] = None):
+    """The best plan at `points` budgets from 50% to 150% (sensitivity.py's contract), each a
+    proven re-solve of the same model (its tangents carry over from level to level)."""
+    from .sensitivity import BudgetPoint, Sensitivity, budget_levels
+    started = time.perf_counter()
+    deadline = started + time_limit
+    model = Model(plan)
+    out = []
+    for fraction, level in budget_levels(plan.budget, points):
+        if level == plan.budget and result is not None and result.status == "optimal":
+            out.append(BudgetPoint(level, fraction, "optimal", result.total_impact,
+                                   result.total_cost, tuple(a.id for a in result.allocations if a.units)))
+            continue
+        model.set_budget(level)
+        best = model.best(deadline)
+        if best.units is None:
+            out.append(BudgetPoint(level, fraction, best.status, None, None, ()))
+            continue
+        status = "optimal" if best.status == "optimal" and best.phase_stopped != 2 else "feasible"
+        out.append(BudgetPoint(level, fraction, status, Fraction(best.impact), best.cost,
+                               tuple(p.id for p, u in zip(plan.proposals, best.units) if u)))
+    here = None
+    if result is not None and result.status == "optimal":
+        here = float(result.total_impact)
+    else:
+        model.set_budget(plan.budget)
+        best = model.best(deadline, least_cost=False)
+        here = best.impact if best.status == "optimal" else None
+    model.set_budget(plan.budget + step)
+    above = model.best(deadline, least_cost=False)
+    model.set_budget(plan.budget)
+    marginal = None
+    if here is not None and above.status == "optimal":
+        marginal = Fraction(max(0.0, above.impact - here) if above.impact >= here * (1 - REL_TOL)
+                            else above.impact - here)
+    solved = [pt for pt in out if pt.status in ("optimal", "feasible")]
+    stability = {}
+    for p in plan.proposals:
+        count = sum(1 for pt in solved if p.id in pt.funded)
+        stability[p.id] = ("stable" if solved and count == len(solved)
+                           else "never" if count == 0 else "marginal")
+    return Sensitivity(plan.budget, tuple(out), step, marginal, stability,
+                       time.perf_counter() - started)
+
+
+# ---- budget rises -------------------------------------------------------------------------------
+
+def budget_rises(plan: Plan, result: Result, ids=None, time_limit: float = 60.0):
+    """For each unfunded proposal: a budget (up to 150%) at which it is in a best plan while
+    one Rupiah less it is not, found by bisection between a budget where it is not and one
+    where it is; both ends are proven re-solves ("enters"). "not_within": not in a best plan
+    at 150% (the sweep's top); "unproven": the time limit came first."""
+    from .budget_rise import BudgetRise, budget_limit
+    if result.status != "optimal":
+        raise ValueError("budget rises need an optimal result")
+    units = result.units()
+    deadline = time.perf_counter() + time_limit
+    model = Model(plan)
+    top = budget_limit(plan.budget)
+    wanted = set(ids) if ids is not None else None
+    out = []
+
+    def enters(k, budget):
+        """(True/False/None, units of k): whether k is in a best plan at `budget`."""
+        model.set_budget(budget)
+        free = model.best(deadline, least_cost=False)
+        if free.status != "optimal":
+            return None, None
+        if free.units[k]:
+            return True, free.units[k]
+        model.force(k, True)
+        forced = model.best(deadline)
+        model.force(k, None)
+        if forced.status == "infeasible":
+            return False, None
+        if forced.status != "optimal":
+            return None, None
+        if forced.impact >= free.impact * (1 - REL_TOL) - 1e-12:
+            return True, forced.units[k]
+        return False, None
+
+    for k, p in enumerate(plan.proposals):
+        if wanted is not None and p.id not in wanted:
+            continue
+        if units[k] or p.lock in ("out", 0) or _alone(plan, model, k) <= 0:
+            out.append(BudgetRise(p.id, "skipped"))
+            continue
+        solves = 0
+        at_top, top_units = enters(k, top)
+        solves += 1
+        if at_top is None:
+            out.append(BudgetRise(p.id, "unproven", checked_to=plan.budget, solves=solves))
+            continue
+        if not at_top:
+            out.append(BudgetRise(p.id, "not_within", checked_to=top, solves=solves))
+            continue
+        lo, hi, hi_units = plan.budget, top, top_units      # k out at lo, in at hi
+        stopped = False
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            inside, mid_units = enters(k, mid)
+            solves += 1
+            if inside is None:
+                stopped = True
+                break
+            if inside:
+                hi, hi_units = mid, mid_units
+            else:
+                lo = mid
+        if stopped:
+            out.append(BudgetRise(p.id, "unproven", checked_to=lo, solves=solves))
+        else:
+            out.append(BudgetRise(p.id, "enters", budget=hi, rise=hi - plan.budget,
+                                  units=hi_units, checked_to=hi, solves=solves))
+    model.set_budget(plan.budget)
+    return tuple(out)
+
+
+# ---- alternatives -------------------------------------------------------------------------------
+
+def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.02,
+                 time_limit: Optional[float] = 30):
+    """The best plans whose funded set differs from the best plan's and every earlier one's,
+    within max_loss of its impact (alternatives.py's contract), as re-solves of one model."""
+    from .alternatives import Alternative
+    started = time.perf_counter()
+    deadline = None if time_limit is None else started + time_limit
+    model = Model(plan)
+    fm = model.fm
+    ids = [p.id for p in plan.proposals]
+    best_units = list(best.units())
+    best_value = model.value(best_units)
+    floor = (1 - max_loss) * best_value - 1e-12
+    model.add_rule_row(model.impact_coefs, floor, math.inf)
+    found, seen = [], [frozenset(k for k, u in enumerate(best_units) if u)]
+    while len(found) < count:
+        funded = seen[-1]
+        coefs = {fm.y(k): (-1.0 if k in funded else 1.0) for k in range(fm.n)}
+        model.add_rule_row(coefs, 1 - len(funded), math.inf)
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+        answer = model.best(deadline)
+        if answer.status != "optimal" or answer.phase_stopped or answer.impact < floor:
+            break
+        units = answer.units
+        seen.append(frozenset(k for k, u in enumerate(units) if u))
+        allocs = v2_allocations(plan, units)
+        loss = (best_value - answer.impact) / best_value if best_value else 0.0
+        found.append(Alternative(
+            allocs, sum(a.cost for a in allocs), Fraction(answer.impact), max(loss, 0.0),
+            tuple(ids[k] for k in range(fm.n) if units[k] and not best_units[k]),
+            tuple(ids[k] for k in range(fm.n) if not units[k] and best_units[k]),
+            tuple((ids[k], best_units[k], units[k]) for k in range(fm.n)
+                  if units[k] and best_units[k] and units[k] != best_units[k])))
+    return found
+
+
+# ---- the spreadsheet method ---------------------------------------------------------------------
+
+def spreadsheet_method(plan: Plan) -> Result:
+    """spreadsheet.py's greedy on a version-2 plan: locks first, then proposals by stand-alone
+    impact per Rupiah at their most units, each given its most whole courses that fit; the
+    allocation is then valued with the combined model (overlaps are what the greedy misses)."""
+    from .conflicts import describe
+    started = time.perf_counter()
+    model = Model(plan)
+    fm = model.fm
+    props = plan.proposals
+    units = [0] * len(props)
+    left = plan.budget
+    for k, p in enumerate(props):
+        if p.lock == "in":
+            units[k] = -(-p.low_units // p.step) * p.step
+        elif isinstance(p.lock, int) and not isinstance(p.lock, bool):
+            units[k] = p.lock
+        left -= p.cost(units[k])
+
+    def key(k):
+        p = props[k]
+        most = fm.cap[k] - fm.cap[k] % p.step
+        cost, impact = p.cost(most), _alone(plan, model, k)
+        return (0, -impact, k) if cost == 0 else (1, -impact / cost, k)
+
+    for k in sorted((k for k, p in enumerate(props) if p.lock is None or p.lock == "in"), key=key):
+        p = props[k]
+        most = fm.cap[k] - fm.cap[k] % p.step
+        if units[k]:
+            extra = most - units[k]
+            if p.unit_cost:
+                extra = min(extra, max(0, left) // p.unit_cost)
+            extra -= extra % p.step
+            units[k] += extra
+            left -= extra * p.unit_cost
+            continue
+        if most and p.cost(most) <= left:
+            units[k] = most
+        elif p.unit_cost > 0 and left - p.fixed_cost >= 0:
+            fit = min(most, (left - p.fixed_cost) // p.unit_cost)
+            fit -= fit % p.step
+            if fit >= p.low_units:
+                units[k] = fit
+        left -= p.cost(units[k])
+    groups = []
+    for row in fm.violated_rows(fm.units_to_x(units)):
+        group = fm.row_group[row]
+        if group is not None and group not in groups:
+            groups.append(group)
+    violations = tuple(describe(plan, fm, g) for g in groups)
+    allocs = v2_allocations(plan, tuple(units))
+    total = evaluate(plan.as_data(), units_map(plan, units))
+    return Result("violates_rules" if violations else "feasible", allocs,
+                  total_cost=sum(a.cost for a in allocs), total_impact=Fraction(total["central"]),
+                  violations=violations, solver="spreadsheet",
+                  solve_seconds=round(time.perf_counter() - started, 4), method="spreadsheet",
+                  impact_range={"low": total["low"], "high": total["high"]})
