@@ -83,7 +83,10 @@ class Model:
     (`add_rule_row`) may change between calls; breakpoints and tangents learnt in one call stay
     (they are valid for every plan), so later re-solves start closer."""
 
-    def __init__(self, plan: Plan, effects: Optional[Mapping[str, float]] = None):
+    def __init__(self, plan: Plan, effects: Optional[Mapping[str, float]] = None,
+                 start: Optional["Model"] = None):
+        """`start`: a model of the same plan (at other effects) whose breakpoints and tangents
+        this one begins with: they hold at any effects, and re-solves then need fewer rounds."""
         self.plan = plan
         fm = self.fm = build(plan)
         props = plan.proposals
@@ -125,6 +128,11 @@ class Model:
                 self.W[k] = [self.scale[g] * _w(e, j * per, population) for j in range(count + 1)]
                 self.breaks[k] = sorted({0, count})
         self.tangents: Dict[str, List[float]] = {g: list(PHI_GRID) for g in self.multi}
+        if start is not None:
+            for k in self.breaks:
+                self.breaks[k] = sorted(set(self.breaks[k]) | set(start.breaks.get(k, ())))
+            for g in self.tangents:
+                self.tangents[g] = sorted(set(self.tangents[g]) | set(start.tangents.get(g, ())))
         self.forced: Dict[int, Optional[bool]] = {}
         self.phase, self.floor = "impact", None
         self.extra_rows: List[tuple] = []
@@ -139,6 +147,7 @@ class Model:
         h.setOptionValue("output_flag", False)
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.setOptionValue("mip_abs_gap", 0.0)
+        h.setOptionValue("mip_feasibility_tolerance", 1e-9)   # w and t are exact to 1e-9 cases
         h.setOptionValue("mip_heuristic_run_feasibility_jump", False)
         ncol = len(fm.col_name)
         h.addVars(ncol, np.array([_b(v) for v in fm.col_lb]), np.array([_b(v) for v in fm.col_ub]))
@@ -382,7 +391,7 @@ class Model:
             h.changeRowBounds(self.floor_row, -highspy.kHighsInf, highspy.kHighsInf)
             self._objective(self.impact_coefs)
             h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-            h.setOptionValue("mip_rel_gap", 1e-9)
+            h.setOptionValue("mip_rel_gap", REL_TOL / 2)
 
     def best(self, deadline: Optional[float] = None, least_cost: bool = True) -> Best:
         """The best plan (impact, then least cost among plans within REL_TOL of it)."""

@@ -317,6 +317,11 @@ def render(code: str, params=None, lang: str = "id") -> str:
     for key, value in params.items():
         if key.endswith("_rp"):
             shown[key] = format_rupiah(value) if value is not None else "–"
+        elif key.endswith("_impact") and params.get("model") == "v2":
+            # version 2: cases as the evidence carries them, ratios to three digits
+            from .. import formatting
+            shown[key] = (formatting.format_impact(value, lang) if key.startswith(
+                ("per_million", "funded_low", "funded_high")) else formatting.format_cases(value, lang))
         elif key.endswith("_impact"):
             shown[key] = format_number(value, lang)
         elif key.endswith("_share"):

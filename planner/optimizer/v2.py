@@ -124,8 +124,8 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0, budget_rise: b
         if ratio is None:
             return None
         if low is None:
-            return Message("efficiency_alone", {"per_million_impact": ratio})
-        return Message("efficiency", {"per_million_impact": ratio, "funded_low_impact": low,
+            return Message("efficiency_alone", {"model": "v2", "per_million_impact": ratio})
+        return Message("efficiency", {"model": "v2", "per_million_impact": ratio, "funded_low_impact": low,
                                       "funded_high_impact": high})
 
     def cut():
@@ -153,11 +153,11 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0, budget_rise: b
                 loss = total - without
                 extra.update(loss=Fraction(loss), impact_without=Fraction(without))
                 if loss > REL_TOL * total:
-                    msgs.append(Message("funded_loss", {
+                    msgs.append(Message("funded_loss", {"model": "v2", 
                         "units": u, "cost_rp": cost, "loss_impact": loss, "total_impact": total,
                         "without_impact": without}))
                 else:
-                    msgs.append(Message("funded_no_loss", {"units": u, "cost_rp": cost,
+                    msgs.append(Message("funded_no_loss", {"model": "v2", "units": u, "cost_rp": cost,
                                                            "total_impact": total}))
             elif best.status == "infeasible":
                 left = max(0.5, deadline - time.perf_counter())
@@ -189,7 +189,7 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0, budget_rise: b
             if best.status == "optimal":
                 with_k = min(total, best.impact)
                 if total - with_k > REL_TOL * total:
-                    msgs.append(Message("unfunded_loss", {"loss_impact": total - with_k,
+                    msgs.append(Message("unfunded_loss", {"model": "v2", "loss_impact": total - with_k,
                                                           "with_impact": with_k,
                                                           "total_impact": total}))
                 else:
@@ -437,3 +437,86 @@ def spreadsheet_method(plan: Plan) -> Result:
                   violations=violations, solver="spreadsheet",
                   solve_seconds=round(time.perf_counter() - started, 4), method="spreadsheet",
                   impact_range={"low": total["low"], "high": total["high"]})
+
+
+# ---- robustness ("Seberapa yakin?") -------------------------------------------------------------
+
+#: A drawn plan counts as the draw's best when within this share of it.
+STAYS_BEST = 0.01
+
+
+def robustness(data, draws: int = 200, seed: int = 0, time_budget: Optional[float] = None,
+               progress: Optional[Callable[[float, str], None]] = None) -> dict:
+    """How sure the best plan is: the plan re-optimised with every effect at its low value, at
+    its high value, and under `draws` random draws (each effect triangular on low/central/high,
+    independently, from a seeded generator: the same input gives the same answer).
+
+    Returns {"draws": draws done, "funded_share": {id: share of the draws whose best plan funds
+    it}, "stays_best": share of the draws in which the central best plan is within 1% of that
+    draw's best, "low": {"impact", "units"}, "high": {...}, "incomplete": True when the time
+    budget stopped it early (the shares are then over the draws done)}. A version-1 plan (no
+    ranges) has nothing to draw: every share comes from the one plan."""
+    from .planfile import load_plan
+    plan = data if isinstance(data, Plan) else load_plan(data)
+    deadline = None if time_budget is None else time.perf_counter() + max(0.0, time_budget)
+    rng = random.Random(seed)
+    ranged = [p for p in plan.proposals if p.effect is not None and p.target_group in plan.groups]
+
+    def report(fraction, part):
+        if progress is not None:
+            progress(fraction, part)
+
+    first = []
+
+    def solve_at(effects):
+        model = Model(plan, effects, start=first[0] if first else None)
+        return model, model.best(deadline, least_cost=False)
+
+    report(0.0, "central")
+    central_model, central = solve_at(None)
+    first.append(central_model)
+    if central.units is None:
+        return {"draws": 0, "funded_share": {}, "stays_best": None, "low": None, "high": None,
+                "incomplete": central.status == "timeout", "status": central.status}
+    chosen = central.units
+    out = {"status": central.status}
+    incomplete = central.status != "optimal"
+    for i, level in enumerate(("low", "high")):
+        report(0.01 + 0.01 * i, level)
+        model, best = solve_at({p.id: p.effect[level] for p in ranged})
+        if best.units is None or best.status != "optimal":
+            incomplete = True
+        out[level] = None if best.units is None else {
+            "impact": best.impact, "units": units_map(plan, best.units),
+            "chosen_impact": model.value(chosen)}
+    funded = {p.id: 0 for p in plan.proposals}
+    stays = done = 0
+    for i in range(draws if ranged else 0):
+        if deadline is not None and time.perf_counter() >= deadline:
+            incomplete = True
+            break
+        if i % 10 == 0:
+            report(0.03 + 0.97 * i / draws, "draws")
+        effects = {p.id: rng.triangular(p.effect["low"], p.effect["high"], p.effect["central"])
+                   for p in ranged}
+        model, best = solve_at(effects)
+        if best.status != "optimal":
+            incomplete = True
+            if best.units is None:
+                break
+        done += 1
+        for p, u in zip(plan.proposals, best.units):
+            if u:
+                funded[p.id] += 1
+        if model.value(chosen) >= (1 - STAYS_BEST) * best.impact - 1e-12:
+            stays += 1
+    if not ranged:      # nothing uncertain: the one plan is every draw's
+        done = 0
+        shares = {p.id: 1.0 if u else 0.0 for p, u in zip(plan.proposals, chosen)}
+        out.update(draws=0, funded_share=shares, stays_best=1.0, incomplete=incomplete)
+    else:
+        out.update(draws=done,
+                   funded_share={pid: (n / done if done else None) for pid, n in funded.items()},
+                   stays_best=stays / done if done else None, incomplete=incomplete)
+    report(1.0, "done")
+    return out

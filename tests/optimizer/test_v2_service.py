@@ -1,0 +1,140 @@
+"""Version 2 through the public functions: solve_plan_file's answer, robustness, big money."""
+import copy
+
+import pytest
+
+from planner.optimizer import (explain, load_plan, robustness, sensitivity, solve,
+                               solve_plan_file, spreadsheet_method, twins)
+from planner.optimizer.alternatives import alternatives
+from planner.optimizer.budget_rise import budget_rises
+from planner.optimizer.impact_model import evaluate
+
+PLAN = {
+    "format": "planner-plan", "version": 2, "budget": 12_000_000,
+    "groups": {"baduta": {"population": 20, "baseline_risk": 0.25, "source": "SSGI"},
+               "ibu_hamil": {"population": 8, "baseline_risk": 0.2, "source": "SSGI"}},
+    "stunted_children": 20,
+    "rules": {"target_groups_required": ["ibu_hamil"]},
+    "proposals": [
+        {"id": "pmt", "name": "PMT lokal baduta", "unit_cost": 15_000, "max_units": 56 * 20,
+         "units_per_course": 56, "whole_courses": True, "target_group": "baduta",
+         "effect": {"low": 0.02, "central": 0.08, "high": 0.15}, "requires": ["kader"]},
+        {"id": "pmba", "name": "Konseling PMBA", "unit_cost": 30_000, "max_units": 6 * 20,
+         "units_per_course": 6, "whole_courses": True, "target_group": "baduta",
+         "effect": {"low": 0.01, "central": 0.05, "high": 0.1}, "requires": ["kader"]},
+        {"id": "kelas", "name": "Kelas ibu hamil", "unit_cost": 200_000, "max_units": 4 * 8,
+         "units_per_course": 4, "whole_courses": True, "target_group": "ibu_hamil",
+         "effect": {"low": 0.01, "central": 0.04, "high": 0.08}},
+        {"id": "kader", "name": "Insentif kader", "unit_cost": 150_000, "max_units": 24,
+         "units_per_course": 12, "whole_courses": True, "enabling": True},
+        {"id": "own", "name": "Kegiatan desa", "unit_cost": 500_000, "max_units": 4,
+         "impact_per_unit": 0.01},
+    ],
+}
+
+
+def test_solve_plan_file_answers_with_ranges_and_every_part():
+    out = solve_plan_file(copy.deepcopy(PLAN), solver="highs", explain=True, sensitivity=True,
+                          compare=True, time_budget=60)
+    result = out["result"]
+    assert result["status"] == "optimal" and out["incomplete"] == []
+    units = {a["id"]: a["units"] for a in result["allocations"]}
+    at = evaluate(PLAN, units)
+    assert result["total_impact"] == pytest.approx(at["central"])
+    assert result["impact_range"] == {"low": pytest.approx(at["low"]), "high": pytest.approx(at["high"])}
+    cases = {a["id"]: a["cases"] for a in result["allocations"]}
+    assert sum(cases.values()) == pytest.approx(at["central"])
+    assert cases["kader"] == 0
+    people = {a["id"]: a["people"] for a in result["allocations"]}
+    assert people["pmt"] == units["pmt"] / 56 and people["kader"] is None
+    assert [e["id"] for e in out["explanations"]] == [p["id"] for p in PLAN["proposals"]]
+    assert all(e["text"]["id"] and e["text"]["en"] for e in out["explanations"])
+    assert len(out["sensitivity"]["points"]) == 21
+    sheet = out["comparison"]["spreadsheet"]
+    assert out["comparison"]["ratio"] >= 1 - 1e-9 or sheet["violations"]   # it ignores rules
+
+
+def test_a_spent_time_budget_is_reported_not_hidden():
+    out = solve_plan_file(copy.deepcopy(PLAN), solver="highs", explain=True, sensitivity=True,
+                          compare=True, time_budget=0)
+    assert out["result"]["status"] in ("optimal", "feasible", "timeout")
+    assert "explanations" in out["incomplete"] and "sensitivity" in out["incomplete"]
+
+
+def test_explanations_say_when_the_time_ran_out():
+    plan = load_plan(copy.deepcopy(PLAN))
+    result = solve(plan, "highs")
+    cut = explain(plan, result, time_limit=0)
+    unlocked = [e for e in cut if not e.locked]
+    assert all(any(m.code == "explanation_cut" for m in e.messages) for e in unlocked)
+    assert "batas waktu" in unlocked[0].text("id") and "time limit" in unlocked[0].text("en")
+
+
+def test_funded_loss_matches_a_resolve_without_it():
+    plan = load_plan(copy.deepcopy(PLAN))
+    result = solve(plan, "highs")
+    explained = {e.id: e for e in explain(plan, result)}
+    without = copy.deepcopy(PLAN)
+    without["proposals"][0]["lock"] = "out"
+    other = solve(load_plan(without), "highs")
+    assert float(explained["pmt"].loss) == pytest.approx(
+        float(result.total_impact - other.total_impact), abs=1e-6)
+
+
+def test_sensitivity_budget_rises_alternatives_and_sheet():
+    plan = load_plan(copy.deepcopy(PLAN))
+    result = solve(plan, "highs")
+    sweep = sensitivity(plan, result=result)
+    impacts = [float(p.total_impact) for p in sweep.points]
+    assert impacts == sorted(impacts)          # no share minimum here: more money never hurts
+    assert sweep.stability["kader"] == "stable"
+    for rise in budget_rises(plan, result):
+        if rise.status == "enters":
+            richer = copy.deepcopy(PLAN)
+            richer["budget"] = rise.budget
+            assert rise.budget > PLAN["budget"]
+    alts = alternatives(plan, result, count=2, max_loss=0.5)
+    best_funded = {a.id for a in result.allocations if a.units}
+    for alt in alts:
+        assert {a.id for a in alt.allocations if a.units} != best_funded
+        assert alt.loss_share <= 0.5
+    sheet = spreadsheet_method(plan)
+    assert sheet.total_impact <= result.total_impact + 1e-9 or sheet.violations
+    assert all(a.units % p.step == 0 for a, p in zip(sheet.allocations, plan.proposals))
+    assert twins(plan, result.units()) == {}
+
+
+def test_robustness_is_seeded_and_consistent():
+    first = robustness(copy.deepcopy(PLAN), draws=30, seed=3)
+    again = robustness(copy.deepcopy(PLAN), draws=30, seed=3)
+    assert first == again
+    assert first["draws"] == 30 and not first["incomplete"]
+    assert 0 <= first["stays_best"] <= 1
+    assert set(first["funded_share"]) == {p["id"] for p in PLAN["proposals"]}
+    assert first["funded_share"]["kader"] == 1.0
+    for level in ("low", "high"):
+        at = evaluate(PLAN, first[level]["units"])
+        assert first[level]["impact"] == pytest.approx(at[level], rel=1e-6)
+    assert first["low"]["impact"] <= first["high"]["impact"]
+
+
+def test_robustness_stops_at_its_time_budget():
+    out = robustness(copy.deepcopy(PLAN), draws=10_000, seed=0, time_budget=0.5)
+    assert out["incomplete"] and out["draws"] < 10_000
+
+
+@pytest.mark.parametrize("scale", [10 ** 3, 10 ** 6, 8 * 10 ** 7])
+def test_big_money_is_still_exact(scale):
+    """Money up to the plan file's limit (10^15): the plan found holds every row exactly and is
+    the best, checked against a version with every amount divided back."""
+    small = copy.deepcopy(PLAN)
+    big = copy.deepcopy(PLAN)
+    big["budget"] = PLAN["budget"] * scale
+    for p in big["proposals"]:
+        p["unit_cost"] *= scale
+    assert big["budget"] <= 10 ** 15     # the plan file's limit
+    a = solve(load_plan(small), "highs")
+    b = solve(load_plan(big), "highs")
+    assert b.status == "optimal"
+    assert float(b.total_impact) == pytest.approx(float(a.total_impact), rel=1e-9)
+    assert b.total_cost == a.total_cost * scale
