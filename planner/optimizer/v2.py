@@ -13,7 +13,7 @@ import time
 from fractions import Fraction
 from typing import Callable, Optional
 
-from .exact import REL_TOL, Best, Model
+from .exact import ANALYSIS_TOL, Best, Model
 from .impact_model import evaluate, people_reached
 from .model import Allocation, Message, Plan, Result
 
@@ -145,14 +145,14 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0, budget_rise: b
                 out.append(Explanation(messages=tuple(m for m in msgs if m), **common))
                 continue
             model.force(k, False)
-            best = model.best(deadline, least_cost=False)
+            best = model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
             model.force(k, None)
             msgs, extra = [], {}
             if best.status == "optimal":
                 without = min(total, best.impact)
                 loss = total - without
                 extra.update(loss=Fraction(loss), impact_without=Fraction(without))
-                if loss > REL_TOL * total:
+                if loss > ANALYSIS_TOL * total:
                     msgs.append(Message("funded_loss", {"model": "v2", 
                         "units": u, "cost_rp": cost, "loss_impact": loss, "total_impact": total,
                         "without_impact": without}))
@@ -184,11 +184,11 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0, budget_rise: b
         extra = {}
         if p.lock not in ("out", 0):
             model.force(k, True)
-            best = model.best(deadline, least_cost=False)
+            best = model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
             model.force(k, None)
             if best.status == "optimal":
                 with_k = min(total, best.impact)
-                if total - with_k > REL_TOL * total:
+                if total - with_k > ANALYSIS_TOL * total:
                     msgs.append(Message("unfunded_loss", {"model": "v2", "loss_impact": total - with_k,
                                                           "with_impact": with_k,
                                                           "total_impact": total}))
@@ -236,7 +236,7 @@ def sensitivity(plan: Plan, points: int = 21, step: int = 10_000_000, time_limit
                                    result.total_cost, tuple(a.id for a in result.allocations if a.units)))
             continue
         model.set_budget(level)
-        best = model.best(deadline)
+        best = model.best(deadline, rel_tol=ANALYSIS_TOL)
         if best.units is None:
             out.append(BudgetPoint(level, fraction, best.status, None, None, ()))
             continue
@@ -248,14 +248,14 @@ def sensitivity(plan: Plan, points: int = 21, step: int = 10_000_000, time_limit
         here = float(result.total_impact)
     else:
         model.set_budget(plan.budget)
-        best = model.best(deadline, least_cost=False)
+        best = model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
         here = best.impact if best.status == "optimal" else None
     model.set_budget(plan.budget + step)
-    above = model.best(deadline, least_cost=False)
+    above = model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
     model.set_budget(plan.budget)
     marginal = None
     if here is not None and above.status == "optimal":
-        marginal = Fraction(max(0.0, above.impact - here) if above.impact >= here * (1 - REL_TOL)
+        marginal = Fraction(max(0.0, above.impact - here) if above.impact >= here * (1 - ANALYSIS_TOL)
                             else above.impact - here)
     solved = [pt for pt in out if pt.status in ("optimal", "feasible")]
     stability = {}
@@ -287,19 +287,19 @@ def budget_rises(plan: Plan, result: Result, ids=None, time_limit: float = 60.0)
     def enters(k, budget):
         """(True/False/None, units of k): whether k is in a best plan at `budget`."""
         model.set_budget(budget)
-        free = model.best(deadline, least_cost=False)
+        free = model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
         if free.status != "optimal":
             return None, None
         if free.units[k]:
             return True, free.units[k]
         model.force(k, True)
-        forced = model.best(deadline)
+        forced = model.best(deadline, rel_tol=ANALYSIS_TOL)
         model.force(k, None)
         if forced.status == "infeasible":
             return False, None
         if forced.status != "optimal":
             return None, None
-        if forced.impact >= free.impact * (1 - REL_TOL) - 1e-12:
+        if forced.impact >= free.impact * (1 - ANALYSIS_TOL) - 1e-12:
             return True, forced.units[k]
         return False, None
 
@@ -363,7 +363,7 @@ def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.0
         model.add_rule_row(coefs, 1 - len(funded), math.inf)
         if deadline is not None and time.perf_counter() >= deadline:
             break
-        answer = model.best(deadline)
+        answer = model.best(deadline, rel_tol=ANALYSIS_TOL)
         if answer.status != "optimal" or answer.phase_stopped or answer.impact < floor:
             break
         units = answer.units
@@ -470,10 +470,11 @@ def robustness(data, draws: int = 200, seed: int = 0, time_budget: Optional[floa
 
     def solve_at(effects):
         model = Model(plan, effects, start=first[0] if first else None)
-        return model, model.best(deadline, least_cost=False)
+        return model, model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
 
     report(0.0, "central")
-    central_model, central = solve_at(None)
+    central_model = Model(plan)           # the chosen plan: the main solve's, exactly
+    central = central_model.best(deadline)
     first.append(central_model)
     if central.units is None:
         return {"draws": 0, "funded_share": {}, "stays_best": None, "low": None, "high": None,
