@@ -11,7 +11,7 @@ plan_cli = AppGroup("plan", help="Plan files (the optimizer's JSON format).")
 @plan_cli.command("solve")
 @click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--solver", type=click.Choice(["cbc", "highs"]), default=None,
-              help="Solver; default PLANNER_SOLVER (cbc).")
+              help="Solver; default PLANNER_SOLVER (highs).")
 @click.option("--time-limit", type=float, default=None, help="Seconds; default PLANNER_SOLVER_TIME_LIMIT.")
 @click.option("--explain", is_flag=True, help="Add why each proposal is in or out.")
 @click.option("--budget-rise", is_flag=True,

@@ -7,7 +7,7 @@ Public API (details in docs/optimizer.md):
     load_plan(data: dict) -> Plan                       validate a plan file; raises PlanError
     validate_plan(plan: Plan) -> None                   same checks for a Plan built in code
     dump_plan(plan, result=None) -> dict                plan file v1 (with "result" if given)
-    solve(plan, solver="cbc"|"highs", time_limit=30) -> Result
+    solve(plan, solver="highs"|"cbc", time_limit=30) -> Result
     result_to_dict(result) -> dict                      JSON-ready result
     explain(plan, result) -> tuple[Explanation, ...]    why each proposal is in or out
     budget_rises(plan, result, ids=None) -> tuple[BudgetRise, ...]
@@ -15,9 +15,9 @@ Public API (details in docs/optimizer.md):
     twins(plan, units) -> {k: t}                        interchangeable proposals (same answers)
     sensitivity(plan, points=21) -> Sensitivity         budget sweep 50%..150%, stability
     spreadsheet_method(plan) -> Result                  greedy impact-per-Rupiah baseline
-    compare(plan, solver="cbc", time_limit=30) -> Comparison
+    compare(plan, solver="highs", time_limit=30) -> Comparison
     find_conflicts(plan) -> ConflictReport              smallest conflicting locks/rules
-    solve_plan_file(data, solver="cbc", time_limit=30, explain=False, sensitivity=False,
+    solve_plan_file(data, solver="highs", time_limit=30, explain=False, sensitivity=False,
                     compare=False) -> dict             what `flask plan solve` prints
     explanation_to_dict / sensitivity_to_dict / comparison_to_dict -> dict
     format_rupiah(amount) -> "Rp 1.250.000"

@@ -1,4 +1,4 @@
-"""`python -m planner.optimizer solve PLAN.json [--solver cbc|highs] [--time-limit S]
+"""`python -m planner.optimizer solve PLAN.json [--solver highs|cbc] [--time-limit S]
 [--explain [--budget-rise]] [--sensitivity] [--compare] [--lang id|en]`
 
 Prints the plan file with its "result" as JSON on stdout. Exit status: 0 when a plan was found
@@ -20,7 +20,7 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     cmd = sub.add_parser("solve", help="solve a plan file and print the result JSON")
     cmd.add_argument("path", help="plan file (JSON), or - for stdin")
-    cmd.add_argument("--solver", default="cbc", choices=["cbc", "highs"])
+    cmd.add_argument("--solver", default="highs", choices=["cbc", "highs"])
     cmd.add_argument("--time-limit", type=float, default=30)
     cmd.add_argument("--explain", action="store_true")
     cmd.add_argument("--budget-rise", action="store_true",

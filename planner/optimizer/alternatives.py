@@ -47,7 +47,7 @@ def _funded(units) -> frozenset:
     return frozenset(k for k, u in enumerate(units) if u > 0)
 
 
-def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.02, solver: str = "cbc",
+def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.02, solver: str = "highs",
                  time_limit: Optional[float] = 30) -> list:
     """Up to `count` alternatives to `best` (the optimal Result of `solve(plan)`); see the module docstring.
 

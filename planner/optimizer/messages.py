@@ -99,6 +99,11 @@ TEMPLATES = {
         "antara rencana yang setara.",
         "Impact and cost are proven optimal; the time limit of {limit} s was reached while "
         "choosing among equally good plans."),
+    "status_tiebreak_stopped": (
+        "Dampak dan biaya terbukti optimal; solver berhenti ({detail}) saat memilih di antara "
+        "rencana yang setara.",
+        "Impact and cost are proven optimal; the solver stopped ({detail}) while choosing among "
+        "equally good plans."),
     "status_feasible_time": (
         "Batas waktu {limit} detik tercapai: ini rencana sah terbaik yang ditemukan, belum "
         "terbukti optimal.",

@@ -95,7 +95,7 @@ class Comparison:
     gain: Optional[Fraction]
 
 
-def compare(plan: Plan, solver: str = "cbc", time_limit: Optional[float] = 30,
+def compare(plan: Plan, solver: str = "highs", time_limit: Optional[float] = 30,
             optimum: Optional[Result] = None) -> Comparison:
     """Optimum (solved unless given) next to the spreadsheet method."""
     optimum = optimum or solve(plan, solver, time_limit)

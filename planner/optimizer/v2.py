@@ -8,8 +8,10 @@ answers have the same shapes as version 1's (docs/optimizer.md).
 from __future__ import annotations
 
 import math
+import os
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from typing import Callable, Optional
 
@@ -492,25 +494,41 @@ def robustness(data, draws: int = 200, seed: int = 0, time_budget: Optional[floa
             "chosen_impact": model.value(chosen)}
     funded = {p.id: 0 for p in plan.proposals}
     stays = done = 0
-    for i in range(draws if ranged else 0):
+    drawn = [{p.id: rng.triangular(p.effect["low"], p.effect["high"], p.effect["central"])
+              for p in ranged} for _ in range(draws if ranged else 0)]
+    counter = iter(range(len(drawn)))
+
+    def one(effects):
+        """One draw: (its best plan's units, whether the chosen plan stays within 1%), or None
+        when the time budget ran out first."""
         if deadline is not None and time.perf_counter() >= deadline:
-            incomplete = True
-            break
+            return None
+        i = next(counter)
         if i % 10 == 0:
-            report(0.03 + 0.97 * i / draws, "draws")
-        effects = {p.id: rng.triangular(p.effect["low"], p.effect["high"], p.effect["central"])
-                   for p in ranged}
+            report(0.03 + 0.97 * i / len(drawn), "draws")
         model, best = solve_at(effects)
-        if best.status != "optimal":
+        if best.units is None:
+            return None
+        return best.units, best.status == "optimal", (
+            model.value(chosen) >= (1 - STAYS_BEST) * best.impact - 1e-12)
+
+    workers = max(1, min(2, os.cpu_count() or 1, len(drawn) or 1))
+    if workers == 1:
+        answers = [one(e) for e in drawn]
+    else:
+        with ThreadPoolExecutor(workers) as pool:   # highspy releases the GIL while solving
+            answers = list(pool.map(one, drawn))
+    for answer in answers:
+        if answer is None:
             incomplete = True
-            if best.units is None:
-                break
+            continue
+        units, proven, within = answer
+        incomplete = incomplete or not proven
         done += 1
-        for p, u in zip(plan.proposals, best.units):
+        for p, u in zip(plan.proposals, units):
             if u:
                 funded[p.id] += 1
-        if model.value(chosen) >= (1 - STAYS_BEST) * best.impact - 1e-12:
-            stays += 1
+        stays += within
     if not ranged:      # nothing uncertain: the one plan is every draw's
         done = 0
         shares = {p.id: 1.0 if u else 0.0 for p, u in zip(plan.proposals, chosen)}
