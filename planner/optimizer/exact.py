@@ -422,6 +422,7 @@ class Model:
                 break
             values, milp_bound = out
             units = self.units_of(values)
+            self.last = (units, values)
             if not self.holds(units):
                 return Best("error", detail="numerics", seconds=time.perf_counter() - started,
                             solves=solves)
@@ -454,6 +455,13 @@ class Model:
         floor = best.impact * (1 - self.rel_tol) - 1e-12
         self.phase, self.floor = "cost", floor
         self._apply_phase()
+        last = getattr(self, "last", None)
+        if last is not None and last[0] == best.units and len(last[1]) == self.ncol:
+            # the best plan is a feasible start: its cost bounds the search from the first node
+            start = highspy.HighsSolution()
+            start.col_value = list(last[1])
+            start.value_valid = True
+            self.h.setSolution(start)
         solves = 0
         for _ in range(MAX_ROUNDS):
             status, out, detail = self._run(deadline, False)

@@ -133,8 +133,8 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0, budget_rise: b
     def cut():
         return Message("explanation_cut", {"limit": round(time_limit, 1)})
 
-    out = []
-    for k, p in enumerate(props):
+    def one(model, k):
+        p = props[k]
         u = units[k]
         cost = p.cost(u)
         common = dict(id=p.id, funded=u > 0, units=u, cost=cost, impact=Fraction(cases[p.id]),
@@ -144,8 +144,7 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0, budget_rise: b
             common["impact_per_million"] = None if ratio is None else Fraction(ratio)
             if p.lock is not None:
                 msgs = [Message("funded_locked", {"units": u, "cost_rp": cost}), efficiency(ratio)]
-                out.append(Explanation(messages=tuple(m for m in msgs if m), **common))
-                continue
+                return (Explanation(messages=tuple(m for m in msgs if m), **common))
             model.force(k, False)
             best = model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
             model.force(k, None)
@@ -172,8 +171,7 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0, budget_rise: b
             else:
                 msgs.append(cut())
             msgs.append(efficiency(ratio))
-            out.append(Explanation(messages=tuple(m for m in msgs if m), **extra, **common))
-            continue
+            return (Explanation(messages=tuple(m for m in msgs if m), **extra, **common))
         alone = _alone(plan, model, k)
         most = fm.cap[k] - fm.cap[k] % p.step
         ratio = alone * MILLION / p.cost(most) if most and p.cost(most) else None
@@ -208,8 +206,11 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0, budget_rise: b
             else:
                 msgs.append(cut())
         msgs.append(efficiency(ratio))
-        out.append(Explanation(reasons=tuple(reasons), messages=tuple(m for m in msgs if m),
+        return (Explanation(reasons=tuple(reasons), messages=tuple(m for m in msgs if m),
                                **extra, **common))
+
+    workers = max(1, min(2, os.cpu_count() or 1, len(props) or 1))
+    out = _in_parallel(plan, model, list(range(len(props))), one, workers)
     if budget_rise:
         rises = budget_rises(plan, result, time_limit=max(0.05, deadline - time.perf_counter()))
         by_id = {r.id: r for r in rises}
@@ -221,44 +222,65 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0, budget_rise: b
     return tuple(out)
 
 
+def _in_parallel(plan, model, tasks, one, workers):
+    """`one(model, task)` for every task, in order: on `workers` threads, each with its own
+    model (the first reuses `model`), the tasks split into contiguous runs so the answer does
+    not depend on timing."""
+    if workers <= 1 or len(tasks) < 2:
+        return [one(model, t) for t in tasks]
+    size = -(-len(tasks) // workers)
+    runs = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+
+    def run(index):
+        own = model if index == 0 else Model(plan, start=model)
+        return [one(own, t) for t in runs[index]]
+
+    with ThreadPoolExecutor(len(runs)) as pool:    # highspy releases the GIL while solving
+        parts = list(pool.map(run, range(len(runs))))
+    return [answer for part in parts for answer in part]
+
+
 # ---- the budget sweep ---------------------------------------------------------------------------
 
 def sensitivity(plan: Plan, points: int = 21, step: int = 10_000_000, time_limit: float = 60.0,
                 result: Optional[Result] = None):
     """The best plan at `points` budgets from 50% to 150% (sensitivity.py's contract), each a
-    proven re-solve of the same model (its tangents carry over from level to level)."""
+    proven re-solve of the same model (its breakpoints and tangents carry over from level to
+    level), on two threads when the machine has two cores."""
     from .sensitivity import BudgetPoint, Sensitivity, budget_levels
     started = time.perf_counter()
     deadline = started + time_limit
-    model = Model(plan)
-    out = []
-    for fraction, level in budget_levels(plan.budget, points):
-        if level == plan.budget and result is not None and result.status == "optimal":
-            out.append(BudgetPoint(level, fraction, "optimal", result.total_impact,
-                                   result.total_cost, tuple(a.id for a in result.allocations if a.units)))
-            continue
+    known = result is not None and result.status == "optimal"
+    tasks = [("level", f, level) for f, level in budget_levels(plan.budget, points)]
+    tasks.append(("best", None, plan.budget + step))
+    if not known:
+        tasks.append(("best", None, plan.budget))
+
+    def one(model, task):
+        kind, fraction, level = task
+        if kind == "level" and level == plan.budget and known:
+            return BudgetPoint(level, fraction, "optimal", result.total_impact, result.total_cost,
+                               tuple(a.id for a in result.allocations if a.units))
         model.set_budget(level)
+        if kind == "best":
+            best = model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
+            return best.impact if best.status == "optimal" else None
         best = model.best(deadline, rel_tol=ANALYSIS_TOL)
         if best.units is None:
-            out.append(BudgetPoint(level, fraction, best.status, None, None, ()))
-            continue
+            return BudgetPoint(level, fraction, best.status, None, None, ())
         status = "optimal" if best.status == "optimal" and best.phase_stopped != 2 else "feasible"
-        out.append(BudgetPoint(level, fraction, status, Fraction(best.impact), best.cost,
-                               tuple(p.id for p, u in zip(plan.proposals, best.units) if u)))
-    here = None
-    if result is not None and result.status == "optimal":
-        here = float(result.total_impact)
-    else:
-        model.set_budget(plan.budget)
-        best = model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
-        here = best.impact if best.status == "optimal" else None
-    model.set_budget(plan.budget + step)
-    above = model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
-    model.set_budget(plan.budget)
+        return BudgetPoint(level, fraction, status, Fraction(best.impact), best.cost,
+                           tuple(p.id for p, u in zip(plan.proposals, best.units) if u))
+
+    workers = max(1, min(2, os.cpu_count() or 1))
+    answers = _in_parallel(plan, Model(plan), tasks, one, workers)
+    out = answers[:points]
+    above = answers[points]
+    here = float(result.total_impact) if known else answers[points + 1]
     marginal = None
-    if here is not None and above.status == "optimal":
-        marginal = Fraction(max(0.0, above.impact - here) if above.impact >= here * (1 - ANALYSIS_TOL)
-                            else above.impact - here)
+    if here is not None and above is not None:
+        marginal = Fraction(max(0.0, above - here) if above >= here * (1 - ANALYSIS_TOL)
+                            else above - here)
     solved = [pt for pt in out if pt.status in ("optimal", "feasible")]
     stability = {}
     for p in plan.proposals:
