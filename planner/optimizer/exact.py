@@ -40,7 +40,7 @@ REL_TOL = 1e-6
 #: The relative tolerance of the re-solves behind explanations, the budget sweep, budget rises,
 #: alternatives and robustness: their figures are read to 0.1 case, 1e-4 of a village's cases
 #: is far below that, and proving 1e-6 costs several times the branch-and-bound nodes.
-ANALYSIS_TOL = 1e-4
+ANALYSIS_TOL = 1e-3
 #: Where phi gets a tangent before the first solve (u = -log(share of risk left)).
 PHI_GRID = (0.0, 0.01, 0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.3, 1.7, 2.2, 3.0,
             4.0, 6.0)
@@ -48,6 +48,9 @@ PHI_GRID = (0.0, 0.01, 0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.3
 #: (exp(-40) of the group's risk is below any figure reported).
 W_CAP = 40.0
 MAX_ROUNDS = 60
+#: Segments each member's course count starts with (more are added where plans land): fewer
+#: rounds of outer approximation against a larger first MILP (bench/optimize.py --v2).
+SEGMENTS = 1
 
 
 def _w(effect: float, people: float, population: float) -> float:
@@ -130,7 +133,7 @@ class Model:
                 per = p.step / p.units_per_course
                 e = self.effects[p.id]
                 self.W[k] = [self.scale[g] * _w(e, j * per, population) for j in range(count + 1)]
-                self.breaks[k] = sorted({0, count})
+                self.breaks[k] = sorted({count * j // SEGMENTS for j in range(SEGMENTS + 1)})
         self.tangents: Dict[str, List[float]] = {g: list(PHI_GRID) for g in self.multi}
         if start is not None:
             for k in self.breaks:
@@ -452,7 +455,10 @@ class Model:
         return best
 
     def _least_cost(self, best: Best, deadline) -> int:
-        floor = best.impact * (1 - self.rel_tol) - 1e-12
+        # among plans as good as the one found (to REL_TOL, also when the search itself was
+        # proven to a looser rel_tol: a looser floor lets cheaper plans in that the MILP
+        # overrates, and each costs another round)
+        floor = best.impact * (1 - REL_TOL) - 1e-12
         self.phase, self.floor = "cost", floor
         self._apply_phase()
         last = getattr(self, "last", None)
