@@ -219,8 +219,9 @@ def _funded(plan, fm, engine, k, units, total, remaining, common, eff, shared=No
     if shared is not None:
         status, without = "optimal", shared
     else:
-        if not remaining():
-            return Explanation(messages=tuple(m for m in [eff] if m), **common)
+        if not remaining():     # cut by the time limit: say so, never leave it out silently
+            return Explanation(messages=tuple(m for m in [Message("explanation_cut"), eff] if m),
+                               **common)
         # No warm start: measured, a MIP start (the optimum without k) made these no faster.
         engine.set_col_bounds(fm.y(k), 0, 0)
         engine.set_col_bounds(fm.u(k), 0, 0)
@@ -246,6 +247,8 @@ def _funded(plan, fm, engine, k, units, total, remaining, common, eff, shared=No
         else:
             msgs.append(Message("funded_no_loss", {
                 "units": u, "cost_rp": common["cost"], "total_impact": impact_float(total)}))
+    elif status != "infeasible":     # the time limit stopped the re-solve
+        msgs.append(Message("explanation_cut"))
     elif status == "infeasible":
         report = find_conflicts(plan, force_out=[p.id], time_limit=remaining())
         extra["required_by"] = report.conflicts
@@ -329,7 +332,7 @@ def _unfunded(plan, fm, engine, k, units, z_star, c_star, total, remaining, comm
     floor_row, cap_row = fm.row("impact_floor"), fm.row("cost_cap")
     if not remaining():
         return Explanation(reasons=tuple(reasons), messages=tuple(
-            m for m in list(reasons) + [eff] if m), **common)
+            m for m in list(reasons) + [Message("explanation_cut"), eff] if m), **common)
     money_rows = _rows_of(fm, k)
     engine.set_col_bounds(fm.y(k), 1, 1)
     cheapest = _cheapest_entries(plan, fm, engine, k, z_star, c_star, money_rows, remaining)
@@ -380,6 +383,8 @@ def _unfunded(plan, fm, engine, k, units, z_star, c_star, total, remaining, comm
         else:
             extra["never"] = True
             msgs.append(Message("enter_never", {"total_impact": impact_float(total)}))
+    else:       # some re-solve was cut by the time limit: the cost cut is not known
+        msgs.append(Message("explanation_cut"))
     engine.set_col_bounds(fm.y(k), 0, 1)
     if eff:
         msgs.append(eff)

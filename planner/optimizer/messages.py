@@ -259,8 +259,8 @@ TEMPLATES = {
         "With it, the best achievable impact falls by {loss_impact} (from {total_impact} to "
         "{with_impact})."),
     "explanation_cut": (
-        "Angka untuk usulan ini belum dihitung: batas waktu {limit} detik habis.",
-        "The figure for this proposal was not computed: the time limit of {limit} s ran out."),
+        "Angka untuk usulan ini belum dihitung: batas waktu perhitungan habis.",
+        "The figure for this proposal was not computed: the time limit ran out."),
     "efficiency": (
         "Dampak per Rp 1 juta: {per_million_impact} (usulan yang didanai: {funded_low_impact} "
         "sampai {funded_high_impact}).",

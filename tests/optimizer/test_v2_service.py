@@ -138,3 +138,15 @@ def test_big_money_is_still_exact(scale):
     assert b.status == "optimal"
     assert float(b.total_impact) == pytest.approx(float(a.total_impact), rel=1e-9)
     assert b.total_cost == a.total_cost * scale
+
+
+def test_version_1_explanations_cut_by_time_say_so():
+    v1 = {"budget": 100, "proposals": [
+        {"id": "a", "unit_cost": 10, "max_units": 5, "impact_per_unit": 0.5},
+        {"id": "b", "unit_cost": 30, "max_units": 2, "impact_per_unit": 1},
+        {"id": "c", "unit_cost": 90, "max_units": 1, "impact_per_unit": 0.1}]}
+    plan = load_plan(v1)
+    result = solve(plan, "highs")
+    for e in explain(plan, result, time_limit=0):
+        assert e.loss is None and e.cost_drop is None
+        assert any(m.code == "explanation_cut" for m in e.messages), e.text("en")
