@@ -41,7 +41,7 @@ class Proposal:
     excludes: Tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     # plan file version 2 (docs/optimizer.md); the defaults are version 1's meaning
-    units_per_course: int = 1
+    units_per_course: Any = 1      # > 0; whole with whole_courses
     whole_courses: bool = False
     effect: Optional[Mapping[str, float]] = field(default=None, compare=False, hash=False)
     already_reached: float = 0

@@ -293,9 +293,17 @@ def _load_proposal(raw, k, version=1, groups=None) -> Proposal:
 
 def _load_v2_fields(raw, where, ctx, groups, impact) -> dict:
     """units_per_course, whole_courses, effect, already_reached, enabling (docs/optimizer.md)."""
-    per_course = _integer(raw.get("units_per_course", 1), where, "units_per_course", minimum=1,
-                          extra=ctx)
+    per_course = _number(raw.get("units_per_course", 1), where, "units_per_course", extra=ctx)
     whole = _boolean(raw.get("whole_courses", False), where, "whole_courses", ctx)
+    if per_course <= 0:
+        raise PlanError("below_minimum", where=where, field="units_per_course", minimum="> 0",
+                        value=_show(per_course), **ctx)
+    if per_course == int(per_course):
+        per_course = int(per_course)        # 56.0 from a database column is 56
+    elif whole:
+        # whole courses are whole multiples of whole units
+        raise PlanError("not_integer", where=where, field="units_per_course",
+                        value=_show(per_course), **ctx)
     enabling = _boolean(raw.get("enabling", False), where, "enabling", ctx)
     effect = raw.get("effect")
     if effect is not None:
