@@ -141,7 +141,7 @@ class Model:
             for g in self.tangents:
                 self.tangents[g] = sorted(set(self.tangents[g]) | set(start.tangents.get(g, ())))
         self.forced: Dict[int, Optional[bool]] = {}
-        self.phase, self.floor, self.rel_tol = "impact", None, REL_TOL
+        self.phase, self.floor, self.rel_tol, self.weight = "impact", None, REL_TOL, 0.0
         self.extra_rows: List[tuple] = []
         self.budget = plan.budget
         self._build()
@@ -397,16 +397,26 @@ class Model:
             h.setOptionValue("mip_rel_gap", 0.0 if self.rel_tol <= REL_TOL else 1e-6)
         else:
             h.changeRowBounds(self.floor_row, -highspy.kHighsInf, highspy.kHighsInf)
-            self._objective(self.impact_coefs)
+            coefs = dict(self.impact_coefs)
+            if self.weight:
+                for c, v in self.cost_coefs.items():
+                    coefs[c] = coefs.get(c, 0.0) - self.weight * self.cost_div * v
+            self._objective(coefs)
             h.changeObjectiveSense(highspy.ObjSense.kMaximize)
             h.setOptionValue("mip_rel_gap", self.rel_tol / 2)
 
     def best(self, deadline: Optional[float] = None, least_cost: bool = True,
-             rel_tol: float = REL_TOL) -> Best:
+             rel_tol: float = REL_TOL, cost_weight: float = 0.0) -> Best:
         """The best plan (impact, then least cost among plans within rel_tol of it). The
-        analyses built on it ask for ANALYSIS_TOL: their figures are shown to 0.1 case."""
+        analyses built on it ask for ANALYSIS_TOL: their figures are shown to 0.1 case.
+        `cost_weight` (cases per Rupiah, instead of the least-cost phase): maximise
+        impact - cost_weight * cost in one search; with cost_weight * budget far below rel_tol
+        of the impact it is the best impact to within that, cheap plans preferred among
+        near-equals (least cost not proven)."""
         started = time.perf_counter()
         self.rel_tol = rel_tol
+        self.weight = cost_weight
+        weigh = self.fm.total_cost
         self.phase = "impact"
         self._apply_phase()
         best = Best("timeout")
@@ -430,27 +440,31 @@ class Model:
                 return Best("error", detail="numerics", seconds=time.perf_counter() - started,
                             solves=solves)
             impact = self.value(units)
+            score = impact - cost_weight * weigh(units)
             if milp_bound is not None:
                 bound = min(bound, milp_bound)
-            if best.units is None or impact > best.impact:
+            if best.units is None or score > best.impact - cost_weight * best.cost:
                 best = Best("optimal", units, impact, cost=self.fm.total_cost(units))
-            best.bound = max(bound, best.impact)
+            best.bound = max(bound, best.impact - cost_weight * best.cost)
             if status == "feasible":
                 best.status, best.phase_stopped = "feasible", 1
                 break
-            if best.bound - best.impact <= rel_tol * best.bound + 1e-12:
+            if best.bound - (best.impact - cost_weight * best.cost) <= rel_tol * best.bound + 1e-12:
                 break
             if not self._learn(units):
                 break
         else:
             best.status, best.phase_stopped = "feasible", 1
+        if cost_weight and best.bound is not None:
+            # an upper bound on impact itself: score bound + the most the weight can take off
+            best.bound += cost_weight * self.budget
         if best.gap is not None and best.gap > rel_tol and best.status == "optimal":
             best.status, best.phase_stopped = "feasible", 1
         if best.status == "optimal" and least_cost:
             solves += self._least_cost(best, deadline)
         best.solves = solves
         best.seconds = time.perf_counter() - started
-        self.phase = "impact"
+        self.phase, self.weight = "impact", 0.0
         self._apply_phase()
         return best
 
