@@ -88,11 +88,23 @@ def test_sensitivity_budget_rises_alternatives_and_sheet():
     impacts = [float(p.total_impact) for p in sweep.points]
     assert impacts == sorted(impacts)          # no share minimum here: more money never hurts
     assert sweep.stability["kader"] == "stable"
+    steps = {p.id: p.step for p in plan.proposals}
+    funded = {a.id for a in result.allocations if a.units}
     for rise in budget_rises(plan, result):
+        assert (rise.status == "skipped") == (rise.id in funded)
         if rise.status == "enters":
-            richer = copy.deepcopy(PLAN)
-            richer["budget"] = rise.budget
-            assert rise.budget > PLAN["budget"]
+            assert PLAN["budget"] < rise.budget <= PLAN["budget"] * 3 // 2
+            assert rise.units and rise.units % steps[rise.id] == 0
+            # funded in the best plan at that budget, not one Rupiah below (both re-solved)
+            for budget, inside in ((rise.budget, True), (rise.budget - 1, False)):
+                data = copy.deepcopy(PLAN)
+                data["budget"] = budget
+                free = solve(load_plan(data), "highs")
+                data["proposals"][[p["id"] for p in PLAN["proposals"]].index(rise.id)]["lock"] = "in"
+                forced = solve(load_plan(data), "highs")
+                ok = forced.status == "optimal" and float(forced.total_impact) >= float(
+                    free.total_impact) * (1 - 2e-3)
+                assert ok == inside
     alts = alternatives(plan, result, count=2, max_loss=0.5)
     best_funded = {a.id for a in result.allocations if a.units}
     for alt in alts:
@@ -150,3 +162,16 @@ def test_version_1_explanations_cut_by_time_say_so():
     for e in explain(plan, result, time_limit=0):
         assert e.loss is None and e.cost_drop is None
         assert any(m.code == "explanation_cut" for m in e.messages), e.text("en")
+
+
+def test_budget_rise_finds_where_a_proposal_enters():
+    data = {"format": "planner-plan", "version": 2, "budget": 100, "proposals": [
+        {"id": "a", "unit_cost": 10, "max_units": 10, "impact_per_unit": 0.1},
+        {"id": "b", "unit_cost": 40, "max_units": 1, "impact_per_unit": 0.3}]}
+    plan = load_plan(data)
+    result = solve(plan, "highs")
+    assert [a.units for a in result.allocations] == [10, 0]
+    (rise,) = budget_rises(plan, result, ids=["b"])
+    # at 110, b and 7 units of a (1.0) match 10 units of a; at 109 they cannot
+    assert (rise.status, rise.budget, rise.rise, rise.units) == ("enters", 110, 10, 1)
+    assert "Rp 10" in rise.message.text("id")
