@@ -42,3 +42,33 @@ def test_best_plan_of_the_combined_model(data):
                 assert units[other] > 0
     # impact_range is the formula at the low and high effects
     assert result.impact_range == {"low": found["low"], "high": found["high"]}
+
+
+@settings(max_examples=40)
+@given(v2_plans(max_proposals=4))
+def test_explanations_and_sweep_against_brute_force(data):
+    from planner.optimizer import explain, sensitivity
+    plan = load_plan(data)
+    result = solve(plan, solver="highs", time_limit=20)
+    if result.status != "optimal":
+        return
+    plans = brute_force(data)
+    best = max(impact for _, impact, _ in plans)
+    for k, e in enumerate(explain(plan, result)):
+        if e.locked:
+            continue
+        if e.funded and e.loss is not None:
+            without = max((i for u, i, _ in plans if u[k] == 0), default=None)
+            assert without is not None
+            assert abs(float(e.impact_without) - without) <= 1e-3 * best + 1e-9
+        if not e.funded and any(m.code == "unfunded_loss" for m in e.messages):
+            with_k = max(i for u, i, _ in plans if u[k])
+            assert best - with_k > 0
+    sweep = sensitivity(plan, result=result)
+    for point in sweep.points:
+        if point.status != "optimal":
+            continue
+        at = brute_force({**data, "budget": point.budget})
+        top = max(i for _, i, _ in at)
+        assert float(point.total_impact) >= top * (1 - 1.1e-3) - 1e-9
+        assert float(point.total_impact) <= top + 1e-9
