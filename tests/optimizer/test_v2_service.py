@@ -175,3 +175,17 @@ def test_budget_rise_finds_where_a_proposal_enters():
     # at 110, b and 7 units of a (1.0) match 10 units of a; at 109 they cannot
     assert (rise.status, rise.budget, rise.rise, rise.units) == ("enters", 110, 10, 1)
     assert "Rp 10" in rise.message.text("id")
+
+
+def test_conflict_analysis_keeps_its_time_limit():
+    import time as clock
+    from planner.optimizer import find_conflicts
+    data = {"budget": 1000, "proposals": [
+        {"id": f"p{k}", "unit_cost": 10, "max_units": 1, "impact_per_unit": 0.1, "lock": "in",
+         "category": "spesifik" if k % 2 else "sensitif"} for k in range(1500)]}
+    data["rules"] = {"category_min_share": {"spesifik": 0.9}}
+    plan = load_plan(data)
+    started = clock.perf_counter()
+    report = find_conflicts(plan, time_limit=1.0)
+    assert clock.perf_counter() - started < 6       # was minutes: 0.05 s per test past the limit
+    assert report.conflicts      # what it names still cannot hold together
