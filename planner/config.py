@@ -56,7 +56,7 @@ class Config:
     LOGIN_THROTTLE_SECONDS = int(os.environ.get("PLANNER_LOGIN_THROTTLE_SECONDS", "10"))
     # How many reverse proxies stand in front (nginx: 1); their X-Forwarded-For gives the client address.
     PROXY_COUNT = int(os.environ.get("PLANNER_PROXY_COUNT", "0"))
-    SOLVER = os.environ.get("PLANNER_SOLVER", "cbc")
+    SOLVER = os.environ.get("PLANNER_SOLVER", "highs")
     SOLVER_TIME_LIMIT = int(os.environ.get("PLANNER_SOLVER_TIME_LIMIT", "30"))
     # Sessions end after this long without a request, and at the latest this long after log-in.
     SESSION_IDLE_MINUTES = int(_float("PLANNER_SESSION_IDLE_HOURS", 8) * 60)

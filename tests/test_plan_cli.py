@@ -118,3 +118,45 @@ def test_budget_rise_with_explanations(solve):
     # without the flag the explanations stay as they were
     plain = json.loads(solve(plan, "--explain").output)["explanations"]
     assert plain[1]["budget_rise"] is None and "Rp 22" not in plain[1]["text"]["id"]
+
+
+PLAN_V2 = {
+    "format": "planner-plan", "version": 2, "budget": 20_000_000,
+    "groups": {"baduta": {"population": 30, "baseline_risk": 0.2, "source": "SSGI"}},
+    "stunted_children": 25,
+    "proposals": [
+        {"id": "pmt", "name": "PMT lokal baduta", "unit_cost": 15_000, "max_units": 56 * 30,
+         "units_per_course": 56, "whole_courses": True, "target_group": "baduta",
+         "effect": {"low": 0.02, "central": 0.08, "high": 0.15}, "requires": ["kader"]},
+        {"id": "pmba", "name": "Konseling PMBA", "unit_cost": 30_000, "max_units": 6 * 30,
+         "units_per_course": 6, "whole_courses": True, "target_group": "baduta",
+         "effect": {"low": 0.01, "central": 0.05, "high": 0.1}, "requires": ["kader"]},
+        {"id": "kader", "name": "Insentif kader", "unit_cost": 150_000, "max_units": 24,
+         "units_per_course": 12, "whole_courses": True, "enabling": True},
+    ],
+}
+
+
+def test_solve_reads_version_2(solve):
+    result = solve(PLAN_V2, "--explain", "--sensitivity", "--compare")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["status"] == "optimal" and out["gap"] <= 1e-6
+    units = {a["id"]: a["units"] for a in out["allocations"]}
+    assert units["pmt"] % 56 == 0 and units["pmba"] % 6 == 0 and units["kader"] % 12 == 0
+    assert units["kader"] == 12                # the platform stays with its services, once
+    assert out["impact_range"]["low"] < out["total_impact"] < out["impact_range"]["high"]
+    assert len(out["explanations"]) == 3 and out["comparison"]["ratio"] is not None
+
+
+def test_solve_accepts_a_byte_order_mark(app, tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(PLAN).encode())
+    result = app.test_cli_runner().invoke(args=["plan", "solve", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_deeply_nested_file_exits_2_with_a_message(solve):
+    result = solve("[" * 100_000 + "]" * 100_000)
+    assert result.exit_code == 2
+    assert "terlalu bertingkat" in result.output

@@ -225,7 +225,7 @@ def test_csv_import_ignores_a_use_settings_field(login, world, app):
     (b"{not json", "bukan berkas rencana JSON yang sah"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "bukan berkas rencana JSON yang sah"),
     (b"[1, 2]", "Berkas rencana tidak sah"),
-    (b'{"format": "planner-plan", "version": 2, "budget": 1, "proposals": []}', "Berkas rencana tidak sah"),
+    (b'{"format": "planner-plan", "version": 3, "budget": 1, "proposals": []}', "Berkas rencana tidak sah"),
     (b'{"budget": 1, "proposals": [{"id": "a", "unit_cost": -5, "max_units": 1, "impact_per_unit": 0}]}',
      "Berkas rencana tidak sah"),
     (b'{"budget": 1, "proposals": []}', "tidak berisi usulan"),

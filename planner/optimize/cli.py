@@ -11,7 +11,7 @@ plan_cli = AppGroup("plan", help="Plan files (the optimizer's JSON format).")
 @plan_cli.command("solve")
 @click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--solver", type=click.Choice(["cbc", "highs"]), default=None,
-              help="Solver; default PLANNER_SOLVER (cbc).")
+              help="Solver; default PLANNER_SOLVER (highs).")
 @click.option("--time-limit", type=float, default=None, help="Seconds; default PLANNER_SOLVER_TIME_LIMIT.")
 @click.option("--explain", is_flag=True, help="Add why each proposal is in or out.")
 @click.option("--budget-rise", is_flag=True,
@@ -32,10 +32,13 @@ def solve(path, solver, time_limit, explain, budget_rise, sensitivity, compare, 
     from ..optimizer import PlanError, solve_plan_file
 
     try:
-        with click.open_file(path, encoding="utf-8") as handle:
+        with click.open_file(path, encoding="utf-8-sig") as handle:   # a BOM is fine
             data = json.load(handle)
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         click.echo(str(PlanError("bad_json", where="plan", value=str(exc)).message(lang)), err=True)
+        sys.exit(2)
+    except RecursionError:
+        click.echo(PlanError("too_deep", where="plan").message(lang), err=True)
         sys.exit(2)
     try:
         answer = solve_plan_file(

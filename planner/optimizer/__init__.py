@@ -7,7 +7,7 @@ Public API (details in docs/optimizer.md):
     load_plan(data: dict) -> Plan                       validate a plan file; raises PlanError
     validate_plan(plan: Plan) -> None                   same checks for a Plan built in code
     dump_plan(plan, result=None) -> dict                plan file v1 (with "result" if given)
-    solve(plan, solver="cbc"|"highs", time_limit=30) -> Result
+    solve(plan, solver="highs"|"cbc", time_limit=30) -> Result
     result_to_dict(result) -> dict                      JSON-ready result
     explain(plan, result) -> tuple[Explanation, ...]    why each proposal is in or out
     budget_rises(plan, result, ids=None) -> tuple[BudgetRise, ...]
@@ -15,12 +15,17 @@ Public API (details in docs/optimizer.md):
     twins(plan, units) -> {k: t}                        interchangeable proposals (same answers)
     sensitivity(plan, points=21) -> Sensitivity         budget sweep 50%..150%, stability
     spreadsheet_method(plan) -> Result                  greedy impact-per-Rupiah baseline
-    compare(plan, solver="cbc", time_limit=30) -> Comparison
+    compare(plan, solver="highs", time_limit=30) -> Comparison
     find_conflicts(plan) -> ConflictReport              smallest conflicting locks/rules
-    solve_plan_file(data, solver="cbc", time_limit=30, explain=False, sensitivity=False,
+    solve_plan_file(data, solver="highs", time_limit=30, explain=False, sensitivity=False,
                     compare=False) -> dict             what `flask plan solve` prints
     explanation_to_dict / sensitivity_to_dict / comparison_to_dict -> dict
     format_rupiah(amount) -> "Rp 1.250.000"
+    robustness(data, draws=200, seed=0, time_budget=None, progress=None) -> dict
+                                                        version 2: re-optimised at low, high and
+                                                        drawn effects ("Seberapa yakin?")
+Version 2 plan files (combined effects, docs/optimizer.md) are solved by v2.py / exact.py;
+every function above takes them and answers in the same shapes.
 Every sentence is data (`Message`: code + params) rendered by `.text("id")` / `.text("en")`.
 """
 from .backends import available_solvers
@@ -36,6 +41,7 @@ from .planfile import FORMAT, VERSION, PlanError, dump_plan, load_plan, validate
 from .report import result_to_dict
 from .sensitivity import BudgetPoint, Sensitivity, sensitivity
 from .solve import solve
+from .v2 import robustness
 from .spreadsheet import Comparison, compare, comparison_to_dict, spreadsheet_method
 
 __all__ = [
@@ -44,6 +50,6 @@ __all__ = [
     "Rules", "Sensitivity", "VERSION", "available_solvers", "compare", "comparison_to_dict",
     "dump_plan", "explain", "explanation_to_dict", "find_conflicts", "format_number",
     "format_rupiah", "load_plan", "render", "result_to_dict", "sensitivity",
-    "sensitivity_to_dict", "solve", "solve_plan_file", "spreadsheet_method", "twins",
+    "robustness", "sensitivity_to_dict", "solve", "solve_plan_file", "spreadsheet_method", "twins",
     "validate_plan",
 ]

@@ -1,4 +1,4 @@
-"""`python -m planner.optimizer solve PLAN.json [--solver cbc|highs] [--time-limit S]
+"""`python -m planner.optimizer solve PLAN.json [--solver highs|cbc] [--time-limit S]
 [--explain [--budget-rise]] [--sensitivity] [--compare] [--lang id|en]`
 
 Prints the plan file with its "result" as JSON on stdout. Exit status: 0 when a plan was found
@@ -20,7 +20,7 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     cmd = sub.add_parser("solve", help="solve a plan file and print the result JSON")
     cmd.add_argument("path", help="plan file (JSON), or - for stdin")
-    cmd.add_argument("--solver", default="cbc", choices=["cbc", "highs"])
+    cmd.add_argument("--solver", default="highs", choices=["cbc", "highs"])
     cmd.add_argument("--time-limit", type=float, default=30)
     cmd.add_argument("--explain", action="store_true")
     cmd.add_argument("--budget-rise", action="store_true",
@@ -31,11 +31,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.path == "-":
-            data = json.load(sys.stdin)
+            data = json.loads(sys.stdin.buffer.read().decode("utf-8-sig"))
         else:
-            with open(args.path, encoding="utf-8") as fh:
+            with open(args.path, encoding="utf-8-sig") as fh:   # a UTF-8 BOM is fine
                 data = json.load(fh)
-    except json.JSONDecodeError as exc:
+    except RecursionError:
+        print(PlanError("too_deep", where="plan").message(args.lang), file=sys.stderr)
+        return 2
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         print(PlanError("bad_json", where="plan", value=str(exc)).message(args.lang),
               file=sys.stderr)
         return 2

@@ -47,7 +47,7 @@ def _funded(units) -> frozenset:
     return frozenset(k for k, u in enumerate(units) if u > 0)
 
 
-def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.02, solver: str = "cbc",
+def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.02, solver: str = "highs",
                  time_limit: Optional[float] = 30) -> list:
     """Up to `count` alternatives to `best` (the optimal Result of `solve(plan)`); see the module docstring.
 
@@ -59,6 +59,9 @@ def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.0
     if count < 1 or best.status != "optimal":
         return []
     validate_plan(plan)
+    if plan.version >= 2:
+        from . import v2
+        return v2.alternatives(plan, best, count, max_loss, time_limit)
     if solver not in SOLVERS or solver not in available_solvers():
         raise PlanError("bad_solver", where="solver", field="solver", value=solver,
                         choices=", ".join(available_solvers()))

@@ -30,10 +30,16 @@ except ImportError:  # pragma: no cover - exercised only where highspy is missin
 SOLVERS = ("cbc", "highs")
 
 
+def _cbc(**options):
+    """The CBC binary PuLP bundles, through COIN_CMD (PULP_CBC_CMD is deprecated in PuLP 3)."""
+    from pulp.apis.coin_api import pulp_cbc_path
+    return pulp.COIN_CMD(path=pulp.COIN_CMD.executableExtension(pulp_cbc_path), **options)
+
+
 def available_solvers() -> List[str]:
     """Solver names usable with `solve(..., solver=name)` on this machine."""
     names = []
-    if pulp.PULP_CBC_CMD(msg=False).available():
+    if _cbc(msg=False).available():
         names.append("cbc")
     if highspy is not None:
         names.append("highs")
@@ -145,7 +151,7 @@ class PulpEngine(Engine):
             for var, value in zip(cols, hint):
                 var.setInitialValue(value)
         if self.solver == "cbc":
-            solver = pulp.PULP_CBC_CMD(warmStart=hint is not None, **options)
+            solver = _cbc(warmStart=hint is not None, **options)
         else:
             if highspy is None:
                 return Outcome("error", detail="highspy is not installed")

@@ -91,6 +91,9 @@ def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None
     in plan order. time_limit covers them all; workers: solver threads (default: cores)."""
     if result.status != "optimal":
         raise ValueError("budget rises need an optimal result")
+    if plan.version >= 2:
+        from . import v2
+        return v2.budget_rises(plan, result, ids, time_limit)
     units = result.units()
     if len(units) != len(plan.proposals):
         raise ValueError("result does not belong to this plan")

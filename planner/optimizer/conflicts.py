@@ -79,6 +79,8 @@ class _Search:
 
     def infeasible(self, active: Sequence[tuple]) -> bool:
         """Is the plan infeasible with only `active` groups enforced (solver's word)?"""
+        if time.perf_counter() >= self.deadline:
+            return False        # not tested: the caller keeps the group (a set, not minimal)
         active = set(active)
         self._set_z(active, (), [g for g in self.groups if g not in active])
         self.engine.set_objective({}, "min")
@@ -136,6 +138,8 @@ class _Search:
     def deletion_filter(self) -> List[tuple]:
         keep = list(self.groups)
         for g in sorted(self.groups, key=lambda g: -self.rank[g]):
+            if time.perf_counter() >= self.deadline:
+                break           # the time limit: what is kept still conflicts, not minimal
             trial = [h for h in keep if h != g]
             if self.infeasible(trial):
                 keep = trial

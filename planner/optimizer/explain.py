@@ -108,6 +108,9 @@ def explain(plan: Plan, result: Result, time_limit: float = 60.0,
     (budget_rise.py; several exact MILPs each, so off unless asked), within the same limit."""
     if result.status != "optimal":
         raise ValueError("explanations need an optimal result")
+    if plan.version >= 2:
+        from . import v2
+        return v2.explain(plan, result, time_limit, budget_rise=budget_rise)
     deadline = time.perf_counter() + time_limit
     fm = build(plan)
     props = plan.proposals
@@ -216,8 +219,9 @@ def _funded(plan, fm, engine, k, units, total, remaining, common, eff, shared=No
     if shared is not None:
         status, without = "optimal", shared
     else:
-        if not remaining():
-            return Explanation(messages=tuple(m for m in [eff] if m), **common)
+        if not remaining():     # cut by the time limit: say so, never leave it out silently
+            return Explanation(messages=tuple(m for m in [Message("explanation_cut"), eff] if m),
+                               **common)
         # No warm start: measured, a MIP start (the optimum without k) made these no faster.
         engine.set_col_bounds(fm.y(k), 0, 0)
         engine.set_col_bounds(fm.u(k), 0, 0)
@@ -243,6 +247,8 @@ def _funded(plan, fm, engine, k, units, total, remaining, common, eff, shared=No
         else:
             msgs.append(Message("funded_no_loss", {
                 "units": u, "cost_rp": common["cost"], "total_impact": impact_float(total)}))
+    elif status != "infeasible":     # the time limit stopped the re-solve
+        msgs.append(Message("explanation_cut"))
     elif status == "infeasible":
         report = find_conflicts(plan, force_out=[p.id], time_limit=remaining())
         extra["required_by"] = report.conflicts
@@ -326,7 +332,7 @@ def _unfunded(plan, fm, engine, k, units, z_star, c_star, total, remaining, comm
     floor_row, cap_row = fm.row("impact_floor"), fm.row("cost_cap")
     if not remaining():
         return Explanation(reasons=tuple(reasons), messages=tuple(
-            m for m in list(reasons) + [eff] if m), **common)
+            m for m in list(reasons) + [Message("explanation_cut"), eff] if m), **common)
     money_rows = _rows_of(fm, k)
     engine.set_col_bounds(fm.y(k), 1, 1)
     cheapest = _cheapest_entries(plan, fm, engine, k, z_star, c_star, money_rows, remaining)
@@ -377,6 +383,8 @@ def _unfunded(plan, fm, engine, k, units, z_star, c_star, total, remaining, comm
         else:
             extra["never"] = True
             msgs.append(Message("enter_never", {"total_impact": impact_float(total)}))
+    else:       # some re-solve was cut by the time limit: the cost cut is not known
+        msgs.append(Message("explanation_cut"))
     engine.set_col_bounds(fm.y(k), 0, 1)
     if eff:
         msgs.append(eff)
@@ -529,6 +537,13 @@ def _shared_answer(twin: Optional[Explanation], funded: bool):
 
 
 def twins(plan, units):
+    """Interchangeable proposals (see _twins); none for version 2 plans."""
+    if plan.version >= 2:      # version 2: every proposal answers for itself
+        return {}
+    return _twins(plan, units)
+
+
+def _twins(plan, units):
     """{k: t} for every proposal k with an earlier twin t of the same funded status (t the
     first of its kind, so t itself has none).
 

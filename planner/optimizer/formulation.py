@@ -77,6 +77,8 @@ class Formulation:
     budget_rows: Dict[int, tuple] = field(default_factory=dict)  # row -> how its bound follows B
     budget_col: Optional[int] = None     # the budget as a column (build(budget_column=True))
     links: List[Tuple[int, int]] = field(default_factory=list)    # (link_lo, link_hi) row per k
+    course_col: Dict[int, int] = field(default_factory=dict)      # k -> c_k (whole courses, v2)
+    cap: List[int] = field(default_factory=list)    # most units per proposal (v2: group room)
     n: int = 0
     _exact_impacts: Optional[tuple] = field(default=None, repr=False, compare=False)
 
@@ -139,6 +141,8 @@ class Formulation:
         for k, units_k in enumerate(units):
             x[self.u(k)] = units_k
             x[self.y(k)] = 1 if units_k > 0 else 0
+        for k, col in self.course_col.items():
+            x[col] = units[k] // self.plan.proposals[k].units_per_course
         return x
 
     def activity(self, row: int, x) -> int:
@@ -240,12 +244,16 @@ def build(plan: Plan, relaxable: bool = False, budget_column: bool = False) -> F
     rules = plan.rules
     budget = plan.budget
     fm.impact_int, fm.impact_scale, fm.impact_approx = _scale_impacts(plan)
+    fm.cap = [unit_cap(plan, p) for p in props]
     for k, p in enumerate(props):
-        fm.add_col(f"u_{k}", 0, p.max_units, True)
+        fm.add_col(f"u_{k}", 0, fm.cap[k], True)
     for k in range(n):
         fm.add_col(f"y_{k}", 0, 1, True)
     fm.add_col("discount", 0, 0, False)
     b = fm.budget_col = fm.add_col("budget", budget, budget, True) if budget_column else None
+    for k, p in enumerate(props):   # version 2: whole courses, u_k = units_per_course * c_k
+        if p.whole_courses and p.units_per_course > 1:
+            fm.course_col[k] = fm.add_col(f"c_{k}", 0, fm.cap[k] // p.units_per_course, True)
 
     def money_row(name, coefs, share, group, kind="max"):
         """A row `cost >= share*budget` (kind "min") or `<=` ("max"): with the bound worked
@@ -262,7 +270,9 @@ def build(plan: Plan, relaxable: bool = False, budget_column: bool = False) -> F
 
     for k, p in enumerate(props):
         fm.links.append((fm.add_row(f"link_lo_{k}", {fm.u(k): 1, fm.y(k): -p.low_units}, lb=0),
-                         fm.add_row(f"link_hi_{k}", {fm.u(k): 1, fm.y(k): -p.max_units}, ub=0)))
+                         fm.add_row(f"link_hi_{k}", {fm.u(k): 1, fm.y(k): -fm.cap[k]}, ub=0)))
+    for k, col in fm.course_col.items():
+        fm.add_row(f"course_{k}", {fm.u(k): 1, col: -props[k].units_per_course}, lb=0, ub=0)
 
     everyone = range(n)
     coefs = fm.cost_coefs(everyone)
@@ -342,6 +352,17 @@ def build(plan: Plan, relaxable: bool = False, budget_column: bool = False) -> F
     if relaxable:
         _add_drop_columns(fm)
     return fm
+
+
+def unit_cap(plan: Plan, p) -> int:
+    """Most units proposal p can take: max_units, and (version 2, combined effect) no more than
+    buy a course for every person of its group not already reached."""
+    cap = p.max_units
+    group = plan.groups.get(p.target_group) if p.effect is not None else None
+    if group is not None:
+        room = max(0.0, float(group["population"]) - float(p.already_reached or 0))
+        cap = min(cap, math.floor(room * p.units_per_course + 1e-9))
+    return cap
 
 
 def _activity_range(fm: Formulation, row: int):

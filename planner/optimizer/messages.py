@@ -22,8 +22,37 @@ TEMPLATES = {
     "not_object": ("{where}: harus berupa objek JSON", "{where}: must be a JSON object"),
     "wrong_format": ('{where}: format harus "planner-plan", bukan {value}',
                      '{where}: format must be "planner-plan", not {value}'),
-    "unsupported_version": ("{where}: versi {value} tidak didukung (hanya versi 1)",
-                            "{where}: version {value} is not supported (only version 1)"),
+    "unsupported_version": ("{where}: versi {value} tidak didukung (hanya versi 1 dan 2)",
+                            "{where}: version {value} is not supported (only versions 1 and 2)"),
+    "below_minimum": ("{where}: {field} harus paling sedikit {minimum}, bukan {value}",
+                      "{where}: {field} must be at least {minimum}, not {value}"),
+    "not_boolean": ("{where}: {field} harus true atau false, bukan {value}",
+                    "{where}: {field} must be true or false, not {value}"),
+    "unknown_effect_level": ('{where}: {field} tidak dikenal (hanya low, central dan high)',
+                             '{where}: {field} is unknown (only low, central and high)'),
+    "effect_order": ("{where}: effect harus low ≤ central ≤ high, bukan {low}, {central}, {high}",
+                     "{where}: effect must be low ≤ central ≤ high, not {low}, {central}, {high}"),
+    "effect_unknown_group": (
+        '{where}: usulan dengan effect butuh target_group yang ada di "groups", bukan {value}',
+        '{where}: a proposal with an effect needs a target_group listed in "groups", not {value}'),
+    "enabling_with_effect": (
+        "{where}: kegiatan pendukung (enabling) tidak punya dampak sendiri; hapus {field}",
+        "{where}: an enabling item has no effect of its own; remove {field}"),
+    "reached_beyond_population": (
+        "{where}: already_reached ({value}) lebih besar dari jumlah kelompok sasaran "
+        "({population})",
+        "{where}: already_reached ({value}) is more than the target group's population "
+        "({population})"),
+    "lock_not_whole": (
+        "{where}: lock units ({value}) harus kelipatan units_per_course ({units_per_course})",
+        "{where}: lock units ({value}) must be a multiple of units_per_course "
+        "({units_per_course})"),
+    "max_below_course": (
+        "{where}: max_units ({max_units}) kurang dari satu paket utuh ({units_per_course} unit)",
+        "{where}: max_units ({max_units}) is less than one whole course ({units_per_course} "
+        "units)"),
+    "too_deep": ("berkas rencana terlalu bertingkat untuk dibaca", "the plan file is nested too "
+                 "deeply to read"),
     "missing": ("{where}: {field} wajib diisi", "{where}: {field} is required"),
     "not_integer": ("{where}: {field} harus bilangan bulat, bukan {value}",
                     "{where}: {field} must be a whole number, not {value}"),
@@ -70,6 +99,11 @@ TEMPLATES = {
         "antara rencana yang setara.",
         "Impact and cost are proven optimal; the time limit of {limit} s was reached while "
         "choosing among equally good plans."),
+    "status_tiebreak_stopped": (
+        "Dampak dan biaya terbukti optimal; solver berhenti ({detail}) saat memilih di antara "
+        "rencana yang setara.",
+        "Impact and cost are proven optimal; the solver stopped ({detail}) while choosing among "
+        "equally good plans."),
     "status_feasible_time": (
         "Batas waktu {limit} detik tercapai: ini rencana sah terbaik yang ditemukan, belum "
         "terbukti optimal.",
@@ -85,6 +119,19 @@ TEMPLATES = {
     "status_infeasible": (
         "Tidak ada rencana yang memenuhi semua kunci dan aturan.",
         "No plan satisfies every lock and rule."),
+    "status_cost_unproven": (
+        "Dampak terbaik terbukti; rencana termurah dengan dampak itu tidak bisa dibuktikan "
+        "(solver: {detail}).",
+        "The best impact is proven; the cheapest plan with that impact could not be proven "
+        "(solver: {detail})."),
+    "status_feasible_gap": (
+        "Batas waktu {limit} detik tercapai: rencana ini paling jauh {gap_share} di bawah yang "
+        "terbaik.",
+        "The time limit of {limit} s was reached: this plan is at most {gap_share} below the "
+        "best."),
+    "status_feasible_stopped": (
+        "Solver berhenti ({detail}): rencana ini paling jauh {gap_share} di bawah yang terbaik.",
+        "The solver stopped ({detail}): this plan is at most {gap_share} below the best."),
     "status_error": ("Solver gagal: {detail}", "The solver failed: {detail}"),
     "status_numerics": (
         "Solver mengembalikan rencana yang melanggar aturan karena pembulatan: {detail}",
@@ -206,6 +253,14 @@ TEMPLATES = {
         "Usulan ini sama sekali tidak bisa didanai: bersama usulan ini, hal berikut tidak bisa "
         "berlaku bersamaan: {blocked_items}.",
         "It cannot be funded at all: with it, these cannot all hold together: {blocked_items}."),
+    "unfunded_loss": (
+        "Dengan usulan ini, dampak terbaik turun {loss_impact} (dari {total_impact} menjadi "
+        "{with_impact}).",
+        "With it, the best achievable impact falls by {loss_impact} (from {total_impact} to "
+        "{with_impact})."),
+    "explanation_cut": (
+        "Angka untuk usulan ini belum dihitung: batas waktu perhitungan habis.",
+        "The figure for this proposal was not computed: the time limit ran out."),
     "efficiency": (
         "Dampak per Rp 1 juta: {per_million_impact} (usulan yang didanai: {funded_low_impact} "
         "sampai {funded_high_impact}).",
@@ -267,6 +322,11 @@ def render(code: str, params=None, lang: str = "id") -> str:
     for key, value in params.items():
         if key.endswith("_rp"):
             shown[key] = format_rupiah(value) if value is not None else "–"
+        elif key.endswith("_impact") and params.get("model") == "v2":
+            # version 2: cases as the evidence carries them, ratios to three digits
+            from .. import formatting
+            shown[key] = (formatting.format_impact(value, lang) if key.startswith(
+                ("per_million", "funded_low", "funded_high")) else formatting.format_cases(value, lang))
         elif key.endswith("_impact"):
             shown[key] = format_number(value, lang)
         elif key.endswith("_share"):

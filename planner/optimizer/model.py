@@ -40,6 +40,17 @@ class Proposal:
     requires: Tuple[str, ...] = ()
     excludes: Tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # plan file version 2 (docs/optimizer.md); the defaults are version 1's meaning
+    units_per_course: Any = 1      # > 0; whole with whole_courses
+    whole_courses: bool = False
+    effect: Optional[Mapping[str, float]] = field(default=None, compare=False, hash=False)
+    already_reached: float = 0
+    enabling: bool = False
+
+    @property
+    def step(self) -> int:
+        """Units are funded in multiples of this: units_per_course with whole courses, else 1."""
+        return self.units_per_course if self.whole_courses else 1
 
     @property
     def low_units(self) -> int:
@@ -80,6 +91,20 @@ class Plan:
     proposals: Tuple[Proposal, ...]
     rules: Rules = field(default_factory=Rules)
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # plan file version 2: {group: {"population", "baseline_risk", "source"}}, stunted children
+    version: int = 1
+    groups: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False, hash=False)
+    stunted_children: Optional[float] = None
+
+    def as_data(self) -> dict:
+        """The plain-data view impact_model.evaluate reads (groups and proposals)."""
+        return {"groups": self.groups, "stunted_children": self.stunted_children,
+                "proposals": [{"id": p.id, "target_group": p.target_group, "effect": p.effect,
+                               "units_per_course": p.units_per_course,
+                               "already_reached": p.already_reached,
+                               "impact_per_unit": 0 if p.effect is not None and p.target_group in self.groups
+                               else p.impact_per_unit}
+                              for p in self.proposals]}
 
     def index(self) -> dict:
         """Map proposal id -> position."""
@@ -94,6 +119,8 @@ class Allocation:
     units: int
     cost: int
     impact: Fraction
+    people: Optional[float] = None     # version 2: people reached (combined-effect proposals)
+    cases: Optional[float] = None      # version 2: central cases attributed (impact_model)
 
     @property
     def funded(self) -> bool:
@@ -161,6 +188,8 @@ class Result:
     message: Optional[Message] = None
     method: str = "optimizer"
     violations: Tuple[Conflict, ...] = ()
+    impact_range: Optional[Mapping[str, float]] = None   # version 2: {"low", "high"}
+    gap: Optional[float] = None      # version 2: proven relative gap of the impact (0 = exact)
 
     @property
     def has_plan(self) -> bool:

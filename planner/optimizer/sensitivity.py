@@ -77,6 +77,9 @@ def sensitivity(plan: Plan, points: int = 21, step: int = STEP, time_limit: floa
     budget then reuses it instead of re-solving. `workers`: solver threads (default: cores).
     """
     validate_plan(plan)
+    if plan.version >= 2:
+        from . import v2
+        return v2.sensitivity(plan, points, step, time_limit, result)
     started = time.perf_counter()
     deadline = started + time_limit
     levels = budget_levels(plan.budget, points)

@@ -64,7 +64,7 @@ MIN_PART_SECONDS = 0.25
 PARTS = ("explanations", "sensitivity", "comparison", "budget_rises")
 
 
-def solve_plan_file(data: dict, solver: str = "cbc", time_limit: Optional[float] = 30,
+def solve_plan_file(data: dict, solver: str = "highs", time_limit: Optional[float] = 30,
                     explain: bool = False, sensitivity: bool = False,
                     compare: bool = False, budget_rise: bool = False,
                     time_budget: Optional[float] = None,

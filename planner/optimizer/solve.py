@@ -100,6 +100,8 @@ def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row, saved) -> Le
             result.impact = fm.scaled_impact(units)
     if out.status != "optimal":
         result.status, result.phase_stopped = "feasible", 2
+        if out.status not in ("feasible", "timeout"):     # the solver failed, not the clock
+            result.detail = out.detail or out.status
         return result
     if phases < 3:
         return result
@@ -114,6 +116,8 @@ def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row, saved) -> Le
             result.impact = fm.scaled_impact(units)
     if out.status != "optimal":
         result.phase_stopped = 3
+        if out.status not in ("feasible", "timeout"):
+            result.detail = out.detail or out.status
     return result
 
 
@@ -123,12 +127,13 @@ def allocations(plan: Plan, units) -> Tuple[Allocation, ...]:
     return tuple(Allocation(p.id, u, p.cost(u), p.impact(u)) for p, u in zip(plan.proposals, units))
 
 
-def solve(plan: Plan, solver: str = "cbc", time_limit: Optional[float] = 30,
+def solve(plan: Plan, solver: str = "highs", time_limit: Optional[float] = 30,
           explain_conflicts: bool = True) -> Result:
     """Best plan for `plan`: max total impact, then least cost, then input-order tie-break.
 
-    solver: "cbc" (PuLP's bundled CBC, default) or "highs" (HiGHS in process via PuLP; needs
-    highspy). time_limit: seconds for the whole solve, None for no limit.
+    solver: "highs" (HiGHS in process via PuLP, default: CBC gave wrong "optimal" plans at
+    money of Rp 10^9 and more) or "cbc" (the CBC binary bundled with PuLP). Version-2 plans are
+    always solved with HiGHS (v2.py). time_limit: seconds for the whole solve, None for no limit.
     Returns a `Result` (see model.Result for statuses). When infeasible and `explain_conflicts`,
     `conflicts` holds a smallest set of locks/rules that cannot hold together and
     `fewest_to_drop` a smallest set whose removal makes the plan feasible.
@@ -138,6 +143,9 @@ def solve(plan: Plan, solver: str = "cbc", time_limit: Optional[float] = 30,
     if solver not in SOLVERS or solver not in available_solvers():
         raise PlanError("bad_solver", where="solver", field="solver", value=solver,
                         choices=", ".join(available_solvers()))
+    if plan.version >= 2:     # the combined-effect model: HiGHS, outer approximation (v2.py)
+        from . import v2
+        return v2.solve(plan, time_limit, explain_conflicts)
     fm = build(plan)
     engine = PulpEngine(fm, solver)
     lexi = lexicographic(engine, time_limit)
@@ -173,8 +181,15 @@ def to_result(plan, fm, lexi: Lexi, solver, time_limit, explain_conflicts=True) 
         return Result("error", allocations(plan, None),
                       message=Message("status_numerics", {"detail": names}), **common)
     if lexi.status == "optimal":
-        message = (Message("status_optimal_tiebreak_unproven", {"limit": limit})
-                   if lexi.phase_stopped == 3 else Message("status_optimal"))
+        if lexi.phase_stopped == 3 and lexi.detail:
+            message = Message("status_tiebreak_stopped", {"detail": lexi.detail})
+        elif lexi.phase_stopped == 3:
+            message = Message("status_optimal_tiebreak_unproven", {"limit": limit})
+        else:
+            message = Message("status_optimal")
+    elif lexi.phase_stopped == 2 and lexi.detail:
+        # A later phase the solver wrongly called infeasible is not "the time limit".
+        message = Message("status_cost_unproven", {"detail": lexi.detail})
     else:
         code = "status_feasible_cost" if lexi.phase_stopped == 2 else "status_feasible_time"
         message = Message(code, {"limit": limit})

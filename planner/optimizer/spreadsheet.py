@@ -40,6 +40,9 @@ def _ratio_key(item):
 def spreadsheet_method(plan: Plan) -> Result:
     """Greedy allocation by impact per Rupiah (see module docstring)."""
     validate_plan(plan)
+    if plan.version >= 2:
+        from . import v2
+        return v2.spreadsheet_method(plan)
     started = time.perf_counter()
     props = plan.proposals
     units = [0] * len(props)
@@ -92,7 +95,7 @@ class Comparison:
     gain: Optional[Fraction]
 
 
-def compare(plan: Plan, solver: str = "cbc", time_limit: Optional[float] = 30,
+def compare(plan: Plan, solver: str = "highs", time_limit: Optional[float] = 30,
             optimum: Optional[Result] = None) -> Comparison:
     """Optimum (solved unless given) next to the spreadsheet method."""
     optimum = optimum or solve(plan, solver, time_limit)

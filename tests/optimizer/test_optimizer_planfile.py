@@ -86,7 +86,7 @@ def test_proposal_errors_name_field_and_proposal(mutate, code, field, pid, engli
     (lambda d: d.pop("budget"), "missing", "plan"),
     (lambda d: d.update(proposals={}), "not_list", "plan"),
     (lambda d: d.update(format="other"), "wrong_format", "format"),
-    (lambda d: d.update(version=2), "unsupported_version", "version"),
+    (lambda d: d.update(version=3), "unsupported_version", "version"),
     (lambda d: d["rules"].update(location_max_share=1.5), "share_range",
      "rules.location_max_share"),
     (lambda d: d["rules"]["category_min_share"].update(spesifik=-0.1), "share_range",

@@ -48,6 +48,10 @@ class Scripted(Engine):
      "status_optimal"),
     ([("timeout", None)], "timeout", "status_timeout"),
     ([("error", None)], "error", "status_error"),
+    # a later phase the solver wrongly calls infeasible is not "the time limit was reached"
+    ([("optimal", (4, 2)), ("infeasible", None)], "feasible", "status_cost_unproven"),
+    ([("optimal", (4, 2)), ("optimal", (4, 2)), ("infeasible", None)], "optimal",
+     "status_tiebreak_stopped"),
 ])
 def test_time_limited_phases(script, status, code):
     plan = load_plan(PLAN)
