@@ -77,7 +77,13 @@ def _session_context(session, attendee_form=None, scenario_form=None, pledge_for
                 scenario_form=scenario_form or ScenarioForm(formdata=None),
                 take_form=TakeScenarioForm(formdata=None),
                 problems=commitments.commit_problems(session) if session.status == "open" else [],
-                decisions=list(reversed(session.decisions)))
+                decisions=list(reversed(session.decisions)), team=_team(session))
+
+
+def _team(session):
+    from ..services import team
+
+    return team.members(session.plan.desa, session.plan.year)
 
 
 @bp.route("/rembuk/<int:sid>/ubah", methods=["GET", "POST"])
@@ -159,6 +165,28 @@ def confirm_attendee(sid, aid):
 def remove_attendee(sid, aid):
     session = get_session_or_404(sid, write=True)
     return _change_in_section(session, "attendance", session.attendees, aid, rembuk.remove_attendee)
+
+
+@bp.route("/rembuk/<int:sid>/hadir/tim", methods=["POST"])
+def attendance_from_team(sid):
+    """Add the plan year's village team (TPPS desa) to the attendance, those not listed yet."""
+    from ..services import team
+
+    session = get_session_or_404(sid, write=True)
+    status = 200
+    try:
+        added = team.prefill_attendance(session, current_user)
+    except ServiceError as error:
+        status = 422
+        message = str(error)
+    else:
+        message = _("%(n)s anggota tim desa ditambahkan ke daftar hadir.", n=added)
+    if not is_htmx():
+        flash(message, "success" if status == 200 else "error")
+        return see_other(url_for("rembuk.view", sid=session.id) + "#attendance")
+    context = _session_context(session)
+    context["team_message"] = message
+    return add_vary(Response(render_template("rembuk/_attendance.html", **context), status=status))
 
 
 # --- Pledges of other bodies ------------------------------------------------------------------------

@@ -19,7 +19,12 @@ DEFAULT_RULES = {
     "location_max_share": None,
     "packages_required": [],
     "target_groups_required": ["ibu_hamil", "baduta"],
+    # Fund the proposals answering an AKS recommendation first (services.aks.rule_locks): not an
+    # optimizer rule, so the plan file carries it as locks, never in its "rules" object.
+    "aks_first": False,
 }
+# Rules the services turn into locks before the optimizer sees the plan file.
+SERVICE_RULES = ("aks_first",)
 
 
 def effective_rules(plan) -> dict:
@@ -47,7 +52,7 @@ def clean_rules(values: dict) -> dict:
     """Check rules given as shares in [0, 1]; return them in stored form or raise ServiceError."""
     errors = {}
     rules = {"category_min_share": {}, "category_max_share": {}, "location_max_share": None,
-             "packages_required": [], "target_groups_required": []}
+             "packages_required": [], "target_groups_required": [], "aks_first": bool(values.get("aks_first"))}
     for category in CATEGORIES:
         low = values.get(f"min_{category}")
         high = values.get(f"max_{category}")
