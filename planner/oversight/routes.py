@@ -14,7 +14,7 @@ from ..extensions import db
 from ..htmx import see_other
 from ..formatting import format_rupiah
 from ..numerals import NumberFormatError, parse_decimal
-from ..services import ServiceError, history, money, oversight, realisation, reviews
+from ..services import ServiceError, aks, history, money, oversight, realisation, reviews
 from ..services import recap as recap_service
 from ..services import scorecard as scorecard_service
 from ..services.plans import default_plan_year, parse_year
@@ -76,7 +76,8 @@ def kecamatan(code):
                            attention=oversight.needing_attention(rows), total=oversight.totals(rows),
                            context=context, args=args, years=_years(args["year"]),
                            rules_source=_rules_source(region, context), awaiting=reviews.awaiting_officer([r.plan_id for r in rows if r.plan_id]),
-                           charts=_charts(rows)), 422 if args["errors"] else 200
+                           charts=_charts(rows), aks_lines=aks.dashboard_lines(rows, args["year"])), \
+        422 if args["errors"] else 200
 
 
 @bp.route("/kabupaten/<code>/dasbor")
@@ -93,7 +94,10 @@ def kabupaten(code):
     return render_template("oversight/kabupaten.html", region=region, kecamatan=oversight.kecamatan_rows(rows),
                            total=oversight.totals(rows), flagged=flagged, context=context, args=args,
                            years=_years(args["year"]), rules_source=_rules_source(region, context),
-                           charts=_charts(rows)), 422 if args["errors"] else 200
+                           charts=_charts(rows),
+                           aks_lines=aks.dashboard_lines(rows, args["year"], with_team=False,
+                                                         only_with_recommendations=True)), \
+        422 if args["errors"] else 200
 
 
 def _charts(rows):

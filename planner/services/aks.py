@@ -669,3 +669,25 @@ def import_recap(region, user, data: bytes) -> ImportResult:
 
 def region_of(desa_id) -> Region | None:
     return db.session.get(Region, desa_id)
+
+
+@dataclass
+class DashboardLine:
+    row: object                 # the dashboard's VillageRow
+    counts: VillageCounts
+    missing_roles: list         # key team roles nobody holds (services.team)
+
+
+def dashboard_lines(rows, year: int, with_team: bool = True, only_with_recommendations: bool = False) -> list:
+    """Per village of a dashboard: recommendations answered / funded / not yet, and (kecamatan) the
+    team's empty key roles. Villages with recommendations not yet answered come first."""
+    from .team import missing_by_village
+
+    ids = [r.desa_id for r in rows]
+    counts = village_counts(ids, year)
+    missing = missing_by_village(ids, year) if with_team else {}
+    lines = [DashboardLine(r, counts.get(r.desa_id, VillageCounts()), missing.get(r.desa_id, [])) for r in rows]
+    if only_with_recommendations:
+        lines = [line for line in lines if line.counts.total]
+    return sorted(lines, key=lambda line: (-line.counts.not_yet, -(line.counts.answered - line.counts.funded),
+                                           line.row.name))
