@@ -364,3 +364,33 @@ def test_village_counts_count_a_funded_answer(app, world):
     with app.app_context():
         counts = village_counts([world.region_ids["a1x"]], 2027)[world.region_ids["a1x"]]
         assert (counts.total, counts.answered, counts.funded, counts.not_yet) == (1, 1, 1, 0)
+
+
+def test_the_api_lists_a_villages_recommendations_in_scope_as_documented(app, world, login):
+    from .test_api import _validate
+
+    rid = _recommendation(app, world)
+    with app.app_context():
+        plan = db.session.get(Plan, world.plans["a1x"])
+        plan.proposals[0].aks_recommendation_id = rid
+        db.session.commit()
+        pid = plan.proposals[0].id
+    client = login("kec_a1")
+    response = client.get(f"/api/v1/villages/{A1X}/aks-recommendations?year=2027")
+    assert response.status_code == 200
+    _validate(response, "AksRecommendations")
+    item = response.get_json()["recommendations"][0]
+    assert (item["intervention"], item["count"], item["plan_status"], item["proposals"]) == \
+        ("PMT ibu hamil KEK", 3, "proposed", [pid])
+    assert "nama" not in json_keys(response.get_json()) and "nik" not in json_keys(response.get_json())
+    assert client.get("/api/v1/villages/35.17.10.2001/aks-recommendations").status_code == 404
+    assert client.get(f"/api/v1/villages/{A1X}/aks-recommendations?year=abc").status_code == 400
+    assert "/villages/{code}/aks-recommendations" in client.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+def json_keys(value) -> set:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in json_keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in json_keys(v)}
+    return set()

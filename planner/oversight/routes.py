@@ -76,7 +76,7 @@ def kecamatan(code):
                            attention=oversight.needing_attention(rows), total=oversight.totals(rows),
                            context=context, args=args, years=_years(args["year"]),
                            rules_source=_rules_source(region, context), awaiting=reviews.awaiting_officer([r.plan_id for r in rows if r.plan_id]),
-                           charts=_charts(rows), aks_lines=aks.dashboard_lines(rows, args["year"])), \
+                           charts=_charts(rows), aks_lines=aks.dashboard_lines(shown, args["year"])), \
         422 if args["errors"] else 200
 
 
