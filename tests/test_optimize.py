@@ -169,7 +169,7 @@ def test_rules_are_saved_as_shares(login, world, app):
         rules = db.session.get(Plan, plan_id).rules
     assert rules == {"category_min_share": {"spesifik": 0.3}, "category_max_share": {"sensitif": 0.7},
                      "location_max_share": 0.505, "packages_required": ["kia"],
-                     "target_groups_required": ["ibu_hamil"], "aks_first": False}
+                     "target_groups_required": ["ibu_hamil"]}
 
 
 @pytest.mark.parametrize("data,field,message", [

@@ -19,11 +19,11 @@ DEFAULT_RULES = {
     "location_max_share": None,
     "packages_required": [],
     "target_groups_required": ["ibu_hamil", "baduta"],
-    # Fund the proposals answering an AKS recommendation first (services.aks.rule_locks): not an
-    # optimizer rule, so the plan file carries it as locks, never in its "rules" object.
-    "aks_first": False,
 }
-# Rules the services turn into locks before the optimizer sees the plan file.
+# Rules the services turn into locks before the optimizer sees the plan file, kept in the rules only
+# when on. `aks_first`: fund the proposals answering an AKS recommendation first
+# (services.aks.rule_locks); not an optimizer rule, so the plan file carries it as locks, never in
+# its "rules" object.
 SERVICE_RULES = ("aks_first",)
 
 
@@ -45,6 +45,9 @@ def effective_rules(plan) -> dict:
     for key in rules:
         if key in stored:
             rules[key] = stored[key]
+    for key in SERVICE_RULES:
+        if stored.get(key):
+            rules[key] = True
     return rules
 
 
@@ -52,7 +55,9 @@ def clean_rules(values: dict) -> dict:
     """Check rules given as shares in [0, 1]; return them in stored form or raise ServiceError."""
     errors = {}
     rules = {"category_min_share": {}, "category_max_share": {}, "location_max_share": None,
-             "packages_required": [], "target_groups_required": [], "aks_first": bool(values.get("aks_first"))}
+             "packages_required": [], "target_groups_required": []}
+    if values.get("aks_first"):
+        rules["aks_first"] = True
     for category in CATEGORIES:
         low = values.get(f"min_{category}")
         high = values.get(f"max_{category}")
