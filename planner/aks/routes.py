@@ -13,7 +13,6 @@ from flask_login import current_user
 
 from ..access import get_region_or_404, in_scope
 from ..extensions import db
-from ..fields import record_id
 from ..htmx import see_other
 from ..models import AksFinding, AksRecommendation
 from ..services import ServiceError
@@ -126,25 +125,25 @@ def add_recommendation(code):
 
 
 def _scoped(model, record):
-    obj = db.session.get(model, record_id(record) or 0)
+    obj = db.session.get(model, record)
     if obj is None or not in_scope(current_user, obj.desa):
         abort(404)
     _require_enter(obj.desa)
     return obj
 
 
-@bp.route("/aks/temuan/<int:record>/hapus", methods=["POST"])
-def delete_finding(record):
-    finding = _scoped(AksFinding, record)
+@bp.route("/aks/temuan/<int:finding_id>/hapus", methods=["POST"])
+def delete_finding(finding_id):
+    finding = _scoped(AksFinding, finding_id)
     code = finding.desa.code
     service.delete_finding(finding, current_user)
     flash(_("Temuan AKS dihapus."), "success")
     return see_other(url_for("aks.village", code=code) + "#temuan")
 
 
-@bp.route("/aks/rekomendasi/<int:record>/hapus", methods=["POST"])
-def delete_recommendation(record):
-    recommendation = _scoped(AksRecommendation, record)
+@bp.route("/aks/rekomendasi/<int:recommendation_id>/hapus", methods=["POST"])
+def delete_recommendation(recommendation_id):
+    recommendation = _scoped(AksRecommendation, recommendation_id)
     code = recommendation.desa.code
     service.delete_recommendation(recommendation, current_user)
     flash(_("Rekomendasi AKS dihapus. Usulan yang menjawabnya tetap ada, tanpa tautan."), "success")
