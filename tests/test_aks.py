@@ -394,3 +394,15 @@ def json_keys(value) -> set:
     if isinstance(value, list):
         return {k for v in value for k in json_keys(v)}
     return set()
+
+
+def test_a_plan_answers_last_years_audits_and_this_years_first_semester_only(app, world):
+    from planner.services.aks import plan_statuses
+
+    last_year = _recommendation(app, world, year=2026, semester=1, intervention="A")
+    first_semester = _recommendation(app, world, year=2027, semester=1, intervention="B")
+    _recommendation(app, world, year=2027, semester=2, intervention="C")      # for the 2028 plan
+    _recommendation(app, world, year=2025, semester=2, intervention="D")      # answered by 2026
+    with app.test_request_context():
+        plan = db.session.get(Plan, world.plans["a1x"])
+        assert {s.recommendation.id for s in plan_statuses(plan)} == {last_year, first_semester}

@@ -12,8 +12,14 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+class YearField(WholeNumberField):
+    """A year, shown without a thousands separator."""
+
+    format = staticmethod(lambda value: str(value))
+
+
 class _Period(FlaskForm):
-    year = WholeNumberField(_l("Tahun audit"), minimum=2018, maximum=2100)
+    year = YearField(_l("Tahun audit"), minimum=2018, maximum=2100)
     semester = SelectField(_l("Semester"), choices=[("1", _l("Semester I")), ("2", _l("Semester II"))],
                            validate_choice=False)
     target_group = SelectField(_l("Kelompok sasaran"), choices=domain.choices(domain.TARGET_GROUPS),

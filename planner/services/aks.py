@@ -5,9 +5,10 @@ Counts only, never a person: no name, NIK or address is stored (UU 27/2022, docs
 forms take numbers; an import refuses a file with a name, NIK or address column, or a cell that
 looks like a NIK (16 digits).
 
-Which plan answers which audit: a plan for year Y answers the recommendations of the audits held in
-years Y−1 and Y (an audit of the second semester feeds the next year's rembuk; one of the first
-semester, the same year's perubahan). A recommendation is
+Which plan answers which audit: a plan for year Y answers the recommendations of both audits of year
+Y−1 and of the first semester of Y (an audit feeds the next rembuk, usually May–September, for the
+next year's plan; one of the first semester can still change the same year's plan through a
+perubahan). The second semester of Y is for the plan of Y+1. A recommendation is
 
 - `funded`: a proposal linked to it is funded in the plan's latest commitment;
 - `not_funded`: proposals answer it, but the commitment funds none of them;
@@ -47,9 +48,19 @@ STATUSES = {
 }
 
 
-def audit_years(plan_year: int) -> tuple[int, int]:
-    """The audit years whose recommendations a plan for `plan_year` answers."""
-    return plan_year - 1, plan_year
+def answered_by(plan_year: int):
+    """The SQL condition on AksRecommendation for the audits a plan for `plan_year` answers."""
+    from sqlalchemy import and_, or_
+
+    return or_(AksRecommendation.year == plan_year - 1,
+               and_(AksRecommendation.year == plan_year, AksRecommendation.semester == 1))
+
+
+def plan_recommendations(plan) -> list:
+    """The recommendations a plan answers or should answer (see `answered_by`), newest first."""
+    return list(db.session.scalars(select(AksRecommendation).where(
+        AksRecommendation.desa_id == plan.desa_id, answered_by(plan.year))
+        .order_by(AksRecommendation.year.desc(), AksRecommendation.semester.desc(), AksRecommendation.id)))
 
 
 def semester_label(year: int, semester: int) -> str:
@@ -226,7 +237,7 @@ def get_recommendation(recommendation_id) -> AksRecommendation | None:
 
 def plan_choices(plan) -> list:
     """(id, label) of the recommendations a proposal of `plan` can answer."""
-    return [(r.id, recommendation_label(r)) for r in recommendations_of(plan.desa, audit_years(plan.year))]
+    return [(r.id, recommendation_label(r)) for r in plan_recommendations(plan)]
 
 
 def recommendation_label(r) -> str:
@@ -281,7 +292,7 @@ def funded_keys(commitment) -> dict:
 
 def plan_statuses(plan) -> list[RecommendationStatus]:
     """Each recommendation the plan answers or should answer, with what the plan does about it."""
-    recommendations = recommendations_of(plan.desa, audit_years(plan.year))
+    recommendations = plan_recommendations(plan)
     if not recommendations:
         return []
     commitment = plan.latest_commitment
@@ -314,7 +325,7 @@ def snapshot(plan, funded_units: dict) -> list:
     for p in plan.proposals:
         if p.aks_recommendation_id is not None:
             by_rec.setdefault(p.aks_recommendation_id, []).append(p)
-    for r in recommendations_of(plan.desa, audit_years(plan.year)):
+    for r in plan_recommendations(plan):
         proposals = by_rec.get(r.id, [])
         answering = [{"key": f"u{p.id}", "name": p.name, "location": p.location or "",
                       "units": int(funded_units.get(p.id, 0)), "unit": p.unit} for p in proposals]
@@ -349,10 +360,9 @@ def village_counts(desa_ids, year: int) -> dict:
     counts = {}
     if not ids:
         return counts
-    years = audit_years(year)
     recs = {}
     for rid, desa_id in db.session.execute(select(AksRecommendation.id, AksRecommendation.desa_id).where(
-            AksRecommendation.desa_id.in_(ids), AksRecommendation.year.in_(years))):
+            AksRecommendation.desa_id.in_(ids), answered_by(year))):
         recs[rid] = desa_id
         counts.setdefault(desa_id, VillageCounts()).total += 1
     if not recs:
