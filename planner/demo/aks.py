@@ -5,10 +5,13 @@ from ..models import AksFinding, AksRecommendation, TeamMember
 # village name -> how it answers its recommendations: "all", "part" or "none".
 AKS_STORIES = {"Dukuhklopo": "all", "Jabon": "part", "Mancar": "none", "Bongkot": "part", "Denanyar": "all"}
 RECOMMENDATIONS = (
-    # (intervention, target group, count, unit, responsible, catalogue-matching target group)
-    ("PMT pemulihan ibu hamil KEK", "ibu_hamil", 3, "orang", "Bidan desa + PKK"),
-    ("PMT pemulihan baduta tidak naik berat badan", "baduta", 4, "orang", "Kader posyandu + TPK"),
-    ("Jamban sehat keluarga berisiko", "keluarga", 2, "keluarga", "Kasi Kesejahteraan + TPK"),
+    # (intervention, target group, count, unit, responsible, catalogue item code)
+    ("PMT pemulihan ibu hamil KEK", "ibu_hamil", 3, "orang", "Bidan desa + PKK", "pmt_bumil_kek"),
+    ("PMT pemulihan baduta tidak naik berat badan", "baduta", 4, "orang", "Kader posyandu + TPK",
+     "pmt_pemulihan_baduta"),
+    ("Jamban sehat keluarga berisiko", "keluarga", 2, "keluarga", "Kasi Kesejahteraan + TPK", "jamban_sehat"),
+    ("Posyandu remaja: pendampingan remaja putri anemia", "remaja_putri", 6, "orang", "Bidan desa + Karang taruna",
+     "posyandu_remaja"),
 )
 FINDINGS = (("ibu_hamil", "KEK (kurang energi kronis)", 3), ("baduta", "Tidak naik berat badan", 4),
             ("keluarga", "Tanpa jamban sehat", 2), ("baduta", "Imunisasi tidak lengkap", 1))
@@ -19,7 +22,7 @@ FIRST_NAMES = ("Siti", "Sri", "Wahyuni", "Endang", "Yuli", "Sutrisno", "Bambang"
 TEAM_GAPS = {"Mancar": ("kpm", "tpk"), "Jabon": ("tpk",)}
 
 
-def add_aks_and_teams(plans: dict, year: int) -> int:
+def add_aks_and_teams(plans: dict, year: int, items: dict | None = None) -> int:
     """Recommendations of the audit of semester II of `year` − 1 for the story villages, linked to the
     plans' proposals as the story says; teams for every village for `year` − 1 and `year`. Returns the
     number of recommendations."""
@@ -43,9 +46,11 @@ def add_aks_and_teams(plans: dict, year: int) -> int:
         for group, cause, n in FINDINGS:
             db.session.add(AksFinding(desa_id=plan.desa_id, year=year - 1, semester=2, target_group=group,
                                       cause=cause, count=n))
-        for k, (what, group, n, unit, who) in enumerate(RECOMMENDATIONS):
+        for k, (what, group, n, unit, who, code) in enumerate(RECOMMENDATIONS):
+            item = (items or {}).get(code)
             rec = AksRecommendation(desa_id=plan.desa_id, year=year - 1, semester=2, intervention=what,
-                                    target_group=group, count=n, count_unit=unit, responsible=who)
+                                    target_group=group, count=n, count_unit=unit, responsible=who,
+                                    catalogue_item_id=item.id if item is not None else None)
             db.session.add(rec)
             db.session.flush()
             count += 1

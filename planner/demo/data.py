@@ -379,7 +379,7 @@ def load_demo(year: int | None = None) -> str:
     from .aks import add_aks_and_teams
     from .meetings import carry_out_last_year, hold_meetings
 
-    recommendations = add_aks_and_teams(plans, year)
+    recommendations = add_aks_and_teams(plans, year, items)
 
     committed = hold_meetings(plans, year)
     # Last year, being carried out: its plans, the commitments and the quarters reported so far.
