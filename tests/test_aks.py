@@ -406,3 +406,56 @@ def test_a_plan_answers_last_years_audits_and_this_years_first_semester_only(app
     with app.test_request_context():
         plan = db.session.get(Plan, world.plans["a1x"])
         assert {s.recommendation.id for s in plan_statuses(plan)} == {last_year, first_semester}
+
+
+def test_the_village_or_the_rembuk_switches_the_rule_from_the_aks_panel(app, world, login):
+    from datetime import date as day
+
+    from planner.models import RembukSession
+    from planner.services import rembuk
+    from planner.services.rules import effective_rules
+
+    from .test_commitment_frozen import _user
+
+    rid = _recommendation(app, world)
+    plan_id = world.plans["a1x"]
+    client = login("desa_a1")
+    assert "Aturan AKS tidak aktif" in text_of(client.get(f"/rencana/{plan_id}"))
+    response = client.post(f"/rencana/{plan_id}/aturan/aks", data={"aktif": "1"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/rencana/{plan_id}#aks")
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        assert effective_rules(plan)["aks_first"] is True
+        assert effective_rules(plan)["target_groups_required"] == ["ibu_hamil", "baduta"]    # the rest unchanged
+        plan.proposals[0].aks_recommendation_id = rid
+        db.session.commit()
+    with app.test_request_context():
+        plan = db.session.get(Plan, plan_id)
+        session = rembuk.open_session(plan, _user(world.usernames["desa_a1"]),
+                                      dict(held_on=day(2026, 8, 12), place="Balai", chair="Sutrisno"))
+        sid = session.id
+        db.session.remove()
+    page = text_of(client.get(f"/rembuk/{sid}"))
+    assert "Rekomendasi Audit Kasus Stunting" in page and "Aturan AKS aktif" in page
+    response = client.post(f"/rencana/{plan_id}/aturan/aks", data={"aktif": "0", "rembuk": str(sid)})
+    assert response.headers["Location"].endswith(f"/rembuk/{sid}#aks")
+    with app.app_context():
+        assert "aks_first" not in effective_rules(db.session.get(Plan, plan_id))
+        assert db.session.get(RembukSession, sid) is not None
+    client.post("/keluar")
+    assert login("kec_a1").post(f"/rencana/{plan_id}/aturan/aks", data={"aktif": "1"}).status_code == 403
+
+
+def test_deleting_a_recommendation_tells_the_plans_that_answered_it(app, world, login):
+    rid = _recommendation(app, world)
+    with app.app_context():
+        plan = db.session.get(Plan, world.plans["a1x"])
+        plan.proposals[0].aks_recommendation_id = rid
+        db.session.commit()
+    client = login("kec_a1")
+    assert client.post(f"/aks/rekomendasi/{rid}/hapus").status_code == 303
+    with app.app_context():
+        assert db.session.get(Plan, world.plans["a1x"]).proposals[0].aks_recommendation_id is None
+    client.post("/keluar")
+    client = login("desa_a1")
+    assert "rekomendasi AKS “PMT ibu hamil KEK” dihapus" in text_of(client.get(f"/rencana/{world.plans['a1x']}/riwayat"))

@@ -17,6 +17,7 @@ from ..services.plans import (MAX_YEAR, MIN_YEAR, create_plan, default_plan_year
                               update_apbdes_totals, update_plan)
 from ..services.plan_state import plan_state
 from ..services.proposals import plan_overview
+from ..services.rules import effective_rules
 from .forms import NewPlanForm, PlanForm
 
 bp = Blueprint("plans", __name__)
@@ -118,6 +119,7 @@ def _view(plan, apbdes_form=None, status=200):
                            base_label=money_service.base_label, village_row=rows[0] if rows else None,
                            scorecard=scorecard.plan_scorecard(plan), apbdes_form=apbdes_form,
                            aks_statuses=aks.plan_statuses(plan),
+                           aks_rule_on=bool(effective_rules(plan).get("aks_first")),
                            team_missing=team.missing_by_village([plan.desa_id], plan.year)[plan.desa_id]), status
 
 

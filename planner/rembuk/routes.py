@@ -77,7 +77,15 @@ def _session_context(session, attendee_form=None, scenario_form=None, pledge_for
                 scenario_form=scenario_form or ScenarioForm(formdata=None),
                 take_form=TakeScenarioForm(formdata=None),
                 problems=commitments.commit_problems(session) if session.status == "open" else [],
-                decisions=list(reversed(session.decisions)), team=_team(session))
+                decisions=list(reversed(session.decisions)), team=_team(session), **_aks(session))
+
+
+def _aks(session):
+    from ..services import aks
+    from ..services.rules import effective_rules
+
+    return {"aks_statuses": aks.plan_statuses(session.plan),
+            "aks_rule_on": bool(effective_rules(session.plan).get("aks_first"))}
 
 
 def _team(session):

@@ -198,6 +198,11 @@ def delete_recommendation(recommendation, user) -> None:
     """Delete a recommendation; proposals that answered it keep everything but the link."""
     history.record("aks.recommendation.delete", region=recommendation.desa, user=user,
                    target=f"desa:{recommendation.desa.code}", intervention=recommendation.intervention)
+    # Each plan whose proposals answered it says so in its own history (its commitments keep their
+    # frozen Berita Acara as it was).
+    for plan in {p.plan for p in recommendation.proposals}:
+        history.record("aks.recommendation.unlinked", plan=plan, user=user,
+                       target=f"aks:{recommendation.id}", intervention=recommendation.intervention)
     db.session.execute(Proposal.__table__.update().where(Proposal.aks_recommendation_id == recommendation.id)
                        .values(aks_recommendation_id=None))
     db.session.delete(recommendation)

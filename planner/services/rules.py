@@ -101,3 +101,19 @@ def update_rules(plan, values: dict) -> dict:
         history.record("rules.update", plan=plan, changes=changed)
     commit_or_conflict(plan_changed_message())
     return rules
+
+
+def set_aks_first(plan, on: bool, user=None) -> dict:
+    """Switch the rule "dahulukan usulan yang menjawab rekomendasi AKS" for the plan (the plan
+    page's rules or the rembuk), keeping its other rules as they are."""
+    before = effective_rules(plan)
+    rules = dict(before)
+    rules.pop("aks_first", None)
+    if on:
+        rules["aks_first"] = True
+    if bool(before.get("aks_first")) != bool(on):
+        plan.rules = rules
+        history.record("rules.update", plan=plan, user=user, changes=history.changes({"rules": before},
+                                                                                    {"rules": rules}))
+    commit_or_conflict(plan_changed_message())
+    return rules
