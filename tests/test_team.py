@@ -139,5 +139,18 @@ def test_oversight_counts_the_add_committed_to_stunting(app, world, login):
         card = region_scorecard(rows)
         add = next(s for s in card.sources if s.source == "add")
         assert (add.pagu, add.stunting) == (300_000_000, 18_000_000) and abs(add.share - 0.06) < 1e-9
-    page = text_of(login("kec_a1").get("/wilayah/35.17.09/penggunaan-dana-desa?tahun=2027"))
+    client = login("kec_a1")
+    page = text_of(client.get("/wilayah/35.17.09/penggunaan-dana-desa?tahun=2027"))
     assert "Alokasi Dana Desa (ADD) Rp 300.000.000 Rp 18.000.000 6" in page
+    # The recap sent upward carries both as well.
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/wilayah/35.17.09/rekap.xlsx?tahun=2027").data))
+    sheet = book["Desa"]
+    header = next(r for r in sheet.iter_rows(values_only=True) if r and r[0] == "Kode desa")
+    row = next(r for r in sheet.iter_rows(values_only=True) if r and r[0] == A1X)
+    values = dict(zip(header, row))
+    assert (values["Pagu ADD"], values["Komitmen stunting dari ADD"]) == (300_000_000, 18_000_000)
+    assert abs(values["Porsi stunting ADD"] - 0.06) < 1e-9
