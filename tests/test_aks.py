@@ -459,3 +459,22 @@ def test_deleting_a_recommendation_tells_the_plans_that_answered_it(app, world, 
     client.post("/keluar")
     client = login("desa_a1")
     assert "rekomendasi AKS “PMT ibu hamil KEK” dihapus" in text_of(client.get(f"/rencana/{world.plans['a1x']}/riwayat"))
+
+
+def test_an_officer_corrects_a_recommendation_the_village_cannot(app, world, login):
+    rid = _recommendation(app, world)
+    client = login("kec_a1")
+    form = client.get(f"/aks/rekomendasi/{rid}/ubah")
+    assert form.status_code == 200 and 'value="PMT ibu hamil KEK"' in form.get_data(as_text=True)
+    bad = client.post(f"/aks/rekomendasi/{rid}/ubah", data=dict(year="2026", semester="2", intervention="PMT ibu hamil KEK",
+                                                               target_group="ibu_hamil", count="-1", count_unit="orang"))
+    assert bad.status_code == 422 and 'id="count-error"' in bad.get_data(as_text=True)
+    good = client.post(f"/aks/rekomendasi/{rid}/ubah", data=dict(year="2026", semester="2",
+                                                                intervention="PMT ibu hamil KEK", target_group="ibu_hamil",
+                                                                count="5", count_unit="orang", due="31/07/2027"))
+    assert good.status_code == 303
+    with app.app_context():
+        r = db.session.get(AksRecommendation, rid)
+        assert (r.count, r.due) == (5, date(2027, 7, 31))
+    client.post("/keluar")
+    assert login("desa_a1").get(f"/aks/rekomendasi/{rid}/ubah").status_code == 403

@@ -132,6 +132,34 @@ def _scoped(model, record):
     return obj
 
 
+@bp.route("/aks/rekomendasi/<int:recommendation_id>/ubah", methods=["GET", "POST"])
+def edit_recommendation(recommendation_id):
+    """Correct a recommendation. 403 for the village, 404 outside scope; 422 with the messages."""
+    recommendation = _scoped(AksRecommendation, recommendation_id)
+    desa = recommendation.desa
+    form = RecommendationForm(formdata=None if request.method == "GET" else request.form,
+                              obj=recommendation if request.method == "GET" else None)
+    form.set_catalogue(catalogue_items(desa.kabupaten, active_only=True))
+    if request.method == "GET":
+        form.semester.data = str(recommendation.semester)
+        form.catalogue_item.data = str(recommendation.catalogue_item_id or "")
+    elif form.validate_on_submit():
+        try:
+            service.update_recommendation(recommendation, current_user, form.values())
+        except ServiceError as error:
+            _apply(error, form)
+        else:
+            flash(_("Rekomendasi AKS tersimpan."), "success")
+            return see_other(url_for("aks.village", code=desa.code) + f"#rekomendasi-{recommendation.id}")
+    else:
+        try:
+            service.check_recommendation(form.values(), desa.kabupaten)
+        except ServiceError as error:
+            _apply_unchecked(error, form)
+    return render_template("aks/edit.html", desa=desa, recommendation=recommendation, form=form), \
+        422 if request.method == "POST" else 200
+
+
 @bp.route("/aks/temuan/<int:finding_id>/hapus", methods=["POST"])
 def delete_finding(finding_id):
     finding = _scoped(AksFinding, finding_id)

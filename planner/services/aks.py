@@ -187,6 +187,22 @@ def add_recommendation(desa, user, values: dict) -> AksRecommendation:
     return recommendation
 
 
+def update_recommendation(recommendation, user, values: dict) -> AksRecommendation:
+    """Correct a recommendation (a miscounted number, a later due date). Proposals stay linked; a
+    committed plan's Berita Acara keeps the recommendation as it was when it was signed."""
+    clean = check_recommendation(values, recommendation.desa.kabupaten)
+    before = {name: getattr(recommendation, name) for name in clean}
+    for name, value in clean.items():
+        setattr(recommendation, name, value)
+    changed = history.changes(before, clean)
+    if changed:
+        history.record("aks.recommendation.update", region=recommendation.desa, user=user,
+                       target=f"desa:{recommendation.desa.code}", intervention=clean["intervention"],
+                       fields=list(changed))
+    db.session.commit()
+    return recommendation
+
+
 def delete_finding(finding, user) -> None:
     history.record("aks.finding.delete", region=finding.desa, user=user, target=f"desa:{finding.desa.code}",
                    cause=finding.cause)

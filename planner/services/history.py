@@ -33,6 +33,7 @@ SENTENCES = {
     "aks.recommendation.add": _l("mencatat rekomendasi AKS “%(intervention)s”"),
     "aks.recommendation.delete": _l("menghapus rekomendasi AKS “%(intervention)s”"),
     "aks.import": _l("mengimpor rekap AKS"),
+    "aks.recommendation.update": _l("mengubah rekomendasi AKS “%(intervention)s”"),
     "aks.recommendation.unlinked": _l("rekomendasi AKS “%(intervention)s” dihapus kecamatan/kabupaten; usulan yang menjawabnya kini tanpa tautan"),
     "team.add": _l("menambah anggota tim desa “%(name)s”"),
     "team.delete": _l("menghapus anggota tim desa “%(name)s”"),
