@@ -170,6 +170,7 @@ def village_plan(code, year):
             "pagu": plan.pagu, "earmark_koperasi": plan.earmark_koperasi, "earmark_blt": plan.earmark_blt,
             "earmark_pangan": plan.earmark_pangan, "earmark_operasional": plan.earmark_operasional,
             "earmark_other": plan.earmark_other, "stunting_budget": plan.stunting_budget,
+            "pagu_add": plan.pagu_add or 0,
             "apbdes_pembangunan": plan.apbdes_pembangunan, "apbdes_pemberdayaan": plan.apbdes_pemberdayaan,
             "targets": {f: plan.target_count(f) for f in TARGET_FIELDS},
             "balita_measured": plan.balita_measured, "stunted_children": plan.stunted_children,
