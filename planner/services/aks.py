@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 from ..domain import AKS_COUNT_UNITS, TARGET_GROUPS
 from ..extensions import db
 from ..formatting import format_number
-from ..models import AksFinding, AksRecommendation, CatalogueItem, CommitmentActivity, Plan, Proposal, Region
+from ..models import AksFinding, AksRecommendation, CatalogueItem, CommitmentActivity, Plan, Proposal
 from . import ServiceError, history
 
 MAX_COUNT = 100_000
@@ -697,9 +697,6 @@ def import_recap(region, user, data: bytes) -> ImportResult:
     db.session.commit()
     return result
 
-
-def region_of(desa_id) -> Region | None:
-    return db.session.get(Region, desa_id)
 
 
 @dataclass

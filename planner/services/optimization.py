@@ -434,12 +434,9 @@ def _aks_lines(rows, proposals, budget):
     amount = sum(r.cost for r in chosen if r.funded)
     locked = [r for r in chosen if answering[r.key].get("lock") == "in"]
     rule = _("didahulukan: dikunci masuk") if locked else ""
-    label = ngettext_lines(len(chosen), sum(1 for r in chosen if r.funded))
+    label = _("%(funded)s dari %(n)s usulan yang menjawab rekomendasi AKS didanai",
+              funded=sum(1 for r in chosen if r.funded), n=len(chosen))
     return [RuleLine(label, amount, _share(amount, budget), rule, ok=all(r.funded for r in locked))]
-
-
-def ngettext_lines(count, funded):
-    return _("%(funded)s dari %(n)s usulan yang menjawab rekomendasi AKS didanai", funded=funded, n=count)
 
 
 def _location_lines(rows, rules, budget):
