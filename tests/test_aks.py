@@ -478,3 +478,18 @@ def test_an_officer_corrects_a_recommendation_the_village_cannot(app, world, log
         assert (r.count, r.due) == (5, date(2027, 7, 31))
     client.post("/keluar")
     assert login("desa_a1").get(f"/aks/rekomendasi/{rid}/ubah").status_code == 403
+
+
+def test_the_kabupaten_switches_the_rule_on_in_the_years_settings(app, world, login):
+    from planner.models import YearSettings
+
+    from .test_admin_settings import form_data
+
+    client = login("admin_a")
+    page = client.get("/kabupaten/35.17/pengaturan/2027").get_data(as_text=True)
+    assert "Dahulukan usulan yang menjawab rekomendasi AKS" in page
+    response = client.post("/kabupaten/35.17/pengaturan/2027", data=form_data(world, aks_first="y"))
+    assert response.status_code == 303
+    with app.app_context():
+        rules = db.session.scalar(select(YearSettings.rules).where(YearSettings.year == 2027))
+        assert rules["aks_first"] is True
