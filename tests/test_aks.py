@@ -236,6 +236,8 @@ def test_a_proposal_answers_a_recommendation_of_its_own_village_only(app, world,
         assert proposal.location == "Posyandu remaja Melati"
     body = text_of(client.get(f"/rencana/{plan_id}"))
     assert "1 dari 1 rekomendasi sudah dijawab usulan" in body and "diusulkan" in body
+    row = client.get(f"/rencana/{plan_id}").get_data(as_text=True).split('class="proposal-row"')
+    assert sum('class="badge aks"' in part for part in row[1:]) == 1      # the answering proposal's own row
 
 
 def test_the_rule_locks_answering_proposals_in_the_plan_file_only_when_on(app, world, login):
