@@ -154,3 +154,19 @@ def test_oversight_counts_the_add_committed_to_stunting(app, world, login):
     values = dict(zip(header, row))
     assert (values["Pagu ADD"], values["Komitmen stunting dari ADD"]) == (300_000_000, 18_000_000)
     assert abs(values["Porsi stunting ADD"] - 0.06) < 1e-9
+
+
+def test_the_prefill_button_counts_only_members_not_listed_yet(app, world, login, meeting_plan):  # noqa: F811
+    plan_id, _ids = meeting_plan
+    client = login("desa_a1")
+    _open(client, plan_id)
+    sid = _session_id(app, plan_id)
+    assert "Isi tim desa (TPPS) tahun 2027" in text_of(client.get(f"/rembuk/{sid}"))     # no team yet
+    _add(client)
+    _add(client, role="tpk", name="Darmi", sex="P", place="")
+    client.post(f"/rembuk/{sid}/hadir", data={"name": "Darmi", "role": "lainnya", "sex": "P"})
+    page = text_of(client.get(f"/rembuk/{sid}"))
+    assert "Isi dari tim desa (1 orang)" in page
+    client.post(f"/rembuk/{sid}/hadir/tim")
+    page = text_of(client.get(f"/rembuk/{sid}"))
+    assert "Isi dari tim desa" not in page and "Isi tim desa (TPPS)" not in page

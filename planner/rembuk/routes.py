@@ -77,7 +77,7 @@ def _session_context(session, attendee_form=None, scenario_form=None, pledge_for
                 scenario_form=scenario_form or ScenarioForm(formdata=None),
                 take_form=TakeScenarioForm(formdata=None),
                 problems=commitments.commit_problems(session) if session.status == "open" else [],
-                decisions=list(reversed(session.decisions)), team=_team(session), **_aks(session))
+                decisions=list(reversed(session.decisions)), **_team(session), **_aks(session))
 
 
 def _aks(session):
@@ -89,9 +89,13 @@ def _aks(session):
 
 
 def _team(session):
+    """`team`: the plan year's team members not in the attendance yet (by name), what "Isi dari tim
+    desa" adds; `team_size`: the whole team."""
     from ..services import team
 
-    return team.members(session.plan.desa, session.plan.year)
+    members = team.members(session.plan.desa, session.plan.year)
+    listed = {a.name.strip().casefold() for a in session.attendees}
+    return {"team": [m for m in members if m.name.strip().casefold() not in listed], "team_size": len(members)}
 
 
 @bp.route("/rembuk/<int:sid>/ubah", methods=["GET", "POST"])
