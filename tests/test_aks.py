@@ -495,3 +495,15 @@ def test_the_kabupaten_switches_the_rule_on_in_the_years_settings(app, world, lo
     with app.app_context():
         rules = db.session.scalar(select(YearSettings.rules).where(YearSettings.year == 2027))
         assert rules["aks_first"] is True
+
+
+def test_the_kabupaten_imports_for_all_its_villages_and_none_of_another(app, world, login):
+    client = login("admin_a")
+    data = _book(findings=[[A1X, 2026, 2, "baduta", "Gizi kurang", 1], ["35.17.10.2001", 2026, 2, "baduta", "Gizi kurang", 2]])
+    assert _upload(client, data, code="35.17").status_code == 303
+    other = _book(findings=[["35.18.01.2001", 2026, 2, "baduta", "Gizi kurang", 1]])
+    response = _upload(client, other, code="35.17")
+    assert response.status_code == 422 and "desa 35.18.01.2001 tidak ada di wilayah Anda" in text_of(response)
+    assert _upload(client, other, code="35.18").status_code == 404
+    with app.app_context():
+        assert sorted(db.session.scalars(select(AksFinding.count))) == [1, 2]
