@@ -93,10 +93,12 @@ def create_app(config=None):
     from .account.routes import bp as account_bp
     from .job_pages import bp as jobs_bp
     from .convergence.routes import bp as convergence_bp
+    from .aks.routes import bp as aks_bp
+    from .team.routes import bp as team_bp
 
     for blueprint in (auth_bp, main_bp, plans_bp, proposals_bp, transfer_bp, optimize_bp, catalogue_bp,
                       rembuk_bp, commitments_bp, oversight_bp, api_bp, tokens_bp, admin_bp, health_bp,
-                      account_bp, jobs_bp, convergence_bp):
+                      account_bp, jobs_bp, convergence_bp, aks_bp, team_bp):
         app.register_blueprint(blueprint)
 
     from . import jobs

@@ -156,6 +156,54 @@ NATIONAL_PROGRAMMES = {
 }
 
 
+# Audit Kasus Stunting: recommendations count people or households (planner.models.aks).
+AKS_COUNT_UNITS = {
+    "orang": _l("orang"),
+    "keluarga": _l("keluarga"),
+}
+AKS_SEMESTERS = {1: _l("Semester I"), 2: _l("Semester II")}
+# Common causes the audit names, offered on the findings form (free text is allowed).
+AKS_CAUSE_SUGGESTIONS = (
+    "KEK (kurang energi kronis)", "Anemia", "Hamil usia terlalu muda", "Jarak kehamilan terlalu dekat",
+    "Tidak naik berat badan", "Gizi kurang", "Gizi buruk", "Tanpa jamban sehat", "Tanpa air minum layak",
+    "Tidak ASI eksklusif", "Imunisasi tidak lengkap", "Tidak rutin ke posyandu", "Tanpa jaminan kesehatan",
+)
+
+# The village's TPPS (Tim Percepatan Penurunan Stunting desa): roles its members hold, kept per year.
+TEAM_ROLES = {
+    "kepala_desa": _l("Kepala desa"),
+    "sekretaris_desa": _l("Sekretaris desa"),
+    "kasi_kesejahteraan": _l("Kasi Kesejahteraan"),
+    "bidan_desa": _l("Bidan desa"),
+    "pkk": _l("Ketua TP PKK desa"),
+    "kpm": _l("KPM (Kader Pembangunan Manusia)"),
+    "kader_posyandu": _l("Kader posyandu"),
+    "plkb": _l("PLKB/PKB"),
+    "tpk": _l("TPK (Tim Pendamping Keluarga)"),
+    "kader_kb": _l("Kader KB"),
+    "rds": _l("Rumah Desa Sehat"),
+    "babinsa": _l("Babinsa"),
+    "bhabinkamtibmas": _l("Bhabinkamtibmas"),
+    "bpd": _l("BPD"),
+    "lainnya": _l("Lainnya"),
+}
+# Roles a village's team must not lack: the KPM presents the convergence scorecard at the rembuk,
+# the TPK accompanies the families at risk.
+KEY_TEAM_ROLES = ("kepala_desa", "bidan_desa", "kpm", "tpk")
+# A team role as the rembuk's attendance role (domain.ATTENDEE_ROLES).
+TEAM_ATTENDEE_ROLES = {
+    "kepala_desa": "kepala_desa", "sekretaris_desa": "perangkat_desa", "kasi_kesejahteraan": "perangkat_desa",
+    "bidan_desa": "bidan_desa", "pkk": "pkk", "kpm": "kpm", "kader_posyandu": "kader_posyandu", "plkb": "plkb",
+    "tpk": "lainnya", "kader_kb": "lainnya", "rds": "lainnya", "babinsa": "lainnya", "bhabinkamtibmas": "lainnya",
+    "bpd": "bpd", "lainnya": "lainnya",
+}
+
+# Community-based health efforts (UKBM) where an activity can take place, offered for a proposal's
+# location beside the dusun and posyandu the plan already names.
+UKBM_PLACES = ("Posyandu", "Posyandu remaja", "Posyandu lansia", "Polindes", "Poskesdes", "Pos gizi",
+               "Rumah Desa Sehat", "PAUD", "Bina Keluarga Balita (BKB)")
+
+
 def choices(mapping, blank=None):
     """WTForms choices from one of the mappings above, optionally with a blank first."""
     items = [(code, label) for code, label in mapping.items()]

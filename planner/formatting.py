@@ -300,4 +300,5 @@ def init_app(app):
         return {
             "domain": domain,
             "current_locale": str(get_locale()),
+            "missing_labels": lambda roles: ", ".join(str(domain.TEAM_ROLES.get(r, r)) for r in roles),
         }

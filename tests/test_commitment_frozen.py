@@ -60,7 +60,8 @@ def _snapshot(plan_id):
 
 
 # Values a route's URL needs, by parameter name; routes outside a plan are listed in SKIP.
-SKIP_PREFIXES = ("auth.", "catalogue.", "static", "main.", "tokens.", "account.")
+# The AKS pages and the village team name a region, not a plan (tests/test_aks.py, tests/test_team.py).
+SKIP_PREFIXES = ("auth.", "catalogue.", "static", "main.", "tokens.", "account.", "aks.", "team.")
 # POST routes that may answer a committed plan without touching it: opening a perubahan
 # (checked in the next test), creating another year's plan, and recording realisation
 # against the commitment and entering the APBDes bidang totals (tests/test_oversight.py and

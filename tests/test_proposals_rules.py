@@ -189,8 +189,9 @@ def test_location_suggests_places_already_in_the_plan(three, app):
     client, plan_id, pmt, kader, kelas = three
     body = client.get(f"/rencana/{plan_id}/usulan/baru").get_data(as_text=True)
     assert 'list="location-options"' in body
+    # The plan's own places first, then the UKBM where services are given (posyandu remaja, polindes…).
     assert re.search(r'<datalist id="location-options"><option value="Dusun Krajan"><option value="Posyandu Melati">'
-                     r'</datalist>', body)
+                     r'<option value="Posyandu"><option value="Posyandu remaja">', body)
     row = client.htmx("GET", f"/usulan/{pmt}/ubah").get_data(as_text=True)
     assert f'list="p{pmt}-location-options"' in row and f'<datalist id="p{pmt}-location-options">' in row
 
@@ -201,8 +202,11 @@ def test_no_suggestions_in_an_empty_plan(login, world, app):
     for pid in _ids(app, plan_id).values():
         assert client.post(f"/usulan/{pid}/hapus").status_code == 303
     body = client.get(f"/rencana/{plan_id}/usulan/baru").get_data(as_text=True)
-    # No place to suggest yet (the implementer's usual names are always offered).
-    assert 'id="location-options"' not in body and 'list="location-options"' not in body
+    # No place of the plan's own to suggest yet: only the UKBM (the implementer's usual names are
+    # always offered too).
+    assert re.search(r'<datalist id="location-options"><option value="Posyandu"><option value="Posyandu remaja">',
+                     body)
+    assert "Dusun Krajan" not in body.split('id="location-options"')[1].split("</datalist>")[0]
     # the section says there is nothing yet, totals all zero
     text = text_of(client.get(f"/rencana/{plan_id}"))
     assert "Belum ada usulan kegiatan" in text and "Total diminta Rp 0" in text

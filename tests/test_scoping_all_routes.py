@@ -10,7 +10,7 @@ from .test_commitment_frozen import FORM, _meeting, _snapshot
 
 # Routes that name nothing of a region (the user's own pages, public pages).
 UNSCOPED = ("static", "auth.", "main.home", "health.", "tokens.index", "account.", "catalogue.index",
-            "catalogue.new_form", "catalogue.create", "catalogue.assumptions", "api.")
+            "catalogue.new_form", "catalogue.create", "catalogue.assumptions", "api.", "aks.template")
 
 
 def _targets(app, world, ids):
@@ -20,8 +20,19 @@ def _targets(app, world, ids):
         job = Job(id="a" * 32, kind="suggestion", args={"plan_id": ids["plan"]}, plan_id=ids["plan"],
                   region_id=world.region_ids["a1x"], subject="")
         db.session.add(job)
+        from datetime import date
+
+        from planner.models import AksFinding, AksRecommendation, TeamMember
+
+        a1x = world.region_ids["a1x"]
+        finding = AksFinding(desa_id=a1x, year=2026, semester=2, target_group="baduta", cause="Gizi kurang", count=2)
+        recommendation = AksRecommendation(desa_id=a1x, year=2026, semester=2, intervention="PMT", count=2,
+                                           target_group="baduta", due=date(2027, 6, 30))
+        member = TeamMember(desa_id=a1x, year=2027, role="kpm", name="Wati", sex="P")
+        db.session.add_all([finding, recommendation, member])
         db.session.commit()
-    return dict(job_id="a" * 32, plan_id=ids["plan"], proposal_id=ids["proposal"], sid=ids["session"], session_id=ids["session"],
+        aks_ids = dict(finding_id=finding.id, recommendation_id=recommendation.id, member_id=member.id)
+    return dict(**aks_ids,job_id="a" * 32, plan_id=ids["plan"], proposal_id=ids["proposal"], sid=ids["session"], session_id=ids["session"],
                 aid=ids["attendee"], attendee_id=ids["attendee"], scid=ids["scenario"], scenario_id=ids["scenario"],
                 commitment_id=ids["commitment"], item_id=item, user_id=user, token_id=1, fmt="csv", year=2027,
                 suggestion_id=1, key="u1", pid=1, quarter=1)

@@ -170,6 +170,7 @@ def village_plan(code, year):
             "pagu": plan.pagu, "earmark_koperasi": plan.earmark_koperasi, "earmark_blt": plan.earmark_blt,
             "earmark_pangan": plan.earmark_pangan, "earmark_operasional": plan.earmark_operasional,
             "earmark_other": plan.earmark_other, "stunting_budget": plan.stunting_budget,
+            "pagu_add": plan.pagu_add or 0,
             "apbdes_pembangunan": plan.apbdes_pembangunan, "apbdes_pemberdayaan": plan.apbdes_pemberdayaan,
             "targets": {f: plan.target_count(f) for f in TARGET_FIELDS},
             "balita_measured": plan.balita_measured, "stunted_children": plan.stunted_children,
@@ -188,6 +189,31 @@ def village_plan(code, year):
         "quarters": _quarters(row) if row else _quarters(None),
         "flags": _flags(row) if row else [],
     })
+
+
+@bp.route("/villages/<code>/aks-recommendations")
+def village_aks(code):
+    """A village's AKS recommendations (counts only), and for `?year=` the plan of that year's answer to
+    each: funded / not_funded / proposed / none (services.aks)."""
+    from ..services import aks
+
+    desa = get_region_or_404(code, level="desa")
+    year = _year(required=False)
+    plan = plan_for_year(desa, year) if year else None
+    statuses = {s.recommendation.id: s for s in aks.plan_statuses(plan)} if plan is not None else {}
+    items = []
+    for r in aks.recommendations_of(desa):
+        s = statuses.get(r.id)
+        items.append({
+            "id": r.id, "year": r.year, "semester": r.semester, "intervention": r.intervention,
+            "catalogue_code": r.catalogue_item.code if r.catalogue_item else None, "target_group": r.target_group,
+            "count": r.count, "count_unit": r.count_unit, "responsible": r.responsible,
+            "due": r.due.isoformat() if r.due else None,
+            "plan_status": s.status if s is not None else None,
+            "proposals": [p.id for p in s.proposals] if s is not None else [],
+        })
+    return jsonify({"village": _region_json(desa), "plan_year": year, "plan_id": plan.id if plan else None,
+                    "recommendations": items})
 
 
 def _activity_json(a, label=None):

@@ -376,7 +376,10 @@ def load_demo(year: int | None = None) -> str:
         plans[desa.name] = village.plan
         proposals += len(_proposals(village, items))
     db.session.commit()
+    from .aks import add_aks_and_teams
     from .meetings import carry_out_last_year, hold_meetings
+
+    recommendations = add_aks_and_teams(plans, year, items)
 
     committed = hold_meetings(plans, year)
     # Last year, being carried out: its plans, the commitments and the quarters reported so far.
@@ -397,7 +400,7 @@ def load_demo(year: int | None = None) -> str:
     return (f"Demo loaded: 1 kabupaten, {len(KECAMATAN)} kecamatan, {len(villages)} desa, "
             f"{len(villages)} plans for {year}, {proposals} proposals, {committed} committed after a rembuk; "
             f"for {year - 1}: {last_committed} commitments with {quarters} quarters of realisation, "
-            f"{scorecards} quarters of convergence scorecards.")
+            f"{scorecards} quarters of convergence scorecards; {recommendations} AKS recommendations.")
 
 
 # The demo kabupaten's own settings. The floor and the desa lokus are examples, and say so: a real

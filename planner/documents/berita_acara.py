@@ -117,6 +117,8 @@ def _build(content: dict, content_hash: str, scorecard=None) -> BeritaAcara:
     sections.extend(_totals(content))
     if scorecard is not None and scorecard.entered:
         sections.append(_scorecard(scorecard))
+    if content.get("aks"):
+        sections.append(_aks(content["aks"]))
     sections.append(_pledges(content))
     sections.append(Section(_("Aturan pembagian anggaran stunting"),
                             paragraphs=rules_in_words(content.get("rules") or {},
@@ -287,6 +289,34 @@ def _scorecard(scorecard) -> Section:
 def _range(totals):
     found = totals.get("impact_range") or {}
     return found.get("low"), found.get("high")
+
+
+AKS_REASONS = {
+    "funded": "dijawab dan didanai",
+    "not_funded": "ditinggalkan: usulan tidak didanai",
+    "none": "ditinggalkan: tidak ada usulan",
+}
+
+
+def _aks(recommendations) -> Section:
+    """The AKS recommendations the plan answers and those it leaves, with the reason."""
+    rows = []
+    for i, r in enumerate(recommendations, start=1):
+        unit = "keluarga" if r.get("count_unit") == "keluarga" else "orang"
+        what = f"{r['intervention']} ({_label(TARGET_GROUPS, r.get('target_group'))}, " \
+               f"semester {'I' if r.get('semester') == 1 else 'II'} {r.get('year')})"
+        activities = "; ".join(
+            f"{a['name']}{' · ' + a['location'] if a.get('location') else ''}"
+            + (f": {format_number(a['units'])} {a.get('unit') or ''}".rstrip() if a.get("units") else ": tidak didanai")
+            for a in r.get("activities") or []) or "–"
+        rows.append([str(i), what, f"{format_number(r['count'])} {unit}", activities,
+                     AKS_REASONS.get(r.get("status"), r.get("status") or "–")])
+    answered = sum(1 for r in recommendations if r.get("status") == "funded")
+    return Section(_("Tindak lanjut rekomendasi Audit Kasus Stunting"),
+                   headers=[_("No."), _("Rekomendasi"), _("Untuk"), _("Kegiatan yang menjawab"), _("Keterangan")],
+                   rows=rows, widths=[5, 33, 12, 32, 18], numeric={0},
+                   paragraphs=[_("%(a)s dari %(n)s rekomendasi AKS dijawab dengan kegiatan yang didanai.",
+                                 a=answered, n=len(recommendations))], key="aks")
 
 
 def _pledges(content) -> Section:

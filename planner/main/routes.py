@@ -79,7 +79,13 @@ def _village_home(desa, year):
                                                           and current_user.region_id == desa.id)
     own = current_user.role == "desa" and current_user.region_id == desa.id
     latest_card = convergence.latest(desa)
+    from ..services import aks, team
+
+    aks_by_plan = {plan.id: aks.plan_statuses(plan) for _y, plan, _row in cards if plan is not None}
+    team_missing = {y: team.missing_by_village([desa.id], y)[desa.id] for y, _plan, _row in cards}
     return render_template("main/desa.html", convergence_card=latest_card,
-                           convergence_levels=convergence.card_levels(latest_card) if latest_card else None, desa=desa, years=years, year=year, cards=cards, threads=threads,
+                           convergence_levels=convergence.card_levels(latest_card) if latest_card else None,
+                           desa=desa, years=years, year=year, cards=cards, threads=threads,
+                           aks_by_plan=aks_by_plan, team_missing=team_missing,
                            awaiting=sum(1 for _p, t in threads if t.awaiting_village), can_reply=can_reply,
                            reply_form=CommentForm(formdata=None), steps=plan_steps(desa, editable=own))

@@ -1,4 +1,5 @@
 """Database models. The schema itself exists only through Alembic migrations."""
+from .aks import AksFinding, AksRecommendation, TeamMember
 from .audit import AuditEvent
 from .catalogue import CatalogueItem, ImpactSetting
 from .commitment import Commitment, FrozenRecordError
@@ -13,8 +14,8 @@ from .rembuk import Attendee, Decision, Pledge, RembukSession, Scenario
 from .suggestion import Suggestion
 from .user import User
 
-__all__ = ["ApiToken", "Attendee", "AuditEvent", "CatalogueItem", "Commitment", "CommitmentActivity", "ConvergenceIndicator",
-           "ConvergenceScorecard", "Decision",
+__all__ = ["AksFinding", "AksRecommendation", "TeamMember", "ApiToken", "Attendee", "AuditEvent", "CatalogueItem",
+           "Commitment", "CommitmentActivity", "ConvergenceIndicator", "ConvergenceScorecard", "Decision",
            "FrozenRecordError", "ImpactSetting", "Job", "LoginSession", "LoginThrottle", "Plan", "PlanSummary", "Pledge",
            "Proposal", "ProposalLink", "QuarterReport", "Realisation", "Region", "RembukSession",
            "ReviewComment", "Scenario", "Suggestion", "User", "YearSettings"]

@@ -24,6 +24,9 @@ class Plan(TimestampMixin, db.Model):
     earmark_pangan = db.Column(db.BigInteger, nullable=False, default=0)
     earmark_operasional = db.Column(db.BigInteger, nullable=False, default=0)
     stunting_budget = db.Column(db.BigInteger, nullable=False, default=0)
+    # Alokasi Dana Desa (ADD), the kabupaten's transfer beside the Dana Desa, and the part of it
+    # the village gives to stunting prevention (its ADD activities, source `add`).
+    pagu_add = db.Column(db.BigInteger, nullable=False, default=0)
 
     # Target groups (sasaran) counted for the year.
     ibu_hamil = db.Column(db.Integer, nullable=False, default=0)

@@ -33,10 +33,14 @@ class Proposal(TimestampMixin, db.Model):
     # Months (1–12) the activity runs (waktu pelaksanaan); None or [] = through the year.
     months = db.Column(db.JSON)
     notes = db.Column(db.Text, nullable=False, default="")
+    # The AKS recommendation this proposal answers ("menjawab rekomendasi AKS"), if any.
+    aks_recommendation_id = db.Column(db.Integer, db.ForeignKey("aks_recommendation.id", ondelete="SET NULL"),
+                                      index=True)
     version_id = db.Column(db.Integer, nullable=False, default=1)
 
     plan = db.relationship("Plan", back_populates="proposals")
     catalogue_item = db.relationship("CatalogueItem")
+    aks_recommendation = db.relationship("AksRecommendation", back_populates="proposals")
     links = db.relationship(
         "ProposalLink", foreign_keys="ProposalLink.proposal_id",
         cascade="all, delete-orphan", back_populates="proposal",

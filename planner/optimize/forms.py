@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import BooleanField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain import PACKAGES, TARGET_GROUPS, choices
@@ -31,6 +31,7 @@ class RulesForm(FlaskForm):
     packages_required = CheckboxesField(_l("Paket layanan yang wajib ada kegiatannya"), choices=choices(PACKAGES))
     target_groups_required = CheckboxesField(_l("Kelompok sasaran yang wajib ada kegiatannya"),
                                              choices=choices(TARGET_GROUPS))
+    aks_first = BooleanField(_l("Dahulukan usulan yang menjawab rekomendasi AKS"))
 
     PERCENT_FIELDS = ("min_spesifik", "max_spesifik", "min_sensitif", "max_sensitif", "location_max_share")
 
@@ -45,6 +46,7 @@ class RulesForm(FlaskForm):
         self.location_max_share.data = pct(rules["location_max_share"])
         self.packages_required.data = list(rules["packages_required"])
         self.target_groups_required.data = list(rules["target_groups_required"])
+        self.aks_first.data = bool(rules.get("aks_first"))
 
     def values(self) -> dict:
         """Rules as shares in [0, 1] for the rules service."""
@@ -52,4 +54,5 @@ class RulesForm(FlaskForm):
                   for name in self.PERCENT_FIELDS}
         values["packages_required"] = self.packages_required.data or []
         values["target_groups_required"] = self.target_groups_required.data or []
+        values["aks_first"] = bool(self.aks_first.data)
         return values

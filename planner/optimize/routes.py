@@ -46,6 +46,32 @@ def rules(plan_id):
                            editable=can_edit_plan(current_user, plan)), status
 
 
+@bp.route("/rencana/<int:plan_id>/aturan/aks", methods=["POST"])
+def aks_rule(plan_id):
+    """Switch the rule "dahulukan usulan yang menjawab rekomendasi AKS" (`aktif=1` on, else off), from the
+    plan page or the rembuk (`rembuk=<session id>` of this plan: back there). 403 unless the village's
+    operator on a plan open to change."""
+    from ..fields import record_id
+    from ..models import RembukSession
+    from ..services.rules import set_aks_first
+
+    plan = get_plan_or_404(plan_id, write=True)
+    on = request.form.get("aktif") == "1"
+    try:
+        set_aks_first(plan, on, current_user)
+    except ServiceError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Aturan AKS aktif: usulan yang menjawab rekomendasi AKS didahulukan. Hitung ulang untuk melihat "
+                "pengaruhnya.") if on else _("Aturan AKS dimatikan. Hitung ulang untuk melihat pengaruhnya."),
+              "success")
+    sid = record_id(request.form.get("rembuk") or "")
+    session = db.session.get(RembukSession, sid) if sid else None
+    if session is not None and session.plan_id == plan.id:
+        return see_other(url_for("rembuk.view", sid=session.id) + "#aks")
+    return see_other(url_for("plans.view", plan_id=plan.id) + "#aks")
+
+
 @bp.route("/rencana/<int:plan_id>/hitung", methods=["POST"])
 def compute(plan_id):
     """Ask the optimizer about the plan as it stands, as a background job (planner.jobs), and show

@@ -14,7 +14,8 @@ from ..extensions import db
 from ..htmx import see_other
 from ..formatting import format_percent, format_rupiah
 from ..numerals import NumberFormatError, parse_decimal
-from ..services import ServiceError, convergence as convergence_service, history, money, oversight, realisation, reviews
+from ..services import ServiceError, aks, history, money, oversight, realisation, reviews
+from ..services import convergence as convergence_service
 from ..services import recap as recap_service
 from ..services import scorecard as scorecard_service
 from ..services.plans import default_plan_year, parse_year
@@ -77,7 +78,7 @@ def kecamatan(code):
                            attention=oversight.needing_attention(rows), total=total,
                            context=context, args=args, years=_years(args["year"]),
                            rules_source=_rules_source(region, context), awaiting=reviews.awaiting_officer([r.plan_id for r in rows if r.plan_id]),
-                           charts=_charts(rows, total),
+                           charts=_charts(rows, total), aks_lines=aks.dashboard_lines(shown, args["year"]),
                            convergence=_convergence(region, args["year"])), 422 if args["errors"] else 200
 
 
@@ -118,6 +119,8 @@ def kabupaten(code):
                            total=total, flagged=flagged, context=context, args=args,
                            years=_years(args["year"]), rules_source=_rules_source(region, context),
                            charts=_charts(rows, total),
+                           aks_lines=aks.dashboard_lines(rows, args["year"], with_team=False,
+                                                         only_with_recommendations=True),
                            convergence=_convergence(region, args["year"])), 422 if args["errors"] else 200
 
 

@@ -18,6 +18,7 @@ class PlanForm(FlaskForm):
     earmark_operasional = RupiahField(_l("Dialokasikan untuk operasional pemerintah desa"), required=False)
     earmark_other = RupiahField(_l("Dialokasikan untuk keperluan lain"), required=False)
     stunting_budget = RupiahField(_l("Anggaran pencegahan stunting"))
+    pagu_add = RupiahField(_l("Pagu Alokasi Dana Desa (ADD)"), required=False)
     apbdes_pembangunan = RupiahField(_l("Total bidang Pelaksanaan Pembangunan Desa (APBDes)"), required=False)
     apbdes_pemberdayaan = RupiahField(_l("Total bidang Pemberdayaan Masyarakat Desa (APBDes)"), required=False)
 

@@ -10,13 +10,14 @@ from ..htmx import is_htmx, see_other
 from ..oversight.forms import ApbdesForm, CommentForm
 from ..services import ServiceError, convergence
 from ..services import money as money_service
-from ..services import oversight, reviews, scorecard
+from ..services import aks, oversight, reviews, scorecard, team
 from ..services.history import history_count, plan_history
 from ..fields import page_number
 from ..services.plans import (MAX_YEAR, MIN_YEAR, create_plan, default_plan_year, parse_year, plan_for_year,
                               update_apbdes_totals, update_plan)
 from ..services.plan_state import plan_state
 from ..services.proposals import plan_overview
+from ..services.rules import effective_rules
 from .forms import NewPlanForm, PlanForm
 
 bp = Blueprint("plans", __name__)
@@ -117,7 +118,10 @@ def _view(plan, apbdes_form=None, status=200):
                            money_rules=rules, money_checks=money_service.check_lines(rules, plan),
                            rules_source=money_service.source_text(rules, plan.desa.kabupaten.name),
                            base_label=money_service.base_label, village_row=rows[0] if rows else None,
-                           scorecard=scorecard.plan_scorecard(plan), apbdes_form=apbdes_form), status
+                           scorecard=scorecard.plan_scorecard(plan), apbdes_form=apbdes_form,
+                           aks_statuses=aks.plan_statuses(plan),
+                           aks_rule_on=bool(effective_rules(plan).get("aks_first")),
+                           team_missing=team.missing_by_village([plan.desa_id], plan.year)[plan.desa_id]), status
 
 
 @bp.route("/rencana/<int:plan_id>/apbdes", methods=["POST"])

@@ -85,6 +85,12 @@ class ProposalForm(FlaskForm):
     requires = LinkField(_l("Hanya didanai bila usulan ini juga didanai"), choices=[])
     excludes = LinkField(_l("Tidak boleh didanai bersama"), choices=[])
     notes = TextAreaField(_l("Catatan"), filters=[_strip], validators=[Optional(), _length(5000)])
+    aks_recommendation = SelectField(_l("Menjawab rekomendasi AKS"), choices=[], validate_choice=False)
+
+    def set_aks_choices(self, choices) -> None:
+        """`choices`: (id, label) of the recommendations the plan's proposals can answer."""
+        self.aks_recommendation.choices = [("", _l("— tidak menjawab rekomendasi AKS —"))] + [
+            (str(i), label) for i, label in choices]
 
     def set_link_choices(self, choices) -> None:
         """`choices`: (id, name) of the plan's other proposals."""

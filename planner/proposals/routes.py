@@ -23,6 +23,7 @@ from ..fields import record_id
 from ..access import can_edit_plan, get_plan_or_404, get_proposal_or_404
 from ..htmx import add_vary, is_htmx, see_other
 from ..services import ServiceError
+from ..services import aks as aks_service
 from ..services import proposals as service
 from ..services.proposals import ProposalConflict
 from ..services.catalogue import catalogue_listing, example_item, get_item, item_impact, plan_baseline
@@ -48,13 +49,43 @@ def _catalogue_item_or_404(plan):
     return item
 
 
+def _recommendation_or_404(plan):
+    """The AKS recommendation named by `?rekomendasi=`, one the plan can answer; None without it."""
+    raw = request.args.get("rekomendasi")
+    if raw in (None, ""):
+        return None
+    rid = record_id(raw)
+    if rid is None or rid not in {i for i, _label in aks_service.plan_choices(plan)}:
+        abort(404)
+    return aks_service.get_recommendation(rid)
+
+
+def _recommendation_prefill(plan, recommendation) -> dict:
+    """A proposal answering `recommendation`: from its catalogue item when it names one, else its
+    intervention and target group; the units cover the people or households it counts when the
+    unit counts people."""
+    item = recommendation.catalogue_item
+    if item is not None and item.active:
+        values = service.catalogue_prefill(item, plan)
+        if service.unit_counts_people(item.unit) and item.units_per_course:
+            course = max(1, round(item.units_per_course))
+            values["max_units"] = max(values["min_units"], course * recommendation.count)
+    else:
+        values = {"name": recommendation.intervention, "target_group": recommendation.target_group, "fixed_cost": 0}
+    values["implementer"] = recommendation.responsible
+    return values
+
+
 def _impact_help(plan, item) -> dict:
     """What the impact field's help shows: the catalogue item's effect for this plan (`hint`, an
     ItemImpact, or None without an item) and a catalogue item with evidence as a worked example of a
     village estimate (`example`)."""
     baseline = plan_baseline(plan)
+    from ..services.team import implementer_suggestions
+
     return {"hint": item_impact(item, baseline) if item is not None else None,
-            "example": example_item(plan.desa.kabupaten, baseline), "baseline": baseline}
+            "example": example_item(plan.desa.kabupaten, baseline), "baseline": baseline,
+            "team_implementers": implementer_suggestions(plan)}
 
 
 def _validate(form, own_proposer: str = "") -> None:
@@ -99,16 +130,33 @@ def new(plan_id):
     services.proposals.catalogue_prefill). 403 unless the village's operator; 404 for an
     item of another kabupaten or a deactivated one."""
     plan = get_plan_or_404(plan_id, write=True)
+    recommendation = _recommendation_or_404(plan)
     item = _catalogue_item_or_404(plan)
+    if item is None and recommendation is not None and recommendation.catalogue_item is not None \
+            and recommendation.catalogue_item.active:
+        item = recommendation.catalogue_item
     form = ProposalForm()
     form.set_link_choices(service.link_choices(plan))
+    form.set_aks_choices(aks_service.plan_choices(plan))
     if request.method == "GET":
-        form.fill(service.catalogue_prefill(item, plan) if item else {"fixed_cost": 0})
+        if recommendation is not None:
+            form.fill(_recommendation_prefill(plan, recommendation))
+            form.aks_recommendation.data = str(recommendation.id)
+        else:
+            form.fill(service.catalogue_prefill(item, plan) if item else {"fixed_cost": 0})
     else:
         try:
-            _validate(form)
+            try:
+                _validate(form)
+            except ServiceError as error:
+                try:
+                    aks_service.check_link(plan, form.aks_recommendation.data)
+                except ServiceError as link_error:
+                    error.errors.update(link_error.errors)
+                raise error
+            linked = aks_service.check_link(plan, form.aks_recommendation.data)
             proposal = service.create_proposal(plan, form.values(), form.requires.data, form.excludes.data,
-                                               catalogue_item=item)
+                                               catalogue_item=item, aks_recommendation_id=linked)
         except ServiceError as error:
             error.apply_to(form)
         else:
@@ -118,7 +166,7 @@ def new(plan_id):
             return see_other(_plan_url(plan, f"proposal-{proposal.id}"))
     status = 422 if request.method == "POST" else 200
     return add_vary(make_response(render_template(
-        "proposals/form.html", plan=plan, form=form, proposal=None, item=item,
+        "proposals/form.html", plan=plan, form=form, proposal=None, item=item, recommendation=recommendation,
         locations=service.plan_locations(plan), **_impact_help(plan, item)), status))
 
 
@@ -151,19 +199,22 @@ def edit(proposal_id):
     form = ProposalForm(obj=proposal if request.method == "GET" else None)
     form.keep_own_proposer(proposal.proposer)
     form.set_link_choices(service.link_choices(plan, proposal))
+    form.set_aks_choices(aks_service.plan_choices(plan))
     conflict = False
     if is_htmx():
         form.use_id_prefix(f"p{proposal.id}")
     if request.method == "GET":
         form.version_id.data = proposal.version_id
         form.fill({}, service.current_links(proposal))
+        form.aks_recommendation.data = str(proposal.aks_recommendation_id or "")
     else:
         affected_before = service.linked_ids(proposal)
         try:
             service.check_version(proposal, form.version_id.number())
             _validate(form, own_proposer=proposal.proposer)
+            linked = aks_service.check_link(plan, form.aks_recommendation.data)
             service.update_proposal(proposal, form.values(), form.requires.data, form.excludes.data,
-                                    expected_version=form.version_id.number())
+                                    expected_version=form.version_id.number(), aks_recommendation_id=linked)
         except ProposalConflict as error:
             error.apply_to(form)
             conflict = True

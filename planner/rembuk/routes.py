@@ -78,7 +78,25 @@ def _session_context(session, attendee_form=None, scenario_form=None, pledge_for
                 take_form=TakeScenarioForm(formdata=None),
                 problems=commitments.commit_problems(session) if session.status == "open" else [],
                 lagging=convergence.lagging(session.plan),
-                decisions=list(reversed(session.decisions)))
+                decisions=list(reversed(session.decisions)), **_team(session), **_aks(session))
+
+
+def _aks(session):
+    from ..services import aks
+    from ..services.rules import effective_rules
+
+    return {"aks_statuses": aks.plan_statuses(session.plan),
+            "aks_rule_on": bool(effective_rules(session.plan).get("aks_first"))}
+
+
+def _team(session):
+    """`team`: the plan year's team members not in the attendance yet (by name), what "Isi dari tim
+    desa" adds; `team_size`: the whole team."""
+    from ..services import team
+
+    members = team.members(session.plan.desa, session.plan.year)
+    listed = {a.name.strip().casefold() for a in session.attendees}
+    return {"team": [m for m in members if m.name.strip().casefold() not in listed], "team_size": len(members)}
 
 
 @bp.route("/rembuk/<int:sid>/ubah", methods=["GET", "POST"])
@@ -160,6 +178,28 @@ def confirm_attendee(sid, aid):
 def remove_attendee(sid, aid):
     session = get_session_or_404(sid, write=True)
     return _change_in_section(session, "attendance", session.attendees, aid, rembuk.remove_attendee)
+
+
+@bp.route("/rembuk/<int:sid>/hadir/tim", methods=["POST"])
+def attendance_from_team(sid):
+    """Add the plan year's village team (TPPS desa) to the attendance, those not listed yet."""
+    from ..services import team
+
+    session = get_session_or_404(sid, write=True)
+    status = 200
+    try:
+        added = team.prefill_attendance(session, current_user)
+    except ServiceError as error:
+        status = 422
+        message = str(error)
+    else:
+        message = _("%(n)s anggota tim desa ditambahkan ke daftar hadir.", n=added)
+    if not is_htmx():
+        flash(message, "success" if status == 200 else "error")
+        return see_other(url_for("rembuk.view", sid=session.id) + "#attendance")
+    context = _session_context(session)
+    context["team_message"] = message
+    return add_vary(Response(render_template("rembuk/_attendance.html", **context), status=status))
 
 
 # --- Pledges of other bodies ------------------------------------------------------------------------

@@ -173,6 +173,12 @@ def other_source_units(proposal, lock) -> int:
     return proposal.max_units
 
 
+def aks_snapshot(plan, funded_units: dict) -> list:
+    from .aks import snapshot
+
+    return snapshot(plan, funded_units)
+
+
 def build_content(session, suggestion, user, at=None) -> dict:
     """The frozen snapshot of everything the documents show.
 
@@ -260,6 +266,7 @@ def build_content(session, suggestion, user, at=None) -> dict:
             "pagu": plan.pagu, "earmark_koperasi": plan.earmark_koperasi, "earmark_blt": plan.earmark_blt,
             "earmark_other": plan.earmark_other, "available": plan.available, "stunting_budget": data["budget"],
             "apbdes_pembangunan": plan.apbdes_pembangunan, "apbdes_pemberdayaan": plan.apbdes_pemberdayaan,
+            "pagu_add": plan.pagu_add or 0,
         },
         "targets": {**{f: plan.target_count(f) for f in TARGET_FIELDS},
                     "balita_measured": plan.balita_measured, "stunted_children": plan.stunted_children,
@@ -284,6 +291,8 @@ def build_content(session, suggestion, user, at=None) -> dict:
                        "total_cost": baseline["total_cost"], "total_impact": baseline["total_impact"] or 0.0,
                        "session_run": suggestion.id},
         "plan_file": committed_file,
+        # The AKS recommendations the plan answers and those it leaves, as they stood at the commitment.
+        "aks": aks_snapshot(plan, {a["proposal_id"]: a["units"] for a in activities if a.get("proposal_id")}),
     }
     if previous is not None:
         content["changes_from_previous"] = [

@@ -28,6 +28,17 @@ SENTENCES = {
     "proposal.create": _l("menambah usulan “%(name)s”"),
     "proposal.update": _l("mengubah usulan “%(name)s” (%(fields)s)"),
     "proposal.delete": _l("menghapus usulan “%(name)s”"),
+    "aks.finding.add": _l("mencatat temuan AKS “%(cause)s”"),
+    "aks.finding.delete": _l("menghapus temuan AKS “%(cause)s”"),
+    "aks.recommendation.add": _l("mencatat rekomendasi AKS “%(intervention)s”"),
+    "aks.recommendation.delete": _l("menghapus rekomendasi AKS “%(intervention)s”"),
+    "aks.import": _l("mengimpor rekap AKS"),
+    "aks.recommendation.update": _l("mengubah rekomendasi AKS “%(intervention)s”"),
+    "aks.recommendation.unlinked": _l("rekomendasi AKS “%(intervention)s” dihapus kecamatan/kabupaten; usulan yang menjawabnya kini tanpa tautan"),
+    "team.add": _l("menambah anggota tim desa “%(name)s”"),
+    "team.delete": _l("menghapus anggota tim desa “%(name)s”"),
+    "team.copy": _l("menyalin tim desa dari tahun sebelumnya"),
+    "attendee.team": _l("mengisi daftar hadir dari tim desa (%(count)s orang)"),
     "proposal.import": _l("mengimpor %(count)s usulan dari berkas"),
     "plan.solve": _l("menghitung usulan alokasi: %(status)s, biaya %(cost)s"),
     "session.open": _l("membuka rembuk stunting (versi %(version)s) pada %(date)s"),
@@ -117,7 +128,8 @@ FIELD_LABELS = {
     "national_note": _l("catatan program nasional"), "baseline_prevalence": _l("prevalensi acuan"),
     "baseline_source": _l("sumber prevalensi acuan"), "haz_sd": _l("simpangan baku HAZ"),
     "region": _l("wilayah"), "active": _l("status aktif"), "implementer": _l("pelaksana"),
-    "funding_source": _l("sumber dana"), "months": _l("waktu pelaksanaan"), "document_number": _l("nomor Berita Acara"),
+    "funding_source": _l("sumber dana"), "pagu_add": _l("pagu ADD"),
+    "aks_recommendation_id": _l("rekomendasi AKS"), "months": _l("waktu pelaksanaan"), "document_number": _l("nomor Berita Acara"),
 }
 
 

@@ -155,6 +155,7 @@ class SuggestionView:
     stale: bool = False
     incomplete: list = field(default_factory=list)   # parts the job's time budget cut, as labels
     other_sources: list = field(default_factory=list)   # OtherSourceRow: activities beside the budget
+    aks: list = field(default_factory=list)     # RuleLine: proposals answering AKS recommendations
 
     @property
     def has_plan(self) -> bool:
@@ -272,6 +273,7 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
     view.locations = _location_lines(rows, rules, budget)
     view.groups = _required_lines(rows, "target_group", TARGET_GROUPS,
                                   set(rules.get("target_groups_required") or []), budget, with_share=False)
+    view.aks = _aks_lines(rows, data["proposals"], budget)
     if view.sensitivity:
         view.chart = _sensitivity_chart(view.sensitivity)
         view.unproven_budgets = [p["budget"] for p in view.sensitivity["points"]
@@ -419,6 +421,21 @@ def _category_lines(rows, rules, budget):
             ok = ok and amount <= high[code] * budget + 0.5
         lines.append(RuleLine(str(label), amount, _share(amount, budget), ", ".join(parts), ok))
     return lines
+
+
+def _aks_lines(rows, proposals, budget):
+    """The proposals answering an AKS recommendation: what they get, and whether the rule "dahulukan
+    usulan yang menjawab rekomendasi AKS" (their lock "in", services.aks.rule_locks) is kept."""
+    answering = {p["id"]: p for p in proposals if p.get("aks_recommendation")}
+    if not answering:
+        return []
+    chosen = [r for r in rows if r.key in answering]
+    amount = sum(r.cost for r in chosen if r.funded)
+    locked = [r for r in chosen if answering[r.key].get("lock") == "in"]
+    rule = _("didahulukan: dikunci masuk") if locked else ""
+    label = _("%(funded)s dari %(n)s usulan yang menjawab rekomendasi AKS didanai",
+              funded=sum(1 for r in chosen if r.funded), n=len(chosen))
+    return [RuleLine(label, amount, _share(amount, budget), rule, ok=all(r.funded for r in locked))]
 
 
 def _location_lines(rows, rules, budget):

@@ -191,6 +191,8 @@ class VillageRow:
     detail: dict | None = None                                  # per-activity figures, read for past dates only
     reports: dict = field(default_factory=dict)          # quarter -> moment reported, UTC (all, not only by as_of)
     areas: dict = field(default_factory=dict)            # APBDes bidang -> committed Dana Desa
+    pagu_add: int = 0                                    # Alokasi Dana Desa (ADD) of the plan
+    add_committed: int = 0                               # committed to stunting from ADD
     apbdes_pembangunan: int | None = None
     apbdes_pemberdayaan: int | None = None
     stunted_children: int | None = None
@@ -371,7 +373,7 @@ def _desa_query(region):
     return select(Region.id).where(Region.parent_id.in_(kecamatan), Region.level == "desa")
 
 
-PLAN_COLUMNS = ("id", "desa_id", "pagu", "earmark_koperasi", "earmark_blt", "earmark_pangan", "earmark_operasional",
+PLAN_COLUMNS = ("id", "desa_id", "pagu", "pagu_add", "earmark_koperasi", "earmark_blt", "earmark_pangan", "earmark_operasional",
                 "earmark_other", "stunting_budget", "stunted_children", "balita_measured", "apbdes_pembangunan",
                 "apbdes_pemberdayaan", *TARGET_FIELDS)
 SUMMARY_COLUMNS = ("state", "commitment_id", "commitment_version", "committed_at", "committed", "impact",
@@ -438,6 +440,7 @@ def _fill(row, v, ctx):
     row.money = PlanMoney(v.pagu or 0, v.earmark_koperasi or 0, v.earmark_blt or 0, v.earmark_pangan or 0,
                           v.earmark_operasional or 0, v.earmark_other or 0, v.stunting_budget or 0)
     row.pagu, row.stunting_budget = row.money.pagu, row.money.stunting_budget
+    row.pagu_add = v.pagu_add or 0
     row.base = money_rules.base_amount(ctx.rules.rules, row.money, ctx.rules.rules.floor_base) if row.pagu else 0
     row.targets = {g: getattr(v, g) or 0 for g in TARGET_FIELDS}
     row.stunted_children, row.balita_measured = v.stunted_children, v.balita_measured
@@ -455,6 +458,7 @@ def _fill(row, v, ctx):
     row.overspent_all, row.ratios_text = v.overspent, v.ratios
     money = v.money or {}
     row.by_package, row.areas = money.get("by_package") or {}, money.get("areas") or {}
+    row.add_committed = int(money.get("add") or 0)
 
 
 def _as_of(row, ctx):

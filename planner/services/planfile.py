@@ -5,7 +5,7 @@ map back to proposals. Fields the solver does not use (unit, APBDes code,
 proposer, notes, where the impact comes from) ride along for the export.
 """
 from .proposals import plan_overview
-from .rules import effective_rules
+from .rules import SERVICE_RULES, effective_rules
 
 FORMAT = "planner-plan"
 VERSION = 1
@@ -32,9 +32,18 @@ def plan_file(plan, overview=None, locks=None) -> dict:
 
     A proposal whose impact nobody has given enters with impact 0, and says so
     in `impact_source: "missing"`, so the optimizer never funds it for impact.
+
+    When the rule `aks_first` is on, the Dana Desa proposals answering an AKS recommendation are
+    locked in (services.aks.rule_locks) unless `locks` (the rembuk's decisions) says otherwise;
+    the rule itself stays out of the file's "rules", which the optimizer checks by name.
     """
+    from .aks import rule_locks
+
     overview = overview or plan_overview(plan)
-    locks = locks or {}
+    rules = effective_rules(plan)
+    locks = {**rule_locks(plan, rules), **(locks or {})}
+    for name in SERVICE_RULES:
+        rules.pop(name, None)
     rows = [row for row in overview.rows if row.proposal.from_dana_desa]
     inside = {row.proposal.id for row in rows}
     excludes = {}
@@ -66,12 +75,13 @@ def plan_file(plan, overview=None, locks=None) -> dict:
             "notes": p.notes,
             "impact_source": row.impact.source,
             "catalogue_code": p.catalogue_item.code if p.catalogue_item else None,
+            "aks_recommendation": p.aks_recommendation_id,
         })
     return {
         "format": FORMAT,
         "version": VERSION,
         "village": {"code": plan.desa.code, "name": plan.desa.name, "year": plan.year},
         "budget": plan.stunting_budget,
-        "rules": effective_rules(plan),
+        "rules": rules,
         "proposals": proposals,
     }

@@ -13,7 +13,7 @@ from . import ServiceError, commit_or_conflict, history
 from .plan_state import plan_state
 
 EARMARKS = ("earmark_koperasi", "earmark_blt", "earmark_pangan", "earmark_operasional", "earmark_other")
-PLAN_FIELDS = ("pagu", *EARMARKS, "stunting_budget",
+PLAN_FIELDS = ("pagu", *EARMARKS, "stunting_budget", "pagu_add",
                "apbdes_pembangunan", "apbdes_pemberdayaan",
                *TARGET_FIELDS, "balita_measured", "stunted_children", "notes")
 # Left empty (None) until the village knows them: the scorecard then says "belum diisi".

@@ -455,7 +455,8 @@ def _set_links(proposal, requires: list, excludes: list) -> None:
 
 # --- Changing -------------------------------------------------------------------------------------------
 
-def create_proposal(plan, values: dict, requires=(), excludes=(), catalogue_item=None) -> Proposal:
+def create_proposal(plan, values: dict, requires=(), excludes=(), catalogue_item=None,
+                    aks_recommendation_id=None) -> Proposal:
     """Add a proposal at the end of the plan's list. Raises ServiceError; nothing is saved on error.
 
     `catalogue_item` (already checked to be of the plan's kabupaten) marks it as
@@ -468,7 +469,7 @@ def create_proposal(plan, values: dict, requires=(), excludes=(), catalogue_item
     position = (db.session.scalar(select(func.max(Proposal.position)).where(Proposal.plan_id == plan.id)) or 0) + 1
     proposal = Proposal(plan=plan, position=position,
                         catalogue_item_id=catalogue_item.id if catalogue_item is not None else None,
-                        **_clean(values))
+                        aks_recommendation_id=aks_recommendation_id, **_clean(values))
     db.session.add(proposal)
     db.session.flush()
     _set_links(proposal, requires, excludes)
@@ -477,7 +478,11 @@ def create_proposal(plan, values: dict, requires=(), excludes=(), catalogue_item
     return proposal
 
 
-def update_proposal(proposal, values: dict, requires=(), excludes=(), expected_version=None) -> Proposal:
+_KEEP = object()
+
+
+def update_proposal(proposal, values: dict, requires=(), excludes=(), expected_version=None,
+                    aks_recommendation_id=_KEEP) -> Proposal:
     """Change a proposal and its links. Raises ServiceError; nothing changes on error.
 
     `expected_version` is the version the user's form was built from: if someone
@@ -493,6 +498,8 @@ def update_proposal(proposal, values: dict, requires=(), excludes=(), expected_v
     # Links first: their statements would otherwise flush the changed row before the commit.
     _set_links(proposal, requires, excludes)
     cleaned = _clean(values)
+    if aks_recommendation_id is not _KEEP:
+        cleaned["aks_recommendation_id"] = aks_recommendation_id
     changed = history.changes({name: getattr(proposal, name) for name in cleaned}, cleaned)
     for name, value in cleaned.items():
         setattr(proposal, name, value)

@@ -53,14 +53,19 @@ def _quarter_headers():
 
 VILLAGE_FORMATS = {4: RUPIAH_FORMAT, 5: RUPIAH_FORMAT, 6: SHARE_FORMAT, 7: RUPIAH_FORMAT, 8: RUPIAH_FORMAT,
                    9: RUPIAH_FORMAT, 10: RUPIAH_FORMAT, 11: RUPIAH_FORMAT, 12: RUPIAH_FORMAT, 13: SHARE_FORMAT,
-                   16: COUNT_FORMAT}
+                   16: COUNT_FORMAT, 20: RUPIAH_FORMAT, 21: RUPIAH_FORMAT, 22: SHARE_FORMAT}
 
 
 def _village_headers():
     return [_("Kode desa"), _("Desa"), _("Kecamatan"), _("Status"), _("Pagu Dana Desa"), _("Anggaran stunting"),
             _("Porsi anggaran stunting"), _("Komitmen"), *_quarter_headers(), _("Realisasi"), _("Porsi realisasi"),
             _("Triwulan terakhir dilaporkan"), _("Paket layanan"), _("Anak stunting"), _("Desa lokus"),
-            _("Perlu perhatian"), _("Tanda")]
+            _("Perlu perhatian"), _("Tanda"), _("Pagu ADD"), _("Komitmen stunting dari ADD"),
+            _("Porsi stunting ADD")]
+
+
+def _add_share(pagu_add, committed_add):
+    return committed_add / pagu_add if pagu_add else None
 
 
 def _village_row(r) -> list:
@@ -71,14 +76,18 @@ def _village_row(r) -> list:
             QUARTER_NAMES[r.last_reported] if r.last_reported else "", f"{r.packages_count}/5",
             r.stunted_children if r.plan_id else None, _("ya") if r.priority else "",
             _("ya") if r.needs_attention else "",
-            "; ".join(f"{f.label} ({f.severity_label})" + (f": {f.detail}" if f.detail else "") for f in r.flags)]
+            "; ".join(f"{f.label} ({f.severity_label})" + (f": {f.detail}" if f.detail else "") for f in r.flags),
+            r.pagu_add if r.plan_id else None, r.add_committed if r.committed else None,
+            _add_share(r.pagu_add, r.add_committed) if r.committed else None]
 
 
 def _village_totals(rows) -> list:
     t = totals(rows)
     return [_("Jumlah"), _("%(n)s desa", n=t.villages), "", _("%(n)s berkomitmen", n=t.committed_villages), t.pagu,
             t.stunting_budget, t.stunting_share, t.committed, *t.quarters, t.spent, t.spent_share, "", "",
-            t.stunted_children, "", str(t.attention_villages), ""]
+            t.stunted_children, "", str(t.attention_villages), "", sum(r.pagu_add for r in rows),
+            sum(r.add_committed for r in rows),
+            _add_share(sum(r.pagu_add for r in rows if r.committed), sum(r.add_committed for r in rows))]
 
 
 def villages_table(region, year, rows, context, title=None, kecamatan=None) -> Table:
@@ -112,7 +121,9 @@ def summary_table(region, year, rows, context) -> Table:
     t = totals(rows)
     lines = [[_("Desa"), t.villages], [_("Desa dengan rencana"), t.with_plan],
              [_("Desa berkomitmen"), t.committed_villages], [_("Pagu Dana Desa"), t.pagu],
-             [_("Anggaran stunting"), t.stunting_budget], [_("Komitmen"), t.committed]]
+             [_("Anggaran stunting"), t.stunting_budget], [_("Komitmen"), t.committed],
+             [_("Pagu ADD"), sum(r.pagu_add for r in rows)],
+             [_("Komitmen stunting dari ADD"), sum(r.add_committed for r in rows)]]
     lines += [[_("Realisasi triwulan %(q)s (%(n)s desa melapor)", q=QUARTER_NAMES[q + 1], n=t.reported[q]),
                t.quarters[q]] for q in range(4)]
     lines += [[_("Realisasi"), t.spent], [_("Desa perlu perhatian"), t.attention_villages],

@@ -20,6 +20,11 @@ DEFAULT_RULES = {
     "packages_required": [],
     "target_groups_required": ["ibu_hamil", "baduta"],
 }
+# Rules the services turn into locks before the optimizer sees the plan file, kept in the rules only
+# when on. `aks_first`: fund the proposals answering an AKS recommendation first
+# (services.aks.rule_locks); not an optimizer rule, so the plan file carries it as locks, never in
+# its "rules" object.
+SERVICE_RULES = ("aks_first",)
 
 
 def effective_rules(plan) -> dict:
@@ -40,6 +45,9 @@ def effective_rules(plan) -> dict:
     for key in rules:
         if key in stored:
             rules[key] = stored[key]
+    for key in SERVICE_RULES:
+        if stored.get(key):
+            rules[key] = True
     return rules
 
 
@@ -48,6 +56,8 @@ def clean_rules(values: dict) -> dict:
     errors = {}
     rules = {"category_min_share": {}, "category_max_share": {}, "location_max_share": None,
              "packages_required": [], "target_groups_required": []}
+    if values.get("aks_first"):
+        rules["aks_first"] = True
     for category in CATEGORIES:
         low = values.get(f"min_{category}")
         high = values.get(f"max_{category}")
@@ -89,5 +99,21 @@ def update_rules(plan, values: dict) -> dict:
     plan.rules = rules
     if changed:
         history.record("rules.update", plan=plan, changes=changed)
+    commit_or_conflict(plan_changed_message())
+    return rules
+
+
+def set_aks_first(plan, on: bool, user=None) -> dict:
+    """Switch the rule "dahulukan usulan yang menjawab rekomendasi AKS" for the plan (the plan
+    page's rules or the rembuk), keeping its other rules as they are."""
+    before = effective_rules(plan)
+    rules = dict(before)
+    rules.pop("aks_first", None)
+    if on:
+        rules["aks_first"] = True
+    if bool(before.get("aks_first")) != bool(on):
+        plan.rules = rules
+        history.record("rules.update", plan=plan, user=user, changes=history.changes({"rules": before},
+                                                                                    {"rules": rules}))
     commit_or_conflict(plan_changed_message())
     return rules

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain import BUDGET_AREAS
 from ..extensions import db
@@ -45,11 +45,26 @@ class ScorecardLine:
 
 
 @dataclass
+class SourceShare:
+    """The stunting share of one transfer: Dana Desa or ADD (Alokasi Dana Desa)."""
+
+    source: str                   # "dd" or "add"
+    label: str
+    pagu: int                     # the transfer's pagu (sum over the villages)
+    stunting: int                 # committed to stunting prevention from it
+
+    @property
+    def share(self) -> float | None:
+        return self.stunting / self.pagu if self.pagu else None
+
+
+@dataclass
 class Scorecard:
     lines: list
     villages: int = 1
     committed_villages: int = 0
     rows: list = field(default_factory=list)       # (regions) per village or kecamatan: (name, code, lines)
+    sources: list = field(default_factory=list)    # SourceShare: Dana Desa and ADD
 
     @property
     def stunting(self) -> int:
@@ -102,7 +117,19 @@ def plan_scorecard(plan, commitment=None) -> Scorecard:
     commitment = commitment or plan.latest_commitment
     areas = commitment_areas(commitment) if commitment is not None else {}
     totals = {area: getattr(plan, name) for area, name in AREA_FIELDS.items()}
-    return Scorecard(lines_for(areas, totals), committed_villages=1 if commitment is not None else 0)
+    add = 0
+    if commitment is not None:
+        add = int(db.session.scalar(select(func.coalesce(func.sum(CommitmentActivity.cost), 0)).where(
+            CommitmentActivity.commitment_id == commitment.id, CommitmentActivity.funding_source == "add")) or 0)
+    return Scorecard(lines_for(areas, totals), committed_villages=1 if commitment is not None else 0,
+                     sources=source_shares(plan.pagu or 0, sum(int(v) for v in areas.values()),
+                                           plan.pagu_add or 0, add))
+
+
+def source_shares(pagu_dd: int, stunting_dd: int, pagu_add: int, stunting_add: int) -> list:
+    """The stunting share of the Dana Desa and of the ADD (the TPPS kecamatan oversees both)."""
+    return [SourceShare("dd", str(_l("Dana Desa")), pagu_dd, stunting_dd),
+            SourceShare("add", str(_l("Alokasi Dana Desa (ADD)")), pagu_add, stunting_add)]
 
 
 def content_scorecard(content: dict) -> Scorecard:
@@ -144,5 +171,9 @@ def region_scorecard(rows, by: str = "desa") -> Scorecard:
         key = (row.code, row.name) if by == "desa" else (row.kecamatan_code, row.kecamatan_name)
         groups.setdefault(key, []).append(row)
     detail = [(name, code, _region_lines(members), len(members)) for (code, name), members in sorted(groups.items())]
+    committed = [r for r in rows if r.commitment_id is not None]
     return Scorecard(_region_lines(rows), villages=len(rows),
-                     committed_villages=sum(1 for r in rows if r.commitment_id is not None), rows=detail)
+                     committed_villages=len(committed), rows=detail,
+                     sources=source_shares(sum(r.pagu for r in committed),
+                                           sum(int(v) for r in committed for v in (r.areas or {}).values()),
+                                           sum(r.pagu_add for r in committed), sum(r.add_committed for r in committed)))

@@ -149,6 +149,8 @@ def _compute_chunk(session, ids) -> dict:
             entry["groups"].add(group)
             if source not in (None, "", "dd"):
                 entry["other_source"].add(key)
+                if source == "add":      # ADD's stunting share is overseen beside the Dana Desa's
+                    entry["add"] = entry.get("add", 0) + int(cost or 0)
                 continue
             chosen = month_list if isinstance(month_list, list) and month_list else None
             entry["keys"][key] = len(entry["activities"])
@@ -202,7 +204,8 @@ def _compute_chunk(session, ids) -> dict:
                    packages=",".join(sorted(p for p in entry["packages"] if p)),
                    groups=",".join(sorted(g for g in entry["groups"] if g)),
                    overspent=measured["overspent"], ratios=",".join(f"{r:g}" for r in measured["ratios"]),
-                   money={"by_package": summary["by_package"], "areas": entry["areas"]},
+                   money={"by_package": summary["by_package"], "areas": entry["areas"],
+                          "add": entry.get("add", 0)},
                    detail={"activities": activities, "extra_spent": extra})
         for q in range(1, 5):
             row[f"spent_q{q}"] = measured["quarters"][q - 1]
