@@ -60,8 +60,9 @@ def _snapshot(plan_id):
 
 
 # Values a route's URL needs, by parameter name; routes outside a plan are listed in SKIP.
-# The AKS pages and the village team name a region, not a plan (tests/test_aks.py, tests/test_team.py).
-SKIP_PREFIXES = ("auth.", "catalogue.", "static", "main.", "tokens.", "account.", "aks.", "team.")
+# The AKS pages, the village team and the convergence scorecard name a region, not a plan
+# (tests/test_aks.py, tests/test_team.py, tests/test_convergence_pages.py).
+SKIP_PREFIXES = ("auth.", "catalogue.", "static", "main.", "tokens.", "account.", "aks.", "team.", "convergence.")
 # POST routes that may answer a committed plan without touching it: opening a perubahan
 # (checked in the next test), creating another year's plan, and recording realisation
 # against the commitment and entering the APBDes bidang totals (tests/test_oversight.py and
