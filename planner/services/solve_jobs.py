@@ -81,6 +81,8 @@ def next_url(job) -> str:
     if job.kind == BUDGET_RISE:
         return url_for("optimize.budget_rise", plan_id=job.plan_id, suggestion_id=job.args.get("suggestion_id"),
                        key=job.args.get("key"))
+    if job.kind == "robustness":
+        return url_for("optimize.robustness", plan_id=job.plan_id, suggestion_id=job.args.get("suggestion_id"))
     if job.plan_id is not None:
         return url_for("optimize.suggestion", plan_id=job.plan_id)
     return url_for("main.home")
