@@ -35,6 +35,10 @@ def proposal_id_of(key: str) -> int | None:
     return None
 
 
+# Where a village writes an activity for the whole village rather than one posyandu or dusun.
+WHOLE_VILLAGE = {"", "seluruh desa", "desa", "semua posyandu"}
+
+
 def _norm(location) -> str:
     return " ".join((location or "").split()).casefold()
 
@@ -98,9 +102,10 @@ def already_reached_for(proposal, reached=None) -> int:
 def platform_links(proposals) -> dict:
     """{service id: [enabling ids]}: each service delivered through a platform (the catalogue item's
     `platform`, not enabling) requires the enabling items of the same platform at the same location
-    (name · location, activity_names). When none is at its location and all of that platform's
-    enabling items share one location, the service requires those (a village with one posyandu
-    rarely writes its name on every line)."""
+    (name · location, activity_names). A service for the whole village ("Seluruh desa", or no
+    location) runs through every posyandu, so it requires all of that platform's enabling items;
+    so does a service at a place no enabling item names when all of them share one location (a
+    village with one posyandu rarely writes its name on every line)."""
     enabling = {}
     for p in proposals:
         item = p.catalogue_item
@@ -113,7 +118,7 @@ def platform_links(proposals) -> dict:
             continue
         candidates = enabling[item.platform]
         same = [e.id for e in candidates if _norm(e.location) == _norm(p.location)]
-        if not same and len({_norm(e.location) for e in candidates}) == 1:
+        if not same and (_norm(p.location) in WHOLE_VILLAGE or len({_norm(e.location) for e in candidates}) == 1):
             same = [e.id for e in candidates]
         if same:
             links[p.id] = same
