@@ -388,3 +388,18 @@ def test_robustness_says_so_when_the_installed_optimizer_cannot(app, world, logi
     response = client.post(f"/rencana/{plan_id}/usulan-alokasi/{sid}/seberapa-yakin")
     assert response.status_code == 422
     assert "belum bisa menguji rentang efek" in text_of(response)
+
+
+def test_berita_acara_scorecard_and_impacts_stay_indonesian_for_an_english_reader(app, world, login):
+    cid = _catalogue_commitment(app, world)
+    with app.app_context():
+        plan = db.session.get(Plan, world.plans["a1x"])
+        plan.apbdes_pembangunan, plan.apbdes_pemberdayaan = 400_000_000, 90_000_000
+        db.session.commit()
+    client = login("desa_a1")
+    client.post("/bahasa/en", data={"next": "/"})
+    pdf = client.get(f"/komitmen/{cid}/berita-acara.pdf")
+    flat = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages).split())
+    assert "Pelaksanaan Pembangunan Desa" in flat and "Village Development" not in flat
+    assert "Perkiraan dampak per kegiatan" in flat and "kasus, perkiraan model" in flat
+    assert "cases" not in flat and "model estimate" not in flat

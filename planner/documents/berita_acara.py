@@ -306,7 +306,7 @@ def _impacts(content) -> Section:
             basis = "–"
         people = a.get("people")
         rows.append([label, format_number(int(people)) if people is not None else "–",
-                     format_cases(a.get("impact") or 0), basis])
+                     "–" if evidence == "enabling" else format_cases(a.get("impact") or 0), basis])
     low, high = _range(totals)
     notes = [_("Perkiraan model dari bukti penelitian, bukan target: seluruh kegiatan Dana Desa %(i)s. Angka dalam "
                "kurung adalah rentang bila efek setiap kegiatan serendah atau setinggi buktinya. Efek kegiatan untuk "

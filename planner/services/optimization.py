@@ -115,6 +115,7 @@ class SuggestionRow:
     min_units: int = 0
     people: float | None = None           # people reached (combined-effect activities), None otherwise
     own_estimate: bool = False            # the impact is the village's own estimate (additive)
+    enabling: bool = False                # a platform item: no effect of its own, services require it
     catalogue_item_id: int | None = None  # the catalogue item behind it: its evidence page
     requested_impact: float | None = None  # central cases at the units it asks for, alone in the plan
 
@@ -291,6 +292,7 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
             label=label, impact_per_unit=float(p.get("impact_per_unit") or 0.0),
             requested_cost=p["fixed_cost"] + p["unit_cost"] * p["max_units"], min_units=p.get("min_units") or 0,
             people=impact.people.get(p["id"]), own_estimate=p["id"] in impact.own_estimate,
+            enabling=bool(p.get("enabling")),
             catalogue_item_id=items.get(proposal_id_of(p["id"])),
             requested_impact=(None if a["units"] else
                               impact_model.evaluate(data, {p["id"]: p["max_units"]})["central"]),
