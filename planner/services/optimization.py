@@ -167,6 +167,7 @@ class SuggestionView:
     other_sources: list = field(default_factory=list)   # OtherSourceRow: activities beside the budget
     impact: object = None                 # plan_impact.PlanImpact: range, people, plausibility
     robustness: dict | None = None        # the kept "Seberapa yakin?" answer, if asked
+    sheet_impact: float | None = None     # the spreadsheet method's units judged by the same model
 
     @property
     def impact_low(self):
@@ -304,6 +305,9 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
         sensitivity=stored.get("sensitivity"), comparison=stored.get("comparison"),
         incomplete=[str(INCOMPLETE_LABELS.get(part, part)) for part in stored.get("incomplete") or []],
     )
+    sheet = (view.comparison or {}).get("spreadsheet") or {}
+    if sheet.get("allocations"):
+        view.sheet_impact = impact_model.evaluate(data, plan_impact.units_of(sheet))["central"]
     _mark_entry_budgets(rows, stored.get("sensitivity"), budget)
     view.packages = _required_lines(rows, "package", PACKAGES, set(rules.get("packages_required") or []), budget)
     view.categories = _category_lines(rows, rules, budget)

@@ -694,24 +694,48 @@ def parse_max_loss(text) -> float:
     return float(percent) / 100
 
 
-def alternative_options(session, max_loss: float, count: int = 3) -> list:
-    """`alternatives` with the proposals' names and places, ready for the page."""
+ALTERNATIVES_JOB = "alternatives"
+
+
+def alternatives_subject(suggestion_id: int, max_loss: float) -> str:
+    """The job subject: one search per stored answer and share (a new answer is a new search)."""
+    return f"{suggestion_id}:{max_loss:.6f}"
+
+
+def kept_alternatives(session, max_loss: float):
+    """The alternatives a finished job found for the session's current answer and `max_loss`,
+    or None when no such job has finished (planner.jobs keeps its result)."""
+    from .. import jobs
+
+    latest = session_suggestion(session)
+    if latest is None:
+        return None
+    job = jobs.latest(ALTERNATIVES_JOB, session.plan, alternatives_subject(latest.id, max_loss))
+    if job is None or job.status != "done":
+        return None
+    return (job.result or {}).get("found")
+
+
+def alternative_options(session, max_loss: float, count: int = 3, found: list | None = None) -> list:
+    """`alternatives` (or those a job `found`) with the proposals' names and places, for the page."""
     names = proposal_labels(session.plan)
     options = []
-    for index, found in enumerate(alternatives(session, max_loss=max_loss, count=count)):
+    if found is None:
+        found = alternatives(session, max_loss=max_loss, count=count)
+    for index, option in enumerate(found):
         options.append(AlternativeOption(
-            index=index, total_cost=found["total_cost"], total_impact=found["total_impact"] or 0.0,
-            loss_share=found["loss_share"], added=[names.get(k, k) for k in found["added"]],
-            dropped=[names.get(k, k) for k in found["dropped"]],
-            changed=[(names.get(c["id"], c["id"]), c["units_best"], c["units"]) for c in found["changed_units"]],
-            allocation={a["id"]: a["units"] for a in found["allocations"]}))
+            index=index, total_cost=option["total_cost"], total_impact=option["total_impact"] or 0.0,
+            loss_share=option["loss_share"], added=[names.get(k, k) for k in option["added"]],
+            dropped=[names.get(k, k) for k in option["dropped"]],
+            changed=[(names.get(c["id"], c["id"]), c["units_best"], c["units"]) for c in option["changed_units"]],
+            allocation={a["id"]: a["units"] for a in option["allocations"]}))
     return options
 
 
 def save_alternative(session, user, max_loss: float, index, name: str) -> Scenario:
     """Keep alternative number `index` (found again here, never taken from the form) as a scenario."""
     _require_open(session)
-    options = alternative_options(session, max_loss)
+    options = alternative_options(session, max_loss, found=kept_alternatives(session, max_loss))
     if index is None or not 0 <= index < len(options):
         raise ServiceError(_("Alternatif ini tidak tersedia lagi: keputusan atau usulan sudah berubah. "
                              "Tampilkan ulang alternatif."))
