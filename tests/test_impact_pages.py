@@ -403,3 +403,29 @@ def test_berita_acara_scorecard_and_impacts_stay_indonesian_for_an_english_reade
     assert "Pelaksanaan Pembangunan Desa" in flat and "Village Development" not in flat
     assert "Perkiraan dampak per kegiatan" in flat and "kasus, perkiraan model" in flat
     assert "cases" not in flat and "model estimate" not in flat
+
+
+def test_a_commitment_frozen_before_the_model_still_reads(app, world):
+    """Snapshots written before ranges existed have no impact_range, people or evidence (and a
+    commitment can never be rewritten): the Berita Acara and the exports show the single figure
+    they have, rounded."""
+    from planner.documents.berita_acara import berita_acara
+    from planner.documents.commitment_tables import activities_table, summary_table
+    from planner.documents.pdf import berita_acara_pdf
+    from planner.models import Commitment
+
+    cid = _catalogue_commitment(app, world)
+    with app.test_request_context():
+        content = dict(db.session.get(Commitment, cid).content)
+        content["totals"] = {k: v for k, v in content["totals"].items()
+                             if k not in ("impact_range", "stunted_children", "stunted_children_source", "plausibility")}
+        content["totals"]["impact"] = 2.345
+        content["activities"] = [{k: v for k, v in a.items() if k not in ("people", "evidence", "own_estimate")}
+                                 for a in content["activities"]]
+        content["suggestion"] = {"total_cost": 1, "total_impact": 2.345}
+        pdf = berita_acara_pdf(berita_acara(content, "0" * 64))
+        flat = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+        assert "≈ 2,3 kasus, perkiraan model" in flat and not TWO_DECIMAL_CASES.search(flat)
+        assert activities_table(content).rows[0][-2] is None
+        summary = dict((row[0], row[1]) for row in summary_table(content, "0" * 64).rows)
+        assert summary["Perkiraan kasus stunting tercegah (perkiraan model)"] == "≈ 2,3 kasus, perkiraan model"
