@@ -186,7 +186,7 @@ def robustness(plan_id, suggestion_id):
 
 @bp.route("/rencana/<int:plan_id>/rencana.json")
 def download_plan_file(plan_id):
-    """The plan as an optimizer plan file (JSON v1), for `flask plan solve` or another tool."""
+    """The plan as an optimizer plan file (JSON, version 2 when the optimizer reads it), for `flask plan solve` or another tool."""
     plan = get_plan_or_404(plan_id)
     body = json.dumps(plan_file(plan), ensure_ascii=False, indent=2)
     filename = f"rencana-{plan.desa.code}-{plan.year}.json"
