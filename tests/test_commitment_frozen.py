@@ -74,7 +74,8 @@ def _url_args(rule, ids):
     values = {"plan_id": ids["plan"], "proposal_id": ids["proposal"], "session_id": ids["session"],
               "sid": ids["session"], "attendee_id": ids["attendee"], "aid": ids["attendee"],
               "scenario_id": ids["scenario"], "scid": ids["scenario"], "commitment_id": ids.get("commitment"),
-              "fmt": "csv", "code": "35.17.09.2001", "year": 2027, "user_id": 1, "pid": 1}
+              "fmt": "csv", "code": "35.17.09.2001", "year": 2027, "user_id": 1, "pid": 1,
+              "suggestion_id": ids.get("suggestion", 1)}
     missing = [a for a in rule.arguments if a not in values]
     assert not missing, f"{rule.endpoint}: teach this test the URL parameter(s) {missing}"
     return {a: values[a] for a in rule.arguments}

@@ -128,10 +128,34 @@ def test_proposals_are_well_formed_and_honest_about_sources(app, demo):
                 assert p.unit_cost > 0 and "harga setempat (contoh demo)" in p.notes
             if item.has_effect:
                 assert p.impact_per_unit is None  # computed from the catalogue's evidence
+            elif item.enabling:
+                # a platform (posyandu, KPM, TPK) has no effect of its own: services require it
+                assert p.impact_per_unit is None and "perkiraan desa" not in p.notes
             else:
                 assert p.impact_per_unit is not None and "perkiraan desa (contoh demo)" in p.notes
             locations.add(p.location)
         assert "Dusun Krajan" in locations and any(loc.startswith("Posyandu ") for loc in locations)
+
+
+def test_demo_plans_claim_no_more_than_the_plausibility_bound(app, demo):
+    """The demo on the new model: no plan's suggestion claims more than 10% of its stunted children,
+    and one public MCK per village at most (Bongkot 2026 once had four)."""
+    from planner import optimizer
+    from planner.demo.data import STORY
+    from planner.services import plan_impact
+    from planner.services.planfile import plan_file
+
+    with app.test_request_context():
+        for plan in db.session.scalars(select(Plan)):
+            assert sum(1 for p in plan.proposals if p.catalogue_item.code == "mck_umum") <= 1
+            regular = plan.pagu - plan.earmark_koperasi
+            if plan.desa.name not in STORY:      # the oversight story bends one figure of these on purpose
+                assert 0.10 <= plan.stunting_budget / regular <= 0.20 + 1e-6
+            data = plan_file(plan)
+            result = optimizer.solve_plan_file(data)["result"]
+            assert result["status"] in ("optimal", "feasible"), plan.desa.name
+            found = plan_impact.plan_impact(data, plan_impact.units_of(result))
+            assert found.stunted and not found.exceeds, (plan.desa.name, plan.year, found.share)
 
 
 def test_links_kader_requires_posyandu_and_water_options_exclude(app, demo):

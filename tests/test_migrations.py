@@ -342,5 +342,18 @@ def test_0006_adds_the_scorecard_tables_and_steps_back_without_them(migration_ap
     downgrade(revision="0005_oversight")
     assert not {"convergence_scorecard", "convergence_indicator"} & _tables()
     assert "region" in _tables()
+def test_0006_gives_every_kabupaten_the_default_plausibility_bound_and_steps_back(migration_app):
+    upgrade(revision="0005_oversight")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO region (id, code, name, level) VALUES (1, '35.17', 'K', 'kabupaten')"))
+        conn.execute(text("INSERT INTO impact_setting (region_id, baseline_prevalence, baseline_source, haz_sd,"
+                          " created_at, updated_at) VALUES (1, 0.2, 'SSGI', 1.1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    upgrade(revision="0006_plausibility")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT plausibility_bound FROM impact_setting")).scalar() == pytest.approx(0.1)
+    downgrade(revision="0005_oversight")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT baseline_prevalence FROM impact_setting")).scalar() == pytest.approx(0.2)
+        assert "plausibility_bound" not in {c["name"] for c in inspect(conn).get_columns("impact_setting")}
     upgrade()
     assert _current_revision() == _head()

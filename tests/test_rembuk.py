@@ -413,3 +413,48 @@ def test_the_room_asks_how_much_more_budget_would_bring_a_proposal_in(app, login
                                             or "pasti belum masuk" in said)
     # kept with the meeting's answer: the board shows it from now on
     assert said.strip() in text_of(client.get(f"/rembuk/{sid}/layar"))
+
+
+def test_alternatives_run_as_a_job_once_per_answer_and_share(app, login, meeting_plan, monkeypatch):
+    """The search runs in a background job (issue 22): kept as the job's result, so asking again for
+    the same answer and share reads it instead of searching, and saving one reads the same list."""
+    from planner.models import Job
+    from planner.services import rembuk as rembuk_service
+
+    plan_id, _ = meeting_plan
+    client = login("desa_a1")
+    _open(client, plan_id)
+    sid = _session_id(app, plan_id)
+    client.post(f"/rembuk/{sid}/hitung")
+    calls = []
+    real = rembuk_service.alternatives
+
+    def counted(session, max_loss=0.02, count=3):
+        calls.append(max_loss)
+        return real(session, max_loss=max_loss, count=count)
+
+    monkeypatch.setattr(rembuk_service, "alternatives", counted)
+    assert "Alternatif 1" in client.get(f"/rembuk/{sid}/alternatif?susut=10").text
+    assert "Alternatif 1" in client.get(f"/rembuk/{sid}/alternatif?susut=10").text
+    assert calls == [0.1]
+    with app.app_context():
+        job = db.session.scalar(select(Job).where(Job.kind == rembuk_service.ALTERNATIVES_JOB))
+        assert job.status == "done" and job.result["found"]
+    kept = client.post(f"/rembuk/{sid}/alternatif/simpan", data={"index": "0", "susut": "10", "name": "Dari tugas"})
+    assert kept.status_code == 303 and calls == [0.1]
+    client.get(f"/rembuk/{sid}/alternatif?susut=5")
+    assert calls == [0.1, 0.05]
+
+
+def test_alternatives_page_shows_progress_while_the_job_runs(app, login, meeting_plan, monkeypatch):
+    from planner import jobs
+
+    plan_id, _ = meeting_plan
+    client = login("desa_a1")
+    _open(client, plan_id)
+    sid = _session_id(app, plan_id)
+    client.post(f"/rembuk/{sid}/hitung")
+    monkeypatch.setattr(jobs.JobQueue, "submit", lambda self, job_id: None)     # no worker picks it up
+    page = client.get(f"/rembuk/{sid}/alternatif?susut=10")
+    assert page.status_code == 200
+    assert 'http-equiv="refresh"' in page.text and "Buka halaman kemajuan" in text_of(page)

@@ -103,16 +103,23 @@ class AssumptionsForm(FlaskForm):
     baseline_prevalence = DecimalNumberField(_l("Prevalensi stunting acuan (%)"))
     baseline_source = StringField(_l("Sumber prevalensi acuan"), validators=[_length(200)])
     haz_sd = DecimalNumberField(_l("Simpangan baku HAZ (SD)"))
+    plausibility_bound = DecimalNumberField(_l("Batas kewajaran dampak (% balita stunting per tahun)"),
+                                            required=False)
 
     def values(self) -> dict:
         prevalence = self.baseline_prevalence.data
-        return {
+        bound = self.plausibility_bound.data
+        values = {
             "baseline_prevalence": None if prevalence is None else prevalence / 100,
             "baseline_source": self.baseline_source.data or "",
             "haz_sd": self.haz_sd.data,
         }
+        if bound is not None:           # left empty: the bound stays as it is (10% by default)
+            values["plausibility_bound"] = bound / 100
+        return values
 
     def load(self, assumptions) -> None:
         self.baseline_prevalence.data = round(assumptions.baseline_prevalence * 100, 6)
         self.baseline_source.data = assumptions.baseline_source
         self.haz_sd.data = assumptions.haz_sd
+        self.plausibility_bound.data = round(assumptions.plausibility_bound * 100, 6)

@@ -56,19 +56,27 @@ def _download(body, mimetype, filename, commitment, what):
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def _scorecard_id(commitment):
+    """The scorecard table for the Berita Acara, its bidang names in Indonesian whatever the
+    interface language (the document always is)."""
+    from flask_babel import force_locale
+
+    with force_locale("id"):
+        return plan_scorecard(commitment.plan, commitment)
+
+
 @bp.route("/komitmen/<int:commitment_id>/berita-acara")
 def berita_acara_page(commitment_id):
     """The Berita Acara as a printable page (A4 print styles)."""
     commitment = get_commitment_or_404(commitment_id)
-    doc = berita_acara(commitment.content, commitment.content_hash, plan_scorecard(commitment.plan, commitment))
+    doc = berita_acara(commitment.content, commitment.content_hash, _scorecard_id(commitment))
     return render_template("commitments/berita_acara.html", commitment=commitment, doc=doc, plan=commitment.plan)
 
 
 @bp.route("/komitmen/<int:commitment_id>/berita-acara.pdf")
 def berita_acara_download(commitment_id):
     commitment = get_commitment_or_404(commitment_id)
-    body = berita_acara_pdf(berita_acara(commitment.content, commitment.content_hash,
-                                         plan_scorecard(commitment.plan, commitment)))
+    body = berita_acara_pdf(berita_acara(commitment.content, commitment.content_hash, _scorecard_id(commitment)))
     return _download(body, "application/pdf", _filename(commitment, "berita-acara.pdf"), commitment, "pdf")
 
 

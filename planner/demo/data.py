@@ -112,10 +112,11 @@ def _q(minimum, maximum):
 
 T = {t.code + ("@" + t.where if t.where != "desa" else ""): t for t in [
     # per posyandu
-    Template("operasional_posyandu", "posyandu", ("posyandu", "kader"), lambda v: _q(6, 12), estimate=0.004),
-    Template("insentif_kader", "posyandu", ("kader", "posyandu"), lambda v: _q(5 * 6, 5 * 12), estimate=0.0008),
+    # platforms: whole courses of 12 months, no effect of their own (services require them)
+    Template("operasional_posyandu", "posyandu", ("posyandu", "kader"), lambda v: _q(12, 12)),
+    Template("insentif_kader", "posyandu", ("kader", "posyandu"), lambda v: _q(12, 5 * 12)),
     Template("pmt_lokal_balita", "posyandu", ("posyandu", "kader", "bidan_desa"),
-             lambda v: _q(90, v.per_posyandu(v.at_risk) * 90)),
+             lambda v: _q(56, v.per_posyandu(v.at_risk) * 56)),
     Template("alat_antropometri", "posyandu", ("posyandu", "bidan_desa"), lambda v: _q(1, 1), estimate=0.02),
     Template("sarpras_posyandu", "posyandu", ("posyandu", "dusun"), lambda v: _q(1, 1), price=15_000_000,
              estimate=0.02),
@@ -128,10 +129,16 @@ T = {t.code + ("@" + t.where if t.where != "desa" else ""): t for t in [
     # for the whole village
     Template("pmt_pemulihan_baduta", "desa", ("bidan_desa", "posyandu"),
              lambda v: _q(90, max(2, round(v.plan.stunted_children * 0.4)) * 90)),
-    Template("pmt_bumil_kek", "desa", ("bidan_desa", "kpm"), lambda v: _q(90, max(1, v.kek) * 90),
-             price=20_000, estimate=0.0002),
+    Template("pmt_bumil_kek", "desa", ("bidan_desa", "kpm"), lambda v: _q(120, max(1, v.kek) * 120),
+             price=20_000),
+    Template("pendampingan_mms", "desa", ("bidan_desa", "kpm"), lambda v: _q(6, max(1, v.plan.ibu_hamil) * 6),
+             price=25_000),
+    Template("protein_hewani_baduta", "desa", ("posyandu", "pkk"),
+             lambda v: _q(180, max(2, round(v.plan.baduta * 0.3)) * 180), price=3_000),
+    Template("insentif_kpm", "desa", ("pemdes", "kpm"), lambda v: _q(12, 12), price=750_000),
+    # PMBA classes for the caregivers of children 6–23 months (about 3 in 5 baduta), 12 meetings each
     Template("konseling_pmba", "desa", ("kpm", "kader", "pkk"),
-             lambda v: _q(v.plan.baduta * 3, v.plan.baduta * 12), price=15_000),
+             lambda v: _q(12, round(v.plan.baduta * 0.6) * 12), price=15_000),
     Template("konseling_pmba_plus", "desa", ("bidan_desa", "kpm"),
              lambda v: _q(12, max(2, round(v.plan.stunted_children * 0.3)) * 12), price=150_000),
     Template("kelas_ibu_hamil", "desa", ("bidan_desa", "pkk"), lambda v: _q(v.plan.ibu_hamil, v.plan.ibu_hamil * 4),
@@ -180,6 +187,9 @@ CARRIED_OUT = {
     "mck_umum": ("Kaur Perencanaan + TPK", DRY_SEASON, "bankeu"),
     "pmt_pemulihan_baduta": ("Kasi Kesejahteraan + Bidan desa", PMT_SEASON, "dd"),
     "pmt_bumil_kek": ("Kasi Kesejahteraan + Bidan desa", (4, 5, 6, 7), "dd"),
+    "pendampingan_mms": ("TPK + Bidan desa", (), "dd"),
+    "protein_hewani_baduta": ("Kasi Kesejahteraan + Kader Posyandu", PMT_SEASON, "dd"),
+    "insentif_kpm": ("Kasi Kesejahteraan", (), "dd"),
     "konseling_pmba": ("KPM + Kader Posyandu", (), "dd"),
     "konseling_pmba_plus": ("Bidan desa + KPM", (), "dd"),
     "kelas_ibu_hamil": ("Bidan desa + TP PKK", (), "dd"),
@@ -273,7 +283,7 @@ def _proposal(village, template, item, location, position) -> Proposal:
         cost = template.price
         notes.append(LOCAL_PRICE)
     impact = None
-    if not item.has_effect:
+    if not item.has_effect and not item.enabling:      # a platform has no effect of its own
         impact = template.estimate
         notes.append(VILLAGE_ESTIMATE)
     proposal = Proposal(
@@ -305,13 +315,16 @@ def _proposals(village, items) -> list:
         core += [("operasional_posyandu@posyandu", name), ("insentif_kader@posyandu", name)]
     core += [("pmt_lokal_balita@posyandu", village.posyandu[0]), ("sumber_air@dusun", water_dusun),
              ("sambungan_air@dusun", water_dusun), ("jamban_sehat@dusun", village.dusun[0]),
-             ("pmt_pemulihan_baduta", "Desa"), ("konseling_pmba", "Desa")]
+             ("pmt_pemulihan_baduta", "Desa"), ("konseling_pmba", "Desa"), ("pendampingan_mms", "Desa")]
     optional = []
     for key, template in T.items():
         places = {"posyandu": village.posyandu, "dusun": village.dusun, "desa": ["Desa"]}[template.where]
         optional += [(key, place) for place in places if (key, place) not in core]
     # the other dusun's water stays with house connections or nothing: only one exclusion pair
     optional = [(k, p) for k, p in optional if not (k == "sumber_air@dusun" and p != water_dusun)]
+    # one public MCK (the kabupaten's bantuan keuangan builds it) in one dusun, not one in every dusun
+    mck_dusun = rng.choice(village.dusun)
+    optional = [(k, p) for k, p in optional if not (k == "mck_umum@dusun" and p != mck_dusun)]
     rng.shuffle(optional)
     target = rng.randint(max(12, len(core)), min(40, len(core) + len(optional)))
     chosen = core + optional[: target - len(core)]

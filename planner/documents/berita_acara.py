@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from ..activity_names import activity_labels
 from ..domain import (ATTENDEE_ROLES, CATEGORIES, FUNDING_SOURCES, FUNDING_SOURCES_SHORT, PACKAGES,
                       TARGET_GROUPS)
-from ..formatting import (format_date, format_months, format_number, format_percent, format_rupiah,
+from ..formatting import (format_cases, format_date, format_months, format_number, format_percent, format_rupiah,
                           impact_range)
 
 
@@ -115,6 +115,7 @@ def _build(content: dict, content_hash: str, scorecard=None) -> BeritaAcara:
     sections.append(_data_summary(content))
     sections.append(_activities(content))
     sections.extend(_totals(content))
+    sections.append(_impacts(content))
     if scorecard is not None and scorecard.entered:
         sections.append(_scorecard(scorecard))
     if content.get("aks"):
@@ -286,6 +287,46 @@ def _scorecard(scorecard) -> Section:
                             "jumlah untuk pencegahan stunting menurut komitmen ini (Dana Desa).")])
 
 
+def _impacts(content) -> Section:
+    """Per Dana Desa activity: people reached and cases averted (model estimate), and what the
+    estimate rests on; the evidence sources are listed once, numbered, under the table."""
+    totals = content["totals"]
+    activities = [a for a in content["activities"] if _source(a) == "dd"]
+    labels = activity_labels(activities)
+    sources, rows = [], []
+    for label, a in zip(labels, activities):
+        evidence = a.get("evidence") or ""
+        if evidence == "own":
+            basis = _("perkiraan desa sendiri")
+        elif evidence == "enabling":
+            basis = _("pendukung layanan (tanpa efek sendiri)")
+        elif evidence:
+            if evidence not in sources:
+                sources.append(evidence)
+            basis = _("bukti [%(n)s]", n=sources.index(evidence) + 1)
+        else:
+            basis = "–"
+        people = a.get("people")
+        rows.append([label, format_number(int(people)) if people is not None else "–",
+                     "–" if evidence == "enabling" else format_cases(a.get("impact") or 0), basis])
+    low, high = _range(totals)
+    notes = [_("Perkiraan model dari bukti penelitian, bukan target: seluruh kegiatan Dana Desa %(i)s. Angka dalam "
+               "kurung adalah rentang bila efek setiap kegiatan serendah atau setinggi buktinya. Efek kegiatan untuk "
+               "kelompok sasaran yang sama digabung, sehingga kasus satu kelompok tidak melebihi jumlah orangnya.",
+               i=impact_range(totals["impact"], low, high))]
+    stunted = totals.get("stunted_children")
+    if stunted:
+        if totals.get("stunted_children_source") == "measured":
+            notes.append(_("Balita stunting desa menurut pengukuran posyandu: %(n)s.", n=format_cases(stunted)))
+        else:
+            notes.append(_("Balita stunting desa diperkirakan %(n)s (jumlah balita × prevalensi acuan).",
+                           n=format_cases(stunted)))
+    notes += [f"[{n}] {text}" for n, text in enumerate(sources, start=1)]
+    return Section(_("Perkiraan dampak per kegiatan"),
+                   headers=[_("Kegiatan dan lokasi"), _("Orang terjangkau"), _("Kasus tercegah"), _("Dasar perkiraan")],
+                   rows=rows, widths=[46, 16, 14, 24], numeric={1, 2}, notes=notes, key="impacts")
+
+
 def _range(totals):
     found = totals.get("impact_range") or {}
     return found.get("low"), found.get("high")
@@ -356,8 +397,9 @@ def _changes(content) -> Section:
     suggestion = content.get("suggestion") or {}
     intro = _("Usulan alokasi tanpa keputusan rembuk: biaya %(c)s, perkiraan kasus tercegah %(i)s. "
               "Yang disepakati: biaya %(c2)s, perkiraan kasus tercegah %(i2)s.",
-              c=format_rupiah(suggestion.get("total_cost") or 0), i=impact_range(suggestion.get("total_impact") or 0),
-              c2=format_rupiah(content["totals"]["cost"]), i2=impact_range(content["totals"]["impact"]))
+              c=format_rupiah(suggestion.get("total_cost") or 0),
+              i=impact_range(suggestion.get("total_impact") or 0, *_range(suggestion)),
+              c2=format_rupiah(content["totals"]["cost"]), i2=impact_range(content["totals"]["impact"], *_range(content["totals"])))
     title = _("Perubahan dari usulan alokasi")
     if not changes:
         return Section(title, paragraphs=[intro, _("Rembuk menyepakati usulan alokasi tanpa perubahan.")],

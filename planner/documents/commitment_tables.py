@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from ..activity_names import names_told_apart
 from ..domain import CATEGORIES, FUNDING_SOURCES, PACKAGES, TARGET_GROUPS
-from ..formatting import format_months, parse_moment, spreadsheet_datetime
+from ..formatting import cases_digits, format_months, impact_range, parse_moment, spreadsheet_datetime
 from ..services.commitments import activity_implementer, activity_source, scorecard
 from .tables import COUNT_FORMAT, RUPIAH_FORMAT, SHARE_FORMAT, Table
 
@@ -21,13 +21,16 @@ def activities_table(content: dict) -> Table:
     rows = [[a.get("apbdes_code") or "", label, a.get("location") or "", _label(PACKAGES, a["package"]),
              _label(CATEGORIES, a["category"]), _label(TARGET_GROUPS, a["target_group"]), a["units"],
              a.get("unit") or "", a["unit_cost"], a["fixed_cost"], a["cost"], _label(FUNDING_SOURCES, activity_source(a)),
-             activity_implementer(a), format_months(a.get("months"))]
+             activity_implementer(a), format_months(a.get("months")),
+             int(a["people"]) if a.get("people") is not None else None,
+             round(a.get("impact") or 0, cases_digits(a.get("impact") or 0))]
             for label, a in zip(labels, activities)]
     return Table(_("Kegiatan"), [_("Kode APBDes"), _("Kegiatan"), _("Lokasi"), _("Paket layanan"), _("Kategori"),
                                  _("Sasaran"), _("Volume"), _("Satuan"), _("Harga satuan"), _("Biaya tetap"),
-                                 _("Jumlah biaya"), _("Sumber dana"), _("Pelaksana"), _("Waktu pelaksanaan")],
-                 rows, formats={6: COUNT_FORMAT, 8: RUPIAH_FORMAT, 9: RUPIAH_FORMAT, 10: RUPIAH_FORMAT},
-                 widths={1: 44, 2: 22, 3: 24, 5: 22, 11: 22, 12: 26, 13: 20})
+                                 _("Jumlah biaya"), _("Sumber dana"), _("Pelaksana"), _("Waktu pelaksanaan"),
+                                 _("Orang terjangkau"), _("Perkiraan kasus tercegah (model)")],
+                 rows, formats={6: COUNT_FORMAT, 8: RUPIAH_FORMAT, 9: RUPIAH_FORMAT, 10: RUPIAH_FORMAT, 14: COUNT_FORMAT},
+                 widths={1: 44, 2: 22, 3: 24, 5: 22, 11: 22, 12: 26, 13: 20, 15: 18})
 
 
 def scorecard_table(content: dict) -> Table:
@@ -53,13 +56,19 @@ def summary_table(content: dict, content_hash: str) -> Table:
             [_("Kode pengaman dokumen"), content_hash],
             [_("Anggaran stunting (Dana Desa)"), content["budget"]["stunting_budget"]],
             [_("Jumlah biaya kegiatan Dana Desa"), totals["cost"]],
-            [_("Perkiraan kasus stunting tercegah (perkiraan model)"), round(totals["impact"], 1)]]
+            [_("Perkiraan kasus stunting tercegah (perkiraan model)"),
+             impact_range(totals["impact"], *_range(totals))]]
     for code, amount in (totals.get("by_source") or {}).items():
         if code != "dd":
             rows.append([_("Kegiatan dari %(source)s", source=_label(FUNDING_SOURCES, code)), amount])
     rows += [[_("Paket: %(p)s", p=_label(PACKAGES, code)), totals["by_package"].get(code, 0)] for code in PACKAGES]
     rows += [[_("Kategori: %(c)s", c=_label(CATEGORIES, code)), totals["by_category"].get(code, 0)] for code in CATEGORIES]
     return Table(_("Ringkasan"), [_("Uraian"), _("Nilai")], rows, formats={1: COUNT_FORMAT}, widths={0: 44, 1: 70})
+
+
+def _range(totals) -> tuple:
+    found = totals.get("impact_range") or {}
+    return found.get("low"), found.get("high")
 
 
 def _iso_date(text):

@@ -14,6 +14,9 @@ class ImpactSetting(TimestampMixin, db.Model):
     baseline_prevalence = db.Column(db.Float, nullable=False)
     baseline_source = db.Column(db.String(200), nullable=False, default="")
     haz_sd = db.Column(db.Float, nullable=False)
+    # The share of the village's stunted children a year's plan may claim before the plan page and
+    # the board warn (planner.optimizer.impact_model.plausibility).
+    plausibility_bound = db.Column(db.Float, nullable=False, default=0.1, server_default="0.1")
 
     region = db.relationship("Region")
 

@@ -12,6 +12,7 @@ from ..htmx import add_vary, is_htmx, see_other
 from ..models import Suggestion
 from ..services import ServiceError
 from .. import jobs
+from ..services import robustness as robustness_service
 from ..services import solve_jobs
 from ..services.optimization import (budget_rise_for, check_budget_rise, latest_suggestion,
                                      suggestion_view)
@@ -169,9 +170,49 @@ def budget_rise(plan_id, suggestion_id, key):
     return add_vary(Response(html, status=422 if error else 200))
 
 
+@bp.route("/rencana/<int:plan_id>/usulan-alokasi/<int:suggestion_id>/seberapa-yakin", methods=["GET", "POST"])
+def robustness(plan_id, suggestion_id):
+    """"Seberapa yakin?": GET shows the kept answer, the job still running (the page refreshes
+    itself; htmx polls the fragment), or the button; POST starts the job (a background job: it
+    never blocks other users) and comes back here. Anyone in scope reads; the village's operator
+    starts it (403 otherwise). 404 outside scope or for another plan's suggestion."""
+    plan = get_plan_or_404(plan_id, write=request.method == "POST")
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if suggestion is None or suggestion.plan_id != plan.id:
+        abort(404)
+    subject = robustness_service.subject(suggestion.id)
+    error = None
+    job = jobs.active(robustness_service.KIND, plan, subject)
+    if request.method == "POST" and robustness_service.view(suggestion) is None and job is None:
+        try:
+            robustness_service.check(plan, suggestion)
+        except ServiceError as exc:
+            error = str(exc)
+        else:
+            job = jobs.enqueue(robustness_service.KIND, {"suggestion_id": suggestion.id}, user=current_user,
+                               plan=plan, subject=subject)
+            job = jobs.wait(job, current_app.config.get("JOB_INLINE_WAIT", 1.0))
+            if not is_htmx():
+                if job.status == "failed":
+                    flash(job.error, "error")
+                return see_other(url_for("optimize.robustness", plan_id=plan.id, suggestion_id=suggestion.id))
+    if job is not None and job.finished:
+        job = None
+    if error is None and job is None:
+        last = jobs.latest(robustness_service.KIND, plan, subject)
+        if last is not None and last.status == "failed" and robustness_service.view(suggestion) is None:
+            error = last.error
+    db.session.refresh(suggestion)
+    context = dict(plan=plan, suggestion=suggestion, result=robustness_service.view(suggestion), job=job,
+                   error=error, editable=can_edit_plan(current_user, plan))
+    template = "optimize/_robustness.html" if is_htmx() else "optimize/robustness.html"
+    status = 422 if error and request.method == "POST" else 200
+    return add_vary(Response(render_template(template, **context), status=status))
+
+
 @bp.route("/rencana/<int:plan_id>/rencana.json")
 def download_plan_file(plan_id):
-    """The plan as an optimizer plan file (JSON v1), for `flask plan solve` or another tool."""
+    """The plan as an optimizer plan file (JSON, version 2 when the optimizer reads it), for `flask plan solve` or another tool."""
     plan = get_plan_or_404(plan_id)
     body = json.dumps(plan_file(plan), ensure_ascii=False, indent=2)
     filename = f"rencana-{plan.desa.code}-{plan.year}.json"

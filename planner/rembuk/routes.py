@@ -372,7 +372,7 @@ def alternatives(sid):
     session = get_session_or_404(sid)
     text = request.args.get("susut", "2")
     form = AlternativeForm(formdata=None, susut=text)
-    options, error = [], None
+    options, error, job = [], None, None
     try:
         max_loss = rembuk.parse_max_loss(text)
     except ServiceError as exc:
@@ -385,11 +385,31 @@ def alternatives(sid):
         elif latest.status != "optimal":
             error = _("Alternatif hanya dicari bila alokasi sekarang terbukti terbaik.")
         else:
-            options = rembuk.alternative_options(session, max_loss)
+            options, job, error = _alternatives_job(session, latest, max_loss, text)
     status = 422 if form.susut.errors else 200
     return render_template("rembuk/alternatives.html", session=session, plan=session.plan, options=options,
-                           form=form, error=error, latest=rembuk.session_suggestion(session),
+                           form=form, error=error, latest=rembuk.session_suggestion(session), job=job,
                            editable=can_run_session(current_user, session)), status
+
+
+def _alternatives_job(session, latest, max_loss, text):
+    """The search runs as a background job (planner.jobs), once per answer and share: the options it
+    kept, else the job still running (the page refreshes itself), else a new job waited on briefly.
+    Returns (options, job or None, error or None)."""
+    found = rembuk.kept_alternatives(session, max_loss)
+    if found is not None:
+        return rembuk.alternative_options(session, max_loss, found=found), None, None
+    subject = rembuk.alternatives_subject(latest.id, max_loss)
+    job = jobs.active(rembuk.ALTERNATIVES_JOB, session.plan, subject) or jobs.enqueue(
+        rembuk.ALTERNATIVES_JOB, {"session_id": session.id, "max_loss": max_loss, "susut": text},
+        user=current_user, plan=session.plan, subject=subject)
+    job = jobs.wait(job, current_app.config.get("JOB_INLINE_WAIT", 1.0))
+    if job.status == "failed":
+        return [], None, job.error
+    if job.status == "done":
+        found = (job.result or {}).get("found") or []
+        return rembuk.alternative_options(session, max_loss, found=found), None, None
+    return [], job, None
 
 
 @bp.route("/rembuk/<int:sid>/alternatif/simpan", methods=["POST"])

@@ -574,6 +574,11 @@ def check_assumption_values(values: dict) -> dict:
         errors["haz_sd"] = [_("Wajib diisi.")]
     elif not 0 < sd <= MAX_HAZ_SD:
         errors["haz_sd"] = [_("Simpangan baku HAZ harus lebih dari 0 dan paling besar %(max)s.", max="3")]
+    if "plausibility_bound" in values:
+        bound = values.get("plausibility_bound")
+        if bound is not None and not 0 < bound <= 1:
+            errors["plausibility_bound"] = [_("Batas kewajaran harus lebih dari %(min)s%% dan paling besar %(max)s%%.",
+                                              min="0", max="100")]
     return errors
 
 
@@ -592,12 +597,17 @@ def update_assumptions(kabupaten, values: dict) -> ImpactSetting:
         db.session.add(setting)
     else:
         before = {"baseline_prevalence": setting.baseline_prevalence, "baseline_source": setting.baseline_source,
-                  "haz_sd": setting.haz_sd}
+                  "haz_sd": setting.haz_sd, "plausibility_bound": setting.plausibility_bound}
+    before.setdefault("plausibility_bound", 0.1)
     setting.baseline_prevalence = values["baseline_prevalence"]
     setting.baseline_source = values["baseline_source"].strip()
     setting.haz_sd = values["haz_sd"]
+    if values.get("plausibility_bound") is not None:
+        setting.plausibility_bound = values["plausibility_bound"]
+    elif setting.plausibility_bound is None:
+        setting.plausibility_bound = 0.1
     after = {"baseline_prevalence": setting.baseline_prevalence, "baseline_source": setting.baseline_source,
-             "haz_sd": setting.haz_sd}
+             "haz_sd": setting.haz_sd, "plausibility_bound": setting.plausibility_bound}
     changed = history.changes(before, after)
     if changed:
         history.record("impact.update", region=kabupaten, fields=sorted(changed), changes=changed)

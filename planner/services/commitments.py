@@ -26,7 +26,7 @@ from ..extensions import db
 from ..models import Commitment, CommitmentActivity
 from ..models.base import utcnow
 from ..models.plan import TARGET_FIELDS
-from . import ServiceError, history
+from . import ServiceError, history, plan_impact
 from .planfile import plan_file, proposal_id_of, proposal_key
 from .proposals import plan_overview
 from .rembuk import active_decisions, current_locks, is_current, session_suggestion
@@ -97,7 +97,7 @@ def commit_session(session, user, expected_plan_version: int | None = None, at=N
         plan_id=plan.id, version=session.version, session_id=session.id,
         previous_id=previous.id if previous else None, reason=session.reason,
         committed_by_id=user.id, committed_at=at, total_cost=content["totals"]["cost"],
-        total_impact=latest.total_impact, content=content, content_hash=content_hash(content),
+        total_impact=content["totals"]["impact"], content=content, content_hash=content_hash(content),
         unexplained_changes=unexplained_changes(content),
     )
     db.session.add(commitment)
@@ -157,10 +157,15 @@ def _already_message():
 
 
 def _unlocked_suggestion(plan) -> dict:
-    """The optimizer's own answer for the plan as it stands, with no decision of the room."""
+    """The optimizer's own answer for the plan as it stands, with no decision of the room; its
+    `total_impact` and `impact_range` are the model's (plan_impact), whichever optimizer answered."""
     data = plan_file(plan)
-    return optimizer.solve_plan_file(data, solver=current_app.config["SOLVER"],
-                                     time_limit=current_app.config["SOLVER_TIME_LIMIT"])["result"]
+    result = dict(optimizer.solve_plan_file(data, solver=current_app.config["SOLVER"],
+                                            time_limit=current_app.config["SOLVER_TIME_LIMIT"])["result"])
+    found = plan_impact.plan_impact(data, plan_impact.units_of(result))
+    result["total_impact"] = found.central
+    result["impact_range"] = {"low": found.low, "high": found.high}
+    return result
 
 
 def other_source_units(proposal, lock) -> int:
@@ -194,6 +199,7 @@ def build_content(session, suggestion, user, at=None) -> dict:
     explanations = {e["id"]: e for e in suggestion.result.get("explanations", [])}
     proposals = {p.id: p for p in plan.proposals}
     locks = current_locks(session)
+    found = plan_impact.plan_impact(data, plan_impact.units_of(result), plan_impact.bound_for(plan))
     activities, not_funded = [], []
     for p in data["proposals"]:
         a = allocations[p["id"]]
@@ -203,7 +209,9 @@ def build_content(session, suggestion, user, at=None) -> dict:
             "category": p["category"], "package": p["package"], "target_group": p["target_group"],
             "location": p.get("location") or "", "proposer": p.get("proposer") or "", "unit": p.get("unit") or "",
             "unit_cost": p["unit_cost"], "fixed_cost": p["fixed_cost"], "units": a["units"], "cost": a["cost"],
-            "impact": a["impact"] or 0.0, "apbdes_code": p.get("apbdes_code") or "",
+            "impact": found.by_proposal.get(p["id"], 0.0), "apbdes_code": p.get("apbdes_code") or "",
+            "people": found.people.get(p["id"]), "own_estimate": p["id"] in found.own_estimate,
+            "catalogue_code": p.get("catalogue_code"), "evidence": _evidence(proposal, p),
             "max_units": p["max_units"], "lock": p.get("lock"), "funding_source": "dd",
             "implementer": proposal.implementer if proposal else "",
             "months": list(proposal.months or []) if proposal else [],
@@ -283,12 +291,15 @@ def build_content(session, suggestion, user, at=None) -> dict:
         "rules": data.get("rules") or {},
         "activities": activities,
         "not_funded": not_funded,
-        "totals": _totals(activities, data["budget"]),
+        "totals": dict(_totals(activities, data["budget"]), impact_range={"low": found.low, "high": found.high},
+                       stunted_children=found.stunted, stunted_children_source=found.stunted_source,
+                       plausibility={"bound": found.bound, "share": found.share, "exceeds": found.exceeds}),
         "decisions": decision_records,
         "locks": {f"u{k}": v for k, v in sorted(locks.items())},
         "changes_from_suggestion": changes,
         "suggestion": {"status": result["status"], "solver": suggestion.solver,
                        "total_cost": baseline["total_cost"], "total_impact": baseline["total_impact"] or 0.0,
+                       "impact_range": baseline.get("impact_range"),
                        "session_run": suggestion.id},
         "plan_file": committed_file,
         # The AKS recommendations the plan answers and those it leaves, as they stood at the commitment.
@@ -301,6 +312,19 @@ def build_content(session, suggestion, user, at=None) -> dict:
              "reason": c.reason}
             for c in version_changes(previous.content, content)]
     return content
+
+
+def _evidence(proposal, entry) -> str:
+    """Where an activity's impact comes from, for the documents: the catalogue evidence's source,
+    "own" (the village's estimate), "enabling" (a platform item with no effect of its own) or ""."""
+    if entry.get("impact_source") == "manual":
+        return "own"
+    item = proposal.catalogue_item if proposal is not None else None
+    if item is None:
+        return ""
+    if item.enabling:
+        return "enabling"
+    return item.impact_source if item.has_effect else ""
 
 
 def _committed_lock(units: int):

@@ -22,6 +22,7 @@ class ImpactAssumptions:
     baseline_prevalence: float
     baseline_source: str
     haz_sd: float
+    plausibility_bound: float = 0.1
 
 
 def assumptions_for(region) -> ImpactAssumptions:
@@ -30,7 +31,8 @@ def assumptions_for(region) -> ImpactAssumptions:
     setting = db.session.scalar(select(ImpactSetting).where(ImpactSetting.region_id == kabupaten.id))
     if setting is None:
         return ImpactAssumptions(**DEFAULT_IMPACT_SETTING)
-    return ImpactAssumptions(setting.baseline_prevalence, setting.baseline_source, setting.haz_sd)
+    return ImpactAssumptions(setting.baseline_prevalence, setting.baseline_source, setting.haz_sd,
+                             setting.plausibility_bound if setting.plausibility_bound is not None else 0.1)
 
 
 def baseline_for(plan, assumptions: ImpactAssumptions) -> tuple[float, str]:

@@ -23,7 +23,8 @@ from ..models import Proposal, Suggestion
 from ..activity_names import activity_labels
 from ..formatting import cost_per_case, format_cases, format_percent
 from ..optimizer.solve import allocations as allocations_of
-from . import ServiceError, explanations, history
+from ..optimizer import impact_model
+from . import ServiceError, explanations, history, plan_impact
 from .planfile import plan_file, proposal_id_of
 from .proposals import plan_overview
 
@@ -67,7 +68,9 @@ def compute_suggestion(plan, user, solver: str | None = None, time_limit: float 
               if key in answer}
     suggestion = Suggestion(
         plan_id=plan.id, user_id=user.id, input_hash=input_hash(data), solver=result.get("solver") or solver,
-        status=result["status"], total_cost=result["total_cost"], total_impact=result["total_impact"] or 0.0,
+        status=result["status"], total_cost=result["total_cost"],
+        # the model's central figure for the units chosen (the same with either optimizer)
+        total_impact=impact_model.evaluate(data, plan_impact.units_of(result))["central"],
         seconds=float(result.get("solve_seconds") or 0.0), plan_file=data, result=stored,
         session_id=session.id if session is not None else None,
     )
@@ -110,6 +113,11 @@ class SuggestionRow:
     impact_per_unit: float = 0.0
     requested_cost: int = 0               # fixed + unit cost × max units: what it asks for
     min_units: int = 0
+    people: float | None = None           # people reached (combined-effect activities), None otherwise
+    own_estimate: bool = False            # the impact is the village's own estimate (additive)
+    enabling: bool = False                # a platform item: no effect of its own, services require it
+    catalogue_item_id: int | None = None  # the catalogue item behind it: its evidence page
+    requested_impact: float | None = None  # central cases at the units it asks for, alone in the plan
 
     @property
     def funded(self) -> bool:
@@ -120,6 +128,8 @@ class SuggestionRow:
         """Rupiah per stunting case averted: at the funded units, or (unfunded) at what it asks for."""
         if self.funded:
             return cost_per_case(self.cost, self.impact)
+        if self.requested_impact is not None:
+            return cost_per_case(self.requested_cost, self.requested_impact)
         return cost_per_case(self.requested_cost, self.impact_per_unit * self.max_units)
 
 
@@ -156,6 +166,25 @@ class SuggestionView:
     incomplete: list = field(default_factory=list)   # parts the job's time budget cut, as labels
     other_sources: list = field(default_factory=list)   # OtherSourceRow: activities beside the budget
     aks: list = field(default_factory=list)     # RuleLine: proposals answering AKS recommendations
+    impact: object = None                 # plan_impact.PlanImpact: range, people, plausibility
+    robustness: dict | None = None        # the kept "Seberapa yakin?" answer, if asked
+    sheet_impact: float | None = None     # the spreadsheet method's units judged by the same model
+
+    @property
+    def impact_low(self):
+        return self.impact.low if self.impact is not None else None
+
+    @property
+    def impact_high(self):
+        return self.impact.high if self.impact is not None else None
+
+    @property
+    def plausibility_carriers(self) -> list:
+        """Labels of the activities that carry an implausible impact (empty when within the bound)."""
+        if self.impact is None or not self.impact.exceeds:
+            return []
+        labels = {row.key: row.label for row in self.rows}
+        return [labels.get(key, key) for key in self.impact.carriers]
 
     @property
     def has_plan(self) -> bool:
@@ -241,8 +270,11 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
     stability = (stored.get("sensitivity") or {}).get("stability", {})
     allocations = {a["id"]: a for a in result["allocations"]}
     existing = set(db.session.scalars(select(Proposal.id).where(Proposal.plan_id == plan.id)))
+    items = dict(db.session.execute(select(Proposal.id, Proposal.catalogue_item_id)
+                                    .where(Proposal.plan_id == plan.id)).all())
     labels = activity_labels(data["proposals"])
     names = {p["id"]: label for label, p in zip(labels, data["proposals"])}
+    impact = plan_impact.plan_impact(data, plan_impact.units_of(result), plan_impact.bound_for(plan))
     rows = []
     for label, p in zip(labels, data["proposals"]):
         a = allocations.get(p["id"], {"units": 0, "cost": 0, "impact": 0})
@@ -250,7 +282,8 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
         rows.append(SuggestionRow(
             key=p["id"], name=p.get("name", p["id"]), package=p.get("package", ""), category=p.get("category", ""),
             target_group=p.get("target_group", ""), location=p.get("location", ""), unit=p.get("unit", ""),
-            max_units=p["max_units"], units=a["units"], cost=a["cost"], impact=a["impact"] or 0.0,
+            max_units=p["max_units"], units=a["units"], cost=a["cost"],
+            impact=impact.by_proposal.get(p["id"], 0.0),
             impact_per_million=e.get("impact_per_million"), explanation=_explanation_text(e, lang, names),
             stability=stability.get(p["id"]), exists=proposal_id_of(p["id"]) in existing,
             budget_rise=_text(rises[p["id"]].get("message"), lang, names) if p["id"] in rises else None,
@@ -259,14 +292,22 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
                                  and bool(p.get("impact_per_unit"))),
             label=label, impact_per_unit=float(p.get("impact_per_unit") or 0.0),
             requested_cost=p["fixed_cost"] + p["unit_cost"] * p["max_units"], min_units=p.get("min_units") or 0,
+            people=impact.people.get(p["id"]), own_estimate=p["id"] in impact.own_estimate,
+            enabling=bool(p.get("enabling")),
+            catalogue_item_id=items.get(proposal_id_of(p["id"])),
+            requested_impact=(None if a["units"] else
+                              impact_model.evaluate(data, {p["id"]: p["max_units"]})["central"]),
         ))
     view = SuggestionView(
         suggestion=suggestion, status=result["status"], budget=budget, total_cost=result["total_cost"],
-        total_impact=result["total_impact"] or 0.0, rows=rows, message=_text(result.get("message"), lang, names),
+        total_impact=impact.central, rows=rows, impact=impact, robustness=stored.get("robustness"), message=_text(result.get("message"), lang, names),
         conflicts=[_text(c, lang, names) for c in result.get("conflicts", [])],
         sensitivity=stored.get("sensitivity"), comparison=stored.get("comparison"),
         incomplete=[str(INCOMPLETE_LABELS.get(part, part)) for part in stored.get("incomplete") or []],
     )
+    sheet = (view.comparison or {}).get("spreadsheet") or {}
+    if sheet.get("allocations"):
+        view.sheet_impact = impact_model.evaluate(data, plan_impact.units_of(sheet))["central"]
     _mark_entry_budgets(rows, stored.get("sensitivity"), budget)
     view.packages = _required_lines(rows, "package", PACKAGES, set(rules.get("packages_required") or []), budget)
     view.categories = _category_lines(rows, rules, budget)

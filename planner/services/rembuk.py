@@ -19,6 +19,7 @@ from sqlalchemy import select
 from ..activity_names import activity_label, activity_labels
 from ..domain import ATTENDEE_ROLES, SEXES
 from ..extensions import db
+from ..optimizer.impact_model import evaluate
 from ..models import Attendee, Decision, Pledge, Proposal, RembukSession, Scenario, Suggestion
 from ..models.base import utcnow
 from . import ServiceError, commit_or_conflict, history
@@ -612,6 +613,8 @@ class ScenarioComparison:
     a: object
     b: object
     rows: list
+    total_a: float = 0.0          # central cases averted, impact model, today's plan
+    total_b: float = 0.0
 
     @property
     def differing(self) -> list:
@@ -624,22 +627,19 @@ def compare_scenarios(session, a: Scenario, b: Scenario) -> ScenarioComparison:
         raise ServiceError(_("Skenario ini tidak ada di rembuk ini."))
     names = proposal_labels(session.plan)
     prices = {proposal_key(p.id): p for p in session.plan.proposals}
-    impacts = _impact_per_unit(session)
+    # both judged by the impact model on the plan as it is today (combined effects, not per unit × units)
+    data = plan_file(session.plan)
+    impact_a, impact_b = evaluate(data, a.allocation), evaluate(data, b.allocation)
     rows = []
     keys = list(dict.fromkeys([*a.allocation, *b.allocation]))
     for key in keys:
         ua, ub = a.allocation.get(key, 0), b.allocation.get(key, 0)
         p = prices.get(key)
         cost = (lambda u: p.fixed_cost + p.unit_cost * u if u and p else 0)
-        per_unit = impacts.get(key, 0.0)
         rows.append(ComparisonRow(key=key, name=names.get(key, key), units_a=ua, units_b=ub, cost_a=cost(ua),
-                                  cost_b=cost(ub), impact_a=per_unit * ua, impact_b=per_unit * ub))
-    return ScenarioComparison(a=a, b=b, rows=rows)
-
-
-def _impact_per_unit(session) -> dict:
-    data = plan_file(session.plan)
-    return {p["id"]: float(p["impact_per_unit"] or 0) for p in data["proposals"]}
+                                  cost_b=cost(ub), impact_a=impact_a["by_proposal"].get(key, 0.0),
+                                  impact_b=impact_b["by_proposal"].get(key, 0.0)))
+    return ScenarioComparison(a=a, b=b, rows=rows, total_a=impact_a["central"], total_b=impact_b["central"])
 
 
 # --- Alternatives ---------------------------------------------------------------------------------------------
@@ -694,24 +694,54 @@ def parse_max_loss(text) -> float:
     return float(percent) / 100
 
 
-def alternative_options(session, max_loss: float, count: int = 3) -> list:
-    """`alternatives` with the proposals' names and places, ready for the page."""
+ALTERNATIVES_JOB = "alternatives"
+
+
+def alternatives_subject(suggestion_id: int, max_loss: float) -> str:
+    """The job subject: one search per stored answer and share (a new answer is a new search)."""
+    return f"{suggestion_id}:{max_loss:.6f}"
+
+
+def kept_alternatives(session, max_loss: float):
+    """The alternatives a finished job found for the session's current answer and `max_loss`,
+    or None when no such job has finished (planner.jobs keeps its result)."""
+    from .. import jobs
+
+    latest = session_suggestion(session)
+    if latest is None:
+        return None
+    job = jobs.latest(ALTERNATIVES_JOB, session.plan, alternatives_subject(latest.id, max_loss))
+    if job is None or job.status != "done":
+        return None
+    return (job.result or {}).get("found")
+
+
+def alternative_options(session, max_loss: float, count: int = 3, found: list | None = None) -> list:
+    """`alternatives` (or those a job `found`) with the proposals' names and places, for the page."""
     names = proposal_labels(session.plan)
     options = []
-    for index, found in enumerate(alternatives(session, max_loss=max_loss, count=count)):
+    if found is None:
+        found = alternatives(session, max_loss=max_loss, count=count)
+    latest = session_suggestion(session)
+    data = latest.plan_file if latest is not None else None
+    best = latest.total_impact if latest is not None else 0.0
+    for index, option in enumerate(found):
+        allocation = {a["id"]: a["units"] for a in option["allocations"]}
+        # the same model as the board's figure (impact_model), so the two can be compared
+        total = evaluate(data, allocation)["central"] if data is not None else option["total_impact"] or 0.0
         options.append(AlternativeOption(
-            index=index, total_cost=found["total_cost"], total_impact=found["total_impact"] or 0.0,
-            loss_share=found["loss_share"], added=[names.get(k, k) for k in found["added"]],
-            dropped=[names.get(k, k) for k in found["dropped"]],
-            changed=[(names.get(c["id"], c["id"]), c["units_best"], c["units"]) for c in found["changed_units"]],
-            allocation={a["id"]: a["units"] for a in found["allocations"]}))
+            index=index, total_cost=option["total_cost"], total_impact=total,
+            loss_share=(1 - total / best) if best else option["loss_share"], added=[names.get(k, k) for k in option["added"]],
+            dropped=[names.get(k, k) for k in option["dropped"]],
+            changed=[(names.get(c["id"], c["id"]), c["units_best"], c["units"]) for c in option["changed_units"]],
+            allocation={a["id"]: a["units"] for a in option["allocations"]}))
     return options
 
 
 def save_alternative(session, user, max_loss: float, index, name: str) -> Scenario:
     """Keep alternative number `index` (found again here, never taken from the form) as a scenario."""
     _require_open(session)
-    options = alternative_options(session, max_loss)
+    options = alternative_options(session, max_loss, found=kept_alternatives(session, max_loss))
     if index is None or not 0 <= index < len(options):
         raise ServiceError(_("Alternatif ini tidak tersedia lagi: keputusan atau usulan sudah berubah. "
                              "Tampilkan ulang alternatif."))

@@ -70,6 +70,21 @@ def budget_rise(job, progress) -> dict:
     return {"suggestion_id": stored.id, "key": job.args.get("key")}
 
 
+@jobs.handler("alternatives")
+def alternatives(job, progress) -> dict:
+    """The rembuk's "Cari alternatif" search, off the web worker: args {"session_id", "max_loss"}.
+    Its answer is kept as the job's result for the session's answer it searched from."""
+    from .rembuk import alternatives as find, session_suggestion
+
+    session = db.session.get(RembukSession, job.args.get("session_id"))
+    if session is None:
+        raise ServiceError(_("Rembuk ini tidak ada lagi."))
+    latest = session_suggestion(session)
+    progress(0.1, "alternatives")
+    found = find(session, max_loss=float(job.args.get("max_loss")))
+    return {"suggestion_id": latest.id if latest else None, "found": found}
+
+
 def rise_subject(suggestion_id, key) -> str:
     return f"{suggestion_id}:{key}"[:80]
 
@@ -81,6 +96,11 @@ def next_url(job) -> str:
     if job.kind == BUDGET_RISE:
         return url_for("optimize.budget_rise", plan_id=job.plan_id, suggestion_id=job.args.get("suggestion_id"),
                        key=job.args.get("key"))
+    if job.kind == "alternatives":
+        return url_for("rembuk.alternatives", sid=job.args.get("session_id"),
+                       susut=job.args.get("susut") or "2")
+    if job.kind == "robustness":
+        return url_for("optimize.robustness", plan_id=job.plan_id, suggestion_id=job.args.get("suggestion_id"))
     if job.plan_id is not None:
         return url_for("optimize.suggestion", plan_id=job.plan_id)
     return url_for("main.home")
