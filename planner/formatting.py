@@ -166,11 +166,21 @@ def impact_range(central, low=None, high=None, locale=None) -> str:
     return _("≈ %(c)s kasus, perkiraan model", c=shown)
 
 
+def significant(value, digits: int = 2) -> int:
+    """A whole amount rounded to `digits` significant figures: 41.516.983 → 42.000.000."""
+    value = round(value)
+    if value == 0:
+        return 0
+    scale = 10 ** max(0, len(str(abs(value))) - digits)
+    return int(Decimal(value / scale).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * scale
+
+
 def cost_per_case(cost, cases) -> int | None:
-    """Rupiah per stunting case averted (None when nothing is averted): what a kepala desa compares."""
+    """Rupiah per stunting case averted (None when nothing is averted): what a kepala desa compares,
+    to two significant figures (the cases are a model estimate; more digits would claim more)."""
     if not cases or cases <= 0 or cost is None:
         return None
-    return round(cost / cases)
+    return significant(cost / cases)
 
 
 # --- Dates and times -----------------------------------------------------------------------------------

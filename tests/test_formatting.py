@@ -37,6 +37,7 @@ def test_impact_is_a_rounded_model_estimate_with_its_range_when_known(app):
         assert impact_range(3.4, 2.1, 5.2) == "≈ 3,4 (2,1–5,2) kasus, perkiraan model"
         assert impact_range(None) == "–"
     assert cost_per_case(10_000_000, 4) == 2_500_000 and cost_per_case(5_000, 0) is None
+    assert cost_per_case(41_516_983, 1) == 42_000_000 and cost_per_case(999, 1) == 1_000
 
 
 def test_times_are_jakarta_time_in_the_language_of_the_page():

@@ -19,7 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from .. import optimizer
-from ..formatting import cases_digits, format_cases, format_number, format_percent, format_rupiah
+from ..formatting import cases_digits, format_cases, format_number, format_percent, format_rupiah, significant
 
 # `"PMT lokal balita" (p3)` as the optimizer labels a proposal inside a sentence.
 _LABEL = re.compile(r'^"(?P<name>.*)" \((?P<id>[^()]*)\)$')
@@ -47,9 +47,7 @@ def _per_case(per_million) -> str:
     """Impact per Rp 1 million as Rupiah per case averted, to two significant figures."""
     if not per_million or per_million <= 0:
         return _("tanpa dampak")
-    rupiah = 1_000_000 / float(per_million)
-    magnitude = 10 ** max(0, len(str(int(rupiah))) - 2)
-    return format_rupiah(round(rupiah / magnitude) * magnitude)
+    return format_rupiah(significant(1_000_000 / float(per_million)))
 
 
 def _generic(code, params, names, lang) -> str:
