@@ -50,3 +50,12 @@ def test_english_and_unknown_codes(ctx):
     assert english.startswith("Cost per case averted") and "Rp 2,000,000" in english
     assert sentence({"code": "new_code", "params": {}, "text": {"id": "teks", "en": "text"}}) == "teks"
     assert explanation([{"code": "reason_locked_out", "params": {}}, None]) == "Tidak didanai karena dikunci keluar."
+
+
+def test_a_funded_platform_item_is_not_quoted_as_a_cost_per_case(ctx):
+    own = sentence({"code": "efficiency", "params": {"per_million_impact": 0, "funded_low_impact": 0,
+                                                     "funded_high_impact": 0.2}})
+    assert "tidak mencegah" in own and "Rp" not in own
+    other = sentence({"code": "efficiency", "params": {"per_million_impact": 0.1, "funded_low_impact": 0,
+                                                       "funded_high_impact": 0.2}})
+    assert "Rp 10.000.000" in other and "Rp 5.000.000" in other and "tanpa dampak" not in other

@@ -118,12 +118,18 @@ def _worded(code, p, names):
     if code == "enter_never":
         return _("Walaupun gratis, kegiatan ini tidak akan didanai: rencana dengannya tidak mencapai perkiraan "
                  "%(total)s kasus tercegah.", total=_cases(p.get("total_impact")))
-    if code == "efficiency":
+    if code in ("efficiency", "efficiency_alone"):
+        own = p.get("per_million_impact")
+        if not own or own <= 0:
+            return _("Menurut model, kegiatan ini sendiri tidak mencegah kasus stunting.")
         low, high = p.get("funded_low_impact"), p.get("funded_high_impact")
+        if code == "efficiency_alone" or not high or high <= 0:
+            return _("Biaya per kasus tercegah: %(cost)s.", cost=_per_case(own))
+        if not low or low <= 0:
+            return _("Biaya per kasus tercegah: %(cost)s (kegiatan yang didanai paling hemat: %(cheap)s).",
+                     cost=_per_case(own), cheap=_per_case(high))
         return _("Biaya per kasus tercegah: %(cost)s (kegiatan yang didanai: %(cheap)s sampai %(dear)s).",
-                 cost=_per_case(p.get("per_million_impact")), cheap=_per_case(high), dear=_per_case(low))
-    if code == "efficiency_alone":
-        return _("Biaya per kasus tercegah: %(cost)s.", cost=_per_case(p.get("per_million_impact")))
+                 cost=_per_case(own), cheap=_per_case(high), dear=_per_case(low))
     return None
 
 
