@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .. import domain
 from ..fields import page_number, record_id
 from ..access import get_region_or_404, require_admin
 from ..documents.tables import write_csv, write_xlsx
@@ -87,7 +88,7 @@ def settings_year(code, year):
     stored = settings_service.year_settings(kabupaten, year)
     villages = settings_service.kabupaten_villages(kabupaten)
     form = YearSettingsForm()
-    form.priority_desa_ids.choices = [(desa.id, desa.name) for _kec, desas in villages for desa in desas]
+    form.priority_desa_ids.choices = domain.options((desa.id, desa.name) for _kec, desas in villages for desa in desas)
     if request.method == "GET":
         form.fill(settings_service.as_values(stored) if stored else settings_service.form_defaults(kabupaten, year))
         form.version_id.data = stored.version_id if stored else 0
@@ -147,7 +148,7 @@ def lokus_import(code, year):
     stored = settings_service.year_settings(kabupaten, year)
     villages = settings_service.kabupaten_villages(kabupaten)
     form = YearSettingsForm(formdata=None)
-    form.priority_desa_ids.choices = [(desa.id, desa.name) for _kec, desas in villages for desa in desas]
+    form.priority_desa_ids.choices = domain.options((desa.id, desa.name) for _kec, desas in villages for desa in desas)
     form.fill(settings_service.as_values(stored) if stored else settings_service.form_defaults(kabupaten, year))
     form.version_id.data = stored.version_id if stored else 0
     return _year_page(kabupaten, year, form, stored, villages, 422, lokus_form=lokus_form)
