@@ -75,6 +75,69 @@ def _empty_tables(app):
         db.session.remove()
 
 
+def _snapshot_tables(app):
+    """Every row of every table, in insertion order (the demo's state, kept in memory)."""
+    with app.app_context():
+        with db.engine.connect() as conn:
+            snapshot = {}
+            for table in db.metadata.sorted_tables:
+                query = table.select()
+                if "id" in table.c:
+                    query = query.order_by(table.c.id)
+                snapshot[table.name] = [dict(row) for row in conn.execute(query).mappings()]
+        db.session.remove()
+    return snapshot
+
+
+def _restore_tables(app, snapshot):
+    """Empty the tables and put a snapshot back, ids and all, foreign keys checked at the end."""
+    _empty_tables(app)
+    with app.app_context():
+        with db.engine.begin() as conn:
+            postgres = conn.dialect.name == "postgresql"
+            if postgres:
+                # Rows go back table by table; a cycle (a meeting's suggestion) would trip the checks.
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+            else:
+                conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+            for table in db.metadata.sorted_tables:
+                rows = snapshot[table.name]
+                if rows:
+                    conn.execute(table.insert(), rows)
+                if postgres and "id" in table.c and table.c.id.autoincrement and rows:
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                                      f"(SELECT max(id) FROM \"{table.name}\"))"))
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(app):
+    """The demo loaded once per run through the CLI, as `make run` does; its output and its rows."""
+    _empty_tables(app)
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    snapshot = _snapshot_tables(app)
+    _empty_tables(app)
+    return result, snapshot
+
+
+@pytest.fixture(scope="module")
+def demo(app, demo_snapshot):
+    """The demo data in the database for a module whose tests only read it (loaded once per run,
+    restored from memory per module). Such a module overrides `_clean_database` to keep it; a test
+    that changes it must put it back (`restore_demo`). Yields the CLI's result of the load."""
+    result, snapshot = demo_snapshot
+    _restore_tables(app, snapshot)
+    yield result
+    _empty_tables(app)
+
+
+@pytest.fixture
+def restore_demo(app, demo_snapshot):
+    """Call to put the demo back as it was loaded (after a test changed it)."""
+    return lambda: _restore_tables(app, demo_snapshot[1])
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request):
     """Empty every table before each test that uses the database."""
