@@ -27,7 +27,8 @@ from ..models import Commitment, CommitmentActivity
 from ..models.base import utcnow
 from ..models.plan import TARGET_FIELDS
 from . import ServiceError, history
-from .planfile import plan_file, proposal_id_of, proposal_key
+# other_source_units is imported from here by services.optimization (a cycle until it imports planfile).
+from .planfile import other_source_units, plan_file, proposal_id_of, proposal_key  # noqa: F401
 from .proposals import plan_overview
 from .rembuk import active_decisions, current_locks, is_current, session_suggestion
 
@@ -161,16 +162,6 @@ def _unlocked_suggestion(plan) -> dict:
     data = plan_file(plan)
     return optimizer.solve_plan_file(data, solver=current_app.config["SOLVER"],
                                      time_limit=current_app.config["SOLVER_TIME_LIMIT"])["result"]
-
-
-def other_source_units(proposal, lock) -> int:
-    """Units of an activity paid from another source: what was proposed, unless the rembuk
-    struck it or set its units."""
-    if lock == "out":
-        return 0
-    if isinstance(lock, dict):
-        return int(lock.get("units") or 0)
-    return proposal.max_units
 
 
 def build_content(session, suggestion, user, at=None) -> dict:

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..models import Region, YearSettings
 from . import ServiceError, commit_or_conflict, history
 from .rules import DEFAULT_RULES, clean_rules
+from .year_settings import settings_for_plan, year_settings  # noqa: F401 (the admin views read them here)
 
 DEFAULT_FIRST_TRANCHE_SHARE = 0.4
 LEGAL_BASIS_MAX = 2000
@@ -35,22 +36,6 @@ FIELDS = ("stunting_share_floor", "commitment_deadline", "first_tranche_share", 
 def conflict_message():
     return _("Pengaturan tahun ini baru saja disimpan pengguna lain. Tidak ada yang ditimpa: muat ulang halaman "
              "untuk melihat perubahannya, lalu ubah lagi bila perlu.")
-
-
-def year_settings(kabupaten, year: int) -> YearSettings | None:
-    """The kabupaten's settings for `year`, or None."""
-    if kabupaten is None:
-        return None
-    return db.session.scalar(select(YearSettings).where(YearSettings.kabupaten_id == kabupaten.id,
-                                                        YearSettings.year == year))
-
-
-def settings_for_plan(plan) -> YearSettings | None:
-    """The settings of the plan's kabupaten for the plan's year, or None."""
-    desa = getattr(plan, "desa", None)
-    if desa is None or plan.year is None:
-        return None
-    return year_settings(desa.kabupaten, plan.year)
 
 
 def settings_years(kabupaten) -> list[YearSettings]:
