@@ -16,6 +16,7 @@ from .. import domain
 from ..fields import page_number, record_id
 from ..access import get_region_or_404, require_admin
 from ..documents.tables import write_csv, write_xlsx
+from ..downloads import send_download
 from ..extensions import csrf, db
 from ..htmx import see_other
 from ..models import AuditEvent
@@ -451,10 +452,4 @@ def audit_export(code, fmt):
     name = f"audit-{kabupaten.code}.{fmt}"
     history.record("export", region=kabupaten, what=name)
     db.session.commit()
-    if fmt == "csv":
-        body, mimetype = write_csv(table), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = write_xlsx([table]), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = current_app.response_class(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return send_download(write_csv(table) if fmt == "csv" else write_xlsx([table]), name)

@@ -3,13 +3,14 @@ table, a village's realisation, review threads, the APBDes bidang totals, and th
 Views parse, call services.oversight / realisation / recap / scorecard / reviews, render."""
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, render_template, request, send_file, stream_with_context, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import charts
 from ..access import get_plan_or_404, get_region_or_404
 from ..domain import PACKAGES
+from ..downloads import send_download
 from ..extensions import db
 from ..htmx import see_other
 from ..formatting import format_rupiah
@@ -163,11 +164,7 @@ def scorecard_download(code, fmt):
     name = _download_name(region, args["year"], "penggunaan-dana-desa", fmt)
     history.record("export", region=region, what=name)
     db.session.commit()
-    if fmt == "csv":
-        return Response(recap_service.csv_bytes(table), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return send_file(recap_service.xlsx_file([table]), as_attachment=True, download_name=name,
-                     mimetype=recap_service.XLSX_MIMETYPE)
+    return send_download(recap_service.csv_bytes(table) if fmt == "csv" else recap_service.xlsx_file([table]), name)
 
 
 @bp.route("/wilayah/<code>/rekap.<fmt>")
@@ -186,15 +183,13 @@ def recap(code, fmt):
     if fmt == "xlsx":
         history.record("export", region=region, what=f"{name}.xlsx")
         db.session.commit()
-        return send_file(recap_service.recap_xlsx_file(region, args["year"], rows, context), as_attachment=True,
-                         download_name=f"{name}.xlsx", mimetype=recap_service.XLSX_MIMETYPE)
+        return send_download(recap_service.recap_xlsx_file(region, args["year"], rows, context), f"{name}.xlsx")
     sheet = request.args.get("lembar") if request.args.get("lembar") in recap_service.CSV_SHEETS else "desa"
     name += f"-{sheet}"
     history.record("export", region=region, what=f"{name}.csv")
     db.session.commit()
     body = recap_service.recap_csv_stream(region, args["year"], rows, context, sheet)
-    return Response(stream_with_context(body), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return send_download(body, f"{name}.csv")
 
 
 # --- Realisation -----------------------------------------------------------------------------------------------

@@ -28,7 +28,6 @@ from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
 from .oversight import QUARTER_NAMES, STATUSES, _desa_query, kecamatan_rows, totals
 from .oversight import today as oversight_today
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Beyond this many committed activities (a province, not a kabupaten) the XLSX's activities sheet
 # points to the CSV, which streams: openpyxl writes ≈14 µs per cell, so 120,000 activity rows
 # would hold a web worker for half a minute or more (docs/performance.md).
