@@ -450,6 +450,5 @@ def audit_export(code, fmt):
         abort(400)
     table = audit_service.table(kabupaten, _audit_filters(form))
     name = f"audit-{kabupaten.code}.{fmt}"
-    history.record("export", region=kabupaten, what=name)
-    db.session.commit()
+    history.record_download(name, region=kabupaten)
     return send_download(write_csv(table) if fmt == "csv" else write_xlsx([table]), name)

@@ -14,7 +14,6 @@ from ..documents import commitment_tables, tables
 from ..documents.berita_acara import berita_acara, decision_text
 from ..documents.pdf import berita_acara_pdf
 from ..downloads import send_download
-from ..extensions import db
 from ..htmx import see_other
 from ..services import ServiceError, commitments, history, rembuk
 from ..services.scorecard import plan_scorecard
@@ -52,8 +51,7 @@ def _filename(commitment, suffix):
 
 
 def _download(body, filename, commitment):
-    history.record("export", plan=commitment.plan, target=f"version:{commitment.version}", what=filename)
-    db.session.commit()
+    history.record_download(filename, plan=commitment.plan, target=f"version:{commitment.version}")
     return send_download(body, filename)
 
 

@@ -11,7 +11,6 @@ from .. import charts
 from ..access import get_plan_or_404, get_region_or_404
 from ..domain import PACKAGES
 from ..downloads import send_download
-from ..extensions import db
 from ..htmx import see_other
 from ..formatting import format_rupiah
 from ..numerals import NumberFormatError, parse_decimal
@@ -162,8 +161,7 @@ def scorecard_download(code, fmt):
     card = scorecard_service.region_scorecard(rows, by="desa" if region.level == "kecamatan" else "kecamatan")
     table = recap_service.scorecard_table(region, args["year"], card)
     name = _download_name(region, args["year"], "penggunaan-dana-desa", fmt)
-    history.record("export", region=region, what=name)
-    db.session.commit()
+    history.record_download(name, region=region)
     return send_download(recap_service.csv_bytes(table) if fmt == "csv" else recap_service.xlsx_file([table]), name)
 
 
@@ -181,13 +179,11 @@ def recap(code, fmt):
     rows, context = _rows(region, args)
     name = f"rekap-{region.code}-{args['year']}"
     if fmt == "xlsx":
-        history.record("export", region=region, what=f"{name}.xlsx")
-        db.session.commit()
+        history.record_download(f"{name}.xlsx", region=region)
         return send_download(recap_service.recap_xlsx_file(region, args["year"], rows, context), f"{name}.xlsx")
     sheet = request.args.get("lembar") if request.args.get("lembar") in recap_service.CSV_SHEETS else "desa"
     name += f"-{sheet}"
-    history.record("export", region=region, what=f"{name}.csv")
-    db.session.commit()
+    history.record_download(f"{name}.csv", region=region)
     body = recap_service.recap_csv_stream(region, args["year"], rows, context, sheet)
     return send_download(body, f"{name}.csv")
 

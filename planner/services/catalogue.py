@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..catalogue_defaults import CATALOGUE, DEFAULT_IMPACT_SETTING, SGA_ASSUMPTIONS
 from ..domain import CATEGORIES, EFFECT_KINDS, NATIONAL_PROGRAMMES, PACKAGES, PLATFORMS, TARGET_GROUPS
@@ -27,7 +26,7 @@ from ..extensions import db
 from ..impact import FRACTION_KINDS, Derivation
 from ..models import CatalogueItem, ImpactSetting, Plan
 from ..formatting import format_rupiah
-from . import ServiceError, history
+from . import ServiceError, commit, history
 from .impact import ImpactAssumptions, assumptions_for, item_derivation
 
 # Item codes are stable keys (plan files refer to them): lower-case slugs.
@@ -413,11 +412,7 @@ def create_item(kabupaten, values: dict) -> CatalogueItem:
     item = CatalogueItem(region_id=kabupaten.id, code=code, active=True, **_clean_values(values))
     db.session.add(item)
     history.record("catalogue.create", region=kabupaten, target=code, name=item.name)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise _duplicate_code(kabupaten, code)
+    commit(duplicate=_duplicate_code(kabupaten, code))
     return item
 
 

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import optimizer
 from ..domain import FUNDING_SOURCES
@@ -26,7 +24,7 @@ from ..extensions import db
 from ..models import Commitment, CommitmentActivity
 from ..models.base import utcnow
 from ..models.plan import TARGET_FIELDS
-from . import ServiceError, history
+from . import ServiceError, commit, history
 # other_source_units is imported from here by services.optimization (a cycle until it imports planfile).
 from .planfile import other_source_units, plan_file, proposal_id_of, proposal_key  # noqa: F401
 from .proposals import plan_overview
@@ -107,11 +105,7 @@ def commit_session(session, user, expected_plan_version: int | None = None, at=N
     plan.status = "committed"
     history.record("commitment.create", plan=plan, user=user, target=f"version:{session.version}",
                    version=session.version, hash=commitment.content_hash[:12])
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError, OperationalError):
-        db.session.rollback()
-        raise ServiceError(_already_message())
+    commit(conflict=_already_message(), duplicate=_already_message(), busy=_already_message())
     return commitment
 
 

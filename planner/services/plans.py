@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Plan
 from ..models.plan import TARGET_FIELDS
-from . import ServiceError, commit_or_conflict, history
+from . import ServiceError, commit, commit_or_conflict, history
 from .plan_state import plan_state
 
 EARMARKS = ("earmark_koperasi", "earmark_blt", "earmark_pangan", "earmark_operasional", "earmark_other")
@@ -87,13 +87,14 @@ def create_plan(desa, year: int, values: dict) -> Plan:
         raise ServiceError(errors)
     plan = Plan(desa=desa, year=year, status="draft", **{f: values.get(f) for f in PLAN_FIELDS if f in values})
     db.session.add(plan)
+    duplicate = {"year": [_("Desa ini sudah punya rencana untuk tahun %(y)s.", y=year)]}
     try:
         db.session.flush()
-        history.record("plan.create", plan=plan, year=year)
-        db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ServiceError({"year": [_("Desa ini sudah punya rencana untuk tahun %(y)s.", y=year)]})
+        raise ServiceError(duplicate) from None
+    history.record("plan.create", plan=plan, year=year)
+    commit(duplicate=duplicate)
     return plan
 
 

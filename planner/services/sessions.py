@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..models import LoginSession, User
 from ..models.base import utcnow
+from . import commit
 
 SESSION_KEY = "sid"
 TOUCH_EVERY = timedelta(minutes=1)
@@ -80,13 +81,14 @@ def user_for(user_id) -> User | None:
 
 
 def end_current(why: str = "logout") -> None:
-    """End this request's session (log-out). The caller commits."""
+    """End this request's session (log-out), and commit."""
     sid = session.get(SESSION_KEY)
     if sid and isinstance(sid, str):
         db.session.execute(update(LoginSession).where(LoginSession.sid_hash == _hash(sid),
                                                       LoginSession.ended_at.is_(None))
                            .values(ended_at=utcnow(), ended_why=why))
     session.pop(SESSION_KEY, None)
+    commit()
 
 
 def end_all(user, why: str, keep_current: bool = False) -> int:

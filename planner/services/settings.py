@@ -17,14 +17,13 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from .. import money_rules
 from ..extensions import db
 from ..models import Region, YearSettings
-from . import ServiceError, commit_or_conflict, history
+from . import ServiceError, commit, history
 from .rules import DEFAULT_RULES, clean_rules
-from .year_settings import settings_for_plan, year_settings  # noqa: F401 (the admin views read them here)
+from .year_settings import year_settings
 
 DEFAULT_FIRST_TRANCHE_SHARE = 0.4
 LEGAL_BASIS_MAX = 2000
@@ -188,12 +187,8 @@ def save_year_settings(kabupaten, year: int, values: dict, user=None, expected_v
     if changed or not before:
         history.record(action, user=user, region=kabupaten, target=str(year), year=year,
                        fields=list(changed), changes=changed, **details)
-    try:
-        commit_or_conflict(conflict_message())
-    except IntegrityError:
-        # Someone created this year's settings at the same moment.
-        db.session.rollback()
-        raise ServiceError(conflict_message()) from None
+    # A duplicate: someone created this year's settings at the same moment.
+    commit(conflict=conflict_message(), duplicate=conflict_message())
     return settings
 
 

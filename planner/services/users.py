@@ -10,12 +10,11 @@ import re
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Region, User
 from ..models.user import ROLE_LEVEL
-from . import ServiceError, history, passwords, sessions
+from . import ServiceError, commit, history, passwords, sessions
 
 PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
 PASSWORD_MAX_LENGTH = passwords.MAX_LENGTH
@@ -129,11 +128,7 @@ def create_user(kabupaten, values: dict, actor=None) -> User:
     db.session.add(user)
     history.record("user.create", user=actor, region=kabupaten, target=username, login=username,
                    role=account["role"], region_code=account["region"].code)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise ServiceError({"username": [_("Nama pengguna ini sudah dipakai.")]}) from None
+    commit(duplicate={"username": [_("Nama pengguna ini sudah dipakai.")]})
     return user
 
 
@@ -235,6 +230,17 @@ FIRST_PASSWORD_WORDS = (
 )
 
 
+def by_username(username: str) -> User | None:
+    """The account with this exact user name, active or not, or None."""
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def save_locale(user: User, code: str) -> None:
+    """Remember the user's interface language (`code`, one the app offers)."""
+    user.locale = code
+    commit()
+
+
 def first_password() -> str:
     """A random first password like "melati-sungai-4821": two of 65 words and four digits
     (about 25 bits), read easily off a printed sheet; it must be changed at the first log-in."""
@@ -314,9 +320,5 @@ def create_bulk(kabupaten, region_ids: list[int], actor) -> list[dict]:
                      "kecamatan": row.get("kecamatan")})
     history.record("user.bulk_create", user=actor, region=kabupaten, target=f"{len(made)} akun", count=len(made),
                    logins=[m["user"].username for m in made])
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise ServiceError(_("Sebagian nama pengguna baru saja dipakai. Muat ulang halaman lalu coba lagi.")) from None
+    commit(duplicate=_("Sebagian nama pengguna baru saja dipakai. Muat ulang halaman lalu coba lagi."))
     return made
