@@ -336,6 +336,12 @@ def budget_area(code: str) -> str:
 
 # --- Reading ---------------------------------------------------------------------------------------------------
 
+def activities(commitment) -> list:
+    """The commitment's frozen activity rows, in order."""
+    return list(db.session.scalars(select(CommitmentActivity).where(CommitmentActivity.commitment_id == commitment.id)
+                                   .order_by(CommitmentActivity.id)))
+
+
 def get_commitment(plan, version: int) -> Commitment | None:
     return db.session.scalar(select(Commitment).where(Commitment.plan_id == plan.id, Commitment.version == version))
 

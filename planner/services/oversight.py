@@ -44,13 +44,13 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import money_rules, spending_curve
 from ..domain import PACKAGES, TARGET_GROUPS
 from ..extensions import db
 from ..formatting import format_date, format_percent
-from ..models import CatalogueItem, Plan, PlanSummary, Region, YearSettings
+from ..models import CatalogueItem, Commitment, CommitmentActivity, Plan, PlanSummary, Region, YearSettings
 from ..models.plan import TARGET_FIELDS
 from ..money_rules import PlanMoney
 from . import summaries  # noqa: F401 (registers the listener that keeps the summaries true)
@@ -368,6 +368,33 @@ def _desa_query(region):
         return select(Region.id).where(Region.parent_id == region.id, Region.level == "desa")
     kecamatan = select(Region.id).where(Region.parent_id == region.id, Region.level == "kecamatan")
     return select(Region.id).where(Region.parent_id.in_(kecamatan), Region.level == "desa")
+
+
+def latest_versions(region, year: int):
+    """A subquery (plan_id, version): each plan's latest commitment, for the villages in `region`
+    and `year` (the recap's activities and the API's commitments read these)."""
+    return (select(Commitment.plan_id, func.max(Commitment.version).label("version"))
+            .join(Plan, Plan.id == Commitment.plan_id)
+            .where(Plan.desa_id.in_(_desa_query(region).scalar_subquery()), Plan.year == year)
+            .group_by(Commitment.plan_id).subquery())
+
+
+def latest_commitments(region, year: int, limit: int, offset: int) -> tuple[int, list, dict]:
+    """A page of the latest commitments of `region`'s villages for `year`, by village code:
+    `(total, [(commitment, village)], {commitment id: [its activities in order]})`."""
+    latest = latest_versions(region, year)
+    query = (select(Commitment, Region).join(latest, (Commitment.plan_id == latest.c.plan_id)
+                                             & (Commitment.version == latest.c.version))
+             .join(Plan, Plan.id == Commitment.plan_id).join(Region, Region.id == Plan.desa_id))
+    total = db.session.scalar(select(func.count()).select_from(latest))
+    page = db.session.execute(query.order_by(Region.code).limit(limit).offset(offset)).all()
+    activities = {}
+    ids = [commitment.id for commitment, _desa in page]
+    if ids:
+        for activity in db.session.scalars(select(CommitmentActivity).where(CommitmentActivity.commitment_id.in_(ids))
+                                           .order_by(CommitmentActivity.id)):
+            activities.setdefault(activity.commitment_id, []).append(activity)
+    return total, [tuple(row) for row in page], activities
 
 
 PLAN_COLUMNS = ("id", "desa_id", "pagu", "earmark_koperasi", "earmark_blt", "earmark_pangan", "earmark_operasional",

@@ -72,6 +72,15 @@ class Sheet:
         return sum(line.entries[quarter].spent for line in self.lines if quarter in line.entries)
 
 
+def by_activity(plan) -> dict:
+    """{activity key: [the plan's Realisation rows for it, by quarter]}."""
+    found = {}
+    for entry in db.session.scalars(select(Realisation).where(Realisation.plan_id == plan.id)
+                                    .order_by(Realisation.quarter, Realisation.id)):
+        found.setdefault(entry.activity_key, []).append(entry)
+    return found
+
+
 def can_record(user, plan) -> bool:
     """The village's own operator records realisation once the plan has a commitment."""
     return user.role == "desa" and user.region_id == plan.desa_id and plan.latest_commitment is not None

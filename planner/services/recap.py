@@ -25,7 +25,7 @@ from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
 from ..formatting import format_months
 from ..extensions import db
 from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
-from .oversight import QUARTER_NAMES, STATUSES, _desa_query, kecamatan_rows, totals
+from .oversight import QUARTER_NAMES, STATUSES, kecamatan_rows, latest_versions, totals
 from .oversight import today as oversight_today
 
 # Beyond this many committed activities (a province, not a kabupaten) the XLSX's activities sheet
@@ -128,10 +128,7 @@ def _activity_rows(region, year, rows):
     Activities paid from other sources stay on the village's own documents: the recap's totals are
     the Dana Desa's, as the dashboard's are."""
     reported = {r.plan_id: r.quarters for r in rows if r.plan_id is not None}
-    desa_ids = _desa_query(region).scalar_subquery()
-    latest = (select(Commitment.plan_id, func.max(Commitment.version).label("version"))
-              .join(Plan, Plan.id == Commitment.plan_id)
-              .where(Plan.desa_id.in_(desa_ids), Plan.year == year).group_by(Commitment.plan_id).subquery())
+    latest = latest_versions(region, year)
     spent = (select(Realisation.plan_id, Realisation.activity_key,
                     *(func.sum(case((Realisation.quarter == q, Realisation.spent), else_=0)).label(f"q{q}")
                       for q in range(1, 5)))
