@@ -19,14 +19,14 @@ speak words (`format_cases`, `impact_range`) translate through Flask-Babel when 
     format_datetime(utc datetime)     "7 Des 2026, 19.43 WIB" (Jakarta time)
 """
 import math
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-ZONE = ZoneInfo("Asia/Jakarta")
+from .times import ZONE, local  # noqa: F401 (ZONE: the demo reads it here)
+
 ZONE_NAME = "WIB"
 DASH = "–"
 LANGUAGES = ("id", "en")
@@ -174,13 +174,6 @@ def cost_per_case(cost, cases) -> int | None:
 
 
 # --- Dates and times -----------------------------------------------------------------------------------
-
-def local(moment: datetime) -> datetime:
-    """A stored moment (UTC; naive values are read as UTC, as SQLite returns them) in Jakarta time."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(ZONE)
-
 
 def spreadsheet_datetime(moment):
     """A moment for an XLSX cell: Jakarta wall-clock time without zone (spreadsheets have none)."""

@@ -47,7 +47,7 @@ from sqlalchemy import select, update
 
 from .extensions import db
 from .models import Job
-from .models.base import utcnow
+from .times import naive_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -247,11 +247,8 @@ def _lost(job: Job) -> bool:
     if since is None:
         return False
     limit = timedelta(seconds=2 * budget + 120) if job.started_at else timedelta(minutes=30)
-    return _naive(utcnow()) - _naive(since) > limit
+    return naive_utc(utcnow()) - naive_utc(since) > limit
 
-
-def _naive(moment):
-    return moment.replace(tzinfo=None) if moment is not None and moment.tzinfo is not None else moment
 
 
 @contextmanager

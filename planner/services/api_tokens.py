@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ApiToken
-from ..models.base import utcnow
+from ..times import utc, utcnow
 from . import ServiceError, commit, history
 
 PREFIX = "pln_"
@@ -32,9 +32,7 @@ def user_for_token(token: str):
     if record is None or record.revoked_at is not None or not record.user.active:
         return None
     now = utcnow()
-    last = record.last_used_at
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=now.tzinfo)
+    last = utc(record.last_used_at)
     if last is None or now - last > LAST_USED_EVERY:
         record.last_used_at = now
         commit()

@@ -38,9 +38,8 @@ is a note on the row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta, timezone
+from datetime import date, timedelta
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -53,11 +52,11 @@ from ..formatting import format_date, format_percent
 from ..models import CatalogueItem, Commitment, CommitmentActivity, Plan, PlanSummary, Region, YearSettings
 from ..models.plan import TARGET_FIELDS
 from ..money_rules import PlanMoney
+from ..times import day_start, local_date, today, utc  # noqa: F401 (recap and views read today from here)
 from . import summaries  # noqa: F401 (registers the listener that keeps the summaries true)
 from .money import breach_summary, rule_set
 from .plan_state import STATES
 
-ZONE = ZoneInfo("Asia/Jakarta")
 SEVERITIES = {3: _l("tinggi"), 2: _l("sedang"), 1: _l("rendah")}
 ATTENTION = 2                # flags of this severity or more put a village on "perlu perhatian"
 LAG_TOLERANCE = 0.20         # points of the commitment behind the expected curve
@@ -151,9 +150,7 @@ class Context:
     @cached_property
     def as_of_end(self):
         """The end of the day asked about (Asia/Jakarta), as an aware datetime."""
-        from datetime import datetime, time
-
-        return datetime.combine(self.as_of + timedelta(days=1), time(0), tzinfo=ZONE)
+        return day_start(self.as_of + timedelta(days=1))
 
 
 @dataclass
@@ -299,13 +296,6 @@ class KecamatanRow:
 
 # --- Settings and dates ----------------------------------------------------------------------------------------
 
-def today() -> date:
-    """Today in Asia/Jakarta (the server may run on UTC: after 17:00 UTC it is already tomorrow there)."""
-    from datetime import datetime
-
-    return datetime.now(ZONE).date()
-
-
 def settings_of(kabupaten, year) -> YearSettings | None:
     if kabupaten is None:
         return None
@@ -329,17 +319,6 @@ def quarters_elapsed(year: int, as_of: date) -> int:
     if as_of.year > year:
         return 4
     return (as_of.month - 1) // 3
-
-
-def local_date(moment) -> date | None:
-    """A stored UTC moment as a date in Asia/Jakarta."""
-    if moment is None:
-        return None
-    if isinstance(moment, str):
-        moment = summaries.utc(moment)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(ZONE).date()
 
 
 def context_for(kabupaten, year: int, as_of: date | None = None, settings: YearSettings | None = None,
@@ -473,8 +452,7 @@ def _fill(row, v, ctx):
     row.committed_at, row.unexplained = v.committed_at, v.unexplained or 0
     row.packages = set(v.packages.split(",")) if v.packages else set()
     row.groups = set(v.groups.split(",")) if v.groups else set()
-    row.reports = {q: m if m.tzinfo else m.replace(tzinfo=timezone.utc)
-                   for q, m in ((1, v.reported_q1), (2, v.reported_q2), (3, v.reported_q3), (4, v.reported_q4))
+    row.reports = {q: utc(m) for q, m in ((1, v.reported_q1), (2, v.reported_q2), (3, v.reported_q3), (4, v.reported_q4))
                    if m is not None}
     row.planned = [v.planned_q1, v.planned_q2, v.planned_q3, v.planned_q4]
     row.all_spent = [v.spent_q1, v.spent_q2, v.spent_q3, v.spent_q4]
