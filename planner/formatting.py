@@ -104,6 +104,22 @@ def format_rupiah(value, locale=None) -> str:
     return "-" + text if amount < 0 else text
 
 
+def format_rupiah_short(value, locale=None) -> str:
+    """Money in a compact dashboard cell: `Rp 843 jt`, `Rp 1,68 M` (English `Rp 843 m`, `Rp 1.68 bn`);
+    under a million the exact amount. The exact amount goes in the cell's title and the recap."""
+    if value is None:
+        return DASH
+    english = locale_code(locale) == "en"
+    amount = abs(value)
+    if amount < 1_000_000:
+        return format_rupiah(value, locale)
+    if amount < 1_000_000_000:
+        number, unit, digits = value / 1_000_000, "m" if english else "jt", 1 if amount < 100_000_000 else 0
+    else:
+        number, unit, digits = value / 1_000_000_000, "bn" if english else "M", 2
+    return f"Rp {format_decimal(number, digits, locale)} {unit}"
+
+
 def format_percent(share, digits: int = 1, locale=None, trim: bool = False) -> str:
     """A share as a percentage: 0.126 → `12,6%`, 0.2 → `20,0%`; with `trim`, `20%` (rules read so)."""
     if share is None:
@@ -273,6 +289,7 @@ def init_app(app):
 
     app.jinja_env.filters.update(
         rupiah=format_rupiah,
+        rupiah_short=format_rupiah_short,
         number=format_number,
         decimal=format_decimal,
         impact=format_impact,

@@ -5,7 +5,7 @@ import pytest
 
 from planner.formatting import (cost_per_case, format_cases, format_date, format_datetime, format_decimal,
                                 format_impact, format_months, format_number, format_percent, format_rupiah,
-                                impact_range, spreadsheet_datetime)
+                                format_rupiah_short, impact_range, spreadsheet_datetime)
 
 
 @pytest.mark.parametrize("function, value, indonesian, english", [
@@ -25,6 +25,11 @@ from planner.formatting import (cost_per_case, format_cases, format_date, format
     (format_cases, 3.46, "3,5", "3.5"),
     (format_cases, 0.02, "< 0,1", "< 0.1"),
     (format_cases, 0, "0,0", "0.0"),
+    (format_rupiah_short, 843_000, "Rp 843.000", "Rp 843,000"),
+    (format_rupiah_short, 84_350_000, "Rp 84,4 jt", "Rp 84.4 m"),
+    (format_rupiah_short, 843_400_000, "Rp 843 jt", "Rp 843 m"),
+    (format_rupiah_short, 1_684_000_000, "Rp 1,68 M", "Rp 1.68 bn"),
+    (format_rupiah_short, None, "–", "–"),
 ])
 def test_numbers_follow_the_language(function, value, indonesian, english):
     assert function(value, locale="id") == indonesian

@@ -12,7 +12,7 @@ from ..access import get_plan_or_404, get_region_or_404
 from ..domain import PACKAGES
 from ..downloads import send_download
 from ..htmx import see_other
-from ..formatting import format_rupiah
+from ..formatting import format_decimal, format_rupiah
 from ..numerals import NumberFormatError, parse_decimal
 from ..services import ServiceError, history, money, oversight, realisation, reviews
 from ..services import recap as recap_service
@@ -108,7 +108,7 @@ def _charts(rows):
         "quarters": charts.grouped_bar_chart(["I", "II", "III", "IV"], {
             _("Perkiraan (tahap penyaluran dan waktu kegiatan)"): expected, _("Realisasi dilaporkan"): total.quarters}),
         "impact": charts.bar_chart([(name, value) for name, value in impact[:30]],
-                                   lambda v: f"{v:.3f}".replace(".", ",")) if impact else None,
+                                   lambda v: format_decimal(v, 3)) if impact else None,
     }
 
 
@@ -291,29 +291,6 @@ def comment(plan_id):
             flash(_("Jawaban tersimpan; kecamatan akan melihatnya.") if parent is not None and current_user.role == "desa"
                   else _("Catatan tinjauan tersimpan; desa akan melihatnya di beranda dan halaman rencana."), "success")
     return see_other(target)
-
-
-@bp.app_template_filter("rupiah_short")
-def rupiah_short(value):
-    """Money in a compact dashboard cell: `Rp 843 jt`, `Rp 1,68 M` (English: `Rp 843 m`, `Rp 1.68 bn`);
-    the exact amount goes in the cell's title and in the recap."""
-    from flask_babel import get_locale
-
-    if value is None:
-        return "–"
-    english = str(get_locale()) == "en"
-    amount = abs(value)
-    if amount < 1_000_000:
-        return format_rupiah(value)
-    if amount < 1_000_000_000:
-        number, unit = value / 1_000_000, "m" if english else "jt"
-        text = f"{number:.1f}" if amount < 100_000_000 else f"{number:.0f}"
-    else:
-        number, unit = value / 1_000_000_000, "bn" if english else "M"
-        text = f"{number:.2f}"
-    if not english:
-        text = text.replace(".", ",")
-    return f"Rp {text} {unit}"
 
 
 @bp.app_context_processor

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from ..documents.tables import COUNT_FORMAT, RUPIAH_FORMAT, SHARE_FORMAT, Table, iter_csv, write_csv, xlsx_file
 from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
-from ..formatting import format_months
+from ..formatting import format_date, format_months
 from ..extensions import db
 from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
 from .oversight import QUARTER_NAMES, STATUSES, kecamatan_rows, latest_versions, totals
