@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
+from . import domain
 from .times import ZONE, local  # noqa: F401 (ZONE: the demo reads it here)
 
 ZONE_NAME = "WIB"
@@ -285,7 +286,6 @@ def init_app(app):
     """The template filters every page uses, all from this module."""
     from flask_babel import get_locale
 
-    from . import domain
 
     app.jinja_env.filters.update(
         rupiah=format_rupiah,

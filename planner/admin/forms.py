@@ -6,7 +6,8 @@ what the services take (shares in [0, 1], ids as integers).
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import EqualTo, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -14,6 +15,7 @@ from .. import domain
 from ..fields import DateField, DecimalNumberField, VersionField, WholeNumberField, record_id
 from ..money_rules import MoneyRules
 from ..optimize.forms import RulesForm
+from ..services.audit import GROUPS
 
 
 class IdCheckboxesField(SelectMultipleField):
@@ -232,8 +234,6 @@ class AuditFilterForm(FlaskForm):
     until = DateField(_l("Sampai tanggal"))
 
     def __init__(self, *args, **kwargs):
-        from ..services.audit import GROUPS
-
         super().__init__(*args, **kwargs)
         self.kind.choices = domain.options(((key, label) for key, (label, _prefixes) in GROUPS.items()),
                                            blank=_l("Semua"))

@@ -12,12 +12,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import domain
-from ..fields import page_number, record_id
+from .. import domain, money_rules
 from ..access import get_region_or_404, require_admin
 from ..documents.tables import write_csv, write_xlsx
 from ..downloads import send_download
 from ..extensions import csrf, db
+from ..fields import page_number, record_id
 from ..htmx import see_other
 from ..models import AuditEvent
 from ..services import ServiceError
@@ -108,8 +108,6 @@ def settings_year(code, year):
 
 
 def _year_page(kabupaten, year, form, stored, villages, status=200, lokus_form=None):
-    from .. import money_rules
-
     previous = settings_service.previous_year_settings(kabupaten, year)
     _default, source = money_rules.default_for(year)
     if source is None:

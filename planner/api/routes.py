@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import get_region_or_404
-from ..domain import PACKAGES, TARGET_GROUPS
-from ..extensions import login_manager
 from ..activity_names import activity_label, activity_labels
 from ..config import BASE_DIR
+from ..domain import PACKAGES, TARGET_GROUPS
+from ..errors import _api_error
+from ..extensions import login_manager
 from ..models.plan import TARGET_FIELDS
 from ..models.region import CODE_PATTERNS, level_of_code
 from ..services import commitments as commitment_service
@@ -53,8 +54,6 @@ def _error(status, code, message, parameter=None):
 
 
 def _http_error(exc):
-    from ..errors import _api_error
-
     return _api_error(getattr(exc, "code", None) or 500, exc)
 
 

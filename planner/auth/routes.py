@@ -1,7 +1,8 @@
 """Log-in, log-out and the language switch."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -24,7 +25,6 @@ def require_login():
         return None
     if request.blueprint == "api":
         if current_user.is_authenticated and current_user.must_change_password:
-            from flask import jsonify
             response = jsonify({"error": {"code": "password_change_required",
                                           "message": _("Ganti kata sandi Anda dulu di /akun/sandi.")}})
             response.status_code = 403

@@ -2,8 +2,11 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..access import get_region_or_404
+from ..extensions import db
+from ..models import RembukSession
 from ..oversight.forms import CommentForm
 from ..services import oversight, reviews
 from ..services.plan_state import state_of
@@ -47,10 +50,6 @@ def region(code):
 
 
 def oversight_open_sessions(plan_ids):
-    from sqlalchemy import select
-
-    from ..extensions import db
-    from ..models import RembukSession
 
     if not plan_ids:
         return set()

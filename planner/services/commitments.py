@@ -29,6 +29,7 @@ from . import ServiceError, commit, history
 from .planfile import other_source_units, plan_file, proposal_id_of, proposal_key  # noqa: F401
 from .proposals import plan_overview
 from .rembuk import active_decisions, current_locks, is_current, session_suggestion
+from .scorecard import content_scorecard
 
 FORMAT = "planner-commitment"
 # 2: activities carry implementer, funding_source (a code), months; pledges; document number;
@@ -349,8 +350,6 @@ def get_commitment(plan, version: int) -> Commitment | None:
 def scorecard(content: dict) -> list:
     """Table 5 of the Scorecard Konvergensi Desa from the snapshot: per budget area, total, stunting
     allocation, share (services.scorecard)."""
-    from .scorecard import content_scorecard
-
     return content_scorecard(content).lines
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..formatting import format_rupiah
 from ..models import CommitmentActivity, QuarterReport, Realisation
 from ..models.base import utcnow
 from . import ServiceError, commit_or_conflict, history
@@ -189,6 +190,4 @@ def reports(plan) -> dict:
 
 
 def _rupiah(value):
-    from ..formatting import format_rupiah
-
     return format_rupiah(value)

@@ -21,11 +21,13 @@ from sqlalchemy import case, func, select
 
 from ..documents.tables import COUNT_FORMAT, RUPIAH_FORMAT, SHARE_FORMAT, Table, iter_csv, write_csv, xlsx_file
 from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
-from ..formatting import format_date, format_months
 from ..extensions import db
+from ..formatting import format_date, format_months
 from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
-from .oversight import QUARTER_NAMES, STATUSES, kecamatan_rows, latest_versions, totals
+from .oversight import QUARTER_NAMES, STATUSES, kecamatan_rows, latest_versions
 from .oversight import today as oversight_today
+from .oversight import totals
+from .scorecard import region_scorecard
 
 # Beyond this many committed activities (a province, not a kabupaten) the XLSX's activities sheet
 # points to the CSV, which streams: openpyxl writes ≈14 µs per cell, so 120,000 activity rows
@@ -197,8 +199,6 @@ def scorecard_table(region, year, card, context=None) -> Table:
 # --- Files -----------------------------------------------------------------------------------------------------------
 
 def _tables(region, year, rows, context) -> list:
-    from .scorecard import region_scorecard
-
     tables = [summary_table(region, year, rows, context), villages_table(region, year, rows, context)]
     if region.level == "kabupaten":
         tables.append(kecamatan_table(region, year, rows, context))

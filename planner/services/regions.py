@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from ..access import desa_ids_in_scope
 from ..extensions import db
-from ..models import Plan, Region
+from ..models import Plan, Proposal, Region
 
 
 def villages_in_scope(user, year: int, parent=None):
@@ -50,8 +50,6 @@ def plan_years(desa) -> list[int]:
 
 
 def proposal_counts(plan_ids) -> dict[int, int]:
-    from ..models import Proposal
-
     if not plan_ids:
         return {}
     rows = db.session.execute(

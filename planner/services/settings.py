@@ -13,15 +13,20 @@ and commits, or raises ServiceError (nothing saved). Optimistic locking: the
 caller passes the version its form was built from (0 for "there were no
 settings yet"); if someone saved in between, the save is refused.
 """
+import csv
+import io
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import money_rules
+from ..domain import CATEGORIES
 from ..extensions import db
 from ..models import Region, YearSettings
+from ..models.region import level_of_code
 from . import ServiceError, commit, history
+from .proposal_sheet import SheetFileError, _control_share, _decode, _delimiter, _extension
 from .rules import DEFAULT_RULES, clean_rules
 from .year_settings import year_settings
 
@@ -222,8 +227,6 @@ def copy_previous_year(kabupaten, year: int, user=None, expected_version: int | 
 
 def rules_as_values(rules: dict) -> dict:
     """Stored rules as the flat shares `rules.clean_rules` reads (the inverse of clean_rules)."""
-    from ..domain import CATEGORIES
-
     values = {}
     for category in CATEGORIES:
         values[f"min_{category}"] = (rules.get("category_min_share") or {}).get(category)
@@ -243,11 +246,6 @@ LOKUS_MAX_ROWS = 10_000
 def read_lokus_codes(filename: str, data: bytes) -> list[tuple[int, str]]:
     """The village codes of a desa-lokus CSV (first column; a header row and blank rows passed over)
     as `(line, code)`. Raises ServiceError at the `file` field when it cannot be read."""
-    import csv
-    import io
-
-    from ..models.region import level_of_code
-    from .proposal_sheet import SheetFileError, _control_share, _decode, _delimiter, _extension
 
     if _extension(filename) != "csv":
         raise ServiceError({"file": [_("Pilih berkas .csv: satu kode desa per baris.")]})

@@ -29,6 +29,7 @@ from .. import spending_curve
 from ..models import (Commitment, CommitmentActivity, Plan, PlanSummary, Proposal, QuarterReport, Realisation,
                       RembukSession)
 from ..times import utc
+from .commitments import unexplained_changes
 from .plan_state import state_of
 
 TRACKED = (Plan, Proposal, RembukSession, Commitment, CommitmentActivity, Realisation, QuarterReport)
@@ -123,8 +124,6 @@ def _compute_chunk(session, ids) -> dict:
                                 unexplained=unexplained, committed_at=first_at)
     legacy = [c["commitment_id"] for c in commitments.values() if c["unexplained"] is None]
     if legacy:
-        from .commitments import unexplained_changes
-
         counts = {cid: unexplained_changes(content) for cid, content in session.execute(
             select(Commitment.id, Commitment.content).where(Commitment.id.in_(legacy)))}
         for c in commitments.values():
