@@ -9,23 +9,20 @@ and write the history.
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import domain, money_rules
 from ..access import get_region_or_404, require_admin
 from ..documents.tables import write_csv, write_xlsx
 from ..downloads import send_download
-from ..extensions import csrf, db
+from ..extensions import csrf
 from ..fields import page_number, record_id
 from ..htmx import see_other
-from ..models import AuditEvent
 from ..services import ServiceError
 from ..services import audit as audit_service
 from ..services import history, region_import
 from ..services import settings as settings_service
 from ..services import users as users_service
-from ..services.history import sentence
 from ..services.plans import MAX_YEAR, MIN_YEAR, default_plan_year, parse_year
 from ..services.rules import DEFAULT_RULES
 from .forms import (AuditFilterForm, BulkUsersForm, CopyYearForm, LokusUploadForm, PasswordResetForm, RegionConfirmForm,
@@ -51,15 +48,6 @@ def _year_or_404(year):
     return year
 
 
-def _recent_events(kabupaten, limit=15):
-    """The latest settings, region and account changes in the kabupaten, as sentences."""
-    query = (select(AuditEvent).where(AuditEvent.region_id == kabupaten.id,
-                                      AuditEvent.action.like("settings.%") | AuditEvent.action.like("regions.%")
-                                      | AuditEvent.action.like("user.%"))
-             .order_by(AuditEvent.id.desc()).limit(limit))
-    return [(event.at, event.username or _("sistem"), sentence(event)) for event in db.session.scalars(query)]
-
-
 # --- Settings ----------------------------------------------------------------------------------------------
 
 @bp.route("/kabupaten/<code>/pengaturan")
@@ -76,7 +64,7 @@ def index(code):
     planning = default_plan_year()
     suggested = [y for y in (planning, planning + 1) if y not in {s.year for s in years}]
     return render_template("admin/index.html", kabupaten=kabupaten, years=years, suggested=suggested,
-                           planning_year=planning, events=_recent_events(kabupaten))
+                           planning_year=planning, events=audit_service.recent_changes(kabupaten))
 
 
 @bp.route("/kabupaten/<code>/pengaturan/<int:year>", methods=["GET", "POST"])

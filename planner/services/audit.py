@@ -76,6 +76,15 @@ def _query(kabupaten, filters: AuditFilter):
     return query
 
 
+def recent_changes(kabupaten, limit: int = 15) -> list[tuple]:
+    """The latest settings, region and account changes in the kabupaten: (when, who, sentence)."""
+    query = (select(AuditEvent).where(AuditEvent.region_id == kabupaten.id,
+                                      AuditEvent.action.like("settings.%") | AuditEvent.action.like("regions.%")
+                                      | AuditEvent.action.like("user.%"))
+             .order_by(AuditEvent.id.desc()).limit(limit))
+    return [(event.at, event.username or _("sistem"), history.sentence(event)) for event in db.session.scalars(query)]
+
+
 def count(kabupaten, filters: AuditFilter) -> int:
     return db.session.scalar(select(func.count()).select_from(_query(kabupaten, filters).subquery()))
 

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from ..access import desa_ids_in_scope
 from ..extensions import db
-from ..models import Plan, Proposal, Region
+from ..models import Plan, Proposal, RembukSession, Region
 
 
 def villages_in_scope(user, year: int, parent=None):
@@ -42,6 +42,14 @@ def visible_regions(user, parent=None, level: str | None = None, limit: int = 10
     parents = {r.id: r.code for r in db.session.scalars(select(Region).where(
         Region.id.in_({r.parent_id for r in page if r.parent_id})))}
     return total, page, parents
+
+
+def open_session_plans(plan_ids) -> set:
+    """The ids among `plan_ids` of plans whose rembuk is open now."""
+    if not plan_ids:
+        return set()
+    return set(db.session.scalars(select(RembukSession.plan_id).where(RembukSession.plan_id.in_(plan_ids),
+                                                                      RembukSession.status == "open")))
 
 
 def plan_years(desa) -> list[int]:
