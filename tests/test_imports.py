@@ -96,3 +96,28 @@ def test_no_import_cycles_among_planners_modules():
 def test_the_checker_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+# Imports inside functions are allowed only where a reason is named: create_app's (start-up cost,
+# commented there), formatting's Flask imports (the module also serves scripts without Flask:
+# guarded by `except ImportError`), and files other branches edit this round (to be moved when
+# they land).
+FUNCTION_IMPORTS_ALLOWED = {("planner", "create_app"), ("planner.formatting", "locale_code"),
+                            ("planner.formatting", "_"), ("planner.formatting", "init_app")}
+FUNCTION_IMPORTS_LEFT_OUT = ("planner.optimizer", "planner.optimize", "planner.demo", "planner.services.rembuk",
+                             "planner.services.optimization", "planner.services.impact")
+
+
+def test_imports_are_at_module_level_unless_a_reason_is_named():
+    found = []
+    for name, path in _modules().items():
+        if any(name == left or name.startswith(left + ".") for left in FUNCTION_IMPORTS_LEFT_OUT):
+            continue
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            if (name, function.name) in FUNCTION_IMPORTS_ALLOWED:
+                continue
+            found += [f"{name}.{function.name}:{node.lineno}" for node in ast.walk(function)
+                      if isinstance(node, (ast.Import, ast.ImportFrom))]
+    assert found == []
