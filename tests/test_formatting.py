@@ -81,3 +81,15 @@ def test_the_pages_use_the_one_module_in_english(app, world, client):
         db.session.commit()
     page = client.get(f"/rencana/{world.plans['a1x']}").get_data(as_text=True)
     assert "Rp 1,250,000,000" in page and "Rp 1.250.000.000" not in page
+
+
+def test_the_catalogue_evidence_follows_the_language_too(app):
+    from flask_babel import force_locale
+
+    from planner.services.catalogue import effect_value_text, trim_number
+
+    with app.test_request_context():
+        with force_locale("id"):
+            assert (trim_number(90.0), trim_number(0.41), effect_value_text("haz_smd", 0.11)) == ("90", "0,41", "SMD +0,11")
+        with force_locale("en"):
+            assert (trim_number(90.0), trim_number(0.41), effect_value_text("haz_smd", 0.11)) == ("90", "0.41", "SMD +0.11")

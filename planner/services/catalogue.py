@@ -25,7 +25,7 @@ from ..domain import CATEGORIES, EFFECT_KINDS, NATIONAL_PROGRAMMES, PACKAGES, PL
 from ..extensions import db
 from ..impact import FRACTION_KINDS, Derivation
 from ..models import CatalogueItem, ImpactSetting, Plan
-from ..formatting import format_rupiah
+from ..formatting import format_rupiah, format_short_decimal
 from . import ServiceError, commit, history
 from .impact import ImpactAssumptions, assumptions_for, item_derivation
 
@@ -233,9 +233,8 @@ def is_assumption(item) -> bool:
 
 
 def trim_number(number: float, digits: int = 2) -> str:
-    """`90.0` → `90`, `0.41` → `0,41`, `1.1` → `1,1`: a decimal comma, no trailing zeros."""
-    text = f"{number:.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """`90.0` → `90`, `0.41` → `0,41` (en `0.41`), `1.1` → `1,1`: no trailing zeros, in the page's language."""
+    return format_short_decimal(number, digits)
 
 
 def effect_value_text(kind: str, value: float | None) -> str:
