@@ -15,6 +15,9 @@ from .extensions import babel, csrf, db, login_manager, migrate
 
 def create_app(config=None):
     """Build the app. `config` is a mapping that overrides `Config` (tests pass their own)."""
+    # The blueprints, services and helpers are imported here, not at module level: importing
+    # any planner module (the pure optimizer in a bench script or `flask plan solve`) runs this
+    # package first, and should not pay for the whole web application (start-up cost).
     app = Flask(
         __name__,
         instance_path=str(BASE_DIR / "instance"),

@@ -11,12 +11,12 @@ import re
 from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.exceptions import Forbidden
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
+from werkzeug.exceptions import Forbidden
 
 from .extensions import db
-from .models import Plan, Proposal, Region
+from .models import Commitment, Plan, Proposal, Region, RembukSession
 
 
 def desa_ids_in_scope(user):
@@ -111,8 +111,6 @@ def can_run_session(user, session) -> bool:
 
 def get_session_or_404(session_id: int, write: bool = False):
     """A rembuk session, scoped through its plan; 403 for `write` unless `can_run_session`."""
-    from .models import RembukSession
-
     session = db.session.get(RembukSession, session_id)
     if session is None:
         abort(404)
@@ -129,8 +127,6 @@ def get_session_or_404(session_id: int, write: bool = False):
 
 def get_commitment_or_404(commitment_id: int):
     """A commitment, scoped through its plan. Commitments are never written through a route."""
-    from .models import Commitment
-
     commitment = db.session.get(Commitment, commitment_id)
     if commitment is None:
         abort(404)

@@ -7,6 +7,8 @@ import itertools
 import math
 from dataclasses import dataclass
 
+from flask_babel import get_locale
+
 from .formatting import format_rupiah, format_short_decimal
 
 
@@ -132,8 +134,6 @@ _ENGLISH = ("k", "M", "B", "T")
 def _compact_names():
     """Indonesian abbreviations, or English ones when the page is in English ("M" differs!)."""
     try:
-        from flask_babel import get_locale
-
         locale = get_locale()
     except Exception:       # outside a request (scripts, tests): Indonesian, the app's default
         locale = None

@@ -1,7 +1,16 @@
 """`flask --app planner ...` commands."""
+import logging
+import os
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
+
+from . import jobs
+from .backup import backup_command
+from .demo.cli import demo_cli
+from .optimize.cli import plan_cli
+from .oversight.cli import oversight_cli
 
 jobs_cli = AppGroup("jobs", help="Background jobs (solves, analyses): run a job worker.")
 
@@ -16,10 +25,6 @@ def jobs_worker(workers, threads, niceness):
 
     Start as many as the machines allow, on this machine or others, with the same
     DATABASE_URL, REDIS_URL and SECRET_KEY as the web servers (docs/deploy.md)."""
-    import logging
-    import os
-
-    from . import jobs
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if niceness:
@@ -32,11 +37,6 @@ def jobs_worker(workers, threads, niceness):
 
 
 def register(app):
-    from .backup import backup_command
-    from .demo.cli import demo_cli
-    from .optimize.cli import plan_cli
-    from .oversight.cli import oversight_cli
-
     app.cli.add_command(demo_cli)
     app.cli.add_command(plan_cli)
     app.cli.add_command(backup_command)

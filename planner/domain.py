@@ -5,6 +5,7 @@ Indonesian label. Labels are msgids for Flask-Babel, so the English catalogue
 translates them. See ../shared/domain.md for where the lists come from.
 """
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 ROLES = {
     "admin": _l("Admin kabupaten"),
@@ -204,9 +205,15 @@ UKBM_PLACES = ("Posyandu", "Posyandu remaja", "Posyandu lansia", "Polindes", "Po
                "Rumah Desa Sehat", "PAUD", "Bina Keluarga Balita (BKB)")
 
 
-def choices(mapping, blank=None):
-    """WTForms choices from one of the mappings above, optionally with a blank first."""
-    items = [(code, label) for code, label in mapping.items()]
+def options(pairs, blank=None, optgroup=None) -> list:
+    """WTForms options from (value, label) pairs, optionally with a blank first (WTForms 3.4
+    accepts only `SelectChoice`, not tuples)."""
+    items = [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
     if blank is not None:
-        items.insert(0, ("", blank))
+        items.insert(0, SelectChoice("", blank))
     return items
+
+
+def choices(mapping, blank=None) -> list:
+    """WTForms options from one of the mappings above, optionally with a blank first."""
+    return options(mapping.items(), blank)

@@ -5,12 +5,19 @@ A 500 after the request committed a change never says that nothing changed: the 
 commits are tracked per request (`g.commit_started`), and the message then asks the user to
 reload and check.
 """
-from flask import g, jsonify, render_template, request
+from flask import g, has_request_context, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from .access import Refused
+from .extensions import db
 from .htmx import is_htmx
+from .services import commit, history
 
 MESSAGES = {
     400: _l("Permintaan tidak dapat diproses."),
@@ -45,8 +52,6 @@ def _api_error(code, exc=None):
 
 
 def _render(code, message=None, exc=None, action=None):
-    from flask.globals import request_ctx
-
     if request_ctx.url_adapter is None:     # a Host outside TRUSTED_HOSTS: no URL can be built
         return app_response(str(MESSAGES.get(code, MESSAGES[400])), code)
     if _is_api():
@@ -62,37 +67,24 @@ def _render(code, message=None, exc=None, action=None):
 
 
 def app_response(body, code):
-    from flask import make_response
-
     return make_response(body, code)
 
 
 def _record_denial():
     """Write a refused request (403) to the audit trail: who tried what, from where."""
-    from flask import request
-    from flask_login import current_user
-
-    from .extensions import db
-    from .services import history
-
     try:
         db.session.rollback()
         user = current_user if current_user.is_authenticated else None
         history.record("access.denied", user=user, region=user.region if user is not None else None,
                        target=request.path[:80], path=request.path[:200], method=request.method)
-        db.session.commit()
+        commit()
     except Exception:  # never let the audit write turn a 403 into a 500
         db.session.rollback()
 
 
 def init_app(app):
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
-
     @event.listens_for(Session, "before_commit")
     def _commit_started(session):
-        from flask import has_request_context
-
         if has_request_context():
             g.commit_started = True
 
@@ -105,8 +97,6 @@ def init_app(app):
     @app.errorhandler(403)
     def forbidden(exc):
         _record_denial()
-        from .access import Refused
-
         if isinstance(exc, Refused) and not _is_api():
             url, label = exc.action if exc.action else (None, None)
             return _render(403, str(exc.message), exc=exc, action=(url, str(label)) if url else None)

@@ -3,8 +3,10 @@
 Each field keeps the raw text the user typed, so a rejected form shows it again
 exactly as typed, with the message at the field.
 """
+from datetime import datetime
 from decimal import Decimal
 
+from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, HiddenField
 from wtforms.validators import ValidationError
@@ -133,8 +135,6 @@ class DateField(Field):
         return self.data.isoformat() if self.data else ""
 
     def process_formdata(self, valuelist):
-        from datetime import datetime
-
         self.raw = (valuelist[0] if valuelist else "") or ""
         text = self.raw.strip()
         self.data = None
@@ -167,8 +167,6 @@ MAX_PAGE = 100_000
 
 def page_number(name: str = "halaman") -> int:
     """The page number in the query (`?halaman=`): 1 when absent; 404 when not a number 1 … MAX_PAGE."""
-    from flask import abort, request
-
     text = request.args.get(name)
     if text is None or text == "":
         return 1

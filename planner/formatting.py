@@ -19,14 +19,15 @@ speak words (`format_cases`, `impact_range`) translate through Flask-Babel when 
     format_datetime(utc datetime)     "7 Des 2026, 19.43 WIB" (Jakarta time)
 """
 import math
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-ZONE = ZoneInfo("Asia/Jakarta")
+from . import domain
+from .times import ZONE, local  # noqa: F401 (ZONE: the demo reads it here)
+
 ZONE_NAME = "WIB"
 DASH = "–"
 LANGUAGES = ("id", "en")
@@ -102,6 +103,22 @@ def format_rupiah(value, locale=None) -> str:
     amount = _rounded(value, 0)
     text = "Rp " + format_number(abs(amount), locale)
     return "-" + text if amount < 0 else text
+
+
+def format_rupiah_short(value, locale=None) -> str:
+    """Money in a compact dashboard cell: `Rp 843 jt`, `Rp 1,68 M` (English `Rp 843 m`, `Rp 1.68 bn`);
+    under a million the exact amount. The exact amount goes in the cell's title and the recap."""
+    if value is None:
+        return DASH
+    english = locale_code(locale) == "en"
+    amount = abs(value)
+    if amount < 1_000_000:
+        return format_rupiah(value, locale)
+    if amount < 1_000_000_000:
+        number, unit, digits = value / 1_000_000, "m" if english else "jt", 1 if amount < 100_000_000 else 0
+    else:
+        number, unit, digits = value / 1_000_000_000, "bn" if english else "M", 2
+    return f"Rp {format_decimal(number, digits, locale)} {unit}"
 
 
 def format_percent(share, digits: int = 1, locale=None, trim: bool = False) -> str:
@@ -184,13 +201,6 @@ def cost_per_case(cost, cases) -> int | None:
 
 
 # --- Dates and times -----------------------------------------------------------------------------------
-
-def local(moment: datetime) -> datetime:
-    """A stored moment (UTC; naive values are read as UTC, as SQLite returns them) in Jakarta time."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(ZONE)
-
 
 def spreadsheet_datetime(moment):
     """A moment for an XLSX cell: Jakarta wall-clock time without zone (spreadsheets have none)."""
@@ -286,10 +296,10 @@ def init_app(app):
     """The template filters every page uses, all from this module."""
     from flask_babel import get_locale
 
-    from . import domain
 
     app.jinja_env.filters.update(
         rupiah=format_rupiah,
+        rupiah_short=format_rupiah_short,
         number=format_number,
         decimal=format_decimal,
         impact=format_impact,

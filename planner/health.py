@@ -3,10 +3,13 @@
 For load balancers and monitoring: 200 with `"status": "ok"` when the database answers and a
 solver is available, else 503 with what is wrong. Public (no log-in) and reveals no data.
 """
+from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
+from flask_migrate import Config
 from sqlalchemy import text
 
 from .extensions import db
+from .optimizer.backends import available_solvers
 
 bp = Blueprint("health", __name__)
 
@@ -22,9 +25,6 @@ def _database():
 
 
 def _head_revision():
-    from alembic.script import ScriptDirectory
-    from flask_migrate import Config
-
     directory = current_app.extensions["migrate"].directory
     config = Config()
     config.set_main_option("script_location", directory)
@@ -33,8 +33,6 @@ def _head_revision():
 
 @bp.route("/health")
 def check():
-    from .optimizer.backends import available_solvers
-
     database = _database()
     solvers = available_solvers()
     ok = database["ok"] and database.get("latest") and bool(solvers)

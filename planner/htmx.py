@@ -1,5 +1,5 @@
 """Everything the app knows about htmx request and response headers lives here."""
-from flask import redirect, request
+from flask import make_response, redirect, request
 
 
 def is_htmx() -> bool:
@@ -16,8 +16,6 @@ def add_vary(response):
 def see_other(url):
     """Redirect after a non-GET: 303 for plain forms, HX-Redirect for htmx (it cannot see 3xx)."""
     if is_htmx():
-        from flask import make_response
-
         response = make_response("", 204)
         response.headers["HX-Redirect"] = url
         return response

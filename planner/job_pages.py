@@ -5,14 +5,13 @@ from flask import Blueprint, render_template
 
 from . import jobs
 from .htmx import see_other
+from .services.solve_jobs import next_url
 
 bp = Blueprint("jobs", __name__)
 
 
 @bp.route("/tugas/<job_id>")
 def view(job_id):
-    from .services.solve_jobs import next_url
-
     job = jobs.get_job_or_404(job_id)
     if job.finished:
         return see_other(next_url(job))

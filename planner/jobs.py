@@ -42,12 +42,18 @@ from datetime import timedelta
 from typing import Callable
 
 from flask import abort, current_app, has_request_context
+from flask import session as cookie_session
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
+from huey import MemoryHuey, RedisHuey, SqliteHuey
 from sqlalchemy import select, update
 
+from .access import get_plan_or_404, in_scope
 from .extensions import db
-from .models import Job
-from .models.base import utcnow
+from .models import Job, Region
+from .services import ServiceError
+from .times import naive_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -127,10 +133,7 @@ class JobQueue:
 
 
 def _make_huey(app):
-    from huey import RedisHuey, SqliteHuey
-
     if app.config.get("JOB_CONSUMER") == "immediate":
-        from huey import MemoryHuey
         return MemoryHuey("planner", results=False)
     url = app.config.get("REDIS_URL")
     if url:
@@ -166,7 +169,6 @@ def enqueue(kind: str, args: dict, *, user=None, plan=None, region=None, subject
     if region is None and plan is not None:
         region = plan.desa
     if has_request_context():
-        from flask_babel import get_locale
         args = {**args, "_locale": str(get_locale() or "")}     # messages in the asker's language
     job = Job(id=uuid.uuid4().hex, kind=kind, args=args, user_id=getattr(user, "id", None),
               region_id=region.id if region is not None else None, plan_id=plan_id, subject=subject)
@@ -222,10 +224,6 @@ def latest(kind: str, plan=None, subject: str = "") -> Job | None:
 
 def get_job_or_404(job_id: str) -> Job:
     """The job if the user may see its plan (or region); 404 otherwise (existence not revealed)."""
-    from flask_login import current_user
-
-    from .access import get_plan_or_404, in_scope
-    from .models import Region
 
     job = db.session.get(Job, job_id) if isinstance(job_id, str) and len(job_id) == 32 else None
     if job is None:
@@ -247,11 +245,8 @@ def _lost(job: Job) -> bool:
     if since is None:
         return False
     limit = timedelta(seconds=2 * budget + 120) if job.started_at else timedelta(minutes=30)
-    return _naive(utcnow()) - _naive(since) > limit
+    return naive_utc(utcnow()) - naive_utc(since) > limit
 
-
-def _naive(moment):
-    return moment.replace(tzinfo=None) if moment is not None and moment.tzinfo is not None else moment
 
 
 @contextmanager
@@ -297,9 +292,6 @@ class Progress:
 
 def execute(app, job_id: str) -> None:
     """Run one job in a fresh app context: mark it running, call its handler, keep the answer."""
-    from .services import ServiceError
-
-    from flask import session as cookie_session
 
     # A fresh app context: its own database session, never the enqueuing request's. The request
     # context inside it gives Flask-Babel and url_for what they need in a worker.

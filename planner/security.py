@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Request, request
+from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
 CSP = "; ".join([
@@ -110,8 +111,6 @@ def init_app(app):
 
 def _private(response) -> bool:
     """Whether the answer must not be stored: signed-in pages, the API, downloads."""
-    from flask_login import current_user
-
     if request.path.startswith("/api/") or "attachment" in response.headers.get("Content-Disposition", ""):
         return True
     try:

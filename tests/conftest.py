@@ -11,7 +11,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import text
+from sqlalchemy import Integer, text
 
 from hypothesis import settings
 
@@ -73,6 +73,71 @@ def _empty_tables(app):
                 for table in reversed(tables):
                     conn.execute(text(f'DELETE FROM "{table}"'))
         db.session.remove()
+
+
+def _snapshot_tables(app):
+    """Every row of every table, in insertion order (the demo's state, kept in memory)."""
+    with app.app_context():
+        with db.engine.connect() as conn:
+            snapshot = {}
+            for table in db.metadata.sorted_tables:
+                query = table.select()
+                if "id" in table.c:
+                    query = query.order_by(table.c.id)
+                snapshot[table.name] = [dict(row) for row in conn.execute(query).mappings()]
+        db.session.remove()
+    return snapshot
+
+
+def _restore_tables(app, snapshot):
+    """Empty the tables and put a snapshot back, ids and all, foreign keys checked at the end."""
+    _empty_tables(app)
+    with app.app_context():
+        with db.engine.begin() as conn:
+            postgres = conn.dialect.name == "postgresql"
+            if postgres:
+                # Rows go back table by table; a cycle (a meeting's suggestion) would trip the checks.
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+            else:
+                conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+            for table in db.metadata.sorted_tables:
+                rows = snapshot[table.name]
+                if rows:
+                    conn.execute(table.insert(), rows)
+                if postgres and rows and "id" in table.c and isinstance(table.c.id.type, Integer):
+                    # The next id continues after the restored ones (tables without a sequence skip this).
+                    conn.execute(text(f"SELECT setval(seq, (SELECT max(id) FROM \"{table.name}\")) FROM "
+                                      f"(SELECT pg_get_serial_sequence('\"{table.name}\"', 'id') AS seq) s "
+                                      "WHERE seq IS NOT NULL"))
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(app):
+    """The demo loaded once per run through the CLI, as `make run` does; its output and its rows."""
+    _empty_tables(app)
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    snapshot = _snapshot_tables(app)
+    _empty_tables(app)
+    return result, snapshot
+
+
+@pytest.fixture(scope="module")
+def demo(app, demo_snapshot):
+    """The demo data in the database for a module whose tests only read it (loaded once per run,
+    restored from memory per module). Such a module overrides `_clean_database` to keep it; a test
+    that changes it must put it back (`restore_demo`). Yields the CLI's result of the load."""
+    result, snapshot = demo_snapshot
+    _restore_tables(app, snapshot)
+    yield result
+    _empty_tables(app)
+
+
+@pytest.fixture
+def restore_demo(app, demo_snapshot):
+    """Call to put the demo back as it was loaded (after a test changed it)."""
+    return lambda: _restore_tables(app, demo_snapshot[1])
 
 
 @pytest.fixture(autouse=True)

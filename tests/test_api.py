@@ -35,7 +35,7 @@ def committed(app, world):
 
 
 def _token(app, world, who="admin_a", name="uji"):
-    from planner.api.auth import create_token
+    from planner.services.api_tokens import create_token
 
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == world.usernames[who]))
@@ -131,7 +131,7 @@ def test_without_a_valid_token_the_answer_is_401_json(client, world, headers):
 
 def test_a_revoked_token_stops_working(app, world, client):
     token_id, token = _token(app, world)
-    from planner.api.auth import revoke_token
+    from planner.services.api_tokens import revoke_token
 
     with app.app_context():
         revoke_token(db.session.get(ApiToken, token_id))

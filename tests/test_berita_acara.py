@@ -170,6 +170,7 @@ def test_the_content_code_is_only_in_the_footer(app, world, login):
     assert digest[:12] not in sentence and "SHA" not in sentence
 
 
+@pytest.mark.slow
 def test_many_activities_no_word_broken_and_the_signatures_stay_with_the_closing(app, world, login):
     places = ["Posyandu Melati Karangpandan", "Dusun Sumberejo", "Posyandu Kenanga", "Dusun Krajan"]
     proposals = []

@@ -13,19 +13,9 @@ from .conftest import _empty_tables, text_of
 
 @pytest.fixture(autouse=True)
 def _clean_database():
-    """Overrides conftest's: the demo takes seconds to load, so this module loads it once
-    (`demo`) and its tests only read it (a test that reloads it leaves it loaded again)."""
+    """Overrides conftest's: the demo takes seconds to load, so conftest's `demo` loads it once
+    per run and this module's tests only read it (a test that reloads it puts it back)."""
     yield
-
-
-@pytest.fixture(scope="module")
-def demo(app):
-    """Load the demo through the CLI, as `make run` does."""
-    _empty_tables(app)
-    result = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
-    assert result.exit_code == 0, result.output
-    yield result
-    _empty_tables(app)
 
 
 def _count(model):
@@ -48,7 +38,8 @@ def test_loading_again_with_if_empty_is_a_no_op(app, demo):
         assert (_count(Region), _count(User), _count(Plan), _count(Proposal), _count(CatalogueItem)) == before
 
 
-def test_load_is_deterministic(app, demo):
+@pytest.mark.slow
+def test_load_is_deterministic(app, demo, restore_demo):
     with app.app_context():
         first = db.session.execute(select(Proposal.name, Proposal.location, Proposal.max_units)
                                    .order_by(Proposal.id)).all()
@@ -59,6 +50,7 @@ def test_load_is_deterministic(app, demo):
         assert db.session.execute(select(Proposal.name, Proposal.location, Proposal.max_units)
                                   .order_by(Proposal.id)).all() == first
         assert db.session.execute(select(Plan.pagu, Plan.stunting_budget, Plan.balita).order_by(Plan.id)).all() == plans
+    restore_demo()
 
 
 def test_counts_and_roles(app, demo):

@@ -5,7 +5,7 @@ import pytest
 
 from planner.formatting import (cost_per_case, format_cases, format_date, format_datetime, format_decimal,
                                 format_impact, format_months, format_number, format_percent, format_rupiah,
-                                impact_range, spreadsheet_datetime)
+                                format_rupiah_short, impact_range, spreadsheet_datetime)
 
 
 @pytest.mark.parametrize("function, value, indonesian, english", [
@@ -25,6 +25,11 @@ from planner.formatting import (cost_per_case, format_cases, format_date, format
     (format_cases, 3.46, "3,5", "3.5"),
     (format_cases, 0.02, "< 0,1", "< 0.1"),
     (format_cases, 0, "0,0", "0.0"),
+    (format_rupiah_short, 843_000, "Rp 843.000", "Rp 843,000"),
+    (format_rupiah_short, 84_350_000, "Rp 84,4 jt", "Rp 84.4 m"),
+    (format_rupiah_short, 843_400_000, "Rp 843 jt", "Rp 843 m"),
+    (format_rupiah_short, 1_684_000_000, "Rp 1,68 M", "Rp 1.68 bn"),
+    (format_rupiah_short, None, "–", "–"),
 ])
 def test_numbers_follow_the_language(function, value, indonesian, english):
     assert function(value, locale="id") == indonesian
@@ -77,3 +82,15 @@ def test_the_pages_use_the_one_module_in_english(app, world, client):
         db.session.commit()
     page = client.get(f"/rencana/{world.plans['a1x']}").get_data(as_text=True)
     assert "Rp 1,250,000,000" in page and "Rp 1.250.000.000" not in page
+
+
+def test_the_catalogue_evidence_follows_the_language_too(app):
+    from flask_babel import force_locale
+
+    from planner.services.catalogue import effect_value_text, trim_number
+
+    with app.test_request_context():
+        with force_locale("id"):
+            assert (trim_number(90.0), trim_number(0.41), effect_value_text("haz_smd", 0.11)) == ("90", "0,41", "SMD +0,11")
+        with force_locale("en"):
+            assert (trim_number(90.0), trim_number(0.41), effect_value_text("haz_smd", 0.11)) == ("90", "0.41", "SMD +0.11")

@@ -58,7 +58,7 @@ def test_a_password_change_ends_the_other_sessions_but_not_this_one(app, login, 
 
 
 def test_an_admin_reset_ends_sessions_and_tokens_and_forces_a_new_password(app, login, world):
-    from planner.api.auth import create_token
+    from planner.services.api_tokens import create_token
 
     victim = app.test_client()
     victim.login(world.usernames["desa_a1"])

@@ -6,7 +6,8 @@ what the services take (shares in [0, 1], ids as integers).
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import EqualTo, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -14,6 +15,7 @@ from .. import domain
 from ..fields import DateField, DecimalNumberField, VersionField, WholeNumberField, record_id
 from ..money_rules import MoneyRules
 from ..optimize.forms import RulesForm
+from ..services.audit import GROUPS
 
 
 class IdCheckboxesField(SelectMultipleField):
@@ -35,10 +37,11 @@ class IdCheckboxesField(SelectMultipleField):
         pass
 
 
-BASE_CHOICES = [("pagu", _l("dari pagu Dana Desa")), ("regular", _l("dari Dana Desa reguler (setelah KDMP)"))]
-MONTH_CHOICES = [(str(m), name) for m, name in enumerate(
+BASE_CHOICES = domain.options([("pagu", _l("dari pagu Dana Desa")),
+                               ("regular", _l("dari Dana Desa reguler (setelah KDMP)"))])
+MONTH_CHOICES = domain.options((str(m), name) for m, name in enumerate(
     [_l("Januari"), _l("Februari"), _l("Maret"), _l("April"), _l("Mei"), _l("Juni"), _l("Juli"), _l("Agustus"),
-     _l("September"), _l("Oktober"), _l("November"), _l("Desember")], start=1)]
+     _l("September"), _l("Oktober"), _l("November"), _l("Desember")], start=1))
 
 
 def _base_field(label):
@@ -176,12 +179,13 @@ def _region_field():
     return SelectField(_l("Wilayah"), choices=[], validate_choice=False)
 
 
-def region_choices(regions_by_role: dict) -> dict:
-    """{group label: [(id, "name (code)")]} for the region select: kabupaten, kecamatan, desa."""
+def region_choices(regions_by_role: dict) -> list:
+    """Options (id, "name (code)") for the region select, grouped: kabupaten, kecamatan, desa."""
     labels = {"admin": domain.LEVELS["kabupaten"], "kecamatan": domain.LEVELS["kecamatan"],
               "desa": domain.LEVELS["desa"]}
-    return {str(labels[role]): [(str(r.id), f"{r.name} ({r.code})") for r in regions]
-            for role, regions in regions_by_role.items()}
+    return [option for role, regions in regions_by_role.items()
+            for option in domain.options(((str(r.id), f"{r.name} ({r.code})") for r in regions),
+                                         optgroup=str(labels[role]))]
 
 
 def _region_id(text):
@@ -230,10 +234,9 @@ class AuditFilterForm(FlaskForm):
     until = DateField(_l("Sampai tanggal"))
 
     def __init__(self, *args, **kwargs):
-        from ..services.audit import GROUPS
-
         super().__init__(*args, **kwargs)
-        self.kind.choices = [("", _l("Semua"))] + [(key, label) for key, (label, _prefixes) in GROUPS.items()]
+        self.kind.choices = domain.options(((key, label) for key, (label, _prefixes) in GROUPS.items()),
+                                           blank=_l("Semua"))
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)

@@ -9,21 +9,20 @@ and write the history.
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..fields import page_number, record_id
+from .. import domain, money_rules
 from ..access import get_region_or_404, require_admin
 from ..documents.tables import write_csv, write_xlsx
-from ..extensions import csrf, db
+from ..downloads import send_download
+from ..extensions import csrf
+from ..fields import page_number, record_id
 from ..htmx import see_other
-from ..models import AuditEvent
 from ..services import ServiceError
 from ..services import audit as audit_service
 from ..services import history, region_import
 from ..services import settings as settings_service
 from ..services import users as users_service
-from ..services.history import sentence
 from ..services.plans import MAX_YEAR, MIN_YEAR, default_plan_year, parse_year
 from ..services.rules import DEFAULT_RULES
 from .forms import (AuditFilterForm, BulkUsersForm, CopyYearForm, LokusUploadForm, PasswordResetForm, RegionConfirmForm,
@@ -49,15 +48,6 @@ def _year_or_404(year):
     return year
 
 
-def _recent_events(kabupaten, limit=15):
-    """The latest settings, region and account changes in the kabupaten, as sentences."""
-    query = (select(AuditEvent).where(AuditEvent.region_id == kabupaten.id,
-                                      AuditEvent.action.like("settings.%") | AuditEvent.action.like("regions.%")
-                                      | AuditEvent.action.like("user.%"))
-             .order_by(AuditEvent.id.desc()).limit(limit))
-    return [(event.at, event.username or _("sistem"), sentence(event)) for event in db.session.scalars(query)]
-
-
 # --- Settings ----------------------------------------------------------------------------------------------
 
 @bp.route("/kabupaten/<code>/pengaturan")
@@ -74,7 +64,7 @@ def index(code):
     planning = default_plan_year()
     suggested = [y for y in (planning, planning + 1) if y not in {s.year for s in years}]
     return render_template("admin/index.html", kabupaten=kabupaten, years=years, suggested=suggested,
-                           planning_year=planning, events=_recent_events(kabupaten))
+                           planning_year=planning, events=audit_service.recent_changes(kabupaten))
 
 
 @bp.route("/kabupaten/<code>/pengaturan/<int:year>", methods=["GET", "POST"])
@@ -87,7 +77,7 @@ def settings_year(code, year):
     stored = settings_service.year_settings(kabupaten, year)
     villages = settings_service.kabupaten_villages(kabupaten)
     form = YearSettingsForm()
-    form.priority_desa_ids.choices = [(desa.id, desa.name) for _kec, desas in villages for desa in desas]
+    form.priority_desa_ids.choices = domain.options((desa.id, desa.name) for _kec, desas in villages for desa in desas)
     if request.method == "GET":
         form.fill(settings_service.as_values(stored) if stored else settings_service.form_defaults(kabupaten, year))
         form.version_id.data = stored.version_id if stored else 0
@@ -106,8 +96,6 @@ def settings_year(code, year):
 
 
 def _year_page(kabupaten, year, form, stored, villages, status=200, lokus_form=None):
-    from .. import money_rules
-
     previous = settings_service.previous_year_settings(kabupaten, year)
     _default, source = money_rules.default_for(year)
     if source is None:
@@ -147,7 +135,7 @@ def lokus_import(code, year):
     stored = settings_service.year_settings(kabupaten, year)
     villages = settings_service.kabupaten_villages(kabupaten)
     form = YearSettingsForm(formdata=None)
-    form.priority_desa_ids.choices = [(desa.id, desa.name) for _kec, desas in villages for desa in desas]
+    form.priority_desa_ids.choices = domain.options((desa.id, desa.name) for _kec, desas in villages for desa in desas)
     form.fill(settings_service.as_values(stored) if stored else settings_service.form_defaults(kabupaten, year))
     form.version_id.data = stored.version_id if stored else 0
     return _year_page(kabupaten, year, form, stored, villages, 422, lokus_form=lokus_form)
@@ -448,12 +436,5 @@ def audit_export(code, fmt):
         abort(400)
     table = audit_service.table(kabupaten, _audit_filters(form))
     name = f"audit-{kabupaten.code}.{fmt}"
-    history.record("export", region=kabupaten, what=name)
-    db.session.commit()
-    if fmt == "csv":
-        body, mimetype = write_csv(table), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = write_xlsx([table]), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = current_app.response_class(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    history.record_download(name, region=kabupaten)
+    return send_download(write_csv(table) if fmt == "csv" else write_xlsx([table]), name)

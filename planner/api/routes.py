@@ -4,25 +4,23 @@ also served at /api/v1/openapi.json.
 Errors are JSON too: 401 without a valid token or session, 404 for anything outside the
 user's scope (its existence is never revealed), 400 naming a bad parameter.
 """
-import json
 from functools import lru_cache
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from ..access import get_region_or_404
-from ..domain import PACKAGES, TARGET_GROUPS
-from ..extensions import db, login_manager
-from ..access import desa_ids_in_scope
 from ..activity_names import activity_label, activity_labels
 from ..config import BASE_DIR
-from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
+from ..domain import PACKAGES, TARGET_GROUPS
+from ..errors import _api_error
+from ..extensions import login_manager
 from ..models.plan import TARGET_FIELDS
 from ..models.region import CODE_PATTERNS, level_of_code
 from ..services import commitments as commitment_service
-from ..services import convergence, oversight
+from ..services import convergence, oversight, realisation
+from ..services import regions as region_service
 from ..services.plan_state import plan_state
 from ..services.plans import parse_year, plan_for_year
 from .auth import user_from_header
@@ -56,8 +54,6 @@ def _error(status, code, message, parameter=None):
 
 
 def _http_error(exc):
-    from ..errors import _api_error
-
     return _api_error(getattr(exc, "code", None) or 500, exc)
 
 
@@ -152,15 +148,11 @@ def village_plan(code, year):
     latest = plan.latest_commitment
     activities = []
     if latest is not None:
-        realised = {}
-        for entry in db.session.scalars(select(Realisation).where(Realisation.plan_id == plan.id)):
-            realised.setdefault(entry.activity_key, []).append(
-                {"quarter": entry.quarter, "spent": entry.spent, "units_delivered": entry.units_delivered})
-        rows = db.session.scalars(select(CommitmentActivity).where(CommitmentActivity.commitment_id == latest.id)
-                                  .order_by(CommitmentActivity.id)).all()
-        for activity in _activities_json(rows):
-            activities.append({**activity,
-                               "realisation": sorted(realised.get(activity["key"], []), key=lambda r: r["quarter"])})
+        realised = realisation.by_activity(plan)
+        for activity in _activities_json(commitment_service.activities(latest)):
+            activities.append({**activity, "realisation": [
+                {"quarter": entry.quarter, "spent": entry.spent, "units_delivered": entry.units_delivered}
+                for entry in realised.get(activity["key"], [])]})
     return jsonify({
         "village": {**_region_json(desa), "kecamatan": _region_json(kecamatan),
                     "kabupaten": _region_json(kecamatan.parent)},
@@ -275,22 +267,12 @@ def regions():
     if level is not None and level not in CODE_PATTERNS:
         raise BadParameter("level", _("Pilih kabupaten, kecamatan atau desa."))
     parent_code = request.args.get("parent")
-    own = current_user.region
-    villages = desa_ids_in_scope(current_user)
-    kecamatan_ids = select(Region.parent_id).where(Region.id.in_(villages))
-    scope = (Region.id.in_(villages) | Region.id.in_(kecamatan_ids) | (Region.id == own.id))
-    query = select(Region).where(scope)
+    parent = None
     if parent_code is not None:
         if level_of_code(parent_code) is None:
             raise BadParameter("parent", _("Kode wilayah seperti 35.17 atau 35.17.09."))
         parent = get_region_or_404(parent_code)
-        query = query.where(Region.parent_id == parent.id)
-    if level is not None:
-        query = query.where(Region.level == level)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page = db.session.scalars(query.order_by(Region.code).limit(limit).offset(offset)).all()
-    parents = {r.id: r.code for r in db.session.scalars(select(Region).where(
-        Region.id.in_({r.parent_id for r in page if r.parent_id})))}
+    total, page, parents = region_service.visible_regions(current_user, parent, level, limit, offset)
     return jsonify({"total": total, "limit": limit, "offset": offset,
                     "regions": [{**_region_json(r), "parent": parents.get(r.parent_id)} for r in page]})
 
@@ -324,23 +306,8 @@ def commitments():
         raise BadParameter("kecamatan", _("Isi kode kecamatan, misalnya kecamatan=35.17.09."))
     limit = _int_arg("limit", 100, 1, MAX_LIMIT)
     offset = _int_arg("offset", 0, 0, 10 ** 9)
-    desa_ids = oversight._desa_query(region).scalar_subquery()
-    latest = (select(Commitment.plan_id, func.max(Commitment.version).label("version"))
-              .join(Plan, Plan.id == Commitment.plan_id)
-              .where(Plan.desa_id.in_(desa_ids), Plan.year == year).group_by(Commitment.plan_id).subquery())
-    base = (select(Commitment, Region).join(latest, (Commitment.plan_id == latest.c.plan_id)
-                                            & (Commitment.version == latest.c.version))
-            .join(Plan, Plan.id == Commitment.plan_id).join(Region, Region.id == Plan.desa_id))
-    total = db.session.scalar(select(func.count()).select_from(latest))
-    page = db.session.execute(base.order_by(Region.code).limit(limit).offset(offset)).all()
-    ids = [c.id for c, _ in page]
-    activities = {}
-    if ids:
-        by_commitment = {}
-        for a in db.session.scalars(select(CommitmentActivity).where(CommitmentActivity.commitment_id.in_(ids))
-                                    .order_by(CommitmentActivity.id)):
-            by_commitment.setdefault(a.commitment_id, []).append(a)
-        activities = {cid: _activities_json(rows) for cid, rows in by_commitment.items()}
+    total, page, by_commitment = oversight.latest_commitments(region, year, limit, offset)
+    activities = {cid: _activities_json(rows) for cid, rows in by_commitment.items()}
     return jsonify({
         "year": year, "region": _region_json(region), "total": total, "limit": limit, "offset": offset,
         "commitments": [{
@@ -379,14 +346,9 @@ def _scorecard_json(card):
 def village_convergence(code):
     """A village's Scorecard Konvergensi Desa, every quarter stored (of `year` when given), oldest first;
     the levels (table 4) are computed, never stored."""
-    from ..models import ConvergenceScorecard
-
     desa = get_region_or_404(code, level="desa")
     year = _year(required=False)
-    query = select(ConvergenceScorecard).where(ConvergenceScorecard.desa_id == desa.id)
-    if year is not None:
-        query = query.where(ConvergenceScorecard.year == year)
-    cards = db.session.scalars(query.order_by(ConvergenceScorecard.year, ConvergenceScorecard.quarter)).all()
+    cards = convergence.scorecards(desa, year)
     kecamatan = desa.parent
     return jsonify({
         "village": {**_region_json(desa), "kecamatan": _region_json(kecamatan),

@@ -6,11 +6,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
-from ..extensions import db
 from ..htmx import see_other
-from ..models import ApiToken
 from ..services import ServiceError
-from .auth import create_token, revoke_token, tokens_of
+from ..services.api_tokens import create_token, own_token, revoke_token, tokens_of
 
 bp = Blueprint("tokens", __name__)
 
@@ -44,8 +42,8 @@ def index():
 
 @bp.route("/akun/token/<int:token_id>/cabut", methods=["POST"])
 def revoke(token_id):
-    record = db.session.get(ApiToken, token_id)
-    if record is None or record.user_id != current_user.id:
+    record = own_token(current_user, token_id)
+    if record is None:
         abort(404)
     if not RevokeForm().validate_on_submit():
         abort(400)

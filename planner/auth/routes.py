@@ -1,15 +1,13 @@
 """Log-in, log-out and the language switch."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
-from ..extensions import db
 from ..htmx import see_other
-from ..models import User
-from ..services import login_guard, sessions
+from ..services import login_guard, sessions, users
 from .forms import LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -27,7 +25,6 @@ def require_login():
         return None
     if request.blueprint == "api":
         if current_user.is_authenticated and current_user.must_change_password:
-            from flask import jsonify
             response = jsonify({"error": {"code": "password_change_required",
                                           "message": _("Ganti kata sandi Anda dulu di /akun/sandi.")}})
             response.status_code = 403
@@ -71,7 +68,7 @@ def login():
             response = make_response(render_template("auth/login.html", form=form), 429)
             response.headers["Retry-After"] = str(verdict.seconds or verdict.minutes * 60)
             return response
-        user = db.session.scalar(select(User).where(User.username == username))
+        user = users.by_username(username)
         if login_guard.password_matches(user, form.password.data):
             sessions.start(user)
             login_user(user)
@@ -92,7 +89,6 @@ def logout():
     """Log out (POST only, with CSRF, so a link cannot log someone out): the session ends on the
     server too, so a copy of the cookie opens nothing afterwards."""
     sessions.end_current("logout")
-    db.session.commit()
     logout_user()
     return see_other(url_for("auth.login"))
 
@@ -103,6 +99,5 @@ def set_language(code):
     if code in current_app.config["LANGUAGES"]:
         session["locale"] = code
         if current_user.is_authenticated:
-            current_user.locale = code
-            db.session.commit()
+            users.save_locale(current_user, code)
     return see_other(_safe_next(request.form.get("next")) or url_for("main.home"))

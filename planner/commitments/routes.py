@@ -5,7 +5,7 @@ route here changes a commitment; `amend` only opens the plan for version n+1.
 """
 import json
 
-from flask import Blueprint, Response, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from ..access import get_commitment_or_404, get_plan_or_404
 from ..documents import commitment_tables, tables
 from ..documents.berita_acara import berita_acara, decision_text
 from ..documents.pdf import berita_acara_pdf
-from ..extensions import db
+from ..downloads import send_download
 from ..htmx import see_other
 from ..services import ServiceError, commitments, history, rembuk
 from ..services.scorecard import plan_scorecard
@@ -50,10 +50,9 @@ def _filename(commitment, suffix):
     return f"komitmen-{village}-{commitment.content['year']}-v{commitment.version}-{suffix}"
 
 
-def _download(body, mimetype, filename, commitment, what):
-    history.record("export", plan=commitment.plan, target=f"version:{commitment.version}", what=filename)
-    db.session.commit()
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+def _download(body, filename, commitment):
+    history.record_download(filename, plan=commitment.plan, target=f"version:{commitment.version}")
+    return send_download(body, filename)
 
 
 def _scorecard_id(commitment):
@@ -77,7 +76,7 @@ def berita_acara_page(commitment_id):
 def berita_acara_download(commitment_id):
     commitment = get_commitment_or_404(commitment_id)
     body = berita_acara_pdf(berita_acara(commitment.content, commitment.content_hash, _scorecard_id(commitment)))
-    return _download(body, "application/pdf", _filename(commitment, "berita-acara.pdf"), commitment, "pdf")
+    return _download(body, _filename(commitment, "berita-acara.pdf"), commitment)
 
 
 @bp.route("/komitmen/<int:commitment_id>/kegiatan.xlsx")
@@ -87,22 +86,21 @@ def activities_xlsx(commitment_id):
     body = tables.write_xlsx([commitment_tables.activities_table(content), commitment_tables.scorecard_table(content),
                               commitment_tables.pledges_table(content),
                               commitment_tables.summary_table(content, commitment.content_hash)])
-    return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     _filename(commitment, "kegiatan.xlsx"), commitment, "xlsx")
+    return _download(body, _filename(commitment, "kegiatan.xlsx"), commitment)
 
 
 @bp.route("/komitmen/<int:commitment_id>/kegiatan.csv")
 def activities_csv(commitment_id):
     commitment = get_commitment_or_404(commitment_id)
     body = tables.write_csv(commitment_tables.activities_table(commitment.content))
-    return _download(body, "text/csv", _filename(commitment, "kegiatan.csv"), commitment, "csv")
+    return _download(body, _filename(commitment, "kegiatan.csv"), commitment)
 
 
 @bp.route("/komitmen/<int:commitment_id>/penggunaan-dana-desa.csv")
 def scorecard_csv(commitment_id):
     commitment = get_commitment_or_404(commitment_id)
     body = tables.write_csv(commitment_tables.scorecard_table(commitment.content))
-    return _download(body, "text/csv", _filename(commitment, "penggunaan-dana-desa.csv"), commitment, "csv")
+    return _download(body, _filename(commitment, "penggunaan-dana-desa.csv"), commitment)
 
 
 @bp.route("/komitmen/<int:commitment_id>/rencana.json")
@@ -110,7 +108,7 @@ def plan_file(commitment_id):
     """The plan file with every proposal locked to its committed units: it re-solves to the commitment."""
     commitment = get_commitment_or_404(commitment_id)
     body = json.dumps(commitments.committed_plan_file(commitment), ensure_ascii=False, indent=2)
-    return _download(body, "application/json", _filename(commitment, "rencana.json"), commitment, "json")
+    return _download(body, _filename(commitment, "rencana.json"), commitment)
 
 
 @bp.route("/rencana/<int:plan_id>/perubahan", methods=["GET", "POST"])

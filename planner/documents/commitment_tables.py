@@ -1,6 +1,8 @@
 """A commitment's tables for the APBDes/RKPDes draft: the agreed activities, the scorecard's
 "Penggunaan Dana Desa dalam Pencegahan Stunting", the pledges of other bodies and a summary —
 from the snapshot only. Times are Jakarta's; words are the page's language."""
+from datetime import date
+
 from flask_babel import gettext as _
 
 from ..activity_names import names_told_apart
@@ -72,8 +74,6 @@ def _range(totals) -> tuple:
 
 
 def _iso_date(text):
-    from datetime import date
-
     try:
         return date.fromisoformat(str(text)[:10])
     except ValueError:

@@ -5,15 +5,23 @@ A table may carry title lines (written above its header: what it is, for which r
 period) and a totals row (written last, in bold). Its rows may be any iterable, so a large
 table can be streamed: `iter_csv` yields the CSV a line at a time, and `xlsx_file` writes the
 workbook to a temporary file (openpyxl's write-only mode keeps only the current row in memory)
-that the view sends in chunks.
+that the view sends in chunks. This is the one table writer: the recap, the commitment's
+files, the audit trail and the village's proposal sheet (`services/proposal_sheet.py`, with
+its coloured headers, notes and drop-downs) all write through it.
 """
 import csv
 import io
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
-from ..services.proposal_sheet import neutralise, plain_decimal
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 RUPIAH_FORMAT = '"Rp" #,##0'
 COUNT_FORMAT = "#,##0"
@@ -21,6 +29,9 @@ SHARE_FORMAT = "0.0%"
 # Dates and times are written as Jakarta wall-clock values (formatting.spreadsheet_datetime).
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
+HEADER_FILL = "E6F4EA"
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 @dataclass
@@ -32,6 +43,23 @@ class Table:
     widths: dict = field(default_factory=dict)     # column index -> width
     title_lines: list = field(default_factory=list)   # lines written above the header
     totals: list | None = None                         # a last row, in bold
+    header_fills: dict = field(default_factory=dict)   # column index -> header colour (else HEADER_FILL)
+    header_notes: dict = field(default_factory=dict)   # column index -> a note on the header cell (XLSX)
+    dropdowns: dict = field(default_factory=dict)      # column index -> allowed values, offered in XLSX
+    dropdown_rows: int = 1000                          # rows below the header the drop-downs cover at least
+
+
+def neutralise(text: str) -> str:
+    """Prefix `'` to text a spreadsheet would run as a formula (and to text already starting with `'`)."""
+    if text and (text[0] in FORMULA_STARTS or text[0] == "'"):
+        return "'" + text
+    return text
+
+
+def plain_decimal(value: float) -> str:
+    """A float written in full without exponent, exactly as Python reads it back: 4e-05 → `0.00004`."""
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _csv_cell(value) -> str:
@@ -100,13 +128,8 @@ def xlsx_file(tables) -> tempfile.SpooledTemporaryFile:
 
 
 def _write_book(tables, target):
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     book = Workbook(write_only=True)
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E6F4EA")
+    bold = Font(bold=True)
     title_font = Font(bold=True, size=13)
     for table in tables:
         sheet = book.create_sheet(table.title[:31])
@@ -124,22 +147,35 @@ def _write_book(tables, target):
         if table.title_lines:
             sheet.append([])
         header_cells = []
-        for header in table.headers:
+        for index, header in enumerate(table.headers):
             cell = WriteOnlyCell(sheet, value=neutralise(str(header)))
-            cell.font, cell.fill = bold, fill
+            cell.font = bold
+            cell.fill = PatternFill("solid", fgColor=table.header_fills.get(index, HEADER_FILL))
+            if index in table.header_notes:
+                cell.comment = Comment(str(table.header_notes[index]), "planner")
             header_cells.append(cell)
         sheet.append(header_cells)
+        count = 0
         for row in table.rows:
             sheet.append(_cells(sheet, table, row, WriteOnlyCell))
+            count += 1
         if table.totals is not None:
             cells = _cells(sheet, table, table.totals, WriteOnlyCell)
             for cell in cells:
                 cell.font = bold
             sheet.append(cells)
+        first = offset + 2
+        last = offset + 1 + max(count, 1, table.dropdown_rows)
+        for index, allowed in table.dropdowns.items():
+            validation = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"',
+                                        allow_blank=True, showErrorMessage=False)
+            letter = get_column_letter(index + 1)
+            validation.add(f"{letter}{first}:{letter}{last}")
+            sheet.data_validations.append(validation)
     book.save(target)
 
 
-def _cells(sheet, table, row, cell_class):
+def _cells(sheet, table, row, cell_class) -> list:
     cells = []
     for index, value in enumerate(row):
         if isinstance(value, str):

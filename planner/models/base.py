@@ -1,11 +1,6 @@
 """Shared column helpers."""
-from datetime import datetime, timezone
-
 from ..extensions import db
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
+from ..times import utcnow  # noqa: F401 (models and services import it from here)
 
 
 class TimestampMixin:

@@ -2,6 +2,9 @@
 import click
 from flask.cli import with_appcontext
 
+from ..extensions import db
+from ..services import summaries
+
 oversight_cli = click.Group("oversight", help="Dashboards and their summaries.")
 
 
@@ -9,8 +12,5 @@ oversight_cli = click.Group("oversight", help="Dashboards and their summaries.")
 @with_appcontext
 def summaries_command():
     """Recompute every plan's summary (after a bulk load, or to be sure nothing drifted)."""
-    from ..extensions import db
-    from ..services import summaries
-
     count = summaries.rebuild_all(db.session)
     click.echo(f"{count} plan summaries rebuilt.")

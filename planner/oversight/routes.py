@@ -3,16 +3,16 @@ table, a village's realisation, review threads, the APBDes bidang totals, and th
 Views parse, call services.oversight / realisation / recap / scorecard / reviews, render."""
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, render_template, request, send_file, stream_with_context, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import charts
 from ..access import get_plan_or_404, get_region_or_404
 from ..domain import PACKAGES
-from ..extensions import db
+from ..downloads import send_download
 from ..htmx import see_other
-from ..formatting import format_percent, format_rupiah
+from ..formatting import format_decimal, format_percent, format_rupiah
 from ..numerals import NumberFormatError, parse_decimal
 from ..services import ServiceError, aks, history, money, oversight, realisation, reviews
 from ..services import convergence as convergence_service
@@ -135,7 +135,7 @@ def _charts(rows, total):
         "quarters": charts.grouped_bar_chart(["I", "II", "III", "IV"], {
             _("Perkiraan (tahap penyaluran dan waktu kegiatan)"): expected, _("Realisasi dilaporkan"): total.quarters}),
         "impact": charts.bar_chart([(name, value) for name, value in impact[:30]],
-                                   lambda v: f"{v:.3f}".replace(".", ",")) if impact else None,
+                                   lambda v: format_decimal(v, 3)) if impact else None,
     }
 
 
@@ -188,13 +188,8 @@ def scorecard_download(code, fmt):
     card = scorecard_service.region_scorecard(rows, by="desa" if region.level == "kecamatan" else "kecamatan")
     table = recap_service.scorecard_table(region, args["year"], card)
     name = _download_name(region, args["year"], "penggunaan-dana-desa", fmt)
-    history.record("export", region=region, what=name)
-    db.session.commit()
-    if fmt == "csv":
-        return Response(recap_service.csv_bytes(table), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return send_file(recap_service.xlsx_file([table]), as_attachment=True, download_name=name,
-                     mimetype=recap_service.XLSX_MIMETYPE)
+    history.record_download(name, region=region)
+    return send_download(recap_service.csv_bytes(table) if fmt == "csv" else recap_service.xlsx_file([table]), name)
 
 
 @bp.route("/wilayah/<code>/rekap.<fmt>")
@@ -211,17 +206,13 @@ def recap(code, fmt):
     rows, context = _rows(region, args)
     name = f"rekap-{region.code}-{args['year']}"
     if fmt == "xlsx":
-        history.record("export", region=region, what=f"{name}.xlsx")
-        db.session.commit()
-        return send_file(recap_service.recap_xlsx_file(region, args["year"], rows, context), as_attachment=True,
-                         download_name=f"{name}.xlsx", mimetype=recap_service.XLSX_MIMETYPE)
+        history.record_download(f"{name}.xlsx", region=region)
+        return send_download(recap_service.recap_xlsx_file(region, args["year"], rows, context), f"{name}.xlsx")
     sheet = request.args.get("lembar") if request.args.get("lembar") in recap_service.CSV_SHEETS else "desa"
     name += f"-{sheet}"
-    history.record("export", region=region, what=f"{name}.csv")
-    db.session.commit()
+    history.record_download(f"{name}.csv", region=region)
     body = recap_service.recap_csv_stream(region, args["year"], rows, context, sheet)
-    return Response(stream_with_context(body), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return send_download(body, f"{name}.csv")
 
 
 # --- Realisation -----------------------------------------------------------------------------------------------
@@ -327,29 +318,6 @@ def comment(plan_id):
             flash(_("Jawaban tersimpan; kecamatan akan melihatnya.") if parent is not None and current_user.role == "desa"
                   else _("Catatan tinjauan tersimpan; desa akan melihatnya di beranda dan halaman rencana."), "success")
     return see_other(target)
-
-
-@bp.app_template_filter("rupiah_short")
-def rupiah_short(value):
-    """Money in a compact dashboard cell: `Rp 843 jt`, `Rp 1,68 M` (English: `Rp 843 m`, `Rp 1.68 bn`);
-    the exact amount goes in the cell's title and in the recap."""
-    from flask_babel import get_locale
-
-    if value is None:
-        return "–"
-    english = str(get_locale()) == "en"
-    amount = abs(value)
-    if amount < 1_000_000:
-        return format_rupiah(value)
-    if amount < 1_000_000_000:
-        number, unit = value / 1_000_000, "m" if english else "jt"
-        text = f"{number:.1f}" if amount < 100_000_000 else f"{number:.0f}"
-    else:
-        number, unit = value / 1_000_000_000, "bn" if english else "M"
-        text = f"{number:.2f}"
-    if not english:
-        text = text.replace(".", ",")
-    return f"Rp {text} {unit}"
 
 
 @bp.app_context_processor

@@ -6,16 +6,17 @@ from flask_login import current_user
 
 from .. import money_rules
 from ..access import can_edit_plan, get_plan_or_404, get_region_or_404
+from ..fields import page_number
 from ..htmx import is_htmx, see_other
+from ..optimize.routes import panel_context
 from ..oversight.forms import ApbdesForm, CommentForm
 from ..services import ServiceError, convergence
 from ..services import money as money_service
 from ..services import aks, oversight, reviews, scorecard, team
 from ..services.history import history_count, plan_history
-from ..fields import page_number
+from ..services.plan_state import plan_state
 from ..services.plans import (MAX_YEAR, MIN_YEAR, create_plan, default_plan_year, parse_year, plan_for_year,
                               update_apbdes_totals, update_plan)
-from ..services.plan_state import plan_state
 from ..services.proposals import plan_overview
 from ..services.rules import effective_rules
 from .forms import NewPlanForm, PlanForm
@@ -94,7 +95,6 @@ def view(plan_id):
 
 def _view(plan, apbdes_form=None, status=200):
     overview = plan_overview(plan)
-    from ..optimize.routes import panel_context
 
     panel = panel_context(plan)
     amendable = (plan.status == "committed" and current_user.role == "desa"

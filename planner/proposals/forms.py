@@ -55,7 +55,7 @@ class MonthsField(SelectMultipleField):
 def month_choices():
     names = (_l("Januari"), _l("Februari"), _l("Maret"), _l("April"), _l("Mei"), _l("Juni"), _l("Juli"),
              _l("Agustus"), _l("September"), _l("Oktober"), _l("November"), _l("Desember"))
-    return list(enumerate(names, start=1))
+    return domain.options(enumerate(names, start=1))
 
 
 class ProposalForm(FlaskForm):
@@ -94,9 +94,8 @@ class ProposalForm(FlaskForm):
 
     def set_link_choices(self, choices) -> None:
         """`choices`: (id, name) of the plan's other proposals."""
-        options = [(str(i), name) for i, name in choices]
-        self.requires.choices = options
-        self.excludes.choices = list(options)
+        self.requires.choices = domain.options((str(i), name) for i, name in choices)
+        self.excludes.choices = domain.options((str(i), name) for i, name in choices)
 
     def use_id_prefix(self, prefix: str) -> None:
         """Give every field a unique HTML id (`<prefix>-<name>`), keeping the submitted names.
@@ -110,7 +109,7 @@ class ProposalForm(FlaskForm):
     def keep_own_proposer(self, proposer: str) -> None:
         """A proposer the list does not know (an import kept "KUA" as text) stays choosable."""
         if proposer and proposer not in domain.PROPOSERS:
-            self.proposer.choices = list(self.proposer.choices) + [(proposer, proposer)]
+            self.proposer.choices = list(self.proposer.choices) + domain.options([(proposer, proposer)])
 
     def fill(self, values: dict, links: dict | None = None) -> None:
         for name, value in values.items():

@@ -2,8 +2,13 @@
 
 A service takes plain values or model objects, applies a change or computes a
 result, and raises `ServiceError` with `(field, message)` pairs that a view puts
-back on its form. Services commit; views never touch the session directly.
+back on its form. Services commit, through `commit()`, which turns what the database
+refuses into a message; views never touch the session directly.
 """
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
 
 
 class ServiceError(Exception):
@@ -28,15 +33,30 @@ class ServiceError(Exception):
                 form.form_errors.extend(str(m) for m in messages)
 
 
-def commit_or_conflict(message):
-    """Commit the session; if a version check failed (someone saved in between), roll back and
-    raise ServiceError(message) so the user is told instead of overwriting their change."""
-    from sqlalchemy.orm.exc import StaleDataError
+def commit(conflict=None, duplicate=None, busy=None):
+    """Commit the session. When the database refuses, roll back (nothing half-saved stays) and
+    raise ServiceError with the message for what happened, so the view shows it at its field:
 
-    from ..extensions import db
+    - `conflict`: a version check failed, someone saved in between (StaleDataError);
+    - `duplicate`: a unique constraint refused a row, someone added the same at the same
+      moment (IntegrityError);
+    - `busy`: the database refused the write, e.g. SQLite locked by another writer
+      (OperationalError).
 
+    A message is text, `{field: [messages]}` or a ServiceError. A failure without a message
+    is re-raised after the rollback: it is a bug, not something the user did.
+    """
     try:
         db.session.commit()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError, OperationalError) as error:
         db.session.rollback()
-        raise ServiceError(message)
+        message = {StaleDataError: conflict, IntegrityError: duplicate, OperationalError: busy}[
+            next(kind for kind in (StaleDataError, IntegrityError, OperationalError) if isinstance(error, kind))]
+        if message is None:
+            raise
+        raise (message if isinstance(message, ServiceError) else ServiceError(message)) from None
+
+
+def commit_or_conflict(message):
+    """Commit; a failed version check becomes ServiceError(message) (see `commit`)."""
+    commit(conflict=message)

@@ -4,7 +4,7 @@ An admin sees the events of their kabupaten: those about its regions and plans, 
 accounts, and failed log-ins under the names of its accounts. Events are never changed here.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from ..documents.tables import Table
 from ..formatting import spreadsheet_datetime
+from ..times import day_start
 from ..extensions import db
 from ..models import AuditEvent, Region, User
 from . import history
@@ -52,11 +53,6 @@ class AuditLine:
     place: str
 
 
-def _start_of(day: date) -> datetime:
-    """Midnight at the start of `day` in Indonesian western time (UTC+7), as UTC."""
-    return datetime.combine(day, time.min, tzinfo=timezone(timedelta(hours=7))).astimezone(timezone.utc)
-
-
 def _scope(kabupaten):
     regions = region_ids_in(kabupaten)
     accounts = select(User.id).where(User.region_id.in_(regions))
@@ -74,10 +70,19 @@ def _query(kabupaten, filters: AuditFilter):
         needle = filters.who.strip().lower()
         query = query.where(or_(func.lower(AuditEvent.username) == needle, AuditEvent.target == needle))
     if filters.since:
-        query = query.where(AuditEvent.at >= _start_of(filters.since))
+        query = query.where(AuditEvent.at >= day_start(filters.since))
     if filters.until:
-        query = query.where(AuditEvent.at < _start_of(filters.until + timedelta(days=1)))
+        query = query.where(AuditEvent.at < day_start(filters.until + timedelta(days=1)))
     return query
+
+
+def recent_changes(kabupaten, limit: int = 15) -> list[tuple]:
+    """The latest settings, region and account changes in the kabupaten: (when, who, sentence)."""
+    query = (select(AuditEvent).where(AuditEvent.region_id == kabupaten.id,
+                                      AuditEvent.action.like("settings.%") | AuditEvent.action.like("regions.%")
+                                      | AuditEvent.action.like("user.%"))
+             .order_by(AuditEvent.id.desc()).limit(limit))
+    return [(event.at, event.username or _("sistem"), history.sentence(event)) for event in db.session.scalars(query)]
 
 
 def count(kabupaten, filters: AuditFilter) -> int:

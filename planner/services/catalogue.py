@@ -19,15 +19,14 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..catalogue_defaults import CATALOGUE, DEFAULT_IMPACT_SETTING, SGA_ASSUMPTIONS
 from ..domain import CATEGORIES, EFFECT_KINDS, NATIONAL_PROGRAMMES, PACKAGES, PLATFORMS, TARGET_GROUPS
 from ..extensions import db
 from ..impact import FRACTION_KINDS, Derivation
 from ..models import CatalogueItem, ImpactSetting, Plan
-from ..formatting import format_rupiah
-from . import ServiceError, history
+from ..formatting import format_rupiah, format_short_decimal
+from . import ServiceError, commit, history
 from .impact import ImpactAssumptions, assumptions_for, item_derivation
 
 # Item codes are stable keys (plan files refer to them): lower-case slugs.
@@ -234,9 +233,8 @@ def is_assumption(item) -> bool:
 
 
 def trim_number(number: float, digits: int = 2) -> str:
-    """`90.0` → `90`, `0.41` → `0,41`, `1.1` → `1,1`: a decimal comma, no trailing zeros."""
-    text = f"{number:.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """`90.0` → `90`, `0.41` → `0,41` (en `0.41`), `1.1` → `1,1`: no trailing zeros, in the page's language."""
+    return format_short_decimal(number, digits)
 
 
 def effect_value_text(kind: str, value: float | None) -> str:
@@ -413,11 +411,7 @@ def create_item(kabupaten, values: dict) -> CatalogueItem:
     item = CatalogueItem(region_id=kabupaten.id, code=code, active=True, **_clean_values(values))
     db.session.add(item)
     history.record("catalogue.create", region=kabupaten, target=code, name=item.name)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise _duplicate_code(kabupaten, code)
+    commit(duplicate=_duplicate_code(kabupaten, code))
     return item
 
 

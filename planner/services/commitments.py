@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import optimizer
 from ..domain import FUNDING_SOURCES
@@ -26,10 +24,11 @@ from ..extensions import db
 from ..models import Commitment, CommitmentActivity
 from ..models.base import utcnow
 from ..models.plan import TARGET_FIELDS
-from . import ServiceError, history, plan_impact
-from .planfile import plan_file, proposal_id_of, proposal_key
+from . import ServiceError, commit, history, plan_impact
+from .planfile import other_source_units, plan_file, proposal_id_of, proposal_key
 from .proposals import plan_overview
 from .rembuk import active_decisions, current_locks, is_current, session_suggestion
+from .scorecard import content_scorecard
 
 FORMAT = "planner-commitment"
 # 2: activities carry implementer, funding_source (a code), months; pledges; document number;
@@ -106,11 +105,7 @@ def commit_session(session, user, expected_plan_version: int | None = None, at=N
     plan.status = "committed"
     history.record("commitment.create", plan=plan, user=user, target=f"version:{session.version}",
                    version=session.version, hash=commitment.content_hash[:12])
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError, OperationalError):
-        db.session.rollback()
-        raise ServiceError(_already_message())
+    commit(conflict=_already_message(), duplicate=_already_message(), busy=_already_message())
     return commitment
 
 
@@ -166,16 +161,6 @@ def _unlocked_suggestion(plan) -> dict:
     result["total_impact"] = found.central
     result["impact_range"] = {"low": found.low, "high": found.high}
     return result
-
-
-def other_source_units(proposal, lock) -> int:
-    """Units of an activity paid from another source: what was proposed, unless the rembuk
-    struck it or set its units."""
-    if lock == "out":
-        return 0
-    if isinstance(lock, dict):
-        return int(lock.get("units") or 0)
-    return proposal.max_units
 
 
 def aks_snapshot(plan, funded_units: dict) -> list:
@@ -384,6 +369,12 @@ def budget_area(code: str) -> str:
 
 # --- Reading ---------------------------------------------------------------------------------------------------
 
+def activities(commitment) -> list:
+    """The commitment's frozen activity rows, in order."""
+    return list(db.session.scalars(select(CommitmentActivity).where(CommitmentActivity.commitment_id == commitment.id)
+                                   .order_by(CommitmentActivity.id)))
+
+
 def get_commitment(plan, version: int) -> Commitment | None:
     return db.session.scalar(select(Commitment).where(Commitment.plan_id == plan.id, Commitment.version == version))
 
@@ -391,8 +382,6 @@ def get_commitment(plan, version: int) -> Commitment | None:
 def scorecard(content: dict) -> list:
     """Table 5 of the Scorecard Konvergensi Desa from the snapshot: per budget area, total, stunting
     allocation, share (services.scorecard)."""
-    from .scorecard import content_scorecard
-
     return content_scorecard(content).lines
 
 

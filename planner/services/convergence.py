@@ -416,6 +416,14 @@ def lagging(subject, year: int | None = None, below: float = LAG_BELOW):
     return Lagging(card.year, card.quarter, levels(pairs).overall, lags)
 
 
+def scorecards(desa, year: int | None = None) -> list:
+    """The village's scorecards, oldest quarter first (only `year`'s when given)."""
+    query = select(ConvergenceScorecard).where(ConvergenceScorecard.desa_id == desa.id)
+    if year is not None:
+        query = query.where(ConvergenceScorecard.year == year)
+    return list(db.session.scalars(query.order_by(ConvergenceScorecard.year, ConvergenceScorecard.quarter)))
+
+
 def already_reached(desa, year: int) -> dict:
     """{catalogue item code: people of the item's target group already served}, for the items `COVERS`
     maps to an indicator, from the village's latest quarter with data in `year` or before. Empty

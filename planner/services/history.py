@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import AuditEvent
 from ..formatting import format_date, format_rupiah
+from . import commit
 
 # One sentence per action, completed with the event's details (names, numbers).
 SENTENCES = {
@@ -178,6 +179,12 @@ def record(action: str, *, plan=None, target: str = "", user=None, region=None, 
         event.at = _DATED.get()
     db.session.add(event)
     return event
+
+
+def record_download(what: str, *, plan=None, region=None, target: str = "") -> None:
+    """Write to the audit trail that the file `what` was downloaded, and commit."""
+    record("export", plan=plan, region=region, target=target, what=what)
+    commit()
 
 
 def changes(before: dict, after: dict) -> dict:

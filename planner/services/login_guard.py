@@ -25,7 +25,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import LoginThrottle
-from ..models.base import utcnow
+from ..times import naive_utc, utcnow
 from . import history
 
 _DUMMY_HASH = None
@@ -45,10 +45,6 @@ def _window():
 def _limit():
     return current_app.config.get("LOGIN_MAX_FAILURES", 5)
 
-
-def _naive(moment):
-    """SQLite gives back naive UTC times, PostgreSQL aware ones: compare them as naive UTC."""
-    return moment.replace(tzinfo=None) if moment is not None and moment.tzinfo is not None else moment
 
 
 def _name(username: str) -> str:
@@ -85,7 +81,7 @@ def check(username: str, ip: str) -> Verdict:
     """Whether this attempt may check a password. Counts it against the name at this address."""
     now = utcnow()
     row = db.session.get(LoginThrottle, _ip_key(ip))
-    if row is not None and row.failures >= 4 * _limit() and _naive(row.window_start) > _naive(now - _window()):
+    if row is not None and row.failures >= 4 * _limit() and naive_utc(row.window_start) > naive_utc(now - _window()):
         gap = timedelta(seconds=current_app.config.get("LOGIN_THROTTLE_SECONDS", 10))
         table = LoginThrottle.__table__
         granted = db.session.execute(update(table).where(
@@ -94,11 +90,11 @@ def check(username: str, ip: str) -> Verdict:
         db.session.commit()
         if not granted:
             db.session.refresh(row)
-            left = (_naive(row.next_try_at) - _naive(now)).total_seconds() if row.next_try_at else 1
+            left = (naive_utc(row.next_try_at) - naive_utc(now)).total_seconds() if row.next_try_at else 1
             return Verdict(False, seconds=max(1, int(left + 0.999)))
     failures, start = _count(_name_key(username, ip))
     if failures > _limit():
-        left = _naive(start) + _window() - _naive(now)
+        left = naive_utc(start) + _window() - naive_utc(now)
         return Verdict(False, minutes=max(1, int(left.total_seconds() // 60) + 1))
     return Verdict(True)
 

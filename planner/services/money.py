@@ -16,7 +16,7 @@ from .. import money_rules
 from ..formatting import format_percent
 from ..money_rules import MoneyRules, PlanMoney, RuleSet
 from ..formatting import format_rupiah
-from .settings import year_settings
+from .year_settings import year_settings
 
 BASE_LABELS = {
     "pagu": _l("pagu Dana Desa"),

@@ -25,7 +25,7 @@ from ..formatting import cost_per_case, format_cases, format_percent
 from ..optimizer.solve import allocations as allocations_of
 from ..optimizer import impact_model
 from . import ServiceError, explanations, history, plan_impact
-from .planfile import plan_file, proposal_id_of
+from .planfile import other_source_units, plan_file, proposal_id_of
 from .proposals import plan_overview
 
 
@@ -328,8 +328,6 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
 def other_source_rows(plan, locks: dict | None = None) -> list:
     """The plan's activities paid from other sources, at the units the rembuk keeps (all proposed
     unless struck or set): they sit beside the Dana Desa budget, never in the optimizer."""
-    from .commitments import other_source_units
-
     locks = locks or {}
     proposals = [p for p in plan.proposals if not p.from_dana_desa]
     labels = activity_labels(proposals, name=lambda p: p.name, location=lambda p: p.location)

@@ -38,27 +38,26 @@ is a note on the row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta, timezone
+from datetime import date, timedelta
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import money_rules, spending_curve
 from ..domain import PACKAGES, TARGET_GROUPS
 from ..extensions import db
 from ..formatting import format_date, format_percent
-from ..models import CatalogueItem, Plan, PlanSummary, Region, YearSettings
+from ..models import CatalogueItem, Commitment, CommitmentActivity, Plan, PlanSummary, Region, YearSettings
 from ..models.plan import TARGET_FIELDS
 from ..money_rules import PlanMoney
+from ..times import day_start, local_date, today, utc  # noqa: F401 (recap and views read today from here)
 from . import summaries  # noqa: F401 (registers the listener that keeps the summaries true)
 from .money import breach_summary, rule_set
 from .plan_state import STATES
 
-ZONE = ZoneInfo("Asia/Jakarta")
 SEVERITIES = {3: _l("tinggi"), 2: _l("sedang"), 1: _l("rendah")}
 ATTENTION = 2                # flags of this severity or more put a village on "perlu perhatian"
 LAG_TOLERANCE = 0.20         # points of the commitment behind the expected curve
@@ -152,9 +151,7 @@ class Context:
     @cached_property
     def as_of_end(self):
         """The end of the day asked about (Asia/Jakarta), as an aware datetime."""
-        from datetime import datetime, time
-
-        return datetime.combine(self.as_of + timedelta(days=1), time(0), tzinfo=ZONE)
+        return day_start(self.as_of + timedelta(days=1))
 
 
 @dataclass
@@ -302,13 +299,6 @@ class KecamatanRow:
 
 # --- Settings and dates ----------------------------------------------------------------------------------------
 
-def today() -> date:
-    """Today in Asia/Jakarta (the server may run on UTC: after 17:00 UTC it is already tomorrow there)."""
-    from datetime import datetime
-
-    return datetime.now(ZONE).date()
-
-
 def settings_of(kabupaten, year) -> YearSettings | None:
     if kabupaten is None:
         return None
@@ -332,17 +322,6 @@ def quarters_elapsed(year: int, as_of: date) -> int:
     if as_of.year > year:
         return 4
     return (as_of.month - 1) // 3
-
-
-def local_date(moment) -> date | None:
-    """A stored UTC moment as a date in Asia/Jakarta."""
-    if moment is None:
-        return None
-    if isinstance(moment, str):
-        moment = summaries.utc(moment)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(ZONE).date()
 
 
 def context_for(kabupaten, year: int, as_of: date | None = None, settings: YearSettings | None = None,
@@ -373,6 +352,33 @@ def _desa_query(region):
     return select(Region.id).where(Region.parent_id.in_(kecamatan), Region.level == "desa")
 
 
+def latest_versions(region, year: int):
+    """A subquery (plan_id, version): each plan's latest commitment, for the villages in `region`
+    and `year` (the recap's activities and the API's commitments read these)."""
+    return (select(Commitment.plan_id, func.max(Commitment.version).label("version"))
+            .join(Plan, Plan.id == Commitment.plan_id)
+            .where(Plan.desa_id.in_(_desa_query(region).scalar_subquery()), Plan.year == year)
+            .group_by(Commitment.plan_id).subquery())
+
+
+def latest_commitments(region, year: int, limit: int, offset: int) -> tuple[int, list, dict]:
+    """A page of the latest commitments of `region`'s villages for `year`, by village code:
+    `(total, [(commitment, village)], {commitment id: [its activities in order]})`."""
+    latest = latest_versions(region, year)
+    query = (select(Commitment, Region).join(latest, (Commitment.plan_id == latest.c.plan_id)
+                                             & (Commitment.version == latest.c.version))
+             .join(Plan, Plan.id == Commitment.plan_id).join(Region, Region.id == Plan.desa_id))
+    total = db.session.scalar(select(func.count()).select_from(latest))
+    page = db.session.execute(query.order_by(Region.code).limit(limit).offset(offset)).all()
+    activities = {}
+    ids = [commitment.id for commitment, _desa in page]
+    if ids:
+        for activity in db.session.scalars(select(CommitmentActivity).where(CommitmentActivity.commitment_id.in_(ids))
+                                           .order_by(CommitmentActivity.id)):
+            activities.setdefault(activity.commitment_id, []).append(activity)
+    return total, [tuple(row) for row in page], activities
+
+
 PLAN_COLUMNS = ("id", "desa_id", "pagu", "pagu_add", "earmark_koperasi", "earmark_blt", "earmark_pangan", "earmark_operasional",
                 "earmark_other", "stunting_budget", "stunted_children", "balita_measured", "apbdes_pembangunan",
                 "apbdes_pemberdayaan", *TARGET_FIELDS)
@@ -401,7 +407,6 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
     plan_filter = (Plan.desa_id.in_(desa_ids), Plan.year == year)
     query = (select(*(getattr(Plan, c) for c in PLAN_COLUMNS), *(getattr(PlanSummary, c) for c in SUMMARY_COLUMNS))
              .outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
-    width = len(PLAN_COLUMNS)
     results = db.session.execute(query.where(*plan_filter)).all()
     missing = [values.id for values in results if values.money is None]
     if missing:     # plans written around the ORM: computed once, now
@@ -450,8 +455,7 @@ def _fill(row, v, ctx):
     row.committed_at, row.unexplained = v.committed_at, v.unexplained or 0
     row.packages = set(v.packages.split(",")) if v.packages else set()
     row.groups = set(v.groups.split(",")) if v.groups else set()
-    row.reports = {q: m if m.tzinfo else m.replace(tzinfo=timezone.utc)
-                   for q, m in ((1, v.reported_q1), (2, v.reported_q2), (3, v.reported_q3), (4, v.reported_q4))
+    row.reports = {q: utc(m) for q, m in ((1, v.reported_q1), (2, v.reported_q2), (3, v.reported_q3), (4, v.reported_q4))
                    if m is not None}
     row.planned = [v.planned_q1, v.planned_q2, v.planned_q3, v.planned_q4]
     row.all_spent = [v.spent_q1, v.spent_q2, v.spent_q3, v.spent_q4]

@@ -125,6 +125,16 @@ def platform_links(proposals) -> dict:
     return links
 
 
+def other_source_units(proposal, lock) -> int:
+    """Units of an activity paid from another source: what was proposed, unless the rembuk
+    struck it or set its units."""
+    if lock == "out":
+        return 0
+    if isinstance(lock, dict):
+        return int(lock.get("units") or 0)
+    return proposal.max_units
+
+
 def plan_file(plan, overview=None, locks=None, reached=None) -> dict:
     """The plan as a plan-file dict. `locks` maps proposal id → lock value (None/"in"/"out"/{"units": n}).
 

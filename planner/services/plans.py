@@ -2,15 +2,18 @@
 from dataclasses import dataclass
 from datetime import date
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Plan
+from ..formatting import format_rupiah
+from ..models import Plan, Suggestion
 from ..models.plan import TARGET_FIELDS
-from . import ServiceError, commit_or_conflict, history
+from . import ServiceError, commit, commit_or_conflict, history
 from .plan_state import plan_state
+from .scorecard import AREA_FIELDS, commitment_areas
 
 EARMARKS = ("earmark_koperasi", "earmark_blt", "earmark_pangan", "earmark_operasional", "earmark_other")
 PLAN_FIELDS = ("pagu", *EARMARKS, "stunting_budget", "pagu_add",
@@ -68,8 +71,6 @@ def check_plan_values(values: dict) -> dict:
 
 
 def _rupiah(value):
-    from ..formatting import format_rupiah
-
     return format_rupiah(value)
 
 
@@ -87,13 +88,14 @@ def create_plan(desa, year: int, values: dict) -> Plan:
         raise ServiceError(errors)
     plan = Plan(desa=desa, year=year, status="draft", **{f: values.get(f) for f in PLAN_FIELDS if f in values})
     db.session.add(plan)
+    duplicate = {"year": [_("Desa ini sudah punya rencana untuk tahun %(y)s.", y=year)]}
     try:
         db.session.flush()
-        history.record("plan.create", plan=plan, year=year)
-        db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ServiceError({"year": [_("Desa ini sudah punya rencana untuk tahun %(y)s.", y=year)]})
+        raise ServiceError(duplicate) from None
+    history.record("plan.create", plan=plan, year=year)
+    commit(duplicate=duplicate)
     return plan
 
 
@@ -137,9 +139,6 @@ class PlanStep:
 def plan_steps(desa, editable: bool) -> list:
     """Every plan of `desa`, newest year first, with its status and next step. `editable`: the
     user runs the village's plans (else the next step names who acts, and links to the plan)."""
-    from flask import url_for
-
-    from ..models import Suggestion
 
     plans = db.session.scalars(select(Plan).where(Plan.desa_id == desa.id).order_by(Plan.year.desc())).all()
     steps = []
@@ -192,8 +191,6 @@ def update_apbdes_totals(plan: Plan, values: dict, expected_version: int | None 
     """Enter the APBDes totals of the two bidang (the scorecard's Dana Desa table). Allowed in any
     status, also after the commitment: they change no commitment. Recorded in the plan's history.
     Raises ServiceError when a total is smaller than the stunting money committed in its bidang."""
-    from .scorecard import AREA_FIELDS, commitment_areas
-
     areas = commitment_areas(plan.latest_commitment) if plan.latest_commitment is not None else {}
     errors = {}
     for area, name in AREA_FIELDS.items():

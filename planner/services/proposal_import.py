@@ -30,7 +30,7 @@ from ..models.base import utcnow
 from . import ServiceError, history
 from .plans import check_plan_values
 from .rules import clean_rules
-from .proposal_sheet import COLUMNS, parse_file, proposal_record, write_csv, write_xlsx
+from .proposal_sheet import COLUMNS, example_record, parse_file, proposal_record, write_csv, write_xlsx
 from .proposals import plan_overview
 
 TOKEN_VERSION = 2     # 2: rows carry implementer, funding_source and months
@@ -251,23 +251,18 @@ def export_records(plan) -> list:
     return [proposal_record(row.proposal, row.impact) for row in plan_overview(plan).rows]
 
 
-def export_file(plan, fmt: str) -> tuple[bytes, str, str]:
-    """`(bytes, mimetype, filename)` of the plan's proposal list as `csv` or `xlsx`."""
+def export_file(plan, fmt: str) -> tuple[bytes, str]:
+    """`(bytes, filename)` of the plan's proposal list as `csv` or `xlsx`."""
     records = export_records(plan)
     name = f"usulan-{plan.desa.code}-{plan.year}.{fmt}"
     if fmt == "csv":
-        return write_csv(records), "text/csv; charset=utf-8", name
-    return write_xlsx(records), XLSX_MIMETYPE, name
+        return write_csv(records), name
+    return write_xlsx(records), name
 
 
-def template_file(fmt: str) -> tuple[bytes, str, str]:
+def template_file(fmt: str) -> tuple[bytes, str]:
     """The blank template: headers and one example row, without the computed columns."""
-    from .proposal_sheet import example_record
-
     records = [example_record()]
     if fmt == "csv":
-        return write_csv(records, computed=False), "text/csv; charset=utf-8", "templat-usulan.csv"
-    return write_xlsx(records, computed=False), XLSX_MIMETYPE, "templat-usulan.xlsx"
-
-
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return write_csv(records, computed=False), "templat-usulan.csv"
+    return write_xlsx(records, computed=False), "templat-usulan.xlsx"

@@ -44,6 +44,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
+from ..documents import tables
+from ..documents.tables import FORMULA_STARTS, Table
 from ..domain import CATEGORIES, FUNDING_SOURCES, PACKAGES, PROPOSERS, TARGET_GROUPS
 from ..fields import MAX_RUPIAH, MAX_UNITS
 from ..formatting import format_months, format_number, format_rupiah
@@ -53,7 +55,6 @@ from . import uploads
 from .catalogue import APBDES_PATTERN
 
 # Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # An XLSX is a zip: refuse one whose parts unpack to more than this (a "zip bomb").
 # Columns read from an XLSX row; anything further right is ignored.
 MAX_SHEET_COLUMNS = 60
@@ -840,106 +841,40 @@ def example_record() -> dict:
     }
 
 
-def neutralise(text: str) -> str:
-    """Prefix `'` to text a spreadsheet would run as a formula (and to text already starting with `'`)."""
-    if text and (text[0] in FORMULA_STARTS or text[0] == "'"):
-        return "'" + text
-    return text
+def sheet_table(records: list, computed: bool = True, title: str = SHEET_TITLE) -> Table:
+    """The proposals as a table: one column per sheet column (computed ones greyed, with a note
+    that import ignores them), Rupiah and counts formatted, drop-downs for the coded columns."""
+    columns = ALL_COLUMNS if computed else COLUMNS
+    number_columns = {i for i, c in enumerate(columns) if c.kind in ("rupiah", "count") or c.key == "biaya_diminta"}
+    computed_columns = [i for i, c in enumerate(columns) if c.kind == "computed"]
+    return Table(
+        title=title, headers=[c.header for c in columns],
+        rows=[[record.get(c.key) for c in columns] for record in records],
+        formats={i: "#,##0" for i in number_columns},
+        widths={i: c.width for i, c in enumerate(columns)},
+        header_fills={i: "EEEEEE" for i in computed_columns},
+        header_notes={i: _("Dihitung; diabaikan saat impor.") for i in computed_columns},
+        dropdowns={i: list(c.choices) for i, c in enumerate(columns) if c.kind == "choice"},
+    )
 
 
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return plain_decimal(value).replace(".", ",")
-    return neutralise(str(value))
-
-
-def plain_decimal(value: float) -> str:
-    """A float written in full without exponent, exactly as Python reads it back: 4e-05 → `0.00004`."""
-    text = format(Decimal(repr(value)), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def guide_table() -> Table:
+    """What each column takes, so a village can fill the sheet without the app open."""
+    return Table(
+        title=_("Petunjuk"), headers=[_("Kolom"), _("Judul"), _("Wajib"), _("Isi")],
+        rows=[[c.key, c.header, _("ya") if c.required else "", column_help(c)] for c in ALL_COLUMNS],
+        widths={0: 18, 1: 20, 2: 8, 3: 100},
+    )
 
 
 def write_csv(records: list, computed: bool = True) -> bytes:
     """UTF-8 with BOM, `;`-separated, CRLF: see the module docstring for why."""
-    columns = ALL_COLUMNS if computed else COLUMNS
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([c.header for c in columns])
-    for record in records:
-        writer.writerow([_csv_cell(record.get(c.key)) for c in columns])
-    return out.getvalue().encode("utf-8-sig")
+    return tables.write_csv(sheet_table(records, computed))
 
 
 def write_xlsx(records: list, computed: bool = True, title: str = SHEET_TITLE) -> bytes:
     """A workbook: the sheet `Usulan` (bold frozen header, widths, Rupiah formats, drop-downs) and `Petunjuk`."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    columns = ALL_COLUMNS if computed else COLUMNS
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="E6F4EA")
-    computed_fill = PatternFill("solid", fgColor="EEEEEE")
-    sheet.append([c.header for c in columns])
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = bold
-        cell.fill = computed_fill if column.kind == "computed" else header_fill
-        if column.kind == "computed":
-            cell.comment = Comment(_("Dihitung; diabaikan saat impor."), "planner")
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    for record in records:
-        sheet.append([_xlsx_cell(record.get(c.key)) for c in columns])
-    last = max(sheet.max_row, 2)
-    for index, column in enumerate(columns, start=1):
-        number_format = {"rupiah": "#,##0", "count": "#,##0"}.get(column.kind)
-        if column.key == "biaya_diminta":
-            number_format = "#,##0"
-        for row in range(2, sheet.max_row + 1):
-            cell = sheet.cell(row=row, column=index)
-            if number_format:
-                cell.number_format = number_format
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"   # never a formula, whatever the text
-        if column.kind == "choice":
-            allowed = '"' + ",".join(column.choices) + '"'
-            validation = DataValidation(type="list", formula1=allowed, allow_blank=True, showErrorMessage=False)
-            validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{max(last, 1001)}")
-            sheet.add_data_validation(validation)
-    sheet.freeze_panes = "A2"
-    _guide_sheet(workbook.create_sheet(_("Petunjuk")), bold)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_cell(value):
-    if isinstance(value, str):
-        return neutralise(value)
-    return value
-
-
-def _guide_sheet(sheet, bold) -> None:
-    """What each column takes, so a village can fill the sheet without the app open."""
-    sheet.append([_("Kolom"), _("Judul"), _("Wajib"), _("Isi")])
-    for cell in sheet[1]:
-        cell.font = bold
-    for column in ALL_COLUMNS:
-        sheet.append([column.key, column.header, _("ya") if column.required else "", column_help(column)])
-    for letter, width in zip("ABCD", (18, 20, 8, 100)):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
+    return tables.write_xlsx([sheet_table(records, computed, title), guide_table()])
 
 
 def column_help(column: Column) -> str:

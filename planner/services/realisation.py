@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..formatting import format_rupiah
 from ..models import CommitmentActivity, QuarterReport, Realisation
 from ..models.base import utcnow
 from . import ServiceError, commit_or_conflict, history
@@ -70,6 +71,15 @@ class Sheet:
 
     def quarter_spent(self, quarter) -> int:
         return sum(line.entries[quarter].spent for line in self.lines if quarter in line.entries)
+
+
+def by_activity(plan) -> dict:
+    """{activity key: [the plan's Realisation rows for it, by quarter]}."""
+    found = {}
+    for entry in db.session.scalars(select(Realisation).where(Realisation.plan_id == plan.id)
+                                    .order_by(Realisation.quarter, Realisation.id)):
+        found.setdefault(entry.activity_key, []).append(entry)
+    return found
 
 
 def can_record(user, plan) -> bool:
@@ -180,6 +190,4 @@ def reports(plan) -> dict:
 
 
 def _rupiah(value):
-    from ..formatting import format_rupiah
-
     return format_rupiah(value)

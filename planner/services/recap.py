@@ -16,19 +16,19 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from ..documents.tables import COUNT_FORMAT, RUPIAH_FORMAT, SHARE_FORMAT, Table, iter_csv, write_csv, xlsx_file
 from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
-from ..formatting import format_months
 from ..extensions import db
+from ..formatting import format_date, format_months
 from ..models import Commitment, CommitmentActivity, Plan, Realisation, Region
-from .oversight import QUARTER_NAMES, STATUSES, _desa_query, kecamatan_rows, totals
+from .oversight import QUARTER_NAMES, STATUSES, kecamatan_rows, latest_versions
 from .oversight import today as oversight_today
+from .oversight import totals
+from .scorecard import region_scorecard
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Beyond this many committed activities (a province, not a kabupaten) the XLSX's activities sheet
 # points to the CSV, which streams: openpyxl writes ≈14 µs per cell, so 120,000 activity rows
 # would hold a web worker for half a minute or more (docs/performance.md).
@@ -140,10 +140,7 @@ def _activity_rows(region, year, rows):
     Activities paid from other sources stay on the village's own documents: the recap's totals are
     the Dana Desa's, as the dashboard's are."""
     reported = {r.plan_id: r.quarters for r in rows if r.plan_id is not None}
-    desa_ids = _desa_query(region).scalar_subquery()
-    latest = (select(Commitment.plan_id, func.max(Commitment.version).label("version"))
-              .join(Plan, Plan.id == Commitment.plan_id)
-              .where(Plan.desa_id.in_(desa_ids), Plan.year == year).group_by(Commitment.plan_id).subquery())
+    latest = latest_versions(region, year)
     spent = (select(Realisation.plan_id, Realisation.activity_key,
                     *(func.sum(case((Realisation.quarter == q, Realisation.spent), else_=0)).label(f"q{q}")
                       for q in range(1, 5)))
@@ -213,8 +210,6 @@ def scorecard_table(region, year, card, context=None) -> Table:
 # --- Files -----------------------------------------------------------------------------------------------------------
 
 def _tables(region, year, rows, context) -> list:
-    from .scorecard import region_scorecard
-
     tables = [summary_table(region, year, rows, context), villages_table(region, year, rows, context)]
     if region.level == "kabupaten":
         tables.append(kecamatan_table(region, year, rows, context))

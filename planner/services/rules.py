@@ -4,11 +4,14 @@ Rules are kept on the plan in the optimizer's plan-file shape:
 `category_min_share`, `category_max_share`, `location_max_share`,
 `packages_required`, `target_groups_required` (see docs/optimizer.md).
 """
+from copy import deepcopy
+
 from flask_babel import gettext as _
 
 from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
 from . import ServiceError, commit_or_conflict, history
 from .plans import plan_changed_message
+from .year_settings import settings_for_plan
 
 # Perpres 72/2021 puts the first 1,000 days first: pregnant women and children
 # under two. No regulation sets a share of the stunting envelope (domain.md), so
@@ -33,10 +36,6 @@ def effective_rules(plan) -> dict:
     Always a full, fresh dict."""
     stored = plan.rules
     if not stored:
-        from copy import deepcopy
-
-        from .settings import settings_for_plan
-
         settings = settings_for_plan(plan)
         # A copy: callers may change the dict they get without touching the kabupaten's settings.
         stored = deepcopy(settings.rules if settings is not None else None) or {}

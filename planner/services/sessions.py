@@ -19,7 +19,8 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import LoginSession, User
-from ..models.base import utcnow
+from ..times import naive_utc, utcnow
+from . import commit
 
 SESSION_KEY = "sid"
 TOUCH_EVERY = timedelta(minutes=1)
@@ -28,9 +29,6 @@ TOUCH_EVERY = timedelta(minutes=1)
 def _hash(sid: str) -> str:
     return hashlib.sha256(sid.encode()).hexdigest()
 
-
-def _naive(moment):
-    return moment.replace(tzinfo=None) if moment is not None and moment.tzinfo is not None else moment
 
 
 def start(user) -> LoginSession:
@@ -65,14 +63,14 @@ def user_for(user_id) -> User | None:
     user = row.user
     if user is None or not user.active:
         return None
-    now = _naive(utcnow())
+    now = naive_utc(utcnow())
     idle = timedelta(minutes=current_app.config.get("SESSION_IDLE_MINUTES", 480))
     lifetime = timedelta(days=current_app.config.get("SESSION_MAX_DAYS", 7))
-    if now - _naive(row.last_seen_at) > idle or now - _naive(row.created_at) > lifetime:
+    if now - naive_utc(row.last_seen_at) > idle or now - naive_utc(row.created_at) > lifetime:
         row.ended_at, row.ended_why = utcnow(), "expired"
         db.session.commit()
         return None
-    if now - _naive(row.last_seen_at) > TOUCH_EVERY:
+    if now - naive_utc(row.last_seen_at) > TOUCH_EVERY:
         row.last_seen_at = utcnow()
         db.session.commit()
     g.login_session_id = row.id
@@ -80,13 +78,14 @@ def user_for(user_id) -> User | None:
 
 
 def end_current(why: str = "logout") -> None:
-    """End this request's session (log-out). The caller commits."""
+    """End this request's session (log-out), and commit."""
     sid = session.get(SESSION_KEY)
     if sid and isinstance(sid, str):
         db.session.execute(update(LoginSession).where(LoginSession.sid_hash == _hash(sid),
                                                       LoginSession.ended_at.is_(None))
                            .values(ended_at=utcnow(), ended_why=why))
     session.pop(SESSION_KEY, None)
+    commit()
 
 
 def end_all(user, why: str, keep_current: bool = False) -> int:

@@ -13,17 +13,22 @@ and commits, or raises ServiceError (nothing saved). Optimistic locking: the
 caller passes the version its form was built from (0 for "there were no
 settings yet"); if someone saved in between, the save is refused.
 """
+import csv
+import io
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from .. import money_rules
+from ..domain import CATEGORIES
 from ..extensions import db
 from ..models import Region, YearSettings
-from . import ServiceError, commit_or_conflict, history
+from ..models.region import level_of_code
+from . import ServiceError, commit, history
+from .proposal_sheet import SheetFileError, _control_share, _decode, _delimiter, _extension
 from .rules import DEFAULT_RULES, clean_rules
+from .year_settings import year_settings
 
 DEFAULT_FIRST_TRANCHE_SHARE = 0.4
 LEGAL_BASIS_MAX = 2000
@@ -35,22 +40,6 @@ FIELDS = ("stunting_share_floor", "commitment_deadline", "first_tranche_share", 
 def conflict_message():
     return _("Pengaturan tahun ini baru saja disimpan pengguna lain. Tidak ada yang ditimpa: muat ulang halaman "
              "untuk melihat perubahannya, lalu ubah lagi bila perlu.")
-
-
-def year_settings(kabupaten, year: int) -> YearSettings | None:
-    """The kabupaten's settings for `year`, or None."""
-    if kabupaten is None:
-        return None
-    return db.session.scalar(select(YearSettings).where(YearSettings.kabupaten_id == kabupaten.id,
-                                                        YearSettings.year == year))
-
-
-def settings_for_plan(plan) -> YearSettings | None:
-    """The settings of the plan's kabupaten for the plan's year, or None."""
-    desa = getattr(plan, "desa", None)
-    if desa is None or plan.year is None:
-        return None
-    return year_settings(desa.kabupaten, plan.year)
 
 
 def settings_years(kabupaten) -> list[YearSettings]:
@@ -203,12 +192,8 @@ def save_year_settings(kabupaten, year: int, values: dict, user=None, expected_v
     if changed or not before:
         history.record(action, user=user, region=kabupaten, target=str(year), year=year,
                        fields=list(changed), changes=changed, **details)
-    try:
-        commit_or_conflict(conflict_message())
-    except IntegrityError:
-        # Someone created this year's settings at the same moment.
-        db.session.rollback()
-        raise ServiceError(conflict_message()) from None
+    # A duplicate: someone created this year's settings at the same moment.
+    commit(conflict=conflict_message(), duplicate=conflict_message())
     return settings
 
 
@@ -242,8 +227,6 @@ def copy_previous_year(kabupaten, year: int, user=None, expected_version: int | 
 
 def rules_as_values(rules: dict) -> dict:
     """Stored rules as the flat shares `rules.clean_rules` reads (the inverse of clean_rules)."""
-    from ..domain import CATEGORIES
-
     values = {}
     for category in CATEGORIES:
         values[f"min_{category}"] = (rules.get("category_min_share") or {}).get(category)
@@ -263,11 +246,6 @@ LOKUS_MAX_ROWS = 10_000
 def read_lokus_codes(filename: str, data: bytes) -> list[tuple[int, str]]:
     """The village codes of a desa-lokus CSV (first column; a header row and blank rows passed over)
     as `(line, code)`. Raises ServiceError at the `file` field when it cannot be read."""
-    import csv
-    import io
-
-    from ..models.region import level_of_code
-    from .proposal_sheet import SheetFileError, _control_share, _decode, _delimiter, _extension
 
     if _extension(filename) != "csv":
         raise ServiceError({"file": [_("Pilih berkas .csv: satu kode desa per baris.")]})

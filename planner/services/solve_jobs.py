@@ -2,6 +2,8 @@
 rembuk board's re-solve and one proposal's exact budget rise. Each runs within the one time
 budget `JOB_TIME_BUDGET` and reports its progress; its answer is stored where the pages read it
 (a `Suggestion`, or the suggestion's kept budget rises), so `job.result` only points at it."""
+import time
+
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
@@ -10,6 +12,7 @@ from ..extensions import db
 from ..models import Plan, RembukSession, Suggestion, User
 from . import ServiceError
 from .optimization import budget_rise_for, compute_suggestion
+from .rembuk import current_locks
 
 SUGGESTION = "suggestion"
 BUDGET_RISE = "budget_rise"
@@ -20,8 +23,6 @@ STORE_RESERVE = 0.05
 
 def _optimizer_budget(job) -> float:
     """Seconds left for the optimizer: the job's budget, less what the job has used, less the reserve."""
-    import time
-
     budget = float(current_app.config.get("JOB_TIME_BUDGET") or 60)
     used = time.monotonic() - getattr(job, "started_monotonic", time.monotonic())
     return max(0.05, budget * (1 - STORE_RESERVE) - used)
@@ -48,8 +49,6 @@ def suggestion(job, progress) -> dict:
 def rembuk_resolve(job, progress) -> dict:
     """The board's re-solve with the room's decisions as they are when the job starts:
     args {"session_id"}."""
-    from .rembuk import current_locks
-
     session = db.session.get(RembukSession, job.args.get("session_id"))
     if session is None or session.status != "open":
         raise ServiceError(_("Rembuk ini sudah disahkan atau tidak ada lagi."))

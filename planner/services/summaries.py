@@ -20,7 +20,6 @@ needs them, and `flask oversight summaries` rebuilds them all.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from itertools import chain
 
 from sqlalchemy import delete, event, func, insert, select
@@ -29,6 +28,8 @@ from sqlalchemy.orm import Session
 from .. import spending_curve
 from ..models import (Commitment, CommitmentActivity, Plan, PlanSummary, Proposal, QuarterReport, Realisation,
                       RembukSession)
+from ..times import utc
+from .commitments import unexplained_changes
 from .plan_state import state_of
 
 TRACKED = (Plan, Proposal, RembukSession, Commitment, CommitmentActivity, Realisation, QuarterReport)
@@ -123,8 +124,6 @@ def _compute_chunk(session, ids) -> dict:
                                 unexplained=unexplained, committed_at=first_at)
     legacy = [c["commitment_id"] for c in commitments.values() if c["unexplained"] is None]
     if legacy:
-        from .commitments import unexplained_changes
-
         counts = {cid: unexplained_changes(content) for cid, content in session.execute(
             select(Commitment.id, Commitment.content).where(Commitment.id.in_(legacy)))}
         for c in commitments.values():
@@ -259,9 +258,3 @@ def rebuild_all(session) -> int:
     return written
 
 
-def utc(value) -> datetime | None:
-    """A moment (datetime or ISO text, naive read as UTC) as an aware UTC datetime."""
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -23,6 +23,7 @@ import time
 import zipfile
 
 from flask_babel import gettext as _
+from openpyxl import load_workbook
 
 MB = 1024 * 1024
 PART_LIMITS = {
@@ -77,8 +78,6 @@ def check_xlsx(data: bytes, not_xlsx: str) -> None:
 
 def open_xlsx(data: bytes, not_xlsx: str):
     """The workbook, read-only and values only, after `check_xlsx`. Raises UploadRefused."""
-    from openpyxl import load_workbook
-
     check_xlsx(data, not_xlsx)
     try:
         data = _with_dimensions(data)

@@ -7,15 +7,18 @@ Every change is written to the audit trail (never a password or its hash).
 forms here and for a user's own change-password form.
 """
 import re
+import secrets
+import unicodedata
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Region, User
+from ..models import ApiToken, Region, User
+from ..models.base import utcnow
 from ..models.user import ROLE_LEVEL
-from . import ServiceError, history, passwords, sessions
+from . import ServiceError, commit, history, passwords, sessions
+from .settings import kabupaten_villages
 
 PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
 PASSWORD_MAX_LENGTH = passwords.MAX_LENGTH
@@ -129,11 +132,7 @@ def create_user(kabupaten, values: dict, actor=None) -> User:
     db.session.add(user)
     history.record("user.create", user=actor, region=kabupaten, target=username, login=username,
                    role=account["role"], region_code=account["region"].code)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise ServiceError({"username": [_("Nama pengguna ini sudah dipakai.")]}) from None
+    commit(duplicate={"username": [_("Nama pengguna ini sudah dipakai.")]})
     return user
 
 
@@ -182,9 +181,6 @@ def reset_password(kabupaten, user: User, password: str, actor=None) -> User:
 
 
 def _revoke_tokens(user) -> int:
-    from ..models import ApiToken
-    from ..models.base import utcnow
-
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
                                                        ApiToken.revoked_at.is_(None))).all()
     for token in tokens:
@@ -235,11 +231,20 @@ FIRST_PASSWORD_WORDS = (
 )
 
 
+def by_username(username: str) -> User | None:
+    """The account with this exact user name, active or not, or None."""
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def save_locale(user: User, code: str) -> None:
+    """Remember the user's interface language (`code`, one the app offers)."""
+    user.locale = code
+    commit()
+
+
 def first_password() -> str:
     """A random first password like "melati-sungai-4821": two of 65 words and four digits
     (about 25 bits), read easily off a printed sheet; it must be changed at the first log-in."""
-    import secrets
-
     while True:
         words = [secrets.choice(FIRST_PASSWORD_WORDS) for _ in range(2)]
         candidate = f"{words[0]}-{words[1]}-{secrets.randbelow(10_000):04d}"
@@ -248,8 +253,6 @@ def first_password() -> str:
 
 
 def _slug(text: str) -> str:
-    import unicodedata
-
     plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "", plain)[:60] or "wilayah"
 
@@ -257,8 +260,6 @@ def _slug(text: str) -> str:
 def accounts_missing(kabupaten) -> list[dict]:
     """The kecamatan and villages of the kabupaten with no active account of their role yet, each with
     a proposed user name (`desa.<name>`, `kec.<name>`; made unique) and account name."""
-    from .settings import kabupaten_villages
-
     covered = set(db.session.scalars(select(User.region_id).where(User.active.is_(True),
                                                                   User.region_id.in_(region_ids_in(kabupaten)))))
     taken = {name.lower() for name in db.session.scalars(select(User.username))}
@@ -314,9 +315,5 @@ def create_bulk(kabupaten, region_ids: list[int], actor) -> list[dict]:
                      "kecamatan": row.get("kecamatan")})
     history.record("user.bulk_create", user=actor, region=kabupaten, target=f"{len(made)} akun", count=len(made),
                    logins=[m["user"].username for m in made])
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise ServiceError(_("Sebagian nama pengguna baru saja dipakai. Muat ulang halaman lalu coba lagi.")) from None
+    commit(duplicate=_("Sebagian nama pengguna baru saja dipakai. Muat ulang halaman lalu coba lagi."))
     return made

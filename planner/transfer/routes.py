@@ -12,14 +12,14 @@ runs, so a too-large upload would end as a bare 413 page instead of a message
 at the file field, and the confirmation's hidden rows may exceed the default
 500 kB form-field limit.
 """
-import io
 
-from flask import Blueprint, current_app, flash, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..access import get_plan_or_404
+from ..downloads import send_download
 from ..extensions import csrf
 from ..htmx import see_other
 from ..formatting import format_number
@@ -130,18 +130,11 @@ def import_confirm(plan_id):
 def import_template(plan_id, fmt):
     """A blank sheet to fill: the headers and one example row. Anyone who sees the plan."""
     get_plan_or_404(plan_id)
-    return _download(*template_file(fmt))
+    return send_download(*template_file(fmt))
 
 
 @bp.route(f"/rencana/<int:plan_id>/usulan.<{FORMATS}:fmt>")
 def export(plan_id, fmt):
     """The plan's proposals as CSV or XLSX, in the import's columns plus computed ones. Anyone who sees the plan."""
     plan = get_plan_or_404(plan_id)
-    return _download(*export_file(plan, fmt))
-
-
-def _download(data, mimetype, filename):
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename,
-                         max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_download(*export_file(plan, fmt))

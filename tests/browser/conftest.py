@@ -77,3 +77,10 @@ def settled(page):
     from playwright.sync_api import expect
 
     expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
+
+
+def pytest_collection_modifyitems(items):
+    """Every browser journey starts a server and Chromium: all of them are `slow`."""
+    for item in items:
+        if "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.slow)

@@ -4,6 +4,7 @@ import importlib
 from fractions import Fraction
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +43,7 @@ def test_explanations_match_brute_force(data):
     check_explanations(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans(max_n=3), st.data())
 def test_twins_share_exact_explanations(data, draw):
@@ -94,6 +96,7 @@ def test_twins_share_exact_explanations(data, draw):
         assert numbers(explain(plan, result, workers=1)) == numbers(shared)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans(max_n=2, locks=False), st.sampled_from(["same", "same", "unlink", "flip",
                                                       "reverse"]),
@@ -261,6 +264,7 @@ def check_explanations(data, plan=None, result=None):
                 assert brute(data, force={k: list(range(1, p["max_units"] + 1))}) is None
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(plans(max_n=5))
 def test_cost_cuts_from_cheapest_plans_equal_the_min_cut_milps(data):

@@ -2,6 +2,7 @@
 import math
 from fractions import Fraction
 
+import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +43,7 @@ def test_budget_rise_is_the_smallest_budget_at_which_it_enters(data):
     check_rises(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tight_plans(max_n=3, locks=False), st.data())
 def test_twins_enter_at_one_budget_found_once(data, draw):
@@ -201,6 +203,7 @@ def unit_plans(draw):
             "proposals": props}
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(unit_plans())
 def test_budget_rise_with_many_units_matches_brute_force_over_every_budget(data):

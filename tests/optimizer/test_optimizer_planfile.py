@@ -175,6 +175,7 @@ def run_cli(*args, stdin=None):
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_solves_and_rejects(tmp_path):
     good = tmp_path / "plan.json"
     good.write_text(json.dumps(BASE))
