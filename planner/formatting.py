@@ -156,6 +156,8 @@ def format_cases(value, locale=None) -> str:
     `< 0,1` for a positive amount that small (never `0,0` for something that is not nothing)."""
     if value is None:
         return DASH
+    if value == 0:
+        return "0"      # nothing averted is said as nothing, not as a rounded "0,0"
     if 0 < value < 0.05:
         return "< " + format_decimal(0.1, 1, locale)
     return format_decimal(value, cases_digits(value), locale)

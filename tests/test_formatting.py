@@ -24,7 +24,7 @@ from planner.formatting import (cost_per_case, format_cases, format_date, format
     (format_cases, 11.78, "12", "12"),
     (format_cases, 3.46, "3,5", "3.5"),
     (format_cases, 0.02, "< 0,1", "< 0.1"),
-    (format_cases, 0, "0,0", "0.0"),
+    (format_cases, 0, "0", "0"),
     (format_rupiah_short, 843_000, "Rp 843.000", "Rp 843,000"),
     (format_rupiah_short, 84_350_000, "Rp 84,4 jt", "Rp 84.4 m"),
     (format_rupiah_short, 843_400_000, "Rp 843 jt", "Rp 843 m"),

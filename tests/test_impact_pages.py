@@ -346,7 +346,7 @@ def test_robustness_runs_as_a_job_and_shows_each_activity_share(app, world, logi
     assert mocked_robustness == [{"draws": 200, "seed": 0, "time_budget": pytest.approx(mocked_robustness[0]["time_budget"])}]
     text = text_of(client.get(url))
     assert "didanai di 92% kemungkinan" in text
-    assert "Usulan alokasi ini tetap yang terbaik di 92% kemungkinan." in text
+    assert "Usulan alokasi ini tetap yang terbaik, atau kurang dari 1% di bawahnya, di 92% kemungkinan." in text
     assert "pembagian terbaik tetap sama" in text
     with app.app_context():
         stored = db.session.get(Suggestion, sid).result
