@@ -48,8 +48,12 @@ def _funded(units) -> frozenset:
 
 
 def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.02, solver: str = "highs",
-                 time_limit: Optional[float] = 30) -> list:
+                 time_limit: Optional[float] = 30, min_swap: float = 0.0) -> list:
     """Up to `count` alternatives to `best` (the optimal Result of `solve(plan)`); see the module docstring.
+
+    `min_swap` (plan files of version 2): each alternative moves at least this share of the budget
+    between activities — the cost of what it drops from `best` plus the cost of what it adds — so
+    that an alternative is a real choice, not the best plan with a small item added or left out.
 
     Returns [] when `best` is not optimal or `count` < 1. Raises ValueError unless 0 <= max_loss <= 1,
     PlanError for an invalid plan or solver.
@@ -61,7 +65,7 @@ def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.0
     validate_plan(plan)
     if plan.version >= 2:
         from . import v2
-        return v2.alternatives(plan, best, count, max_loss, time_limit)
+        return v2.alternatives(plan, best, count, max_loss, time_limit, min_swap=min_swap)
     if solver not in SOLVERS or solver not in available_solvers():
         raise PlanError("bad_solver", where="solver", field="solver", value=solver,
                         choices=", ".join(available_solvers()))

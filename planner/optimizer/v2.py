@@ -371,9 +371,11 @@ def budget_rises(plan: Plan, result: Result, ids=None, time_limit: float = 60.0)
 # ---- alternatives -------------------------------------------------------------------------------
 
 def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.02,
-                 time_limit: Optional[float] = 30):
+                 time_limit: Optional[float] = 30, min_swap: float = 0.0):
     """The best plans whose funded set differs from the best plan's and every earlier one's,
-    within max_loss of its impact (alternatives.py's contract), as re-solves of one model."""
+    within max_loss of its impact (alternatives.py's contract), as re-solves of one model.
+    With `min_swap`, each also moves at least min_swap × budget between activities:
+    Σ_{k funded in best} cost_k(best)·(1 − y_k) + Σ_{k not funded in best} cost_k ≥ min_swap·B."""
     from .alternatives import Alternative
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
@@ -384,6 +386,17 @@ def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.0
     best_value = model.value(best_units)
     floor = (1 - max_loss) * best_value - 1e-12
     model.add_rule_row(model.impact_coefs, floor, math.inf)
+    if min_swap > 0:
+        swap, kept_cost = {}, 0.0
+        for k, p in enumerate(plan.proposals):
+            if best_units[k]:
+                cost = float(p.cost(best_units[k]))
+                kept_cost += cost
+                swap[fm.y(k)] = swap.get(fm.y(k), 0.0) - cost
+            else:
+                swap[fm.u(k)] = swap.get(fm.u(k), 0.0) + float(p.unit_cost)
+                swap[fm.y(k)] = swap.get(fm.y(k), 0.0) + float(p.fixed_cost)
+        model.add_rule_row(swap, min_swap * float(plan.budget) - kept_cost, math.inf)
     found, seen = [], [frozenset(k for k, u in enumerate(best_units) if u)]
     while len(found) < count:
         funded = seen[-1]

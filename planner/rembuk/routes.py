@@ -389,7 +389,7 @@ def alternatives(sid):
     status = 422 if form.susut.errors else 200
     return render_template("rembuk/alternatives.html", session=session, plan=session.plan, options=options,
                            form=form, error=error, latest=rembuk.session_suggestion(session), job=job,
-                           editable=can_run_session(current_user, session)), status
+                           editable=can_run_session(current_user, session), min_swap=rembuk.MIN_SWAP_SHARE), status
 
 
 def _alternatives_job(session, latest, max_loss, text):

@@ -644,9 +644,15 @@ def compare_scenarios(session, a: Scenario, b: Scenario) -> ScenarioComparison:
 
 # --- Alternatives ---------------------------------------------------------------------------------------------
 
+#: An alternative moves at least this share of the stunting budget between activities: a real
+#: choice for the room, not the answer with one small item added or struck.
+MIN_SWAP_SHARE = 0.05
+
+
 def alternatives(session, max_loss: float = 0.02, count: int = 3) -> list:
-    """The best few allocations that fund a different set of activities than the current answer
-    and lose at most `max_loss` of its impact (dicts from planner.optimizer.alternatives)."""
+    """The best few allocations that fund a different set of activities than the current answer,
+    move at least MIN_SWAP_SHARE of the budget between activities, and lose at most `max_loss` of
+    its impact (dicts from planner.optimizer.alternatives)."""
     from flask import current_app
 
     from .. import optimizer
@@ -659,7 +665,7 @@ def alternatives(session, max_loss: float = 0.02, count: int = 3) -> list:
     best = optimizer.solve(plan, solver=current_app.config["SOLVER"],
                            time_limit=current_app.config["SOLVER_TIME_LIMIT"])
     found = alt.alternatives(plan, best, count=count, max_loss=max_loss, solver=current_app.config["SOLVER"],
-                             time_limit=current_app.config["SOLVER_TIME_LIMIT"])
+                             time_limit=current_app.config["SOLVER_TIME_LIMIT"], min_swap=MIN_SWAP_SHARE)
     return [alt.alternative_to_dict(a) for a in found]
 
 

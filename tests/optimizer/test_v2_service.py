@@ -189,3 +189,18 @@ def test_conflict_analysis_keeps_its_time_limit():
     report = find_conflicts(plan, time_limit=1.0)
     assert clock.perf_counter() - started < 6       # was minutes: 0.05 s per test past the limit
     assert report.conflicts      # what it names still cannot hold together
+
+
+def test_alternatives_move_at_least_the_minimum_swap():
+    """With min_swap, each alternative moves that share of the budget between activities: the cost
+    of what it strikes from the best plan plus the cost of what it adds; without, any difference."""
+    plan = load_plan(copy.deepcopy(PLAN))
+    result = solve(plan, "highs")
+    best = {a.id: a for a in result.allocations if a.units}
+    for share in (0.0, 0.05, 0.2):
+        for alt in alternatives(plan, result, count=3, max_loss=0.9, min_swap=share):
+            here = {a.id: a for a in alt.allocations if a.units}
+            moved = sum(a.cost for k, a in best.items() if k not in here) + \
+                sum(a.cost for k, a in here.items() if k not in best)
+            assert moved >= share * PLAN["budget"] - 1
+            assert set(here) != set(best)
