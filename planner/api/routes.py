@@ -19,7 +19,7 @@ from ..extensions import login_manager
 from ..models.plan import TARGET_FIELDS
 from ..models.region import CODE_PATTERNS, level_of_code
 from ..services import commitments as commitment_service
-from ..services import convergence, oversight, realisation
+from ..services import aks, convergence, oversight, realisation
 from ..services import regions as region_service
 from ..services.plan_state import plan_state
 from ..services.plans import parse_year, plan_for_year
@@ -187,8 +187,6 @@ def village_plan(code, year):
 def village_aks(code):
     """A village's AKS recommendations (counts only), and for `?year=` the plan of that year's answer to
     each: funded / not_funded / proposed / none (services.aks)."""
-    from ..services import aks
-
     desa = get_region_or_404(code, level="desa")
     year = _year(required=False)
     plan = plan_for_year(desa, year) if year else None

@@ -7,6 +7,7 @@ import json
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import force_locale
 from flask_login import current_user
 
 from ..access import get_commitment_or_404, get_plan_or_404
@@ -58,8 +59,6 @@ def _download(body, filename, commitment):
 def _scorecard_id(commitment):
     """The scorecard table for the Berita Acara, its bidang names in Indonesian whatever the
     interface language (the document always is)."""
-    from flask_babel import force_locale
-
     with force_locale("id"):
         return plan_scorecard(commitment.plan, commitment)
 

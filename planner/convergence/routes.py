@@ -11,6 +11,7 @@ from ..access import get_region_or_404
 from ..extensions import db
 from ..htmx import add_vary, see_other
 from ..services import ServiceError, convergence, history
+from ..documents.tables import write_csv, xlsx_file
 from ..services import convergence_sheet as sheet
 from ..services.oversight import today
 from ..services.plans import parse_year
@@ -169,8 +170,6 @@ def upload(code):
 def region_download(code, fmt):
     """A kecamatan's or kabupaten's scorecards of `tahun` as XLSX or CSV: one row per village and
     quarter entered (404 for a village, another format, or a region out of scope)."""
-    from ..documents.tables import write_csv, xlsx_file
-
     region = get_region_or_404(code)
     if region.level == "desa" or fmt not in ("csv", "xlsx"):
         abort(404)

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..access import get_region_or_404
 from ..oversight.forms import CommentForm
-from ..services import convergence, oversight, reviews
+from ..services import aks, convergence, oversight, reviews, team
 from ..services.plan_state import state_of
 from ..services.plans import default_plan_year, parse_year, plan_for_year, plan_steps
 from ..services.regions import open_session_plans, plan_years, proposal_counts, villages_in_scope
@@ -67,8 +67,6 @@ def _village_home(desa, year):
                                                           and current_user.region_id == desa.id)
     own = current_user.role == "desa" and current_user.region_id == desa.id
     latest_card = convergence.latest(desa)
-    from ..services import aks, team
-
     aks_by_plan = {plan.id: aks.plan_statuses(plan) for _y, plan, _row in cards if plan is not None}
     team_missing = {y: team.missing_by_village([desa.id], y)[desa.id] for y, _plan, _row in cards}
     return render_template("main/desa.html", convergence_card=latest_card,

@@ -25,6 +25,7 @@ from ..htmx import add_vary, is_htmx, see_other
 from ..services import ServiceError
 from ..services import aks as aks_service
 from ..services import proposals as service
+from ..services.team import implementer_suggestions
 from ..services.proposals import ProposalConflict
 from ..services.catalogue import catalogue_listing, example_item, get_item, item_impact, plan_baseline
 from ..services.optimization import is_stale, latest_suggestion
@@ -81,8 +82,6 @@ def _impact_help(plan, item) -> dict:
     ItemImpact, or None without an item) and a catalogue item with evidence as a worked example of a
     village estimate (`example`)."""
     baseline = plan_baseline(plan)
-    from ..services.team import implementer_suggestions
-
     return {"hint": item_impact(item, baseline) if item is not None else None,
             "example": example_item(plan.desa.kabupaten, baseline), "baseline": baseline,
             "team_implementers": implementer_suggestions(plan)}

@@ -16,7 +16,8 @@ from ..extensions import db
 from ..fields import record_id
 from ..htmx import add_vary, is_htmx, see_other
 from ..models import Proposal
-from ..services import ServiceError, commitments, convergence, rembuk
+from ..services import ServiceError, aks, commitments, convergence, rembuk, team
+from ..services.rules import effective_rules
 from .forms import (AlternativeForm, AttendeeForm, CommitForm, DecisionForm, PledgeForm, ScenarioForm,
                     SessionForm, TakeScenarioForm)
 
@@ -82,9 +83,6 @@ def _session_context(session, attendee_form=None, scenario_form=None, pledge_for
 
 
 def _aks(session):
-    from ..services import aks
-    from ..services.rules import effective_rules
-
     return {"aks_statuses": aks.plan_statuses(session.plan),
             "aks_rule_on": bool(effective_rules(session.plan).get("aks_first"))}
 
@@ -92,8 +90,6 @@ def _aks(session):
 def _team(session):
     """`team`: the plan year's team members not in the attendance yet (by name), what "Isi dari tim
     desa" adds; `team_size`: the whole team."""
-    from ..services import team
-
     members = team.members(session.plan.desa, session.plan.year)
     listed = {a.name.strip().casefold() for a in session.attendees}
     return {"team": [m for m in members if m.name.strip().casefold() not in listed], "team_size": len(members)}
@@ -183,8 +179,6 @@ def remove_attendee(sid, aid):
 @bp.route("/rembuk/<int:sid>/hadir/tim", methods=["POST"])
 def attendance_from_team(sid):
     """Add the plan year's village team (TPPS desa) to the attendance, those not listed yet."""
-    from ..services import team
-
     session = get_session_or_404(sid, write=True)
     status = 200
     try:

@@ -22,19 +22,23 @@ worth it) and names the lock in its explanations.
 """
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import and_, func, or_, select
 
 from ..domain import AKS_COUNT_UNITS, TARGET_GROUPS
 from ..extensions import db
 from ..formatting import format_number
-from ..models import AksFinding, AksRecommendation, CatalogueItem, CommitmentActivity, Plan, Proposal
-from . import ServiceError, history
+from ..models import AksFinding, AksRecommendation, CatalogueItem, Commitment, CommitmentActivity, Plan, Proposal
+from . import ServiceError, history, uploads
+from .team import missing_by_village
 
 MAX_COUNT = 100_000
 TEXT_LIMITS = {"cause": 200, "intervention": 200, "responsible": 120}
@@ -50,7 +54,6 @@ STATUSES = {
 
 def answered_by(plan_year: int):
     """The SQL condition on AksRecommendation for the audits a plan for `plan_year` answers."""
-    from sqlalchemy import and_, or_
 
     return or_(AksRecommendation.year == plan_year - 1,
                and_(AksRecommendation.year == plan_year, AksRecommendation.semester == 1))
@@ -396,7 +399,6 @@ def village_counts(desa_ids, year: int) -> dict:
     plan_ids = {plan_id for pairs in linked.values() for _pid, plan_id in pairs}
     funded = set()
     if plan_ids:
-        from ..models import Commitment
 
         latest = (select(Commitment.plan_id, func.max(Commitment.version).label("version"))
                   .where(Commitment.plan_id.in_(list(plan_ids))).group_by(Commitment.plan_id).subquery())
@@ -473,10 +475,7 @@ def personal_column(headers) -> str | None:
 
 def template_workbook() -> bytes:
     """The documented template: two sheets with their headers, one example row each, and a guide."""
-    import io
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     guide = book.active
@@ -544,7 +543,6 @@ def read_import(region, data: bytes) -> tuple[list, list, list]:
     """Read a recap XLSX for villages inside `region`: (findings, recommendations, errors), each value
     row a (desa, values) pair; errors name the sheet, row and column. Raises AksImportError for a
     file refused whole (not XLSX, too big, personal-data column, no known sheet)."""
-    from . import uploads
 
     not_xlsx = _("Berkas ini bukan XLSX yang bisa dibaca. Unduh templat rekap AKS dan isi di sana.")
     if len(data) > MAX_BYTES:
@@ -709,7 +707,6 @@ class DashboardLine:
 def dashboard_lines(rows, year: int, with_team: bool = True, only_with_recommendations: bool = False) -> list:
     """Per village of a dashboard: recommendations answered / funded / not yet, and (kecamatan) the
     team's empty key roles. Villages with recommendations not yet answered come first."""
-    from .team import missing_by_village
 
     ids = [r.desa_id for r in rows]
     counts = village_counts(ids, year)

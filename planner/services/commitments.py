@@ -25,6 +25,7 @@ from ..models import Commitment, CommitmentActivity
 from ..models.base import utcnow
 from ..models.plan import TARGET_FIELDS
 from . import ServiceError, commit, history, plan_impact
+from .aks import snapshot
 from .planfile import other_source_units, plan_file, proposal_id_of, proposal_key
 from .proposals import plan_overview
 from .rembuk import active_decisions, current_locks, is_current, session_suggestion
@@ -164,8 +165,6 @@ def _unlocked_suggestion(plan) -> dict:
 
 
 def aks_snapshot(plan, funded_units: dict) -> list:
-    from .aks import snapshot
-
     return snapshot(plan, funded_units)
 
 

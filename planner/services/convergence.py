@@ -32,12 +32,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, selectinload
 
+from ..documents.tables import COUNT_FORMAT, SHARE_FORMAT, Table
 from ..extensions import db
 from ..formatting import format_number, format_percent
 from ..models import ConvergenceIndicator, ConvergenceScorecard, Plan, Region
 from ..models.base import utcnow
 from ..numerals import NumberFormatError, parse_decimal
+from ..times import today
 from . import ServiceError, commit_or_conflict, history
 
 QUARTERS = (1, 2, 3, 4)
@@ -302,8 +305,6 @@ def latest(desa, up_to_year: int | None = None):
 
 def current_quarter(day=None) -> tuple[int, int]:
     """(year, quarter) of `day`, by default today in Asia/Jakarta."""
-    from .oversight import today
-
     day = day or today()
     return day.year, (day.month - 1) // 3 + 1
 
@@ -582,10 +583,6 @@ def region_table(region, year: int):
     """Every scorecard of `year` of the region's villages, one row per village and quarter (oldest
     quarter first), with tables 1, 2 and 4 and the 19 services (due, received): what a kecamatan or
     kabupaten sends upward. A `documents.tables.Table`."""
-    from sqlalchemy.orm import aliased, selectinload
-
-    from ..documents.tables import COUNT_FORMAT, SHARE_FORMAT, Table
-
     kecamatan = aliased(Region)
     if region.level == "kecamatan":
         where = Region.parent_id == region.id

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from . import uploads
 from .convergence import BY_CODE, GROUPS, INDICATORS, QUARTERS, TABLE1, TABLE2, check, read_count
@@ -62,8 +64,6 @@ class Imported:
 
 def template_xlsx(desa, year: int, quarter: int, values: dict | None = None) -> io.BytesIO:
     """The template for `desa`, prefilled with the year, quarter and (when given) the stored counts."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     values = values or {}
     book = Workbook()

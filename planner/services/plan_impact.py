@@ -10,6 +10,7 @@ groups: its impact is additive and the same at every level, and no plausibility 
 from dataclasses import dataclass, field
 
 from ..optimizer import impact_model
+from .impact import assumptions_for
 
 
 @dataclass
@@ -57,8 +58,6 @@ def plan_impact(data: dict, units: dict, bound: float = impact_model.DEFAULT_PLA
 
 def bound_for(plan) -> float:
     """The kabupaten's plausibility bound for `plan` (10% unless its admin set another)."""
-    from .impact import assumptions_for
-
     return assumptions_for(plan.desa).plausibility_bound
 
 

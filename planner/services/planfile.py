@@ -16,6 +16,8 @@ optimizer reading version 1 still has its objective.
 """
 from .. import optimizer
 from ..models.plan import TARGET_FIELDS
+from .aks import rule_locks
+from .convergence import already_reached
 from .impact import plan_file_fields
 from .proposals import plan_overview
 from .rules import SERVICE_RULES, effective_rules
@@ -152,12 +154,8 @@ def plan_file(plan, overview=None, locks=None, reached=None) -> dict:
     `reached` (catalogue code → people) feeds `already_reached_for`; by default it is what the
     village's latest convergence scorecard says is already delivered (services.convergence).
     """
-    from .convergence import already_reached
-
     if reached is None:
         reached = already_reached(plan, plan.year)
-    from .aks import rule_locks
-
     overview = overview or plan_overview(plan)
     rules = effective_rules(plan)
     locks = {**rule_locks(plan, rules), **(locks or {})}

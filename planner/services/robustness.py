@@ -10,6 +10,7 @@ The optimizer's answer (docs/optimizer.md):
     {"draws": n, "funded_share": {id: share}, "stays_best": share,
      "low": {"impact", "units"}, "high": {"impact", "units"}, "incomplete": bool}
 """
+import time
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -64,8 +65,6 @@ def compute(suggestion: Suggestion, time_budget: float | None = None, progress=N
 @jobs.handler(KIND)
 def run(job, progress) -> dict:
     """The job: args {"suggestion_id"}."""
-    import time
-
     suggestion = db.session.get(Suggestion, job.args.get("suggestion_id"))
     if suggestion is None:
         raise ServiceError(_("Perhitungan ini tidak ada lagi."))

@@ -12,7 +12,8 @@ from ..extensions import db
 from ..models import Plan, RembukSession, Suggestion, User
 from . import ServiceError
 from .optimization import budget_rise_for, compute_suggestion
-from .rembuk import current_locks
+from .rembuk import alternatives as find_alternatives
+from .rembuk import current_locks, session_suggestion
 
 SUGGESTION = "suggestion"
 BUDGET_RISE = "budget_rise"
@@ -73,14 +74,12 @@ def budget_rise(job, progress) -> dict:
 def alternatives(job, progress) -> dict:
     """The rembuk's "Cari alternatif" search, off the web worker: args {"session_id", "max_loss"}.
     Its answer is kept as the job's result for the session's answer it searched from."""
-    from .rembuk import alternatives as find, session_suggestion
-
     session = db.session.get(RembukSession, job.args.get("session_id"))
     if session is None:
         raise ServiceError(_("Rembuk ini tidak ada lagi."))
     latest = session_suggestion(session)
     progress(0.1, "alternatives")
-    found = find(session, max_loss=float(job.args.get("max_loss")))
+    found = find_alternatives(session, max_loss=float(job.args.get("max_loss")))
     return {"suggestion_id": latest.id if latest else None, "found": found}
 
 

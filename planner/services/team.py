@@ -112,9 +112,8 @@ def implementer_suggestions(plan) -> list:
 def prefill_attendance(session, user) -> int:
     """Add the plan year's team to a rembuk's attendance (those not listed yet, by name). Returns
     how many were added. Nobody is marked as signing: the room chooses its representatives."""
-    from .rembuk import _require_open
-
-    _require_open(session)
+    if session.status != "open" or not session.plan.editable_status:     # as services.rembuk refuses
+        raise ServiceError(_("Rembuk ini sudah ditutup dengan komitmen; tidak ada yang bisa diubah lagi."))
     plan = session.plan
     team = members(plan.desa, plan.year)
     if not team:
