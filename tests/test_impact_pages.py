@@ -429,3 +429,21 @@ def test_a_commitment_frozen_before_the_model_still_reads(app, world):
         assert activities_table(content).rows[0][-2] is None
         summary = dict((row[0], row[1]) for row in summary_table(content, "0" * 64).rows)
         assert summary["Perkiraan kasus stunting tercegah (perkiraan model)"] == "≈ 2,3 kasus, perkiraan model"
+
+
+def test_by_default_the_people_already_reached_come_from_the_villages_scorecard(app, world):
+    """Without `reached`, the plan file takes what the village's latest convergence scorecard says
+    is already delivered (services.convergence.already_reached): PMBA counselling received by 25 of
+    the baduta due is taken off what the plan can buy."""
+    from planner.services import convergence
+    from tests.test_convergence import full_values
+
+    ids = _catalogue_plan(app, world)
+    with app.test_request_context():
+        plan = db.session.get(Plan, world.plans["a1x"])
+        assert {p["already_reached"] for p in plan_file(plan)["proposals"] if "already_reached" in p} == {0}
+        convergence.save_quarter(plan.desa, plan.year - 1, 4, full_values(
+            should=40, received=10, **{"received-baduta_konseling": 25}), None)
+        proposals = {p["id"]: p for p in plan_file(plan)["proposals"]}
+    assert proposals[f"u{ids['pmba']}"]["already_reached"] == 25
+    assert proposals[f"u{ids['protein']}"]["already_reached"] == 0       # no indicator covers it
