@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Plan, RembukSession, Suggestion, User
 from . import ServiceError
 from .optimization import budget_rise_for, compute_suggestion
-from .rembuk import alternatives as find_alternatives
+from . import rembuk
 from .rembuk import current_locks, session_suggestion
 
 SUGGESTION = "suggestion"
@@ -79,7 +79,7 @@ def alternatives(job, progress) -> dict:
         raise ServiceError(_("Rembuk ini tidak ada lagi."))
     latest = session_suggestion(session)
     progress(0.1, "alternatives")
-    found = find_alternatives(session, max_loss=float(job.args.get("max_loss")))
+    found = rembuk.alternatives(session, max_loss=float(job.args.get("max_loss")))
     return {"suggestion_id": latest.id if latest else None, "found": found}
 
 
