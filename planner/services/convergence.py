@@ -507,9 +507,12 @@ def kecamatan_quarters(kabupaten, year: int) -> list:
     villages = region_quarters(kabupaten, year)
     kecamatan = db.session.scalars(select(Region).where(Region.parent_id == kabupaten.id,
                                                         Region.level == "kecamatan").order_by(Region.code))
+    by_parent = {}
+    for village in villages:
+        by_parent.setdefault(village.parent_id, []).append(village)
     rows = []
     for region in kecamatan:
-        own = [v for v in villages if v.parent_id == region.id]
+        own = by_parent.get(region.id, [])
         rows.append(VillageLevels(region.code, region.name,
                                   [_sum_levels(v.quarters[q - 1] for v in own) for q in QUARTERS],
                                   kabupaten.id, len(own)))
