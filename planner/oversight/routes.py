@@ -12,7 +12,7 @@ from ..access import get_plan_or_404, get_region_or_404
 from ..domain import PACKAGES
 from ..downloads import send_download
 from ..htmx import see_other
-from ..formatting import format_decimal, format_percent, format_rupiah
+from ..formatting import cost_per_case, format_percent, format_rupiah, format_rupiah_short
 from ..numerals import NumberFormatError, parse_decimal
 from ..services import ServiceError, aks, history, money, oversight, realisation, reviews
 from ..services import convergence as convergence_service
@@ -125,17 +125,17 @@ def kabupaten(code):
 
 
 def _charts(rows, total):
-    """The dashboards' charts: money per package, expected and reported spending per quarter, impact per million."""
+    """The dashboards' charts: money per package, expected and reported spending per quarter, and the
+    committed Dana Desa per stunting case averted (model estimate, two significant figures), cheapest first."""
     packages = oversight.package_totals(rows)
     expected = [total.expected[0]] + [total.expected[q] - total.expected[q - 1] for q in range(1, 4)]
-    impact = sorted(((r.name, r.impact_per_million) for r in rows if r.impact_per_million is not None),
-                    key=lambda item: -item[1])
+    per_case = sorted(((r.name, cost_per_case(r.committed, r.impact)) for r in rows
+                       if cost_per_case(r.committed, r.impact) is not None), key=lambda item: item[1])
     return {
         "packages": charts.bar_chart([(str(PACKAGES[k]), v) for k, v in packages.items()], format_rupiah),
         "quarters": charts.grouped_bar_chart(["I", "II", "III", "IV"], {
             _("Perkiraan (tahap penyaluran dan waktu kegiatan)"): expected, _("Realisasi dilaporkan"): total.quarters}),
-        "impact": charts.bar_chart([(name, value) for name, value in impact[:30]],
-                                   lambda v: format_decimal(v, 3)) if impact else None,
+        "cost_per_case": charts.bar_chart(per_case[:30], format_rupiah_short) if per_case else None,
     }
 
 
