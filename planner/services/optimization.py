@@ -22,7 +22,7 @@ from ..extensions import db
 from ..models import Proposal, Suggestion
 from ..activity_names import activity_labels
 from ..formatting import cost_per_case, format_cases, format_percent
-from ..optimizer.solve import allocations as allocations_of
+from ..optimizer.v2 import allocations as allocations_of
 from ..optimizer import impact_model
 from . import ServiceError, explanations, history, plan_impact
 from .planfile import other_source_units, plan_file, proposal_id_of
@@ -360,27 +360,16 @@ def budget_rise_for(plan, suggestion: Suggestion, key: str, lang: str = "id") ->
     if key not in rises:
         data = optimizer.load_plan(suggestion.plan_file)
         units = [allocations[p.id]["units"] for p in data.proposals]
-        # Its twins (the same activity proposed again, interchangeable in every rule) enter at
-        # the same budget: one exact search answers them all, and one kept for a twin serves.
-        family = _twin_family(data, units, key)
-        known = next((rises[i] for i in family if i in rises
-                      and rises[i]["status"] != "unproven"), None)
-        if known is not None:
-            answer = {**known, "id": key, "solves": 0}
-        else:
-            optimum = optimizer.Result("optimal", allocations_of(data, units))
-            (rise,) = optimizer.budget_rises(data, optimum, ids=[key], workers=1,
-                                             time_limit=current_app.config.get("JOB_TIME_BUDGET")
-                                             or current_app.config["SOLVER_TIME_LIMIT"])
-            if rise.status == "skipped":
-                raise ServiceError(_("Usulan ini tidak bisa masuk dengan menambah anggaran (dikunci keluar atau tanpa dampak)."))
-            answer = optimizer.budget_rise_to_dict(rise)
+        optimum = optimizer.Result("optimal", allocations_of(data, units))
+        (rise,) = optimizer.budget_rises(data, optimum, ids=[key],
+                                         time_limit=current_app.config.get("JOB_TIME_BUDGET")
+                                         or current_app.config["SOLVER_TIME_LIMIT"])
+        if rise.status == "skipped":
+            raise ServiceError(_("Usulan ini tidak bisa masuk dengan menambah anggaran (dikunci keluar atau tanpa dampak)."))
+        answer = optimizer.budget_rise_to_dict(rise)
         db.session.refresh(suggestion)      # another request may have kept an answer meanwhile
         stored = dict(suggestion.result)
         kept = dict(stored.get("budget_rises") or {})
-        if answer["status"] != "unproven":      # a bound its own search may push further
-            for other in family:
-                kept.setdefault(other, {**answer, "id": other, "solves": 0})
         kept[key] = answer
         stored["budget_rises"] = kept
         suggestion.result = stored          # a new dict, so the JSON column sees the change
@@ -399,15 +388,6 @@ def check_budget_rise(plan, suggestion: Suggestion, key: str) -> None:
         raise ServiceError(_("Tambahan anggaran hanya dihitung untuk usulan dalam usulan alokasi yang terbukti terbaik."))
     if allocations[key]["units"]:
         raise ServiceError(_("Usulan ini sudah didanai."))
-
-
-def _twin_family(data, units, key) -> list[str]:
-    """The ids of proposal `key`'s twins in the plan file (optimizer.twins), without `key`."""
-    twin_of = optimizer.twins(data, units)
-    ids = [p.id for p in data.proposals]
-    k = ids.index(key)
-    head = twin_of.get(k, k)
-    return [i for j, i in enumerate(ids) if i != key and twin_of.get(j, j) == head]
 
 
 def _mark_entry_budgets(rows, sensitivity, budget):
