@@ -3,11 +3,13 @@
 Raising the budget also raises the best plan *without* the proposal, so the answer is not "its
 cost minus what is left". For an unfunded proposal j and a budget b (every share rule moving
 with b), j *is in a best plan* at b when the best plan funds it, or a plan that funds it is as
-good as the best (within exact.ANALYSIS_TOL); for a version-1 plan, exactly, when every best
-plan funds it (the best plan with it beats the best plan without it). The search bisects between
-the budget (j out) and 150% of it (the top of the budget sweep), each step two proven
-re-solves of one model (v2.py); the answer is the budget at which j is in a best plan while one
-Rupiah less it is not, with j's units in the best plan there. Every re-solve gets the time left
+good as the best (exactly for a version-1 plan, within exact.ANALYSIS_TOL for version 2): a
+proposal with an interchangeable twin is in a best plan once the budget covers one of them.
+The search asks at 150% of the budget (the top of the budget sweep: "not_within" when j is out
+there), then from below on a 5% grid for the first level where j is in, then bisects within
+that step; each question is two proven re-solves of one model (v2.py). The answer is a budget
+at which j is in a best plan while one Rupiah less it is not (the first such budget unless j
+comes and goes within one 5% step), with j's units in the best plan there. Every re-solve gets the time left
 before the deadline, so the search never runs past its time limit: when the deadline comes
 first, the answer is the budget up to which j is proven out ("unproven").
 """
@@ -58,6 +60,14 @@ def budget_limit(budget: int) -> int:
     return int(LIMIT * budget + Fraction(1, 2))
 
 
+def _grid(budget: int, top: int):
+    """Budgets from 105% of `budget` up to (not including) `top`, in steps of 5%."""
+    for i in range(1, 10):
+        level = int(Fraction(100 + 5 * i, 100) * budget + Fraction(1, 2))
+        if budget < level < top:
+            yield level
+
+
 def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None,
                  time_limit: float = 60.0) -> Tuple[BudgetRise, ...]:
     """The budget rise for each proposal of an optimal `result` (only `ids` if given), in plan
@@ -78,9 +88,9 @@ def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None
         """(True/False/None, units of k): whether k is in a best plan at `budget` (None: the
         time ran out)."""
         model.set_budget(budget)
-        if plan.version < 2:
-            return strictly_better(k)
         free = model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
+        if free.status == "infeasible":     # no plan at all at this budget (a category minimum)
+            return False, None
         if free.status != "optimal":
             return None, None
         if free.units[k]:
@@ -92,28 +102,10 @@ def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None
             return False, None
         if forced.status != "optimal":
             return None, None
-        if forced.impact >= free.impact * (1 - tol) - (1e-12 if tol else 0):
+        if (forced.impact >= free.impact if not tol       # exact Fractions (version 1)
+                else forced.impact >= free.impact * (1 - tol) - 1e-12):
             return True, forced.units[k]
         return False, None
-
-    def strictly_better(k):
-        """Exact (version 1): every best plan funds k, i.e. the best plan with k beats the
-        best plan without it."""
-        model.force(k, False)
-        without = model.best(deadline, least_cost=False)
-        model.force(k, True)
-        with_k = model.best(deadline, least_cost=False)
-        model.force(k, None)
-        if "timeout" in (without.status, with_k.status) or "error" in (without.status,
-                                                                       with_k.status):
-            return None, None
-        if with_k.status != "optimal":
-            return (None, None) if with_k.status == "feasible" else (False, None)
-        if without.status == "infeasible":
-            return True, with_k.units[k]
-        if without.status != "optimal":
-            return None, None
-        return (True, with_k.units[k]) if with_k.impact > without.impact else (False, None)
 
     for k, p in enumerate(plan.proposals):
         if wanted is not None and p.id not in wanted:
@@ -131,7 +123,20 @@ def budget_rises(plan: Plan, result: Result, ids: Optional[Sequence[str]] = None
             continue
         lo, hi, hi_units = plan.budget, top, top_units      # k out at lo, in at hi
         stopped = False
-        while hi - lo > 1:
+        # Being in a best plan need not last as the budget grows (another proposal may take
+        # the money further up), so the first budget is sought on a 5% grid from below first,
+        # then by bisection within the grid step where it comes in.
+        for level in _grid(plan.budget, top):
+            inside, level_units = enters(k, level)
+            solves += 1
+            if inside is None:
+                stopped = True
+                break
+            if inside:
+                hi, hi_units = level, level_units
+                break
+            lo = level
+        while not stopped and hi - lo > 1:
             mid = (lo + hi) // 2
             inside, mid_units = enters(k, mid)
             solves += 1

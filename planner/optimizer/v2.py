@@ -64,8 +64,9 @@ def tolerance(model: Model) -> float:
 def impact_params(plan: Plan, **values) -> dict:
     """Message params for impacts: version 2 is rendered as cases (messages.render), version 1
     as the plain exact numbers it always showed (rounded like result_to_dict)."""
-    if plan.version >= 2:
-        return {"model": "v2", **values}
+    if plan.version >= 2:   # floats (an all-additive plan's exact figures are Fractions)
+        return {"model": "v2", **{key: None if v is None else float(v)
+                                  for key, v in values.items()}}
     return {key: None if v is None else round(float(v), 9) for key, v in values.items()}
 
 
