@@ -54,6 +54,7 @@ class Sensitivity:
     marginal_impact: Optional[Fraction]
     stability: Mapping[str, str]
     seconds: float = 0.0
+    marginal_units: Tuple[int, ...] = ()   # the best plan at budget + step (its units)
 
 
 def budget_levels(budget: int, points: int):
@@ -91,7 +92,7 @@ def sensitivity(plan: Plan, points: int = 21, step: int = STEP, time_limit: floa
         model.set_budget(level)
         if kind == "best":
             best = model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
-            return best.impact if best.status == "optimal" else None
+            return (best.impact, tuple(best.units)) if best.status == "optimal" else (None, ())
         # cheap plans among near-equals by a weight on cost: 1e-5 of the main plan's impact
         # over the whole budget, far inside the 0.1% the sweep is proven to
         weight = 1e-5 * float(result.total_impact) / max(1, level) if known else 0.0
@@ -106,9 +107,9 @@ def sensitivity(plan: Plan, points: int = 21, step: int = STEP, time_limit: floa
 
     answers = in_parallel(plan, Model(plan), tasks, one, workers_for(len(tasks)))
     out = answers[:points]
-    above = answers[points]
+    above, above_units = answers[points]
     here = (result.total_impact if plan.version < 2 else float(result.total_impact)) if known \
-        else answers[points + 1]
+        else answers[points + 1][0]
     marginal = None
     if here is not None and above is not None:
         tol = 0 if plan.version < 2 else ANALYSIS_TOL
@@ -121,4 +122,4 @@ def sensitivity(plan: Plan, points: int = 21, step: int = STEP, time_limit: floa
         stability[p.id] = ("stable" if solved and count == len(solved)
                            else "never" if count == 0 else "marginal")
     return Sensitivity(plan.budget, tuple(out), step, marginal, stability,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, above_units)
