@@ -531,6 +531,8 @@ def budget_sweep(sensitivity: dict, data: dict) -> Sweep:
     if ranged and above and here is not None and here.get("units"):
         top, now = figures(above), figures(here["units"])
         sweep.marginal = max(0.0, top[0] - now[0])
-        sweep.marginal_low = max(0.0, top[1] - now[1])
-        sweep.marginal_high = max(0.0, top[2] - now[2])
+        low, high = max(0.0, top[1] - now[1]), max(0.0, top[2] - now[2])
+        # a range that rounds to the central figure at both ends says nothing more
+        if not format_cases(low) == format_cases(sweep.marginal) == format_cases(high):
+            sweep.marginal_low, sweep.marginal_high = low, high
     return sweep
