@@ -40,8 +40,8 @@ def work(proposals: int, seed: int) -> str:
     result = solve(plan, "cbc", 600)
     started = time.process_time()
     # Generous limits: under valgrind everything runs ~40x slower and must not be cut short.
-    explanations = explain(plan, result, time_limit=50_000, workers=1)
-    sweep = sensitivity(plan, result=result, time_limit=50_000, workers=1)
+    explanations = explain(plan, result, time_limit=50_000)
+    sweep = sensitivity(plan, result=result, time_limit=50_000)
     cpu = time.process_time() - started
     answers = repr((tuple((e.id, e.loss, e.cost_drop, e.never) for e in explanations),
                     tuple((p.budget, p.total_impact, p.total_cost, p.funded)

@@ -24,17 +24,20 @@ class LineChart:
     bottom: int
     right: int
     top: int
+    band: str = ""        # polygon points of a low–high range around the line ("" without one)
 
 
-def line_chart(values, x_label, y_label, highlight=None, width=640, height=280, ticks=5) -> LineChart:
-    """Scale `values` [(x, y)] into an SVG box with margins; `highlight` is an x to mark.
+def line_chart(values, x_label, y_label, highlight=None, width=640, height=280, ticks=5,
+               band=None) -> LineChart:
+    """Scale `values` [(x, y)] into an SVG box with margins; `highlight` is an x to mark;
+    `band` [(x, low, high)] a range drawn around the line.
 
     `x_label(x)` and `y_label(y)` format tick texts. Y starts at zero so the eye
     reads the real size of the change, not an exaggerated slope.
     """
     left, right, top, bottom = 70, width - 45, 15, height - 35
     xs = [float(x) for x, _ in values] or [0.0, 1.0]
-    ys = [float(y) for _, y in values] or [0.0]
+    ys = [float(y) for _, y in values] + [float(high) for _, _, high in band or ()] or [0.0]
     x_min, x_max = min(xs), max(xs)
     y_max = max(ys) or 1.0
     if x_max == x_min:
@@ -52,7 +55,10 @@ def line_chart(values, x_label, y_label, highlight=None, width=640, height=280, 
     x_ticks = [(round(sx(x_min + (x_max - x_min) * k / (ticks - 1)), 1), x_label(x_min + (x_max - x_min) * k / (ticks - 1)))
                for k in range(ticks)]
     y_ticks = [(round(sy(y_max * k / (ticks - 1)), 1), y_label(y_max * k / (ticks - 1))) for k in range(ticks)]
-    return LineChart(width, height, points, polyline, x_ticks, y_ticks, left, bottom, right, top)
+    outline = ([(sx(x), sy(high)) for x, _, high in band or ()]
+               + [(sx(x), sy(low)) for x, low, _ in reversed(band or ())])
+    return LineChart(width, height, points, polyline, x_ticks, y_ticks, left, bottom, right, top,
+                     " ".join(f"{round(px, 1)},{round(py, 1)}" for px, py in outline))
 
 
 

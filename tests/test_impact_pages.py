@@ -9,7 +9,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from planner import optimizer
+from planner.optimizer import impact_model
 from planner.extensions import db
+from planner.formatting import impact_range
 from planner.models import CatalogueItem, ImpactSetting, Plan, Region, Suggestion
 from planner.services.planfile import plan_file
 
@@ -447,3 +449,47 @@ def test_by_default_the_people_already_reached_come_from_the_villages_scorecard(
         proposals = {p["id"]: p for p in plan_file(plan)["proposals"]}
     assert proposals[f"u{ids['pmba']}"]["already_reached"] == 25
     assert proposals[f"u{ids['protein']}"]["already_reached"] == 0       # no indicator covers it
+
+
+def test_budget_sweep_shows_the_models_central_line_and_range(app, world, login):
+    """Each swept level keeps its plan; the chart draws the model's central figure with the
+    low–high band and the next Rp 10 juta is a rounded model estimate. A suggestion kept before
+    the levels kept their plans still renders, saying the range is not available."""
+    _catalogue_plan(app, world)
+    client = login("desa_a1")
+    plan_id = world.plans["a1x"]
+    assert client.post(f"/rencana/{plan_id}/hitung").status_code == 303
+    with app.app_context():
+        stored = db.session.scalar(select(Suggestion).where(Suggestion.plan_id == plan_id))
+        sweep = stored.result["sensitivity"]
+        data = stored.plan_file
+    ids = [p["id"] for p in data["proposals"]]
+    level = next(p for p in sweep["points"] if p["fraction"] == 1.0)
+    figures = impact_model.evaluate(data, dict(zip(ids, level["units"])))
+    assert figures["low"] < figures["central"] < figures["high"]
+    response = client.get(f"/rencana/{plan_id}/usulan-alokasi")
+    body, text = response.get_data(as_text=True), text_of(response)
+    assert 'class="band"' in body and "menurut model dampak" in text
+    assert re.search(r"Tambahan Rp 10 juta berikutnya menambah ≈ [\d,<  ]+( \([\d,<  ]+–[\d,<  ]+\))? "
+                     r"kasus, perkiraan model", text)
+    assert "Garis: angka tengah model" in text and "tidak tersedia" not in text
+    # the point at today's budget carries the model's range, rounded as the evidence allows
+    with app.test_request_context():
+        assert impact_range(figures["central"], figures["low"], figures["high"]) in body
+    english = client.post("/bahasa/en", data={"next": f"/rencana/{plan_id}/usulan-alokasi"},
+                          follow_redirects=True)
+    assert "by the impact model" in text_of(english) and "The next Rp 10 million adds ≈" in text_of(english)
+    # an old suggestion: its levels without plans
+    with app.app_context():
+        stored = db.session.scalar(select(Suggestion).where(Suggestion.plan_id == plan_id))
+        result = dict(stored.result)
+        result["sensitivity"] = {**sweep, "points": [{k: v for k, v in p.items() if k != "units"}
+                                                     for p in sweep["points"]]}
+        result["sensitivity"].pop("marginal_units")
+        stored.result = result
+        db.session.commit()
+    client.post("/bahasa/id", data={"next": "/"})
+    old = client.get(f"/rencana/{plan_id}/usulan-alokasi")
+    assert old.status_code == 200 and 'class="band"' not in old.get_data(as_text=True)
+    assert "Rentang rendah–tinggi tidak tersedia untuk perhitungan lama ini" in text_of(old)
+    assert "<svg" in old.get_data(as_text=True)

@@ -12,7 +12,6 @@ Public API (details in docs/optimizer.md):
     explain(plan, result) -> tuple[Explanation, ...]    why each proposal is in or out
     budget_rises(plan, result, ids=None) -> tuple[BudgetRise, ...]
                                                         the budget at which unfunded ones enter
-    twins(plan, units) -> {k: t}                        interchangeable proposals (same answers)
     sensitivity(plan, points=21) -> Sensitivity         budget sweep 50%..150%, stability
     spreadsheet_method(plan) -> Result                  greedy impact-per-Rupiah baseline
     compare(plan, solver="highs", time_limit=30) -> Comparison
@@ -24,14 +23,15 @@ Public API (details in docs/optimizer.md):
     robustness(data, draws=200, seed=0, time_budget=None, progress=None) -> dict
                                                         version 2: re-optimised at low, high and
                                                         drawn effects ("Seberapa yakin?")
-Version 2 plan files (combined effects, docs/optimizer.md) are solved by v2.py / exact.py;
-every function above takes them and answers in the same shapes.
+Every plan file, version 1 (additive impacts) or 2 (combined effects, docs/optimizer.md), is
+solved by one path: v2.py on exact.Model (HiGHS); every function above answers both in the
+same shapes.
 Every sentence is data (`Message`: code + params) rendered by `.text("id")` / `.text("en")`.
 """
 from .backends import available_solvers
 from .budget_rise import BudgetRise, budget_rises
 from .conflicts import ConflictReport, find_conflicts
-from .explain import Explanation, explain, twins
+from .explain import Explanation, explain
 from .service import (budget_rise_to_dict, explanation_to_dict, sensitivity_to_dict,
                       solve_plan_file)
 from .messages import format_number, format_rupiah, render
@@ -50,6 +50,6 @@ __all__ = [
     "Rules", "Sensitivity", "VERSION", "available_solvers", "compare", "comparison_to_dict",
     "dump_plan", "explain", "explanation_to_dict", "find_conflicts", "format_number",
     "format_rupiah", "load_plan", "render", "result_to_dict", "sensitivity",
-    "robustness", "sensitivity_to_dict", "solve", "solve_plan_file", "spreadsheet_method", "twins",
+    "robustness", "sensitivity_to_dict", "solve", "solve_plan_file", "spreadsheet_method",
     "validate_plan",
 ]

@@ -5,14 +5,12 @@ answer. `alternatives(plan, best)` finds, in order, the best allocations whose *
 set* (which proposals get any units) differs from the best plan's and from every
 alternative found before, and whose impact is at least (1 − max_loss) × the best impact.
 
-Method: the same formulation as `solve`, plus
-    alt_floor:  scaled impact >= ceil((1 − max_loss) · Z*)     (exact: impacts are integers)
-    nogood_j:   sum_{k not in S_j} y_k − sum_{k in S_j} y_k >= 1 − |S_j|
+Method: the model of the main solve (exact.Model), plus
+    floor:     impact >= (1 − max_loss) · Z*   (version 1: ceil of it on the integer impacts)
+    nogood_j:  sum_{k not in S_j} y_k − sum_{k in S_j} y_k >= 1 − |S_j|
 for the best plan's funded set S_0 and each alternative's S_j ("differ in at least one
-activity"). Each alternative is the lexicographic optimum (impact, then least cost, then the
-input-order tie-break) under those rows, so the list is ordered by impact, then cost, and
-the same input always gives the same list. Every alternative is re-checked against every
-row with integer arithmetic.
+activity"). Each alternative is the best plan (then the cheapest) under those rows, so the list
+is ordered by impact and the same input always gives the same list.
 
 Only proven optima are returned: when the time limit cuts a solve short, the search stops
 and returns the alternatives already proven (never a time-limited answer).
@@ -25,11 +23,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional, Tuple
 
-from .backends import SOLVERS, PulpEngine, available_solvers
-from .formulation import build
+from .exact import ANALYSIS_TOL, Model
 from .model import Allocation, Plan, Result
-from .planfile import PlanError, validate_plan
-from .solve import allocations, lexicographic
+from .planfile import validate_plan
+from .v2 import allocations
 
 
 @dataclass(frozen=True)
@@ -43,75 +40,76 @@ class Alternative:
     changed_units: Tuple[Tuple[str, int, int], ...]   # (id, units in best, units here), funded in both
 
 
-def _funded(units) -> frozenset:
-    return frozenset(k for k, u in enumerate(units) if u > 0)
+def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.02,
+                 solver: str = "highs", time_limit: Optional[float] = 30,
+                 min_swap: float = 0.0) -> list:
+    """Up to `count` alternatives to `best` (the optimal Result of `solve(plan)`); see the
+    module docstring.
 
+    `min_swap`: each alternative moves at least this share of the budget between activities —
+    the cost of what it drops from `best` plus the cost of what it adds:
+    Σ_{k funded in best} cost_k(best)·(1 − y_k) + Σ_{k not funded in best} cost_k ≥ min_swap·B,
+    so that an alternative is a real choice, not the best plan with a small item added or left
+    out.
 
-def alternatives(plan: Plan, best: Result, count: int = 3, max_loss: float = 0.02, solver: str = "highs",
-                 time_limit: Optional[float] = 30, min_swap: float = 0.0) -> list:
-    """Up to `count` alternatives to `best` (the optimal Result of `solve(plan)`); see the module docstring.
-
-    `min_swap` (plan files of version 2): each alternative moves at least this share of the budget
-    between activities — the cost of what it drops from `best` plus the cost of what it adds — so
-    that an alternative is a real choice, not the best plan with a small item added or left out.
-
-    Returns [] when `best` is not optimal or `count` < 1. Raises ValueError unless 0 <= max_loss <= 1,
-    PlanError for an invalid plan or solver.
+    `solver` is accepted for the callers' sake: every re-solve runs on HiGHS (exact.Model).
+    Returns [] when `best` is not optimal or `count` < 1. Raises ValueError unless
+    0 <= max_loss <= 1, PlanError for an invalid plan.
     """
     if not 0 <= max_loss <= 1:
         raise ValueError("max_loss must be between 0 and 1")
     if count < 1 or best.status != "optimal":
         return []
     validate_plan(plan)
-    if plan.version >= 2:
-        from . import v2
-        return v2.alternatives(plan, best, count, max_loss, time_limit, min_swap=min_swap)
-    if solver not in SOLVERS or solver not in available_solvers():
-        raise PlanError("bad_solver", where="solver", field="solver", value=solver,
-                        choices=", ".join(available_solvers()))
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
-    fm = build(plan)
-    by_id = {p.id: k for k, p in enumerate(plan.proposals)}
-    best_units = [0] * fm.n
-    for a in best.allocations:
-        best_units[by_id[a.id]] = a.units
-    best_scaled = fm.scaled_impact(best_units)
-    keep = 1 - Fraction(repr(float(max_loss)))
-    floor = math.ceil(keep * best_scaled)
-    fm.add_row("alt_floor", fm.impact_objective(), lb=floor)
-    engine = PulpEngine(fm, solver)
-    found = []
-    seen = [_funded(best_units)]
+    model = Model(plan)
+    fm = model.fm
+    ids = [p.id for p in plan.proposals]
+    best_units = list(best.units())
+    best_value = model.objective(best_units)
+    if model.integral:
+        floor = math.ceil((1 - Fraction(repr(float(max_loss)))) * best_value)
+    else:
+        floor = (1 - max_loss) * best_value - 1e-12
+    model.add_rule_row(model.impact_coefs, floor, math.inf)
+    if min_swap > 0:
+        swap, kept_cost = {}, 0.0
+        for k, p in enumerate(plan.proposals):
+            if best_units[k]:
+                cost = float(p.cost(best_units[k]))
+                kept_cost += cost
+                swap[fm.y(k)] = swap.get(fm.y(k), 0.0) - cost
+            else:
+                swap[fm.u(k)] = swap.get(fm.u(k), 0.0) + float(p.unit_cost)
+                swap[fm.y(k)] = swap.get(fm.y(k), 0.0) + float(p.fixed_cost)
+        model.add_rule_row(swap, min_swap * float(plan.budget) - kept_cost, math.inf)
+    found, seen = [], [frozenset(k for k, u in enumerate(best_units) if u)]
     while len(found) < count:
         funded = seen[-1]
-        coefs = {fm.y(k): (-1 if k in funded else 1) for k in range(fm.n)}
-        fm.add_row(f"nogood_{len(seen)}", coefs, lb=1 - len(funded))
-        remaining = None if deadline is None else deadline - time.perf_counter()
-        if remaining is not None and remaining <= 0:
+        coefs = {fm.y(k): (-1.0 if k in funded else 1.0) for k in range(fm.n)}
+        model.add_rule_row(coefs, 1 - len(funded), math.inf)
+        if deadline is not None and time.perf_counter() >= deadline:
             break
-        lexi = lexicographic(engine, remaining)
-        if lexi.status != "optimal" or lexi.units is None or lexi.phase_stopped in (1, 2):
+        answer = model.best(deadline, rel_tol=ANALYSIS_TOL)
+        if answer.status != "optimal" or answer.phase_stopped:
             break
-        units = lexi.units
-        if fm.violated_rows(fm.units_to_x(units)) or fm.scaled_impact(units) < floor:
-            break   # never hand out an allocation that does not hold exactly
-        seen.append(_funded(units))
-        found.append(_alternative(plan, fm, best_units, best_scaled, units))
+        units = answer.units
+        value = model.objective(units)
+        if value < floor:
+            break       # never hand out an allocation below the floor
+        seen.append(frozenset(k for k, u in enumerate(units) if u))
+        allocs = allocations(plan, units)
+        loss = (best_value - value) / best_value if best_value else 0
+        impact = sum((a.impact for a in allocs), Fraction(0)) if plan.version < 2 \
+            else Fraction(answer.impact)
+        found.append(Alternative(
+            allocs, sum(a.cost for a in allocs), impact, max(float(loss), 0.0),
+            tuple(ids[k] for k in range(fm.n) if units[k] and not best_units[k]),
+            tuple(ids[k] for k in range(fm.n) if not units[k] and best_units[k]),
+            tuple((ids[k], best_units[k], units[k]) for k in range(fm.n)
+                  if units[k] and best_units[k] and units[k] != best_units[k])))
     return found
-
-
-def _alternative(plan, fm, best_units, best_scaled, units) -> Alternative:
-    allocs = allocations(plan, units)
-    impact = sum((a.impact for a in allocs), Fraction(0))
-    scaled = fm.scaled_impact(units)
-    loss = float(Fraction(best_scaled - scaled, best_scaled)) if best_scaled else 0.0
-    ids = [p.id for p in plan.proposals]
-    added = tuple(ids[k] for k in range(fm.n) if units[k] > 0 and best_units[k] == 0)
-    dropped = tuple(ids[k] for k in range(fm.n) if units[k] == 0 and best_units[k] > 0)
-    changed = tuple((ids[k], best_units[k], units[k]) for k in range(fm.n)
-                    if units[k] > 0 and best_units[k] > 0 and units[k] != best_units[k])
-    return Alternative(allocs, sum(a.cost for a in allocs), impact, max(loss, 0.0), added, dropped, changed)
 
 
 def alternative_to_dict(a: Alternative) -> dict:

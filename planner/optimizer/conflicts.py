@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Tuple
 
-from .backends import HighsEngine, PulpEngine, fast_engine, highspy
+from .backends import HighsEngine, fast_engine
 from .formulation import Formulation, build
 from .messages import proposal_label
 from .model import LOCK_IN, LOCK_OUT, Conflict, Message, Plan, exact
@@ -127,7 +127,7 @@ class _Search:
         col = {g: hs.add_col(f"h_{i}", 0, 1, True) for i, g in enumerate(universe)}
         for i, s in enumerate(sets):
             hs.add_row(f"hit_{i}", {col[g]: 1 for g in s}, lb=1)
-        engine = HighsEngine(hs) if highspy is not None else PulpEngine(hs, "cbc")
+        engine = HighsEngine(hs)
         engine.set_objective({col[g]: self.big + self.rank[g] for g in universe}, "min")
         self.solves += 1
         out = engine.solve(self.remaining())

@@ -21,6 +21,12 @@ Rows are the shared formulation's (formulation.build: rules, locks, links, whole
 money row divided by the gcd of its coefficients (exact for whole variables). Every plan is
 re-checked against every row with integer arithmetic. HiGHS (highspy) solves every MILP, each
 with the time left before the caller's deadline.
+
+A plan whose proposals are all additive (every version-1 plan file, and a version-2 file with
+only the village's own estimates) is a plain linear MILP: the model is then *integral*: its
+objective is the formulation's integer impacts (formulation.impact_int, exact unless the given
+impacts carry more digits than a solver can compare), solved with no gap, and least cost is
+sought among plans of exactly the best impact; `value()` is the exact Fraction.
 """
 from __future__ import annotations
 
@@ -101,6 +107,8 @@ class Model:
         if effects is None:
             effects = {p.id: p.effect["central"] for p in props if p.effect is not None}
         self.effects = dict(effects)
+        #: additive proposals only: integer impacts, no gap (see the module docstring)
+        self.integral = not any(p.effect is not None and p.target_group in groups for p in props)
         self.lin: Dict[int, float] = {}
         members: Dict[str, List[int]] = {}
         for k, p in enumerate(props):
@@ -249,6 +257,8 @@ class Model:
         self._add_row(coefs, -INF, self.scale[g] * (1.0 - slope - slope * v))
 
     def _impact_coefs(self) -> Dict[int, float]:
+        if self.integral:
+            return {self.fm.u(k): float(v) for k, v in enumerate(self.fm.impact_int) if v}
         coefs = {self.fm.u(k): v for k, v in self.lin.items()}
         for col in self.t.values():
             coefs[col] = 1.0
@@ -269,7 +279,10 @@ class Model:
                    for k in self.multi[g]) / self.scale[g]
 
     def value(self, units) -> float:
-        """The plan's impact at this model's effects (the formula, not the MILP)."""
+        """The plan's impact at this model's effects (the formula, not the MILP); exact (a
+        Fraction) when the model is integral."""
+        if self.integral:
+            return self.fm.true_impact(units)
         total = sum(v * units[k] for k, v in self.lin.items())
         props = self.plan.proposals
         for g, ks in self.multi.items():
@@ -282,6 +295,10 @@ class Model:
                 left *= 1.0 - min(1.0, self.effects[p.id] * people / population)
             total += population * float(group["baseline_risk"]) * (1.0 - left)
         return total
+
+    def objective(self, units) -> float:
+        """The plan's impact in the MILP's own units: the integer scaled impact when integral."""
+        return self.fm.scaled_impact(units) if self.integral else self.value(units)
 
     def units_of(self, values) -> Tuple[int, ...]:
         return self.fm.round_units(values)
@@ -394,7 +411,8 @@ class Model:
             self._objective(self.cost_coefs)
             h.changeObjectiveSense(highspy.ObjSense.kMinimize)
             # the main solve: whole Rupiah, the cheapest exactly; analyses: within 1e-6 of it
-            h.setOptionValue("mip_rel_gap", 0.0 if self.rel_tol <= REL_TOL else 1e-6)
+            h.setOptionValue("mip_rel_gap", 0.0 if self.rel_tol <= REL_TOL or self.integral
+                             else 1e-6)
         else:
             h.changeRowBounds(self.floor_row, -highspy.kHighsInf, highspy.kHighsInf)
             coefs = dict(self.impact_coefs)
@@ -403,7 +421,7 @@ class Model:
                     coefs[c] = coefs.get(c, 0.0) - self.weight * self.cost_div * v
             self._objective(coefs)
             h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-            h.setOptionValue("mip_rel_gap", self.rel_tol / 2)
+            h.setOptionValue("mip_rel_gap", 0.0 if self.integral else self.rel_tol / 2)
 
     def best(self, deadline: Optional[float] = None, least_cost: bool = True,
              rel_tol: float = REL_TOL, cost_weight: float = 0.0) -> Best:
@@ -412,7 +430,10 @@ class Model:
         `cost_weight` (cases per Rupiah, instead of the least-cost phase): maximise
         impact - cost_weight * cost in one search; with cost_weight * budget far below rel_tol
         of the impact it is the best impact to within that, cheap plans preferred among
-        near-equals (least cost not proven)."""
+        near-equals (least cost not proven). An integral model ignores `rel_tol` and
+        `cost_weight`: its best impact is exact and least cost always sought."""
+        if self.integral:
+            return self._best_integral(deadline, least_cost or bool(cost_weight))
         started = time.perf_counter()
         self.rel_tol = rel_tol
         self.weight = cost_weight
@@ -467,6 +488,83 @@ class Model:
         self.phase, self.weight = "impact", 0.0
         self._apply_phase()
         return best
+
+    def _best_integral(self, deadline, least_cost: bool) -> Best:
+        """Lexicographic on the integer impacts: the best impact with no gap, then the least
+        cost among plans of exactly that impact (one MILP each)."""
+        started = time.perf_counter()
+        self.rel_tol, self.weight, self.phase = 0.0, 0.0, "impact"
+        self._apply_phase()
+        status, out, detail = self._run(deadline, True)
+        if status not in ("optimal", "feasible"):
+            return Best(status, detail=detail or "", seconds=time.perf_counter() - started,
+                        solves=1)
+        values, bound = out
+        units = self.units_of(values)
+        if not self.holds(units):
+            return Best("error", detail="numerics", seconds=time.perf_counter() - started,
+                        solves=1)
+        best = Best(status, units, self.value(units), cost=self.fm.total_cost(units), solves=1)
+        scale = self.fm.impact_scale
+        best.bound = best.impact if status == "optimal" else (
+            None if bound is None else float(bound / scale))
+        if status == "feasible":
+            best.phase_stopped = 1
+        elif least_cost:
+            best.solves += self._least_cost_integral(best, deadline, values)
+        best.seconds = time.perf_counter() - started
+        return best
+
+    def _least_cost_integral(self, best: Best, deadline, values) -> int:
+        target = self.fm.scaled_impact(best.units)
+        self.phase, self.floor = "cost", target
+        self._apply_phase()
+        start = highspy.HighsSolution()
+        start.col_value = list(values)
+        start.value_valid = True
+        self.h.setSolution(start)
+        try:
+            status, out, detail = self._run(deadline, False)
+        finally:
+            self.phase = "impact"
+            self._apply_phase()
+        if status in ("optimal", "feasible"):
+            units = self.units_of(out[0])
+            # guard against a solver tolerance letting the impact slip below the optimum
+            if (self.holds(units) and self.fm.scaled_impact(units) >= target
+                    and self.fm.total_cost(units) <= best.cost):
+                best.units, best.cost, best.impact = units, self.fm.total_cost(units), \
+                    self.value(units)
+        if status != "optimal":
+            best.phase_stopped = 2
+            if status not in ("timeout", "feasible"):
+                best.detail = detail or status      # not the time limit: say so
+            return 1
+        return 1 + self._tiebreak_integral(best, target, deadline)
+
+    def _tiebreak_integral(self, best: Best, target: int, deadline) -> int:
+        """Among plans of the best impact and least cost, lean to proposals earlier in the list
+        (then more units): the same answer whichever way the solver went. A plan this phase
+        could not finish keeps the one it started from (still best and cheapest)."""
+        h = self.h
+        h.changeRowBounds(self.floor_row, float(target), highspy.kHighsInf)
+        h.changeRowBounds(self.cost_row, -highspy.kHighsInf, float(best.cost // self.cost_div))
+        self._objective({c: float(v) for c, v in self.fm.tiebreak_objective().items()})
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        h.setOptionValue("mip_rel_gap", 0.0)
+        try:
+            status, out, _detail = self._run(deadline, False)
+        finally:
+            h.changeRowBounds(self.cost_row, -highspy.kHighsInf, highspy.kHighsInf)
+            self.phase = "impact"
+            self._apply_phase()
+        if status in ("optimal", "feasible"):
+            units = self.units_of(out[0])
+            if (self.holds(units) and self.fm.scaled_impact(units) >= target
+                    and self.fm.total_cost(units) <= best.cost):
+                best.units, best.cost, best.impact = units, self.fm.total_cost(units), \
+                    self.value(units)
+        return 1
 
     def _least_cost(self, best: Best, deadline) -> int:
         # among plans as good as the one found (to REL_TOL, also when the search itself was

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .. import formatting
+
 LANGS = ("id", "en")
 
 TEMPLATES = {
@@ -324,7 +326,6 @@ def render(code: str, params=None, lang: str = "id") -> str:
             shown[key] = format_rupiah(value) if value is not None else "–"
         elif key.endswith("_impact") and params.get("model") == "v2":
             # version 2: cases as the evidence carries them, ratios to three digits
-            from .. import formatting
             shown[key] = (formatting.format_impact(value, lang) if key.startswith(
                 ("per_million", "funded_low", "funded_high")) else formatting.format_cases(value, lang))
         elif key.endswith("_impact"):

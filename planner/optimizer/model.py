@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Mapping, Optional, Tuple
 
+from .messages import render
+
 #: Lock values. A units lock is written `{"units": n}` in the plan file.
 LOCK_IN = "in"
 LOCK_OUT = "out"
@@ -135,7 +137,6 @@ class Message:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str = "id") -> str:
-        from .messages import render
         return render(self.code, self.params, lang)
 
     def to_dict(self) -> dict:

@@ -17,6 +17,7 @@ from typing import Any, Optional
 
 from .messages import render
 from .model import LOCK_IN, LOCK_OUT, Plan, Proposal, Result, Rules, exact
+from .report import result_to_dict
 
 FORMAT = "planner-plan"
 #: The newest version this module reads and writes; version 1 files are read as they always were.
@@ -441,7 +442,6 @@ def dump_plan(plan: Plan, result: Optional[Result] = None) -> dict:
         if plan.stunted_children is not None:
             out["stunted_children"] = plan.stunted_children
     if result is not None:
-        from .report import result_to_dict
         out["result"] = result_to_dict(result)
     return out
 

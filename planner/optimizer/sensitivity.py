@@ -1,34 +1,31 @@
 """How the best plan changes with the budget.
 
-`sensitivity(plan, points=21)` re-solves the plan (all three lexicographic phases, so the 100%
-point equals the main solve) at `points` budgets evenly spaced from 50% to 150% of the current
-one, each rounded to whole Rupiah, with every share rule moving with the budget. It also gives
-the marginal impact of the next Rp 10 million: Z*(B + 10,000,000) - Z*(B), where Z* is the best
-total impact (phase 1 only).
+`sensitivity(plan, points=21)` re-solves the plan at `points` budgets evenly spaced from 50% to
+150% of the current one, each rounded to whole Rupiah, with every share rule moving with the
+budget (the level equal to the budget reuses the main result when given). It also gives the
+marginal impact of the next Rp 10 million: Z*(B + 10,000,000) - Z*(B), where Z* is the best
+total impact. Each level keeps its plan (`BudgetPoint.units`: units per proposal), so the
+web layer can put the model's central figure and range on it (impact_model.evaluate).
 
 Per proposal, `stability` is "stable" if funded at every budget level that has a feasible plan,
 "never" if funded at none, "marginal" otherwise. Infeasible levels (possible with a category
 minimum, which grows with the budget) are reported with status "infeasible" and skipped in the
 classification. Without category minimums the best impact never falls as the budget grows.
 
-Each worker thread keeps one in-process HiGHS model and only moves the budget-dependent bounds
-between levels; the level equal to the current budget reuses the main result when given.
+Every level is a proven re-solve of one model (v2.py): exact for a version-1 plan (an integral
+model), within exact.ANALYSIS_TOL for a version 2 one, on two threads when the machine has two.
 """
 from __future__ import annotations
 
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Optional, Tuple
 
-from .backends import fast_engine
-from .formulation import build
-from .explain import default_workers
+from .exact import ANALYSIS_TOL, Model
 from .model import Plan, Result
 from .planfile import validate_plan
-from .solve import lexicographic
+from .v2 import in_parallel, workers_for
 
 STEP = 10_000_000
 
@@ -43,6 +40,7 @@ class BudgetPoint:
     total_impact: Optional[Fraction]
     total_cost: Optional[int]
     funded: Tuple[str, ...]
+    units: Tuple[int, ...] = ()   # the level's plan: units per proposal, in plan order
 
 
 @dataclass(frozen=True)
@@ -56,6 +54,7 @@ class Sensitivity:
     marginal_impact: Optional[Fraction]
     stability: Mapping[str, str]
     seconds: float = 0.0
+    marginal_units: Tuple[int, ...] = ()   # the best plan at budget + step (its units)
 
 
 def budget_levels(budget: int, points: int):
@@ -70,76 +69,52 @@ def budget_levels(budget: int, points: int):
 
 
 def sensitivity(plan: Plan, points: int = 21, step: int = STEP, time_limit: float = 60.0,
-                result: Optional[Result] = None, workers: Optional[int] = None) -> Sensitivity:
-    """Budget sweep, marginal impact and per-proposal stability (see module docstring).
+                result: Optional[Result] = None) -> Sensitivity:
+    """Budget sweep, marginal impact and per-proposal stability (see the module docstring).
 
     `result`: the optimal result of `solve(plan)`, if at hand; the level equal to the current
-    budget then reuses it instead of re-solving. `workers`: solver threads (default: cores).
-    """
+    budget then reuses it. Breakpoints and tangents carry over from level to level."""
     validate_plan(plan)
-    if plan.version >= 2:
-        from . import v2
-        return v2.sensitivity(plan, points, step, time_limit, result)
     started = time.perf_counter()
     deadline = started + time_limit
-    levels = budget_levels(plan.budget, points)
-    local = threading.local()
+    known = result is not None and result.status == "optimal"
+    tasks = [("level", f, level) for f, level in budget_levels(plan.budget, points)]
+    tasks.append(("best", None, plan.budget + step))
+    if not known:
+        tasks.append(("best", None, plan.budget))
 
-    def engine():
-        if not hasattr(local, "engine"):   # one formulation + HiGHS model per worker thread
-            local.fm = build(plan)
-            local.engine = fast_engine(local.fm)
-        return local.fm, local.engine
+    def one(model, task):
+        kind, fraction, level = task
+        if kind == "level" and level == plan.budget and known:
+            return BudgetPoint(level, fraction, "optimal", result.total_impact, result.total_cost,
+                               tuple(a.id for a in result.allocations if a.units),
+                               result.units())
+        model.set_budget(level)
+        if kind == "best":
+            best = model.best(deadline, least_cost=False, rel_tol=ANALYSIS_TOL)
+            return (best.impact, tuple(best.units)) if best.status == "optimal" else (None, ())
+        # cheap plans among near-equals by a weight on cost: 1e-5 of the main plan's impact
+        # over the whole budget, far inside the 0.1% the sweep is proven to
+        weight = 1e-5 * float(result.total_impact) / max(1, level) if known else 0.0
+        best = model.best(deadline, least_cost=not weight, rel_tol=ANALYSIS_TOL,
+                          cost_weight=weight)
+        if best.units is None:
+            return BudgetPoint(level, fraction, best.status, None, None, ())
+        status = "optimal" if best.status == "optimal" and best.phase_stopped != 2 else "feasible"
+        return BudgetPoint(level, fraction, status, Fraction(best.impact), best.cost,
+                           tuple(p.id for p, u in zip(plan.proposals, best.units) if u),
+                           tuple(best.units))
 
-    def at_level(task):
-        fraction, level = task
-        if level == plan.budget and result is not None and result.status == "optimal":
-            funded = tuple(a.id for a in result.allocations if a.units)
-            return BudgetPoint(level, fraction, "optimal", result.total_impact,
-                               result.total_cost, funded)
-        fm, eng = engine()
-        fm.set_budget(level)
-        eng.sync_budget()
-        lexi = lexicographic(eng, max(0.05, deadline - time.perf_counter()))
-        if lexi.units is None:
-            return BudgetPoint(level, fraction, lexi.status, None, None, ())
-        funded = tuple(p.id for p, u in zip(plan.proposals, lexi.units) if u)
-        return BudgetPoint(level, fraction, lexi.status, fm.true_impact(lexi.units),
-                           lexi.cost, funded)
-
-    def best_impact(level):
-        fm, eng = engine()
-        fm.set_budget(level)
-        eng.sync_budget()
-        lexi = lexicographic(eng, max(0.05, deadline - time.perf_counter()), phases=1)
-        return fm.true_impact(lexi.units) if lexi.status == "optimal" else None
-
-    tasks = [("level", t) for t in levels] + [("best", plan.budget + step)]
-    here_known = any(level == plan.budget for _, level in levels) or (
-        result is not None and result.status == "optimal")
-    if not here_known:
-        tasks.append(("best", plan.budget))
-
-    def run(task):
-        kind, arg = task
-        return at_level(arg) if kind == "level" else best_impact(arg)
-
-    workers = max(1, min(workers or default_workers(), len(tasks)))
-    if workers == 1:
-        answers = [run(t) for t in tasks]
-    else:
-        with ThreadPoolExecutor(workers) as pool:   # highspy releases the GIL while solving
-            answers = list(pool.map(run, tasks))
-    out = answers[:len(levels)]
-    above = answers[len(levels)]
-    if result is not None and result.status == "optimal":
-        here = result.total_impact
-    else:
-        here = next((pt.total_impact for pt in out
-                     if pt.budget == plan.budget and pt.status == "optimal"),
-                    answers[-1] if not here_known else None)
-    marginal = above - here if above is not None and here is not None else None
-
+    answers = in_parallel(plan, Model(plan), tasks, one, workers_for(len(tasks)))
+    out = answers[:points]
+    above, above_units = answers[points]
+    here = (result.total_impact if plan.version < 2 else float(result.total_impact)) if known \
+        else answers[points + 1][0]
+    marginal = None
+    if here is not None and above is not None:
+        tol = 0 if plan.version < 2 else ANALYSIS_TOL
+        marginal = Fraction(max(0, above - here) if above >= here * (1 - tol)
+                            else above - here)
     solved = [pt for pt in out if pt.status in ("optimal", "feasible")]
     stability = {}
     for p in plan.proposals:
@@ -147,4 +122,4 @@ def sensitivity(plan: Plan, points: int = 21, step: int = STEP, time_limit: floa
         stability[p.id] = ("stable" if solved and count == len(solved)
                            else "never" if count == 0 else "marginal")
     return Sensitivity(plan.budget, tuple(out), step, marginal, stability,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, above_units)

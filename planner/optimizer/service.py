@@ -47,13 +47,17 @@ def budget_rise_to_dict(r: BudgetRise) -> dict:
 
 
 def sensitivity_to_dict(s: Sensitivity) -> dict:
-    """{"budget", "step", "marginal_impact", "points": [{"budget", "fraction", "status",
-    "total_impact", "total_cost", "funded"}], "stability": {id: "stable"|"marginal"|"never"}}."""
+    """{"budget", "step", "marginal_impact", "marginal_units", "points": [{"budget", "fraction",
+    "status", "total_impact", "total_cost", "funded", "units"}], "stability": {id: "stable" |
+    "marginal" | "never"}}. units: the level's plan, units per proposal in plan order ([] when
+    it has none); marginal_units: the best plan's at budget + step."""
     return {
         "budget": s.budget, "step": s.step, "marginal_impact": impact_float(s.marginal_impact),
+        "marginal_units": list(s.marginal_units),
         "points": [{"budget": p.budget, "fraction": round(float(p.fraction), 6),
                     "status": p.status, "total_impact": impact_float(p.total_impact),
-                    "total_cost": p.total_cost, "funded": list(p.funded)} for p in s.points],
+                    "total_cost": p.total_cost, "funded": list(p.funded),
+                    "units": list(p.units)} for p in s.points],
         "stability": dict(s.stability),
         "seconds": round(s.seconds, 4),
     }

@@ -1,6 +1,11 @@
-"""Solve a plan: greatest total impact, then least cost, then a fixed tie-break, all exact.
+"""Solve a plan: greatest total impact, then least cost.
 
-Lexicographic method (each phase a MILP on the same formulation, gap tolerances 0):
+Every plan file goes through v2.solve (exact.Model on HiGHS): exact for version-1 plans
+(additive impacts: an integral model), proven to exact.REL_TOL for version 2. `solver="cbc"`
+solves a version-1 plan with the CBC binary PuLP bundles instead, as a second solver to check
+HiGHS against (it gave wrong "optimal" plans at money of Rp 10^9 and more: not the default).
+
+The CBC path is lexicographic (each phase a MILP on the same formulation, gap tolerances 0):
 1. maximise scaled integer impact  ->  Z* (computed exactly from the integer solution);
 2. add `impact >= Z*` (exact: impacts are integers after scaling) and minimise cost -> C*;
 3. add `cost <= C*` and maximise sum_k (n - k) * u_k, i.e. among plans with equal impact and
@@ -18,10 +23,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional, Tuple
 
-from .backends import SOLVERS, Engine, PulpEngine, available_solvers, fast_engine
+from . import v2
+from .backends import SOLVERS, Engine, PulpEngine, available_solvers
+from .conflicts import find_conflicts
 from .formulation import INF, build
-from .model import Allocation, Message, Plan, Result
+from .model import Message, Plan, Result
 from .planfile import PlanError, validate_plan
+from .v2 import exact_allocations as allocations
 
 
 @dataclass
@@ -48,34 +56,17 @@ def lexicographic(engine: Engine, time_limit: Optional[float] = None, *, phases:
     started = time.perf_counter()
     deadline = None if time_limit is None else started + time_limit
     floor_row, cap_row = fm.row("impact_floor"), fm.row("cost_cap")
-    saved = {}
     try:
-        result = _phases(engine, fm, deadline, phases, hint, floor_row, cap_row, saved)
+        result = _phases(engine, fm, deadline, phases, hint, floor_row, cap_row)
     finally:
         engine.set_row_bounds(floor_row, -INF, INF)
         engine.set_row_bounds(cap_row, -INF, INF)
-        engine.set_cols_bounds(saved)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _narrow(engine, fm, bounds, saved) -> None:
-    """Solve the next phases within `bounds` (from `engine.reaching`), remembering in `saved`
-    each column's bounds before the first change."""
-    narrowed = {}
-    for col, (lb, ub) in bounds.items():
-        lb, ub = max(lb, fm.col_lb[col]), min(ub, fm.col_ub[col])
-        if (lb, ub) != (fm.col_lb[col], fm.col_ub[col]):
-            saved.setdefault(col, (fm.col_lb[col], fm.col_ub[col]))
-            narrowed[col] = (lb, ub)
-    engine.set_cols_bounds(narrowed)
-
-
-def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row, saved) -> Lexi:
-    """The phases themselves; see the module docstring. Each later phase keeps the plans of
-    the one before it (impact >= Z*, then cost <= C*), so it may solve within the column
-    bounds the engine learnt every such plan keeps (`Engine.reaching`): the same optimum, on
-    a smaller model."""
+def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row) -> Lexi:
+    """The phases themselves; see the module docstring."""
     engine.set_objective(fm.impact_objective(), "max")
     out = engine.solve(_remaining(deadline), hint)
     if out.status not in ("optimal", "feasible"):
@@ -87,7 +78,6 @@ def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row, saved) -> Le
         return result
     if phases < 2:
         return result
-    _narrow(engine, fm, engine.reaching(result.impact), saved)
     engine.set_row_bounds(floor_row, result.impact, INF)
     engine.set_objective(fm.cost_objective(), "min")
     out = engine.solve(_remaining(deadline), fm.units_to_x(units), hint_best=True)
@@ -105,7 +95,6 @@ def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row, saved) -> Le
         return result
     if phases < 3:
         return result
-    _narrow(engine, fm, engine.reaching(-result.cost), saved)
     engine.set_row_bounds(cap_row, -INF, result.cost)
     engine.set_objective(fm.tiebreak_objective(), "max")
     out = engine.solve(_remaining(deadline), fm.units_to_x(units), hint_best=True)
@@ -121,19 +110,13 @@ def _phases(engine, fm, deadline, phases, hint, floor_row, cap_row, saved) -> Le
     return result
 
 
-def allocations(plan: Plan, units) -> Tuple[Allocation, ...]:
-    """Allocation per proposal, in input order; `units=None` means nothing funded."""
-    units = units or (0,) * len(plan.proposals)
-    return tuple(Allocation(p.id, u, p.cost(u), p.impact(u)) for p, u in zip(plan.proposals, units))
-
-
 def solve(plan: Plan, solver: str = "highs", time_limit: Optional[float] = 30,
           explain_conflicts: bool = True) -> Result:
     """Best plan for `plan`: max total impact, then least cost, then input-order tie-break.
 
-    solver: "highs" (HiGHS in process via PuLP, default: CBC gave wrong "optimal" plans at
-    money of Rp 10^9 and more) or "cbc" (the CBC binary bundled with PuLP). Version-2 plans are
-    always solved with HiGHS (v2.py). time_limit: seconds for the whole solve, None for no limit.
+    solver: "highs" (exact.Model, default) or "cbc" (the CBC binary bundled with PuLP, version-1
+    plans only; version-2 plans are always solved with HiGHS). time_limit: seconds for the
+    whole solve, None for no limit.
     Returns a `Result` (see model.Result for statuses). When infeasible and `explain_conflicts`,
     `conflicts` holds a smallest set of locks/rules that cannot hold together and
     `fewest_to_drop` a smallest set whose removal makes the plan feasible.
@@ -143,8 +126,7 @@ def solve(plan: Plan, solver: str = "highs", time_limit: Optional[float] = 30,
     if solver not in SOLVERS or solver not in available_solvers():
         raise PlanError("bad_solver", where="solver", field="solver", value=solver,
                         choices=", ".join(available_solvers()))
-    if plan.version >= 2:     # the combined-effect model: HiGHS, outer approximation (v2.py)
-        from . import v2
+    if solver == "highs" or plan.version >= 2:
         return v2.solve(plan, time_limit, explain_conflicts)
     fm = build(plan)
     engine = PulpEngine(fm, solver)
@@ -159,7 +141,6 @@ def to_result(plan, fm, lexi: Lexi, solver, time_limit, explain_conflicts=True) 
         if lexi.status == "infeasible":
             conflicts, drop, minimum = (), (), True
             if explain_conflicts:
-                from .conflicts import find_conflicts
                 report = find_conflicts(plan)
                 conflicts, drop, minimum = report.conflicts, report.fewest_to_drop, report.minimum
                 message = report.summary
@@ -197,11 +178,3 @@ def to_result(plan, fm, lexi: Lexi, solver, time_limit, explain_conflicts=True) 
     return Result(lexi.status, allocs, total_cost=sum(a.cost for a in allocs),
                   total_impact=sum((a.impact for a in allocs), Fraction(0)), message=message,
                   **common)
-
-
-def solve_fast(plan: Plan, time_limit: Optional[float] = 30) -> Result:
-    """Same contract as `solve(plan, "highs")` but through the in-process engine (no PuLP)."""
-    validate_plan(plan)
-    fm = build(plan)
-    lexi = lexicographic(fast_engine(fm), time_limit)
-    return to_result(plan, fm, lexi, "highs-direct", time_limit)

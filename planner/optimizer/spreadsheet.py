@@ -2,13 +2,17 @@
 
 What a village operator would do by hand with a sorted spreadsheet, exactly:
 1. Locks first: a proposal locked at n units gets n units; a proposal locked "in" gets its
-   minimum units (max(1, min_units)); a proposal locked "out" gets nothing. Their cost is taken
-   from the budget (which may go negative; that is then reported as a budget violation).
-2. Rank the remaining proposals (and the locked-in ones, which may be topped up) by impact per
-   Rupiah at max_units, i.e. impact_per_unit*max_units / (fixed_cost + unit_cost*max_units),
-   highest first; a zero-cost proposal ranks first; ties keep input order.
-3. Go down the list: give each proposal max_units if that fits in what is left; otherwise the
-   most whole units that fit, if that is at least its minimum; otherwise skip it.
+   minimum units (max(1, min_units), in whole courses); a proposal locked "out" gets nothing.
+   Their cost is taken from the budget (which may go negative; that is then reported as a
+   budget violation).
+2. Rank the remaining proposals (and the locked-in ones, which may be topped up) by stand-alone
+   impact per Rupiah at their most units (version 1: impact_per_unit*max_units /
+   (fixed_cost + unit_cost*max_units)), highest first; a zero-cost proposal ranks first; ties
+   keep input order.
+3. Go down the list: give each proposal its most units if that fits in what is left; otherwise
+   the most whole units (whole courses) that fit, if that is at least its minimum; otherwise
+   skip it. A version-2 allocation is then valued with the combined model (overlaps are what
+   the greedy misses).
 It ignores every rule (category shares, location caps, required packages and target groups,
 requires/excludes); `Result.violations` lists the rules its allocation breaks. Its status is
 "feasible" if it breaks none, else "violates_rules".
@@ -21,55 +25,56 @@ from fractions import Fraction
 from typing import Optional
 
 from .conflicts import describe
-from .formulation import build
-from .model import LOCK_IN, Plan, Result
+from .exact import Model
+from .impact_model import evaluate
+from .model import Plan, Result
 from .planfile import validate_plan
 from .report import impact_float, result_to_dict
-from .solve import allocations, solve
-
-
-def _ratio_key(item):
-    k, p = item
-    cost = p.cost(p.max_units)
-    impact = p.impact(p.max_units)
-    if cost == 0:
-        return (0, -impact, k)
-    return (1, -impact / cost, k)
+from .solve import solve
+from .v2 import allocations, alone, units_map
 
 
 def spreadsheet_method(plan: Plan) -> Result:
-    """Greedy allocation by impact per Rupiah (see module docstring)."""
+    """Greedy allocation by impact per Rupiah (see the module docstring)."""
     validate_plan(plan)
-    if plan.version >= 2:
-        from . import v2
-        return v2.spreadsheet_method(plan)
     started = time.perf_counter()
+    model = Model(plan)
+    fm = model.fm
     props = plan.proposals
     units = [0] * len(props)
     left = plan.budget
     for k, p in enumerate(props):
-        if p.lock == LOCK_IN:
-            units[k] = p.low_units
+        if p.lock == "in":
+            units[k] = -(-p.low_units // p.step) * p.step
         elif isinstance(p.lock, int) and not isinstance(p.lock, bool):
             units[k] = p.lock
         left -= p.cost(units[k])
-    ranked = sorted(((k, p) for k, p in enumerate(props)
-                     if p.lock is None or p.lock == LOCK_IN), key=_ratio_key)
-    for k, p in ranked:
-        if units[k]:   # locked in: top up with the units that still fit
-            extra = p.max_units - units[k] if p.unit_cost == 0 else min(
-                p.max_units - units[k], max(0, left) // p.unit_cost)
+
+    def key(k):
+        p = props[k]
+        most = fm.cap[k] - fm.cap[k] % p.step
+        cost, impact = p.cost(most), alone(plan, model, k)
+        return (0, -impact, k) if cost == 0 else (1, -impact / cost, k)
+
+    for k in sorted((k for k, p in enumerate(props) if p.lock is None or p.lock == "in"), key=key):
+        p = props[k]
+        most = fm.cap[k] - fm.cap[k] % p.step
+        if units[k]:
+            extra = most - units[k]
+            if p.unit_cost:
+                extra = min(extra, max(0, left) // p.unit_cost)
+            extra -= extra % p.step
             units[k] += extra
             left -= extra * p.unit_cost
             continue
-        if p.cost(p.max_units) <= left:
-            units[k] = p.max_units
+        if most and p.cost(most) <= left:
+            units[k] = most
         elif p.unit_cost > 0 and left - p.fixed_cost >= 0:
-            fit = min(p.max_units, (left - p.fixed_cost) // p.unit_cost)
+            fit = min(most, (left - p.fixed_cost) // p.unit_cost)
+            fit -= fit % p.step
             if fit >= p.low_units:
                 units[k] = fit
         left -= p.cost(units[k])
-    fm = build(plan)
     groups = []
     for row in fm.violated_rows(fm.units_to_x(units)):
         group = fm.row_group[row]
@@ -77,11 +82,16 @@ def spreadsheet_method(plan: Plan) -> Result:
             groups.append(group)
     violations = tuple(describe(plan, fm, g) for g in groups)
     allocs = allocations(plan, tuple(units))
-    return Result("violates_rules" if violations else "feasible", allocs,
-                  total_cost=sum(a.cost for a in allocs),
-                  total_impact=sum((a.impact for a in allocs), Fraction(0)),
-                  violations=violations, solver="spreadsheet",
-                  solve_seconds=round(time.perf_counter() - started, 4), method="spreadsheet")
+    common = dict(violations=violations, solver="spreadsheet", method="spreadsheet",
+                  solve_seconds=round(time.perf_counter() - started, 4))
+    status = "violates_rules" if violations else "feasible"
+    if plan.version < 2:
+        return Result(status, allocs, total_cost=sum(a.cost for a in allocs),
+                      total_impact=sum((a.impact for a in allocs), Fraction(0)), **common)
+    total = evaluate(plan.as_data(), units_map(plan, units))
+    return Result(status, allocs, total_cost=sum(a.cost for a in allocs),
+                  total_impact=Fraction(total["central"]),
+                  impact_range={"low": total["low"], "high": total["high"]}, **common)
 
 
 @dataclass(frozen=True)

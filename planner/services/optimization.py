@@ -22,7 +22,7 @@ from ..extensions import db
 from ..models import Proposal, Suggestion
 from ..activity_names import activity_labels
 from ..formatting import cost_per_case, format_cases, format_percent
-from ..optimizer.solve import allocations as allocations_of
+from ..optimizer.v2 import allocations as allocations_of
 from ..optimizer import impact_model
 from . import ServiceError, explanations, history, plan_impact
 from .planfile import other_source_units, plan_file, proposal_id_of
@@ -160,6 +160,7 @@ class SuggestionView:
     message: str | None = None
     sensitivity: dict | None = None
     chart: object = None
+    sweep: object = None                  # Sweep: the budget sweep on the model's figures
     unproven_budgets: list = field(default_factory=list)   # swept budgets the time limit cut
     comparison: dict | None = None
     stale: bool = False
@@ -316,7 +317,8 @@ def suggestion_view(plan, suggestion: Suggestion, lang: str = "id", locks: dict 
                                   set(rules.get("target_groups_required") or []), budget, with_share=False)
     view.aks = _aks_lines(rows, data["proposals"], budget)
     if view.sensitivity:
-        view.chart = _sensitivity_chart(view.sensitivity)
+        view.sweep = budget_sweep(view.sensitivity, data)
+        view.chart = view.sweep.chart
         view.unproven_budgets = [p["budget"] for p in view.sensitivity["points"]
                                  if p["status"] in ("feasible", "timeout")]
     current = plan_file(plan, locks=locks)
@@ -360,27 +362,16 @@ def budget_rise_for(plan, suggestion: Suggestion, key: str, lang: str = "id") ->
     if key not in rises:
         data = optimizer.load_plan(suggestion.plan_file)
         units = [allocations[p.id]["units"] for p in data.proposals]
-        # Its twins (the same activity proposed again, interchangeable in every rule) enter at
-        # the same budget: one exact search answers them all, and one kept for a twin serves.
-        family = _twin_family(data, units, key)
-        known = next((rises[i] for i in family if i in rises
-                      and rises[i]["status"] != "unproven"), None)
-        if known is not None:
-            answer = {**known, "id": key, "solves": 0}
-        else:
-            optimum = optimizer.Result("optimal", allocations_of(data, units))
-            (rise,) = optimizer.budget_rises(data, optimum, ids=[key], workers=1,
-                                             time_limit=current_app.config.get("JOB_TIME_BUDGET")
-                                             or current_app.config["SOLVER_TIME_LIMIT"])
-            if rise.status == "skipped":
-                raise ServiceError(_("Usulan ini tidak bisa masuk dengan menambah anggaran (dikunci keluar atau tanpa dampak)."))
-            answer = optimizer.budget_rise_to_dict(rise)
+        optimum = optimizer.Result("optimal", allocations_of(data, units))
+        (rise,) = optimizer.budget_rises(data, optimum, ids=[key],
+                                         time_limit=current_app.config.get("JOB_TIME_BUDGET")
+                                         or current_app.config["SOLVER_TIME_LIMIT"])
+        if rise.status == "skipped":
+            raise ServiceError(_("Usulan ini tidak bisa masuk dengan menambah anggaran (dikunci keluar atau tanpa dampak)."))
+        answer = optimizer.budget_rise_to_dict(rise)
         db.session.refresh(suggestion)      # another request may have kept an answer meanwhile
         stored = dict(suggestion.result)
         kept = dict(stored.get("budget_rises") or {})
-        if answer["status"] != "unproven":      # a bound its own search may push further
-            for other in family:
-                kept.setdefault(other, {**answer, "id": other, "solves": 0})
         kept[key] = answer
         stored["budget_rises"] = kept
         suggestion.result = stored          # a new dict, so the JSON column sees the change
@@ -399,15 +390,6 @@ def check_budget_rise(plan, suggestion: Suggestion, key: str) -> None:
         raise ServiceError(_("Tambahan anggaran hanya dihitung untuk usulan dalam usulan alokasi yang terbukti terbaik."))
     if allocations[key]["units"]:
         raise ServiceError(_("Usulan ini sudah didanai."))
-
-
-def _twin_family(data, units, key) -> list[str]:
-    """The ids of proposal `key`'s twins in the plan file (optimizer.twins), without `key`."""
-    twin_of = optimizer.twins(data, units)
-    ids = [p.id for p in data.proposals]
-    k = ids.index(key)
-    head = twin_of.get(k, k)
-    return [i for j, i in enumerate(ids) if i != key and twin_of.get(j, j) == head]
 
 
 def _mark_entry_budgets(rows, sensitivity, budget):
@@ -495,12 +477,62 @@ def _percent(share):
     return format_percent(share, trim=True)
 
 
-def _sensitivity_chart(sensitivity):
-    """The curve of proven levels only: a level the time limit stopped may hold a plan far
-    below the best one, which would draw a dip that is not there (the page names those levels)."""
-    points = [(p["budget"], p["total_impact"] or 0.0) for p in sensitivity["points"] if p["status"] == "optimal"]
-    if len(points) < 2:
-        return None
+@dataclass
+class SweepPoint:
+    """One budget level of the sweep as the page reads it: the model's central figure and its
+    range for the level's plan (low/high None for a suggestion kept without its plans)."""
+    budget: int
+    central: float
+    low: float | None = None
+    high: float | None = None
 
-    return line_chart(points, compact_rupiah, format_cases, highlight=sensitivity["budget"])
 
+@dataclass
+class Sweep:
+    points: list
+    chart: object
+    marginal: float | None               # the next Rp 10 juta, central
+    marginal_low: float | None = None    # … and its range (None when not known)
+    marginal_high: float | None = None
+
+    @property
+    def has_range(self) -> bool:
+        return all(p.low is not None for p in self.points)
+
+
+def budget_sweep(sensitivity: dict, data: dict) -> Sweep:
+    """The budget sweep on the model's figures: each proven level's plan valued with
+    impact_model.evaluate (central line, low–high band); the next Rp 10 juta as the difference of
+    the best plans' figures at budget + 10 juta and today. A suggestion kept before the levels
+    kept their plans shows the optimizer's figures without a range."""
+    ids = [p["id"] for p in data["proposals"]]
+
+    def figures(units):
+        answer = impact_model.evaluate(data, dict(zip(ids, units)))
+        return answer["central"], answer["low"], answer["high"]
+
+    points = []
+    for p in sensitivity["points"]:
+        if p["status"] != "optimal":
+            continue
+        if p.get("units"):
+            points.append(SweepPoint(p["budget"], *figures(p["units"])))
+        else:
+            points.append(SweepPoint(p["budget"], p["total_impact"] or 0.0))
+    ranged = all(p.low is not None for p in points)
+    # proven levels only: a level the time limit stopped may hold a plan far below the best
+    # one, which would draw a dip that is not there (the page names those levels)
+    chart = None if len(points) < 2 else line_chart([(p.budget, p.central) for p in points], compact_rupiah, format_cases,
+                       highlight=sensitivity["budget"],
+                       band=[(p.budget, p.low, p.high) for p in points] if ranged else None)
+    sweep = Sweep(points, chart, sensitivity.get("marginal_impact"))
+    here = next((p for p in sensitivity["points"] if p["budget"] == sensitivity["budget"]), None)
+    above = sensitivity.get("marginal_units")
+    if ranged and above and here is not None and here.get("units"):
+        top, now = figures(above), figures(here["units"])
+        sweep.marginal = max(0.0, top[0] - now[0])
+        low, high = max(0.0, top[1] - now[1]), max(0.0, top[2] - now[2])
+        # a range that rounds to the central figure at both ends says nothing more
+        if not format_cases(low) == format_cases(sweep.marginal) == format_cases(high):
+            sweep.marginal_low, sweep.marginal_high = low, high
+    return sweep

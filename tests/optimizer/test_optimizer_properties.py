@@ -3,7 +3,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from planner.optimizer import find_conflicts, load_plan, solve
-from planner.optimizer.solve import solve_fast
 
 from opt_reference import (brute, feasible_with, impact_of, min_drop_size, min_iis_size,
                            unit_ranges_ok, violations)
@@ -35,7 +34,7 @@ def check_against_brute(data, result):
 @FAST
 @given(plans())
 def test_highs_equals_brute_force(data):
-    check_against_brute(data, solve_fast(load_plan(data)))
+    check_against_brute(data, solve(load_plan(data)))
 
 
 @CBC
@@ -57,8 +56,8 @@ def test_cbc_and_highs_agree(data):
 @given(plans())
 def test_same_input_same_answer(data):
     plan = load_plan(data)
-    first = solve_fast(plan)
-    again = solve_fast(load_plan(data))
+    first = solve(plan)
+    again = solve(load_plan(data))
     assert first.status == again.status
     assert first.allocations == again.allocations
 

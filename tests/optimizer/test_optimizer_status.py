@@ -81,3 +81,18 @@ def test_real_time_limit_is_never_reported_optimal():
     from planner.optimizer import solve
     result = solve(load_plan(random_plan(2000, 7)), "highs", time_limit=0.05)
     assert result.status in ("feasible", "timeout")
+
+
+def test_the_cbc_path_uses_pulps_current_api():
+    """No deprecation warning from planner's PuLP code (PULP_CBC_CMD and LpVariable(...) built
+    directly are gone in PuLP 4): the CBC path builds its model and solves it with warnings as
+    errors."""
+    import warnings
+    from planner.optimizer import solve
+    plan = load_plan({"budget": 100, "proposals": [
+        {"id": "a", "unit_cost": 30, "max_units": 3, "impact_per_unit": 0.5},
+        {"id": "b", "unit_cost": 20, "max_units": 2, "impact_per_unit": 0.25}]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        result = solve(plan, solver="cbc")
+    assert result.status == "optimal" and result.units() == (3, 0)
