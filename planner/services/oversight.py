@@ -490,10 +490,15 @@ def _frozen(text, sets):
 
 
 def _utc(moment):
-    """`times.utc` for a column value, without the conversion when it is UTC already (PostgreSQL's)."""
+    """`times.utc` for a column value, without converting a moment PostgreSQL hands back in UTC."""
     if moment is None:
         return None
-    return moment if moment.tzinfo is timezone.utc else utc(moment)
+    zone = moment.tzinfo
+    if zone is timezone.utc:
+        return moment
+    if zone is not None and not zone.utcoffset(moment):
+        return moment.replace(tzinfo=timezone.utc)
+    return utc(moment)
 
 
 def _fill(row, v, ctx, sets=None):
@@ -589,9 +594,12 @@ def _rules_broken(row, ctx):
 def _not_reported(row, ctx):
     if row.commitment_id is None or not row.committed or not ctx.overdue:
         return None
-    committed_on = row.committed_on or date.min
     quarters = row.quarters
-    missing = tuple(q for q in ctx.overdue if quarters[q - 1] is None and quarter_end(ctx.year, q) >= committed_on)
+    missing = [q for q in ctx.overdue if quarters[q - 1] is None]
+    if not missing:
+        return None
+    committed_on = row.committed_on or date.min
+    missing = tuple(q for q in missing if quarter_end(ctx.year, q) >= committed_on)
     if not missing:
         return None
     return Flag("not_reported", (missing, row.last_reported), 3 if len(missing) >= 2 else 2)
