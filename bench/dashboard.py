@@ -1,17 +1,26 @@
 """Oversight benchmark: kecamatan and kabupaten dashboards and the recap export as villages grow.
 
 Builds a kabupaten of N villages (25 per kecamatan) with 40 proposals each; 80% of them have a
-committed plan with 20 activities and four quarters of realisation (reported); then builds the
-per-plan summaries the dashboards read (as `flask oversight summaries` does after a bulk load)
+committed plan with 20 activities and quarters of realisation (reported; one in seven has not
+reported the third and fourth quarter). The kabupaten has set the year's money rules (the 2026
+ones, KDMP 58.03%), an 8% stunting floor, a commitment deadline, desa lokus and a small catalogue,
+and one plan in ten forgets the KDMP earmark, so every flag's rule has work to do. Then builds
+the per-plan summaries the dashboards read (as `flask oversight summaries` does after a bulk load)
 and times, median of 3: the kecamatan dashboard (rows + rendered page), the kabupaten dashboard
-(all villages, per kecamatan sums, rendered page), the kabupaten recap (XLSX written to a
-temporary file; CSV of every activity, streamed: first chunk and whole), and one village saving a
-quarter of realisation (the write that keeps its summary true). Peak memory by tracemalloc.
+(all villages, per kecamatan sums, rendered page) as of today (before the year: nothing due yet),
+as of 20 November of the year (every rule applies) and as of a past date (before the reports
+were made: each village's detail is read), the kabupaten recap (XLSX written to a temporary file;
+CSV of every activity, streamed: first chunk and whole), and one village saving a quarter of
+realisation (the write that keeps its summary true). Peak memory by tracemalloc.
 
     python bench/dashboard.py                          # 40 and 400 villages on SQLite
     python bench/dashboard.py --sizes 40,400,6000 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
-With --postgres the given database is emptied (schema public dropped) and used for every size.
+    python bench/dashboard.py --sizes 6000 --postgres URL --reuse   # measure the data left by the last run
+
+With --postgres the given database is emptied (schema public dropped) and used for every size;
+with --reuse too, a database that already holds that many villages (the last size of an earlier
+run) is measured as it is: to compare two versions of the code on the same data.
 Data are inserted in bulk; commitment snapshots are abbreviated (dashboards and recaps read the
 commitment's columns and its activity rows, never the snapshot).
 """
@@ -25,7 +34,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -60,8 +69,9 @@ def populate(app, villages, seed=7):
     from werkzeug.security import generate_password_hash
 
     from planner.extensions import db
-    from planner.models import (Commitment, CommitmentActivity, Plan, Proposal, QuarterReport, Realisation, Region,
-                                RembukSession, User)
+    from planner import money_rules
+    from planner.models import (CatalogueItem, Commitment, CommitmentActivity, Plan, Proposal, QuarterReport,
+                                Realisation, Region, RembukSession, User, YearSettings)
 
     rnd = random.Random(seed)
     now = datetime.now(timezone.utc)
@@ -87,13 +97,22 @@ def populate(app, villages, seed=7):
                              parent_id=kec.id))
         conn.execute(Region.__table__.insert(), desa)
         desa_ids = [r.id for r in conn.query(Region.id).filter(Region.level == "desa").order_by(Region.id)]
-        plans = [dict(desa_id=d, year=YEAR, status="draft", pagu=rnd.randint(600, 1700) * 1_000_000,
-                      earmark_koperasi=0, earmark_blt=0, earmark_other=0,
-                      stunting_budget=rnd.randint(60, 200) * 1_000_000, ibu_hamil=rnd.randint(10, 60),
+        conn.add(YearSettings(kabupaten_id=kab.id, year=YEAR, stunting_share_floor=0.08,
+                              commitment_deadline=date(YEAR - 1, 12, 15), first_tranche_share=0.4,
+                              priority_desa_ids=desa_ids[::10], legal_basis="PMK 7/2026",
+                              money_rules=money_rules.DEFAULTS[2026].as_dict()))
+        for k, group in enumerate(("ibu_hamil", "baduta", "balita", "remaja_putri", "keluarga")):
+            conn.add(CatalogueItem(region_id=kab.id, code=f"B{k}", name=f"Layanan {group}", category="spesifik",
+                                   package=PACKAGES[k], target_group=group, unit="unit"))
+        pagus = [rnd.randint(600, 1700) * 1_000_000 for _ in desa_ids]
+        plans = [dict(desa_id=d, year=YEAR, status="draft", pagu=pagu,
+                      earmark_koperasi=0 if i % 10 == 3 else round(pagu * 0.5803), earmark_blt=0, earmark_other=0,
+                      earmark_operasional=round(pagu * 0.4197 * 0.025),
+                      stunting_budget=round(pagu * 0.4197 * rnd.uniform(0.06, 0.2), -6), ibu_hamil=rnd.randint(10, 60),
                       ibu_nifas=rnd.randint(10, 50), baduta=rnd.randint(40, 150), balita=rnd.randint(100, 400),
                       catin=rnd.randint(0, 20), remaja_putri=rnd.randint(20, 100), keluarga=rnd.randint(50, 200),
                       balita_measured=rnd.randint(80, 300), stunted_children=rnd.randint(5, 60), notes="",
-                      version_id=1, created_at=now, updated_at=now) for d in desa_ids]
+                      version_id=1, created_at=now, updated_at=now) for i, (d, pagu) in enumerate(zip(desa_ids, pagus))]
         conn.execute(Plan.__table__.insert(), plans)
         plan_ids = [p.id for p in conn.query(Plan.id).order_by(Plan.id)]
         rows += len(desa) + len(plans)
@@ -128,7 +147,7 @@ def populate(app, villages, seed=7):
                                            category="spesifik", package=PACKAGES[k % 5], target_group=GROUPS[k % 7],
                                            location="", responsible="posyandu", unit="unit", apbdes_code="2.2.02",
                                            units=50, unit_cost=100_000, cost=5_000_000, impact=0.025))
-                    for q in range(1, 5):
+                    for q in range(1, 5 if p % 7 != 1 else 3):
                         realised.append(dict(plan_id=p, activity_key=f"u{k}", quarter=q,
                                              spent=rnd.randint(0, 1_500_000), units_delivered=rnd.randint(0, 15),
                                              note="", over_reason="", commitment_version=1, version_id=1,
@@ -136,13 +155,38 @@ def populate(app, villages, seed=7):
             conn.execute(CommitmentActivity.__table__.insert(), activities)
             conn.execute(Realisation.__table__.insert(), realised)
             reports = [dict(plan_id=p, quarter=q, commitment_version=1, reported_at=now, updated_at=now)
-                       for p in part for q in range(1, 5)]
+                       for p in part for q in range(1, 5 if p % 7 != 1 else 3)]
             conn.execute(QuarterReport.__table__.insert(), reports)
             rows += len(part) * 2 + len(activities) + len(realised) + len(reports)
         conn.add(User(username="bench_desa", name="Bench desa", role="desa", region_id=desa_ids[0],
                       password_hash=generate_password_hash("rahasia-bench-123")))
         conn.commit()
         return kab.code, kecs[0].code, rows
+
+
+def held_villages(url):
+    """(villages, kabupaten code, first kecamatan code, data rows) of an earlier run's data, or None."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            villages = conn.execute(text("SELECT count(*) FROM region WHERE level = 'desa'")).scalar()
+            rows = sum(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in (
+                "region", "plan", "proposal", "rembuk_session", "commitment", "commitment_activity", "realisation",
+                "quarter_report"))
+    except Exception:       # no such tables: nothing to reuse
+        return None
+    finally:
+        engine.dispose()
+    return villages, "35.99", "35.99.01", rows - (villages + PER_KECAMATAN - 1) // PER_KECAMATAN - 1
+
+
+def reuse_app(url):
+    from planner import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "TESTING": True,
+                       "SECRET_KEY": "bench"})
 
 
 def build_summaries(app):
@@ -211,8 +255,11 @@ def measure(app, kab_code, kec_code):
             realisation.save_quarter(plan, operator, 4, {line.key: {"spent": value, "units": 0, "note": "",
                                                                     "version": None} for line in lines})
         figures["save a quarter"] = timed(save_quarter)
+    past = (date.today() - timedelta(days=30)).isoformat()
     for name, url in (("kecamatan page", f"/kecamatan/{kec_code}/dasbor?tahun={YEAR}"),
-                      ("kabupaten page", f"/kabupaten/{kab_code}/dasbor?tahun={YEAR}")):
+                      ("kabupaten page", f"/kabupaten/{kab_code}/dasbor?tahun={YEAR}"),
+                      ("kabupaten page in year", f"/kabupaten/{kab_code}/dasbor?tahun={YEAR}&per={YEAR}-11-20"),
+                      ("kabupaten page past date", f"/kabupaten/{kab_code}/dasbor?tahun={YEAR}&per={past}")):
         def get(url=url):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
@@ -232,8 +279,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="40,400")
     parser.add_argument("--postgres", help="SQLAlchemy URL of a PostgreSQL database to empty and use")
+    parser.add_argument("--reuse", action="store_true", help="measure the data an earlier run left, if its size")
     args = parser.parse_args()
-    columns = ["kecamatan rows", "kecamatan page", "kabupaten rows", "kabupaten page", "recap xlsx",
+    columns = ["kecamatan rows", "kecamatan page", "kabupaten rows", "kabupaten page", "kabupaten page in year",
+               "kabupaten page past date", "recap xlsx",
                "recap csv first chunk", "recap csv", "save a quarter", "peak MB"]
     print(f"| database | villages | data rows | summaries built | {' | '.join(columns)} |")
     print("|" + "---|" * (len(columns) + 4))
@@ -245,11 +294,15 @@ def main():
                 print(f"| SQLite | {size} | skipped: use --postgres for a province-sized run |")
                 continue
             url, label = f"sqlite:///{tempfile.mkdtemp()}/bench.db", "SQLite"
-        app = build_app(url)
-        started = time.perf_counter()
-        kab_code, kec_code, rows = populate(app, size)
-        build_seconds = time.perf_counter() - started
-        summary_seconds = build_summaries(app)
+        held = held_villages(url) if args.reuse and args.postgres else None
+        if held and held[0] == size:
+            app, (kab_code, kec_code, rows), build_seconds, summary_seconds = reuse_app(url), held[1:], 0, 0
+        else:
+            app = build_app(url)
+            started = time.perf_counter()
+            kab_code, kec_code, rows = populate(app, size)
+            build_seconds = time.perf_counter() - started
+            summary_seconds = build_summaries(app)
         figures = measure(app, kab_code, kec_code)
         cells = [f"{figures[c]:.3f} s" if c != "peak MB" else f"{figures[c]:.0f}" for c in columns]
         print(f"| {label} | {size:,} | {rows:,} | {summary_seconds:.1f} s | {' | '.join(cells)} |"

@@ -157,14 +157,18 @@ def checks(rules: MoneyRules, money: PlanMoney, stunting_floor: float | None = N
     kabupaten's floor for the stunting budget (YearSettings.stunting_share_floor), measured on
     `rules.floor_base`.
     """
+    return [Check(*values) for values in _evaluate(rules, money, stunting_floor)]
+
+
+def _evaluate(rules: MoneyRules, money: PlanMoney, stunting_floor: float | None):
+    """`checks` as plain tuples of Check's fields (a province dashboard asks this of thousands of plans)."""
     if money.pagu <= 0:
-        return []
-    result = []
+        return
     kdmp = kdmp_amount(rules, money.pagu)
     if kdmp is not None:
         ok = abs(money.earmark_koperasi - kdmp) <= max(1_000, KDMP_TOLERANCE * money.pagu)
-        result.append(Check("kdmp", "earmark_koperasi", "equal", money.earmark_koperasi, "pagu", money.pagu,
-                            rules.kdmp_share, kdmp, ok))
+        yield ("kdmp", "earmark_koperasi", "equal", money.earmark_koperasi, "pagu", money.pagu,
+               rules.kdmp_share, kdmp, ok)
     for code, field_name, kind, share, base in (
             ("blt_max", "earmark_blt", "max", rules.blt_max, rules.blt_base),
             ("food_min", "earmark_pangan", "min", rules.food_min, rules.food_base),
@@ -180,13 +184,17 @@ def checks(rules: MoneyRules, money: PlanMoney, stunting_floor: float | None = N
         else:
             limit = math.ceil(base_value * share - 1e-6)
             ok = amount >= limit
-        result.append(Check(code, field_name, kind, amount, base, base_value, share, limit, ok))
-    return result
+        yield (code, field_name, kind, amount, base, base_value, share, limit, ok)
 
 
 def breaches(rules: MoneyRules, money: PlanMoney, stunting_floor: float | None = None) -> list[Check]:
     """The checks the plan fails."""
     return [c for c in checks(rules, money, stunting_floor) if not c.ok]
+
+
+def breaks(rules: MoneyRules, money: PlanMoney, stunting_floor: float | None = None) -> bool:
+    """Whether the plan fails any check (`breaches`, without building them)."""
+    return any(not values[-1] for values in _evaluate(rules, money, stunting_floor))
 
 
 def suggested_earmarks(rules: MoneyRules, pagu: int) -> dict:

@@ -75,19 +75,23 @@ def expected_from_plan(plan: Sequence[float], first_share: float = 0.4,
 
 
 def expected_quarters(planned: Sequence[float], first_share: float = 0.4,
-                      tranche_months: Sequence[int] = (3, 7)) -> list[float]:
+                      tranche_months: Sequence[int] = (3, 7), shares: Sequence[float] | None = None) -> list[float]:
     """The expected cumulative spending at the end of each quarter from the money planned by then
     (4 values, the last = the commitment): the same as reading `expected_cumulative` at the
-    quarter ends, since the minimum of two rising curves can be read point by point."""
+    quarter ends, since the minimum of two rising curves can be read point by point. `shares`:
+    `quarter_cash_shares(first_share, tranche_months)` when the caller has it already."""
     total = planned[-1] if planned else 0.0
+    if shares is None:
+        shares = quarter_cash_shares(first_share, tranche_months)
+    return [min(planned[index], total * share) for index, share in enumerate(shares)]
+
+
+def quarter_cash_shares(first_share: float = 0.4, tranche_months: Sequence[int] = (3, 7)) -> list[float]:
+    """The share of the commitment received as cash by the end of each quarter (4 values)."""
     first_month, second_month = (list(tranche_months) + [7])[:2]
     share = min(max(first_share, 0.0), 1.0)
-    result = []
-    for quarter, month in QUARTER_END.items():
-        cash = total * ((share if month >= first_month else 0.0)
-                        + ((1 - share) if month >= max(second_month, first_month) else 0.0))
-        result.append(min(planned[quarter - 1], cash))
-    return result
+    return [(share if month >= first_month else 0.0) + ((1 - share) if month >= max(second_month, first_month) else 0.0)
+            for month in QUARTER_END.values()]
 
 
 def expected_by_quarter(curve: Sequence[float]) -> list[float]:

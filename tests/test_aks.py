@@ -8,7 +8,9 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import AksFinding, AksRecommendation, CatalogueItem, Plan, Proposal
+from planner.models import AksFinding, AksRecommendation, CatalogueItem, Plan, Proposal, Region
+from planner.services import oversight
+from planner.services.aks import village_counts as counts_by_village
 
 from .conftest import text_of
 from .test_berita_acara import ATTENDANCE, _commit, _flat, _pages
@@ -507,3 +509,14 @@ def test_the_kabupaten_imports_for_all_its_villages_and_none_of_another(app, wor
     assert _upload(client, other, code="35.18").status_code == 404
     with app.app_context():
         assert sorted(db.session.scalars(select(AksFinding.count))) == [1, 2]
+
+
+def test_village_counts_read_the_same_from_a_region_query_as_from_ids(app, world):
+    # A province's dashboard passes the region's SELECT instead of thousands of ids.
+    _recommendation(app, world)
+    with app.app_context():
+        kabupaten = db.session.get(Region, world.region_ids["kab_a"])
+        ids = list(db.session.scalars(oversight.village_ids(kabupaten)))
+        by_query = counts_by_village(oversight.village_ids(kabupaten), 2027)
+        by_ids = counts_by_village(ids, 2027)
+        assert by_query and {k: vars(v) for k, v in by_query.items()} == {k: vars(v) for k, v in by_ids.items()}

@@ -4,6 +4,8 @@ rules these are, and the flag for plans that break them."""
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from planner import money_rules
@@ -205,3 +207,15 @@ def test_an_assumed_years_rules_warn_in_the_form_but_flag_nobody(app, world, log
     client = login("desa_a1")
     page = text_of(client.get(f"/rencana/{world.plans['a1x']}"))
     assert "Kabupaten belum menetapkan aturan dana desa tahun 2027" in page and "aturan tahun 2026" in page
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 2_000_000_000), st.integers(0, 1_200_000_000), st.integers(0, 400_000_000),
+       st.integers(0, 400_000_000), st.integers(0, 60_000_000), st.integers(0, 300_000_000),
+       st.sampled_from(sorted(money_rules.DEFAULTS)), st.one_of(st.none(), st.floats(0.0, 0.3)))
+def test_breaks_says_whether_there_is_any_breach(pagu, koperasi, blt, pangan, operasional, stunting, year, floor):
+    # The dashboards test thousands of plans with `breaks` and word only the shown ones with `breaches`.
+    money = PlanMoney(pagu=pagu, earmark_koperasi=koperasi, earmark_blt=blt, earmark_pangan=pangan,
+                      earmark_operasional=operasional, stunting_budget=stunting)
+    rules = money_rules.DEFAULTS[year]
+    assert money_rules.breaks(rules, money, floor) is bool(money_rules.breaches(rules, money, floor))

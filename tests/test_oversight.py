@@ -362,3 +362,21 @@ def test_the_quarter_view_shows_reported_missing_and_not_yet_due_quarters(app, w
     assert admin.get("/wilayah/35.17.09.2001/triwulan").status_code == 404
     admin.post("/keluar")
     assert login("kec_a2").get("/wilayah/35.17.09/triwulan").status_code == 404
+
+
+def test_the_kabupaten_total_from_the_kecamatan_sums_is_the_villages_added_up(app, world):
+    # The kabupaten page adds its villages once (per kecamatan) and its footer from those sums.
+    _meeting(app, world)
+    with app.test_request_context():
+        rows = oversight.village_rows(_region("35.17"), 2027, as_of=date(2027, 8, 1))
+        by_kecamatan, by_village = vars(oversight.sum_of(oversight.kecamatan_rows(rows))), vars(oversight.totals(rows))
+        assert by_kecamatan.pop("expected") == pytest.approx(by_village.pop("expected"))
+        assert by_kecamatan == by_village and by_village["villages"] == 3
+
+
+def test_the_kabupaten_page_links_each_kecamatan_and_its_flags(app, world, login):
+    _meeting(app, world)
+    page = login("admin_a").get("/kabupaten/35.17/dasbor?tahun=2027&per=2027-08-01")
+    assert page.status_code == 200
+    assert 'href="/kecamatan/35.17.09/dasbor?tahun=2027&amp;per=2027-08-01"' in page.text
+    assert 'href="/kecamatan/35.17.09/dasbor?tahun=2027&amp;tanda=tranche2"' in page.text

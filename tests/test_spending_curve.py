@@ -51,3 +51,14 @@ def test_the_curve_rises_stays_under_plan_and_cash_and_ends_at_the_commitment(it
     planned_by_quarter = curve.expected_by_quarter(planned)
     assert curve.expected_quarters(planned_by_quarter, share, (first, second)) == \
         pytest.approx(curve.expected_by_quarter(expected), rel=1e-9, abs=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 10 ** 9), min_size=4, max_size=4), st.floats(0.0, 1.0), st.integers(1, 12),
+       st.integers(1, 12))
+def test_cash_shares_worked_out_once_give_the_same_quarters(planned, share, first, second):
+    # A dashboard works the shares out once per page and reuses them for every village.
+    planned = [float(v) for v in curve.cumulative(planned)]
+    shares = curve.quarter_cash_shares(share, (first, second))
+    assert curve.expected_quarters(planned, shares=shares) == curve.expected_quarters(planned, share, (first, second))
+    assert shares[-1] == pytest.approx(1.0) and all(a <= b for a, b in zip(shares, shares[1:]))

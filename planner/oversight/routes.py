@@ -114,13 +114,15 @@ def kabupaten(code):
         flagged = oversight.filter_and_sort(rows, args["flag"], args["status"], args["priority_only"], "tanda", True)
     else:
         flagged = oversight.needing_attention(rows)
-    total = oversight.totals(rows)
-    return render_template("oversight/kabupaten.html", region=region, kecamatan=oversight.kecamatan_rows(rows),
+    kecamatan_rows = oversight.kecamatan_rows(rows)
+    total = oversight.sum_of(kecamatan_rows)
+    return render_template("oversight/kabupaten.html", region=region, kecamatan=kecamatan_rows,
                            total=total, flagged=flagged, context=context, args=args,
                            years=_years(args["year"]), rules_source=_rules_source(region, context),
                            charts=_charts(rows, total),
                            aks_lines=aks.dashboard_lines(rows, args["year"], with_team=False,
-                                                         only_with_recommendations=True),
+                                                         only_with_recommendations=True,
+                                                         villages=oversight.village_ids(region)),
                            convergence=_convergence(region, args["year"])), 422 if args["errors"] else 200
 
 
@@ -129,8 +131,8 @@ def _charts(rows, total):
     committed Dana Desa per stunting case averted (model estimate, two significant figures), cheapest first."""
     packages = oversight.package_totals(rows)
     expected = [total.expected[0]] + [total.expected[q] - total.expected[q - 1] for q in range(1, 4)]
-    per_case = sorted(((r.name, cost_per_case(r.committed, r.impact)) for r in rows
-                       if cost_per_case(r.committed, r.impact) is not None), key=lambda item: item[1])
+    per_case = sorted((item for item in ((r.name, cost_per_case(r.committed, r.impact)) for r in rows if r.impact)
+                       if item[1] is not None), key=lambda item: item[1])
     return {
         "packages": charts.bar_chart([(str(PACKAGES[k]), v) for k, v in packages.items()], format_rupiah),
         "quarters": charts.grouped_bar_chart(["I", "II", "III", "IV"], {

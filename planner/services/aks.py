@@ -31,7 +31,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from ..domain import AKS_COUNT_UNITS, TARGET_GROUPS
 from ..extensions import db
@@ -379,10 +379,11 @@ class VillageCounts:
 
 def village_counts(desa_ids, year: int) -> dict:
     """{desa id: VillageCounts} for the plans of `year`: recommendations of the audits a plan of that
-    year answers, how many a proposal answers, how many the latest commitment funds. Four queries."""
-    ids = list(desa_ids)
+    year answers, how many a proposal answers, how many the latest commitment funds. Four queries.
+    `desa_ids`: ids, or a SELECT of them (a province's thousands of ids are not sent one by one)."""
+    ids = desa_ids if isinstance(desa_ids, Select) else list(desa_ids)
     counts = {}
-    if not ids:
+    if isinstance(ids, list) and not ids:
         return counts
     recs = {}
     for rid, desa_id in db.session.execute(select(AksRecommendation.id, AksRecommendation.desa_id).where(
@@ -704,15 +705,17 @@ class DashboardLine:
     missing_roles: list         # key team roles nobody holds (services.team)
 
 
-def dashboard_lines(rows, year: int, with_team: bool = True, only_with_recommendations: bool = False) -> list:
+def dashboard_lines(rows, year: int, with_team: bool = True, only_with_recommendations: bool = False,
+                    villages=None) -> list:
     """Per village of a dashboard: recommendations answered / funded / not yet, and (kecamatan) the
-    team's empty key roles. Villages with recommendations not yet answered come first."""
+    team's empty key roles. Villages with recommendations not yet answered come first. `villages`:
+    a SELECT of the rows' desa ids (a region's), to query by instead of the ids themselves."""
 
     ids = [r.desa_id for r in rows]
-    counts = village_counts(ids, year)
+    counts = village_counts(villages if villages is not None else ids, year)
     missing = missing_by_village(ids, year) if with_team else {}
-    lines = [DashboardLine(r, counts.get(r.desa_id, VillageCounts()), missing.get(r.desa_id, [])) for r in rows]
     if only_with_recommendations:
-        lines = [line for line in lines if line.counts.total]
+        rows = [r for r in rows if r.desa_id in counts and counts[r.desa_id].total]
+    lines = [DashboardLine(r, counts.get(r.desa_id, VillageCounts()), missing.get(r.desa_id, [])) for r in rows]
     return sorted(lines, key=lambda line: (-line.counts.not_yet, -(line.counts.answered - line.counts.funded),
                                            line.row.name))

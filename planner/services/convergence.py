@@ -503,20 +503,25 @@ def _sum_levels(levels):
 
 def kecamatan_quarters(kabupaten, year: int) -> list:
     """Per kecamatan of `kabupaten`, its villages' scorecards summed per quarter (services received ÷
-    services due over the villages that entered the quarter)."""
-    villages = region_quarters(kabupaten, year)
+    services due over the villages that entered the quarter), summed in SQL: a province's thousands
+    of villages are never rows in Python."""
     kecamatan = db.session.scalars(select(Region).where(Region.parent_id == kabupaten.id,
-                                                        Region.level == "kecamatan").order_by(Region.code))
-    by_parent = {}
-    for village in villages:
-        by_parent.setdefault(village.parent_id, []).append(village)
-    rows = []
-    for region in kecamatan:
-        own = by_parent.get(region.id, [])
-        rows.append(VillageLevels(region.code, region.name,
-                                  [_sum_levels(v.quarters[q - 1] for v in own) for q in QUARTERS],
-                                  kabupaten.id, len(own)))
-    return rows
+                                                        Region.level == "kecamatan").order_by(Region.code)).all()
+    ids = select(Region.id).where(Region.parent_id == kabupaten.id, Region.level == "kecamatan")
+    villages = dict(db.session.execute(select(Region.parent_id, func.count()).where(
+        Region.parent_id.in_(ids), Region.level == "desa").group_by(Region.parent_id)).all())
+    query = (select(Region.parent_id, ConvergenceScorecard.quarter,
+                    func.sum(ConvergenceIndicator.received), func.sum(ConvergenceIndicator.should))
+             .join(ConvergenceIndicator, ConvergenceIndicator.scorecard_id == ConvergenceScorecard.id)
+             .join(Region, Region.id == ConvergenceScorecard.desa_id)
+             .where(Region.parent_id.in_(ids), Region.level == "desa", ConvergenceScorecard.year == year,
+                    ConvergenceIndicator.code.in_(list(BY_CODE)))
+             .group_by(Region.parent_id, ConvergenceScorecard.quarter))
+    sums = {(parent_id, quarter): Level(int(received or 0), int(should or 0))
+            for parent_id, quarter, received, should in db.session.execute(query)}
+    return [VillageLevels(region.code, region.name, [sums.get((region.id, q)) for q in QUARTERS], kabupaten.id,
+                          villages.get(region.id, 0))
+            for region in kecamatan]
 
 
 TREND_POINTS = 0.10       # 10 percentage points or more from the first quarter to the latest: "naik"/"turun"

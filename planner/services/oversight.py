@@ -38,12 +38,11 @@ is a note on the row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 from functools import cached_property
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from .. import money_rules, spending_curve
@@ -106,10 +105,11 @@ FLAGS = {
 STATUSES = STATES
 
 
-@dataclass
+@dataclass(slots=True)
 class Flag:
     """A flag on a village. `raw` is its detail, worded only when read (a province has thousands of
-    flags and a page shows a hundred: wording each in the user's language costs more than the rest)."""
+    flags and a page shows a hundred: wording each in the user's language costs more than the rest):
+    text, a lazy string, or a tuple of the figures `DETAILS[code]` words."""
 
     code: str
     raw: object = ""
@@ -121,7 +121,8 @@ class Flag:
 
     @property
     def detail(self) -> str:
-        return str(self.raw)
+        raw = self.raw
+        return DETAILS[self.code](*raw) if type(raw) is tuple else str(raw)
 
     @property
     def label(self) -> str:
@@ -153,8 +154,32 @@ class Context:
         """The end of the day asked about (Asia/Jakarta), as an aware datetime."""
         return day_start(self.as_of + timedelta(days=1))
 
+    # What every village's flags read, worked out once per page:
+    @cached_property
+    def overdue(self) -> tuple:
+        """The quarters whose report is overdue on the date asked about (the village may report up to
+        and on the due day)."""
+        days = self.rules.rules.report_days
+        return tuple(q for q in range(1, 5) if report_due(self.year, q, days) < self.as_of)
 
-@dataclass
+    @cached_property
+    def cash_shares(self) -> list:
+        return spending_curve.quarter_cash_shares(self.first_tranche, self.rules.rules.tranche_months)
+
+    @cached_property
+    def tranche2_open(self) -> bool:
+        """From the month the second tranche is due to the end of the year."""
+        months = self.rules.rules.tranche_months
+        month = months[1] if len(months) > 1 else 7
+        return date(self.year, month, 1) <= self.as_of <= date(self.year, 12, 31)
+
+    @cached_property
+    def rules_apply(self) -> bool:
+        """Whether the year's money rules are known (a later year's defaults are only assumed)."""
+        return self.rules.kabupaten_set or self.rules.source_year == self.year
+
+
+@dataclass(slots=True)
 class VillageRow:
     desa_id: int
     code: str
@@ -177,11 +202,11 @@ class VillageRow:
     committed_at: object = None          # the first version's moment (UTC)
     impact: float | None = None
     unexplained: int = 0
-    packages: set = field(default_factory=set)
-    groups: set = field(default_factory=set)
-    planned: list = field(default_factory=lambda: [0.0] * 4)    # money planned by each quarter's end (summary)
+    packages: frozenset = frozenset()
+    groups: frozenset = frozenset()
+    planned: tuple = (0.0, 0.0, 0.0, 0.0)                       # money planned by each quarter's end (summary)
     by_package: dict = field(default_factory=dict)              # committed money per package
-    all_spent: list = field(default_factory=lambda: [None] * 4)  # per quarter, every quarter reported so far
+    all_spent: tuple = (None, None, None, None)                 # per quarter, every quarter reported so far
     overspent_all: int = 0
     ratios_text: str = ""                                       # delivered ÷ units per activity, every quarter
     ratios: list | None = None                                  # the same as of the date asked about
@@ -197,7 +222,7 @@ class VillageRow:
     # As of the date asked about:
     quarters: list = field(default_factory=lambda: [None, None, None, None])   # spent, None = not reported
     spent: int = 0
-    expected: list = field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])     # cumulative, end of each quarter
+    expected: tuple = (0.0, 0.0, 0.0, 0.0)                                   # cumulative, end of each quarter
     overspent_activities: int = 0
     flags: list = field(default_factory=list)
 
@@ -352,6 +377,11 @@ def _desa_query(region):
     return select(Region.id).where(Region.parent_id.in_(kecamatan), Region.level == "desa")
 
 
+def village_ids(region):
+    """A SELECT of the ids of the villages in `region` (to filter other tables by, in SQL)."""
+    return _desa_query(region)
+
+
 def latest_versions(region, year: int):
     """A subquery (plan_id, version): each plan's latest commitment, for the villages in `region`
     and `year` (the recap's activities and the API's commitments read these)."""
@@ -387,36 +417,46 @@ SUMMARY_COLUMNS = ("state", "commitment_id", "commitment_version", "committed_at
                    "reported_q2", "reported_q3", "reported_q4", "planned_q1", "planned_q2", "planned_q3", "planned_q4",
                    "overspent", "ratios", "money")
 DETAIL_CHUNK = 500
+_TARGETS = slice(len(PLAN_COLUMNS) - len(TARGET_FIELDS), len(PLAN_COLUMNS))
+_MONEY = len(PLAN_COLUMNS) + SUMMARY_COLUMNS.index("money")
 
 
 def village_rows(region, year: int, as_of: date | None = None, settings: YearSettings | None = None,
                  deadline: date | None = None, context: Context | None = None) -> list:
-    """One VillageRow per village of `region` for `year`, with its flags as of `as_of`, sorted by code."""
+    """One VillageRow per village of `region` for `year`, with its flags as of `as_of`, sorted by code.
+
+    A province's page builds thousands of these: the work per village is kept to reading its
+    summary's columns by position and the flags' tests (their wording waits until a page shows them;
+    see Flag), and the rows hold tuples and shared sets where they can (fewer objects for Python's
+    garbage collector to walk)."""
     ctx = context or context_for(region.kabupaten, year, as_of, settings, deadline)
     desa_ids = _desa_query(region).scalar_subquery()
     kecamatan = db.aliased(Region)
     rows = {}
+    priority = ctx.priority
     for desa_id, code, name, created, kec_id, kec_code, kec_name in db.session.execute(
             select(Region.id, Region.code, Region.name, Region.created_at, kecamatan.id, kecamatan.code,
                    kecamatan.name)
             .join(kecamatan, Region.parent_id == kecamatan.id)
             .where(Region.id.in_(desa_ids)).order_by(Region.code)):
-        rows[desa_id] = VillageRow(desa_id, code, name, kec_id, kec_code, kec_name, priority=desa_id in ctx.priority,
+        rows[desa_id] = VillageRow(desa_id, code, name, kec_id, kec_code, kec_name, priority=desa_id in priority,
                                    created=created)
 
     plan_filter = (Plan.desa_id.in_(desa_ids), Plan.year == year)
     query = (select(*(getattr(Plan, c) for c in PLAN_COLUMNS), *(getattr(PlanSummary, c) for c in SUMMARY_COLUMNS))
              .outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
     results = db.session.execute(query.where(*plan_filter)).all()
-    missing = [values.id for values in results if values.money is None]
+    missing = [values[0] for values in results if values[_MONEY] is None]
     if missing:     # plans written around the ORM: computed once, now
         summaries.ensure(db.session, missing)
         results = [v for v in results if v[0] not in set(missing)] + \
             db.session.execute(query.where(Plan.id.in_(missing))).all()
+    sets = {}           # the same packages or groups text → one shared frozenset
     for values in results:
-        row = rows.get(values.desa_id)
+        row = rows.get(values[1])
         if row is not None:
-            _fill(row, values, ctx)
+            _fill(row, values, ctx, sets)
+    del results
 
     _load_details([row for row in rows.values() if _needs_detail(row, ctx)])
     for row in rows.values():
@@ -427,7 +467,10 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
 
 def _needs_detail(row, ctx) -> bool:
     """A village that reported after the date asked about: its figures as of then need the detail."""
-    return row.commitment_id is not None and any(at >= ctx.as_of_end for at in row.reports.values())
+    if row.commitment_id is None:
+        return False
+    end = ctx.as_of_end
+    return any(at >= end for at in row.reports.values())
 
 
 def _load_details(rows):
@@ -439,58 +482,96 @@ def _load_details(rows):
             by_plan[plan_id].detail = detail
 
 
-def _fill(row, v, ctx):
-    """One result row of village_rows' query (plan columns, then summary columns) into the VillageRow."""
-    row.plan_id, row.status = v.id, v.state
-    row.money = PlanMoney(v.pagu or 0, v.earmark_koperasi or 0, v.earmark_blt or 0, v.earmark_pangan or 0,
-                          v.earmark_operasional or 0, v.earmark_other or 0, v.stunting_budget or 0)
-    row.pagu, row.stunting_budget = row.money.pagu, row.money.stunting_budget
-    row.pagu_add = v.pagu_add or 0
-    row.base = money_rules.base_amount(ctx.rules.rules, row.money, ctx.rules.rules.floor_base) if row.pagu else 0
-    row.targets = {g: getattr(v, g) or 0 for g in TARGET_FIELDS}
-    row.stunted_children, row.balita_measured = v.stunted_children, v.balita_measured
-    row.apbdes_pembangunan, row.apbdes_pemberdayaan = v.apbdes_pembangunan, v.apbdes_pemberdayaan
-    row.committed, row.commitment_id = v.committed, v.commitment_id
-    row.commitment_version, row.impact = v.commitment_version, v.impact
-    row.committed_at, row.unexplained = v.committed_at, v.unexplained or 0
-    row.packages = set(v.packages.split(",")) if v.packages else set()
-    row.groups = set(v.groups.split(",")) if v.groups else set()
-    row.reports = {q: utc(m) for q, m in ((1, v.reported_q1), (2, v.reported_q2), (3, v.reported_q3), (4, v.reported_q4))
-                   if m is not None}
-    row.planned = [v.planned_q1, v.planned_q2, v.planned_q3, v.planned_q4]
-    row.all_spent = [v.spent_q1, v.spent_q2, v.spent_q3, v.spent_q4]
-    row.overspent_all, row.ratios_text = v.overspent, v.ratios
-    money = v.money or {}
-    row.by_package, row.areas = money.get("by_package") or {}, money.get("areas") or {}
-    row.add_committed = int(money.get("add") or 0)
+def _frozen(text, sets):
+    found = sets.get(text)
+    if found is None:
+        found = sets[text] = frozenset(text.split(",")) if text else frozenset()
+    return found
+
+
+def _utc(moment):
+    """`times.utc` for a column value, without converting a moment PostgreSQL hands back in UTC."""
+    if moment is None:
+        return None
+    zone = moment.tzinfo
+    if zone is timezone.utc:
+        return moment
+    if zone is not None and not zone.utcoffset(moment):
+        return moment.replace(tzinfo=timezone.utc)
+    return utc(moment)
+
+
+def _fill(row, v, ctx, sets=None):
+    """One result row of village_rows' query (plan columns, then summary columns, by position) into
+    the VillageRow."""
+    (plan_id, _desa_id, pagu, pagu_add, koperasi, blt, pangan, operasional, other, budget, stunted, measured,
+     pembangunan, pemberdayaan) = v[:_TARGETS.start]
+    (state, commitment_id, version, committed_at, committed, impact, unexplained, packages, groups,
+     s1, s2, s3, s4, r1, r2, r3, r4, p1, p2, p3, p4, overspent, ratios, money) = v[_TARGETS.stop:]
+    sets = {} if sets is None else sets
+    row.plan_id, row.status = plan_id, state
+    row.money = PlanMoney(pagu or 0, koperasi or 0, blt or 0, pangan or 0, operasional or 0, other or 0, budget or 0)
+    row.pagu, row.stunting_budget = pagu or 0, budget or 0
+    row.pagu_add = pagu_add or 0
+    row.base = money_rules.base_amount(ctx.rules.rules, row.money, ctx.rules.rules.floor_base) if pagu else 0
+    row.targets = dict(zip(TARGET_FIELDS, [t or 0 for t in v[_TARGETS]]))
+    row.stunted_children, row.balita_measured = stunted, measured
+    row.apbdes_pembangunan, row.apbdes_pemberdayaan = pembangunan, pemberdayaan
+    row.committed, row.commitment_id = committed, commitment_id
+    row.commitment_version, row.impact = version, impact
+    row.committed_at, row.unexplained = committed_at, unexplained or 0
+    row.packages, row.groups = _frozen(packages, sets), _frozen(groups, sets)
+    if r1 is not None or r2 is not None or r3 is not None or r4 is not None:
+        row.reports = {q: _utc(m) for q, m in ((1, r1), (2, r2), (3, r3), (4, r4)) if m is not None}
+    row.planned = (p1, p2, p3, p4)
+    row.all_spent = (s1, s2, s3, s4)
+    row.overspent_all, row.ratios_text = overspent, ratios
+    if money:
+        row.by_package, row.areas = money.get("by_package") or {}, money.get("areas") or {}
+        row.add_committed = int(money.get("add") or 0)
 
 
 def _as_of(row, ctx):
     """The realisation the village had reported by the date asked about, and the expected curve."""
     if row.commitment_id is None:
         return
-    counted = sorted(q for q, at in row.reports.items() if at < ctx.as_of_end)
-    if len(counted) < len(row.reports) and row.detail is not None:
-        measured = summaries.measure(row.detail["activities"], row.detail["extra_spent"], counted)
-        row.quarters, row.overspent_activities, row.ratios = measured["quarters"], measured["overspent"], \
-            measured["ratios"]
-    else:
-        row.quarters = [row.all_spent[q - 1] if q in row.reports else None for q in (1, 2, 3, 4)]
-        row.overspent_activities = row.overspent_all
-    row.spent = sum(v for v in row.quarters if v is not None)
-    row.expected = spending_curve.expected_quarters(row.planned, ctx.first_tranche, ctx.rules.rules.tranche_months)
+    reports = row.reports
+    if row.detail is not None and reports:
+        end = ctx.as_of_end
+        counted = sorted(q for q, at in reports.items() if at < end)
+        if len(counted) < len(reports):
+            measured = summaries.measure(row.detail["activities"], row.detail["extra_spent"], counted)
+            row.quarters, row.overspent_activities, row.ratios = measured["quarters"], measured["overspent"], \
+                measured["ratios"]
+            row.spent = sum(v for v in row.quarters if v is not None)
+            row.expected = _expected(row, ctx)
+            return
+    spent = row.all_spent
+    row.quarters = quarters = [spent[0] if 1 in reports else None, spent[1] if 2 in reports else None,
+                               spent[2] if 3 in reports else None, spent[3] if 4 in reports else None]
+    row.overspent_activities = row.overspent_all
+    row.spent = sum(v for v in quarters if v is not None)
+    row.expected = _expected(row, ctx)
+
+
+def _expected(row, ctx):
+    planned = row.planned
+    return spending_curve.expected_quarters(planned, shares=ctx.cash_shares) if len(planned) == 4 else \
+        spending_curve.expected_quarters(planned, ctx.first_tranche, ctx.rules.rules.tranche_months)
+
+
+_ORDER = {code: index for index, code in enumerate(FLAGS)}
 
 
 def flags_of(row, ctx) -> list:
     """The village's flags as of the context's date, worst first (see the module's docstring)."""
     flags = []
-    for rule in (_no_commitment, _rules_broken, _not_reported, _below_floor, _lagging, _tranche2, _overspent,
-                 _group_uncovered, _unexplained):
+    for rule in RULES:
         flag = rule(row, ctx)
         if flag is not None:
             flags.append(flag)
-    order = list(FLAGS)
-    flags.sort(key=lambda f: (-f.severity, order.index(f.code)))
+    if len(flags) > 1:
+        flags.sort(key=lambda f: (-f.severity, _ORDER[f.code]))
     return flags
 
 
@@ -499,85 +580,64 @@ def _no_commitment(row, ctx):
         return None
     if row.added_on is not None and row.added_on > ctx.deadline:
         return None
-    days = (ctx.as_of - ctx.deadline).days
-    return Flag("no_commitment", LazyString(lambda: _("batas %(d)s, lewat %(n)s hari",
-                                                      d=format_date(ctx.deadline, "medium"), n=days)))
+    return Flag("no_commitment", (ctx.deadline, (ctx.as_of - ctx.deadline).days), 3)
 
 
 def _rules_broken(row, ctx):
-    if row.money is None or not row.pagu:
-        return None
-    if not ctx.rules.kabupaten_set and ctx.rules.source_year != ctx.year:
+    if row.money is None or not row.pagu or not ctx.rules_apply:
         return None     # no rule known for the year: the plan form warns, but an assumption flags nobody
-    broken = money_rules.breaches(ctx.rules.rules, row.money)
-    if not broken:
+    if not money_rules.breaks(ctx.rules.rules, row.money):
         return None
-    return Flag("rules_broken", LazyString(lambda: "; ".join(breach_summary(c) for c in broken)))
+    return Flag("rules_broken", (ctx.rules.rules, row.money), 3)
 
 
 def _not_reported(row, ctx):
-    if row.commitment_id is None or not row.committed:
+    if row.commitment_id is None or not row.committed or not ctx.overdue:
         return None
-    days = ctx.rules.rules.report_days
-    missing = []
-    committed_on = None
-    for q in range(1, 5):
-        if report_due(ctx.year, q, days) >= ctx.as_of:
-            break           # not overdue yet: the village may report up to and on the due day
-        if committed_on is None:
-            committed_on = row.committed_on or date.min
-        if quarter_end(ctx.year, q) < committed_on:
-            continue
-        if row.quarters[q - 1] is None:
-            missing.append(q)
+    quarters = row.quarters
+    missing = [q for q in ctx.overdue if quarters[q - 1] is None]
     if not missing:
         return None
-    names = ", ".join(QUARTER_NAMES[q] for q in missing)
-    last = row.last_reported
-    detail = (_l("triwulan %(q)s; terakhir dilaporkan: triwulan %(last)s", q=names, last=QUARTER_NAMES[last]) if last
-              else _l("triwulan %(q)s; belum pernah melapor", q=names))
-    return Flag("not_reported", detail, severity=3 if len(missing) >= 2 else 2)
+    committed_on = row.committed_on or date.min
+    missing = tuple(q for q in missing if quarter_end(ctx.year, q) >= committed_on)
+    if not missing:
+        return None
+    return Flag("not_reported", (missing, row.last_reported), 3 if len(missing) >= 2 else 2)
 
 
 def _below_floor(row, ctx):
     floor = ctx.floor
     if floor is None or not row.pagu or not row.base:
         return None
-    if row.stunting_budget / row.base >= floor - 1e-9:
-        return None
     share = row.stunting_budget / row.base
-    return Flag("below_floor", LazyString(lambda: f"{format_percent(share)} < {format_percent(floor)}"))
+    if share >= floor - 1e-9:
+        return None
+    return Flag("below_floor", (share, floor), 2)
 
 
 def _lagging(row, ctx):
+    if not row.committed:
+        return None
     last = row.last_reported
-    if not row.committed or last is None:
+    if last is None:
         return None
     spent = sum(v for v in row.quarters[:last] if v is not None)
     actual = spent / row.committed
     expected = row.expected[last - 1] / row.committed
     if actual >= expected - LAG_TOLERANCE:
         return None
-    return Flag("lagging", LazyString(lambda: _("%(a)s s.d. triwulan %(q)s; diperkirakan %(e)s",
-                                                a=format_percent(actual, 0), q=QUARTER_NAMES[last],
-                                                e=format_percent(expected, 0))))
+    return Flag("lagging", (actual, last, expected), 2)
 
 
 def _tranche2(row, ctx):
-    if not row.committed:
-        return None
-    month = ctx.rules.rules.tranche_months[1] if len(ctx.rules.rules.tranche_months) > 1 else 7
-    if not date(ctx.year, month, 1) <= ctx.as_of <= date(ctx.year, 12, 31):
+    if not row.committed or not ctx.tranche2_open:
         return None
     first = row.committed * ctx.first_tranche
     spent_ok = row.spent >= TRANCHE2_SPENT * first
     outputs = row.outputs_share(ctx.first_tranche) or 0
     if spent_ok and outputs >= TRANCHE2_OUTPUTS:
         return None
-    spent_share = row.spent / first if first else None
-    return Flag("tranche2", LazyString(lambda: _("belanja %(s)s dari tahap I, keluaran %(o)s",
-                                                 s=format_percent(spent_share, 0) if first else "–",
-                                                 o=format_percent(outputs, 0))))
+    return Flag("tranche2", (row.spent / first if first else None, outputs), 2)
 
 
 def _overspent(row, ctx):
@@ -586,25 +646,53 @@ def _overspent(row, ctx):
     over = row.overspent_activities
     if row.spent <= row.committed and not over:
         return None
-    return Flag("overspent", _l("%(n)s kegiatan", n=over) if over else "")
+    return Flag("overspent", (over,), 2)
 
 
 def _group_uncovered(row, ctx):
     if row.plan_id is None:
         return None
-    if not ctx.serviced_groups - row.groups:
+    served = ctx.serviced_groups
+    if served <= row.groups:
         return None
-    missing = [g for g in TARGET_FIELDS if row.targets.get(g, 0) > 0 and g in ctx.serviced_groups
-               and g not in row.groups and g in TARGET_GROUPS]
+    targets = row.targets
+    missing = tuple(g for g in TARGET_FIELDS if targets.get(g, 0) > 0 and g in served and g not in row.groups
+                    and g in TARGET_GROUPS)
     if not missing:
         return None
-    return Flag("group_uncovered", LazyString(lambda: ", ".join(str(TARGET_GROUPS[g]) for g in missing)))
+    return Flag("group_uncovered", (missing,), 1)
 
 
 def _unexplained(row, ctx):
     if not row.unexplained:
         return None
-    return Flag("unexplained", _l("%(n)s perubahan dari usulan tanpa alasan", n=row.unexplained))
+    return Flag("unexplained", (row.unexplained,), 1)
+
+
+RULES = (_no_commitment, _rules_broken, _not_reported, _below_floor, _lagging, _tranche2, _overspent,
+         _group_uncovered, _unexplained)
+
+
+# Each flag's detail in the page's language, from the figures its rule kept (Flag.raw).
+DETAILS = {
+    "no_commitment": lambda deadline, days: _("batas %(d)s, lewat %(n)s hari", d=format_date(deadline, "medium"),
+                                              n=days),
+    "rules_broken": lambda rules, money: "; ".join(breach_summary(c) for c in money_rules.breaches(rules, money)),
+    "not_reported": lambda missing, last: (
+        _("triwulan %(q)s; terakhir dilaporkan: triwulan %(last)s", q=", ".join(QUARTER_NAMES[q] for q in missing),
+          last=QUARTER_NAMES[last]) if last
+        else _("triwulan %(q)s; belum pernah melapor", q=", ".join(QUARTER_NAMES[q] for q in missing))),
+    "below_floor": lambda share, floor: f"{format_percent(share)} < {format_percent(floor)}",
+    "lagging": lambda actual, last, expected: _("%(a)s s.d. triwulan %(q)s; diperkirakan %(e)s",
+                                                a=format_percent(actual, 0), q=QUARTER_NAMES[last],
+                                                e=format_percent(expected, 0)),
+    "tranche2": lambda spent_share, outputs: _("belanja %(s)s dari tahap I, keluaran %(o)s",
+                                               s=format_percent(spent_share, 0) if spent_share is not None else "–",
+                                               o=format_percent(outputs, 0)),
+    "overspent": lambda over: _("%(n)s kegiatan", n=over) if over else "",
+    "group_uncovered": lambda missing: ", ".join(str(TARGET_GROUPS[g]) for g in missing),
+    "unexplained": lambda n: _("%(n)s perubahan dari usulan tanpa alasan", n=n),
+}
 
 
 QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -635,17 +723,20 @@ def _add(k, v):
     k.committed += v.committed or 0
     k.spent += v.spent
     k.stunted_children += v.stunted_children or 0
-    for q in range(4):
-        if v.quarters[q] is not None:
-            k.quarters[q] += v.quarters[q]
-            k.reported[q] += 1
-        k.expected[q] += v.expected[q]
-    for code in v.flag_codes:
-        k.flags[code] += 1
+    quarters, reported, expected = k.quarters, k.reported, k.expected
+    for q, value in enumerate(v.quarters):
+        if value is not None:
+            quarters[q] += value
+            reported[q] += 1
+    for q, value in enumerate(v.expected):
+        expected[q] += value
     if v.flags:
         k.flagged_villages += 1
-    if v.needs_attention:
-        k.attention_villages += 1
+        counts = k.flags
+        for code in v.flag_codes:
+            counts[code] += 1
+        if v.needs_attention:
+            k.attention_villages += 1
 
 
 def totals(village_list: list) -> KecamatanRow:
@@ -653,6 +744,23 @@ def totals(village_list: list) -> KecamatanRow:
     total = KecamatanRow(0, "", "")
     for v in village_list:
         _add(total, v)
+    return total
+
+
+def sum_of(kecamatan_list: list) -> KecamatanRow:
+    """The same as `totals` of their villages, from the kecamatan sums (a province page adds its
+    villages once)."""
+    total = KecamatanRow(0, "", "")
+    for k in kecamatan_list:
+        for name in ("villages", "with_plan", "committed_villages", "pagu", "base", "stunting_budget", "committed",
+                     "spent", "stunted_children", "flagged_villages", "attention_villages"):
+            setattr(total, name, getattr(total, name) + getattr(k, name))
+        for q in range(4):
+            total.quarters[q] += k.quarters[q]
+            total.reported[q] += k.reported[q]
+            total.expected[q] += k.expected[q]
+        for code, n in k.flags.items():
+            total.flags[code] += n
     return total
 
 

@@ -90,12 +90,14 @@ def _village_totals(rows) -> list:
             _add_share(sum(r.pagu_add for r in rows if r.committed), sum(r.add_committed for r in rows))]
 
 
-def villages_table(region, year, rows, context, title=None, kecamatan=None) -> Table:
-    """Every village (or those of one kecamatan), with a totals row."""
+def villages_table(region, year, rows, context, title=None, kecamatan=None, lines=None) -> Table:
+    """Every village (or those of one kecamatan), with a totals row. `lines`: {desa id: its line}
+    already written (a kabupaten's workbook shows each village twice; its flags are worded once)."""
     shown = [r for r in rows if kecamatan is None or r.kecamatan_id == kecamatan.id]
     name = title or _("Desa")
     what = _("Rekap desa") if kecamatan is None else _("Rekap desa Kecamatan %(name)s", name=kecamatan.name)
-    return Table(name, _village_headers(), [_village_row(r) for r in shown], formats=VILLAGE_FORMATS,
+    data = [lines[r.desa_id] if lines is not None else _village_row(r) for r in shown]
+    return Table(name, _village_headers(), data, formats=VILLAGE_FORMATS,
                  widths={0: 16, 1: 22, 2: 18, 18: 50}, title_lines=_title(region, year, what, context),
                  totals=_village_totals(shown))
 
@@ -210,17 +212,22 @@ def scorecard_table(region, year, card, context=None) -> Table:
 # --- Files -----------------------------------------------------------------------------------------------------------
 
 def _tables(region, year, rows, context) -> list:
-    tables = [summary_table(region, year, rows, context), villages_table(region, year, rows, context)]
+    lines = {r.desa_id: _village_row(r) for r in rows} if region.level == "kabupaten" else None
+    tables = [summary_table(region, year, rows, context), villages_table(region, year, rows, context, lines=lines)]
     if region.level == "kabupaten":
         tables.append(kecamatan_table(region, year, rows, context))
         used = set()
+        by_kecamatan = {}
+        for r in rows:
+            by_kecamatan.setdefault(r.kecamatan_id, []).append(r)
         for k in kecamatan_rows(rows):
             title = f"{k.code[-2:]} {k.name}"[:31]
             while title in used:
                 title = title[:28] + f"~{len(used) % 100:02d}"
             used.add(title)
             kec = SimpleNamespace(id=k.id, code=k.code, name=k.name)
-            tables.append(villages_table(region, year, rows, context, title=title, kecamatan=kec))
+            tables.append(villages_table(region, year, by_kecamatan.get(k.id, []), context, title=title,
+                                         kecamatan=kec, lines=lines))
     activity_count = sum(r.activity_count for r in rows)
     if activity_count <= XLSX_ACTIVITY_LIMIT:
         tables.append(activities_table(region, year, rows, context))
