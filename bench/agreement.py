@@ -24,7 +24,7 @@ from planner.models import Plan  # noqa: E402
 from planner.optimizer import backends, load_plan, solve  # noqa: E402
 from planner.optimizer.formulation import build  # noqa: E402
 from planner.optimizer.solve import lexicographic  # noqa: E402
-from planner.services.planfile import plan_file  # noqa: E402
+from planner.services.plan_file_builder import plan_file  # noqa: E402
 
 explain_module = importlib.import_module("planner.optimizer.explain")
 sensitivity_module = importlib.import_module("planner.optimizer.sensitivity")

@@ -241,7 +241,7 @@ def test_a_proposal_answers_a_recommendation_of_its_own_village_only(app, world,
 
 
 def test_the_rule_locks_answering_proposals_in_the_plan_file_only_when_on(app, world, login):
-    from planner.services.planfile import plan_file
+    from planner.services.plan_file_builder import plan_file
 
     rid = _recommendation(app, world)
     client = login("desa_a1")
@@ -276,7 +276,7 @@ def test_the_rule_locks_answering_proposals_in_the_plan_file_only_when_on(app, w
 
 def test_the_kabupaten_rule_set_switches_the_rule_on_for_plans_without_their_own(app, world):
     from planner.models import YearSettings
-    from planner.services.planfile import plan_file
+    from planner.services.plan_file_builder import plan_file
 
     rid = _recommendation(app, world)
     with app.test_request_context():

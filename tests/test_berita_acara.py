@@ -125,7 +125,7 @@ def test_number_letterhead_pelaksana_sumber_dana_and_pledges(app, world, login):
 def test_other_sources_sit_beside_the_dana_desa_budget(app, world, login):
     cid = _two_sources(app, world)
     from planner.models import Commitment
-    from planner.services.planfile import plan_file
+    from planner.services.plan_file_builder import plan_file
 
     with app.test_request_context():
         commitment = db.session.get(Commitment, cid)

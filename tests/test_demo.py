@@ -135,7 +135,7 @@ def test_demo_plans_claim_no_more_than_the_plausibility_bound(app, demo):
     from planner import optimizer
     from planner.demo.data import STORY
     from planner.services import plan_impact
-    from planner.services.planfile import plan_file
+    from planner.services.plan_file_builder import plan_file
 
     with app.test_request_context():
         for plan in db.session.scalars(select(Plan)):

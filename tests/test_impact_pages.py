@@ -11,7 +11,7 @@ from sqlalchemy import select
 from planner import optimizer
 from planner.extensions import db
 from planner.models import CatalogueItem, ImpactSetting, Plan, Region, Suggestion
-from planner.services.planfile import plan_file
+from planner.services.plan_file_builder import plan_file
 
 from . import factories
 from .conftest import text_of

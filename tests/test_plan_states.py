@@ -86,7 +86,7 @@ def test_the_board_lists_funded_activities_first_with_their_place(app, world, lo
 
 
 def _unfunded(app, ids):
-    from planner.services.planfile import proposal_id_of
+    from planner.services.plan_file_builder import proposal_id_of
     from planner.services.rembuk import session_suggestion
 
     with app.app_context():

@@ -47,7 +47,7 @@ def _decide(client, sid, proposal_id, action, units="", reason="", htmx=True):
 
 def _units(app, sid):
     """Units per proposal id in the session's latest answer."""
-    from planner.services.planfile import proposal_id_of
+    from planner.services.plan_file_builder import proposal_id_of
     from planner.services.rembuk import session_suggestion
 
     with app.app_context():

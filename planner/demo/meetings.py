@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from ..extensions import db
 from ..formatting import ZONE
 from ..models import Realisation, Suggestion, User
-from ..services import commitments, history, rembuk
+from ..services import audit, commitments, rembuk
 
 # (village name, committed?) — the rest have no meeting yet.
 MEETINGS = [("Bongkot", True), ("Dukuhklopo", True), ("Jabon", True), ("Mancar", False)]
@@ -55,7 +55,7 @@ def _date_meeting(session, moment: datetime) -> None:
 
 def _meet(plan, operator, held_on, name):
     """Open the rembuk, take attendance and the other bodies' pledges, and solve: all on `held_on`."""
-    with history.dated(_moment(held_on, 9)):
+    with audit.dated(_moment(held_on, 9)):
         session = rembuk.open_session(plan, operator, dict(
             held_on=held_on, place=f"Balai Desa {name}", chair=f"Kepala Desa {name}", facilitator="KPM Desa",
             agenda=rembuk.DEFAULT_AGENDA, review=rembuk.DEFAULT_REVIEW))
@@ -83,7 +83,7 @@ def hold_meetings(plans_by_village: dict, year: int, today: date | None = None) 
         session, suggestion = _meet(plan, operator, held_on, name)
         unfunded = [p for p in plan.proposals if p.from_dana_desa
                     and not any(a["units"] for a in suggestion.result["result"]["allocations"] if a["id"] == f"u{p.id}")]
-        with history.dated(_moment(held_on, 10)):
+        with audit.dated(_moment(held_on, 10)):
             if unfunded:
                 # The room funds one activity the optimizer left out, and says why.
                 rembuk.decide(session, operator, unfunded[0], "in",
@@ -133,7 +133,7 @@ def carry_out_last_year(plans: list, year: int, today: date) -> tuple[int, int]:
         if commitments.commit_problems(session):
             _date_meeting(session, _moment(held_on, 9))
             continue        # e.g. no proposal for a required target group: the session stays open
-        with history.dated(_moment(held_on, 11)):
+        with audit.dated(_moment(held_on, 11)):
             commitments.commit_session(session, operator, at=_moment(held_on, 11))
         _date_meeting(session, _moment(held_on, 9))
         pattern = committed % len(REALISATION)
@@ -154,7 +154,7 @@ def carry_out_last_year(plans: list, year: int, today: date) -> tuple[int, int]:
                 spent_so_far[line.key] += spent
                 values[line.key] = {"spent": spent, "units": int(line.activity.units * share), "note": "",
                                     "over_reason": reason, "version": None}
-            with history.dated(_moment(reported_on, 14)):
+            with audit.dated(_moment(reported_on, 14)):
                 realisation.save_quarter(plan, operator, quarter, values)
             _date_report(plan, quarter, reported_on)
             recorded += 1
@@ -165,12 +165,12 @@ def carry_out_last_year(plans: list, year: int, today: date) -> tuple[int, int]:
             last_report = max((_quarter_end(year, q) for q in range(1, 5) if _quarter_end(year, q) < today),
                               default=held_on)
             noted = _moment(last_report + timedelta(days=15), 10)
-            with history.dated(noted):
+            with audit.dated(noted):
                 note = reviews.add_comment(plan, officer, COMMENTS[pattern])
             note.created_at = noted
             if pattern in ANSWERS:
                 answered = noted + timedelta(days=2)
-                with history.dated(answered):
+                with audit.dated(answered):
                     answer = reviews.add_comment(plan, operator, ANSWERS[pattern], parent=note)
                 answer.created_at = answered
             db.session.commit()

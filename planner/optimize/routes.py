@@ -16,7 +16,7 @@ from ..services import robustness as robustness_service
 from ..services import solve_jobs
 from ..services.optimization import (budget_rise_for, check_budget_rise, latest_suggestion,
                                      suggestion_view)
-from ..services.planfile import plan_file
+from ..services.plan_file_builder import plan_file
 from ..services.rules import DEFAULT_RULES, effective_rules, update_rules
 from .forms import RulesForm
 

@@ -24,9 +24,9 @@ from ..extensions import db
 from ..models import Commitment, CommitmentActivity
 from ..models.base import utcnow
 from ..models.plan import TARGET_FIELDS
-from . import ServiceError, commit, history, plan_impact
+from . import ServiceError, audit, commit, plan_impact
 from .aks import snapshot
-from .planfile import other_source_units, plan_file, proposal_id_of, proposal_key
+from .plan_file_builder import other_source_units, plan_file, proposal_id_of, proposal_key
 from .proposals import plan_overview
 from .rembuk import active_decisions, current_locks, is_current, session_suggestion
 from .scorecard import content_scorecard
@@ -104,7 +104,7 @@ def commit_session(session, user, expected_plan_version: int | None = None, at=N
     db.session.add_all(activity_rows(commitment, content))
     session.status = "committed"
     plan.status = "committed"
-    history.record("commitment.create", plan=plan, user=user, target=f"version:{session.version}",
+    audit.record("commitment.create", plan=plan, user=user, target=f"version:{session.version}",
                    version=session.version, hash=commitment.content_hash[:12])
     commit(conflict=_already_message(), duplicate=_already_message(), busy=_already_message())
     return commitment

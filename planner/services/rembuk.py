@@ -22,9 +22,9 @@ from ..extensions import db
 from ..optimizer.impact_model import evaluate
 from ..models import Attendee, Decision, Pledge, Proposal, RembukSession, Scenario, Suggestion
 from ..models.base import utcnow
-from . import ServiceError, commit_or_conflict, history
+from . import ServiceError, audit, commit_or_conflict
 from .optimization import compute_suggestion, input_hash, suggestion_view
-from .planfile import plan_file, proposal_id_of, proposal_key
+from .plan_file_builder import plan_file, proposal_id_of, proposal_key
 
 SESSION_TEXT_LIMITS = {"place": 200, "chair": 120, "facilitator": 120, "agenda": 5000, "review": 2000,
                        "reason": 2000, "document_number": 80}
@@ -85,7 +85,7 @@ def open_session(plan, user, values: dict) -> RembukSession:
                             held_on=values["held_on"])
     db.session.add(session)
     db.session.flush()
-    history.record("session.open", plan=plan, user=user, target=f"session:{session.id}",
+    audit.record("session.open", plan=plan, user=user, target=f"session:{session.id}",
                    version=version, date=session.held_on.isoformat())
     amended = _amended_session(plan)
     if amended is not None:
@@ -129,7 +129,7 @@ def carry_over(previous, session, user) -> None:
                                 carried_from_id=decision.id))
     for pledge in previous.pledges:
         db.session.add(Pledge(session=session, body=pledge.body, what=pledge.what, months=pledge.months, carried=True))
-    history.record("session.carry_over", plan=session.plan, user=user, target=f"session:{session.id}",
+    audit.record("session.carry_over", plan=session.plan, user=user, target=f"session:{session.id}",
                    version=previous.version)
 
 
@@ -145,8 +145,8 @@ def update_session(session, user, values: dict, expected_version: int | None = N
     for key in SESSION_TEXT_LIMITS:
         setattr(session, key, _text(values.get(key)))
     after = {k: getattr(session, k) for k in before}
-    history.record("session.update", plan=session.plan, user=user, target=f"session:{session.id}",
-                   changes=history.changes(before, after))
+    audit.record("session.update", plan=session.plan, user=user, target=f"session:{session.id}",
+                   changes=audit.changes(before, after))
     commit_or_conflict(session_changed_message())
     return session
 
@@ -194,7 +194,7 @@ def add_attendee(session, user, values: dict) -> Attendee:
                         institution=_text(values.get("institution")), sex=values["sex"],
                         signs=bool(values.get("signs")))
     db.session.add(attendee)
-    history.record("attendee.add", plan=session.plan, user=user, target=f"session:{session.id}",
+    audit.record("attendee.add", plan=session.plan, user=user, target=f"session:{session.id}",
                    name=attendee.name, role=str(ATTENDEE_ROLES[attendee.role]))
     db.session.commit()
     return attendee
@@ -206,7 +206,7 @@ def confirm_attendee(session, user, attendee: Attendee) -> None:
     if attendee.session_id != session.id:
         raise ServiceError(_("Peserta ini tidak tercatat di rembuk ini."))
     attendee.carried = False
-    history.record("attendee.confirm", plan=session.plan, user=user, target=f"session:{session.id}",
+    audit.record("attendee.confirm", plan=session.plan, user=user, target=f"session:{session.id}",
                    name=attendee.name)
     db.session.commit()
 
@@ -215,7 +215,7 @@ def remove_attendee(session, user, attendee: Attendee) -> None:
     _require_open(session)
     if attendee.session_id != session.id:
         raise ServiceError(_("Peserta ini tidak tercatat di rembuk ini."))
-    history.record("attendee.remove", plan=session.plan, user=user, target=f"session:{session.id}",
+    audit.record("attendee.remove", plan=session.plan, user=user, target=f"session:{session.id}",
                    name=attendee.name)
     db.session.delete(attendee)
     db.session.commit()
@@ -247,7 +247,7 @@ def add_pledge(session, user, values: dict) -> Pledge:
     pledge = Pledge(session=session, body=_text(values["body"]), what=_text(values["what"]),
                     months=sorted(set(values.get("months") or [])) or None)
     db.session.add(pledge)
-    history.record("pledge.add", plan=session.plan, user=user, target=f"session:{session.id}", name=pledge.body)
+    audit.record("pledge.add", plan=session.plan, user=user, target=f"session:{session.id}", name=pledge.body)
     db.session.commit()
     return pledge
 
@@ -256,7 +256,7 @@ def remove_pledge(session, user, pledge: Pledge) -> None:
     _require_open(session)
     if pledge.session_id != session.id:
         raise ServiceError(_("Komitmen ini tidak tercatat di rembuk ini."))
-    history.record("pledge.remove", plan=session.plan, user=user, target=f"session:{session.id}", name=pledge.body)
+    audit.record("pledge.remove", plan=session.plan, user=user, target=f"session:{session.id}", name=pledge.body)
     db.session.delete(pledge)
     db.session.commit()
 
@@ -364,7 +364,7 @@ def decide(session, user, proposal, action: str, units=None, reason: str = "") -
                         units=units if action == "units" else None, reason=_text(reason), user_id=user.id)
     db.session.add(decision)
     db.session.flush()
-    history.record(f"decision.{action}", plan=session.plan, user=user, target=f"proposal:{proposal.id}",
+    audit.record(f"decision.{action}", plan=session.plan, user=user, target=f"proposal:{proposal.id}",
                    name=proposal.name, units=units, reason=decision.reason)
     request_resolve(session, user)
     return decision
@@ -382,7 +382,7 @@ def undo_last(session, user) -> Decision | None:
                              "kegiatannya dengan keputusan baru beserta alasannya."))
     last.undone_at = utcnow()
     last.undone_by_id = user.id
-    history.record("decision.undo", plan=session.plan, user=user, target=f"decision:{last.id}",
+    audit.record("decision.undo", plan=session.plan, user=user, target=f"decision:{last.id}",
                    what=decision_sentence(last))
     request_resolve(session, user)
     return last
@@ -569,7 +569,7 @@ def save_scenario(session, user, name: str, allocation: dict | None = None, sour
                         total_impact=total_impact or 0.0, suggestion_id=latest.id if latest else None,
                         user_id=user.id)
     db.session.add(scenario)
-    history.record("scenario.save", plan=session.plan, user=user, target=f"session:{session.id}", name=name)
+    audit.record("scenario.save", plan=session.plan, user=user, target=f"session:{session.id}", name=name)
     db.session.commit()
     return scenario
 
@@ -586,7 +586,7 @@ def take_scenario(session, user, scenario, reason: str = "") -> Decision:
     decision.scenario = scenario
     db.session.add(decision)
     db.session.flush()
-    history.record("decision.scenario", plan=session.plan, user=user, target=f"scenario:{scenario.id}",
+    audit.record("decision.scenario", plan=session.plan, user=user, target=f"scenario:{scenario.id}",
                    name=scenario.name, reason=decision.reason)
     request_resolve(session, user)
     return decision
@@ -773,7 +773,7 @@ def open_amendment(plan, user, reason: str, expected_version: int | None = None)
     if expected_version is not None and expected_version != plan.version_id:
         raise ServiceError(_("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman."))
     plan.status = "amending"
-    history.record("amendment.open", plan=plan, user=user, reason=reason)
+    audit.record("amendment.open", plan=plan, user=user, reason=reason)
     commit_or_conflict(_("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman."))
 
 
