@@ -106,7 +106,7 @@ def test_no_route_changes_a_committed_version(app, world, login):
             response = send(url, data=FORM)
             assert response.status_code in (403, 404, 409), (rule.endpoint, response.status_code)
         tried.append(rule.endpoint)
-    assert {"proposals.edit", "proposals.delete", "plans.edit", "optimize.rules", "transfer.import_confirm",
+    assert {"proposals.edit", "proposals.delete", "plans.edit", "suggestions.rules", "transfer.import_confirm",
             "rembuk.decide", "rembuk.undo", "rembuk.add_attendee", "rembuk.add_pledge",
             "rembuk.confirm_attendee"} <= set(tried), tried
     with app.app_context():

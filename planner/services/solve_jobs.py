@@ -92,13 +92,13 @@ def next_url(job) -> str:
     if job.kind == "rembuk":
         return url_for("rembuk.board", sid=job.args.get("session_id"))
     if job.kind == BUDGET_RISE:
-        return url_for("optimize.budget_rise", plan_id=job.plan_id, suggestion_id=job.args.get("suggestion_id"),
+        return url_for("suggestions.budget_rise", plan_id=job.plan_id, suggestion_id=job.args.get("suggestion_id"),
                        key=job.args.get("key"))
     if job.kind == "alternatives":
         return url_for("rembuk.alternatives", sid=job.args.get("session_id"),
                        susut=job.args.get("susut") or "2")
     if job.kind == "robustness":
-        return url_for("optimize.robustness", plan_id=job.plan_id, suggestion_id=job.args.get("suggestion_id"))
+        return url_for("suggestions.robustness", plan_id=job.plan_id, suggestion_id=job.args.get("suggestion_id"))
     if job.plan_id is not None:
-        return url_for("optimize.suggestion", plan_id=job.plan_id)
+        return url_for("suggestions.suggestion", plan_id=job.plan_id)
     return url_for("main.home")
