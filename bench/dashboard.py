@@ -61,7 +61,7 @@ def populate(app, villages, seed=7):
 
     from planner.extensions import db
     from planner.models import (Commitment, CommitmentActivity, Plan, Proposal, QuarterReport, Realisation, Region,
-                                RembukSession, User)
+                                RembukMeeting, User)
 
     rnd = random.Random(seed)
     now = datetime.now(timezone.utc)
@@ -109,7 +109,7 @@ def populate(app, villages, seed=7):
             conn.execute(Proposal.__table__.insert(), batch)
             rows += len(batch)
         committed = plan_ids[: int(len(plan_ids) * 0.8)]
-        conn.execute(RembukSession.__table__.insert(), [
+        conn.execute(RembukMeeting.__table__.insert(), [
             dict(plan_id=p, version=1, status="committed", held_on=date(YEAR - 1, 8, 12), place="Balai Desa",
                  chair="Kepala Desa", facilitator="", agenda="", review="", reason="", version_id=1,
                  created_at=now, updated_at=now) for p in committed])

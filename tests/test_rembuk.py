@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import Attendee, Commitment, Decision, Plan, Proposal, RembukSession, Scenario
+from planner.models import Attendee, Commitment, Decision, Plan, Proposal, RembukMeeting, Scenario
 
 from . import factories
 from .conftest import text_of
@@ -31,7 +31,7 @@ def _open(client, plan_id, **extra):
 
 def _session_id(app, plan_id):
     with app.app_context():
-        return db.session.scalar(select(RembukSession.id).where(RembukSession.plan_id == plan_id))
+        return db.session.scalar(select(RembukMeeting.id).where(RembukMeeting.plan_id == plan_id))
 
 
 def _attend(client, sid, name="Siti Aminah", role="bidan_desa", sex="P", **extra):
@@ -48,10 +48,10 @@ def _decide(client, sid, proposal_id, action, units="", reason="", htmx=True):
 def _units(app, sid):
     """Units per proposal id in the session's latest answer."""
     from planner.services.plan_file_builder import proposal_id_of
-    from planner.services.rembuk import session_suggestion
+    from planner.services.rembuk import meeting_suggestion
 
     with app.app_context():
-        latest = session_suggestion(db.session.get(RembukSession, sid))
+        latest = meeting_suggestion(db.session.get(RembukMeeting, sid))
         return {proposal_id_of(a["id"]): a["units"] for a in latest.result["result"]["allocations"]}
 
 
@@ -75,7 +75,7 @@ def test_the_operator_opens_a_rembuk_with_the_usual_agenda_prefilled(app, login,
     again = _open(client, plan_id)
     assert again.status_code == 303 and again.headers["Location"].endswith(f"/rembuk/{sid}")
     with app.app_context():
-        assert db.session.query(RembukSession).count() == 1
+        assert db.session.query(RembukMeeting).count() == 1
 
 
 def test_opening_without_date_place_or_chair_names_each_field(app, login, meeting_plan):
@@ -119,7 +119,7 @@ def test_session_details_can_be_corrected_while_open(app, login, meeting_plan):
                                                          "chair": "Sutrisno", "agenda": "", "review": ""})
     assert response.status_code == 303
     with app.app_context():
-        session = db.session.get(RembukSession, sid)
+        session = db.session.get(RembukMeeting, sid)
         assert session.held_on == date(2026, 8, 13) and session.place == "Aula Posyandu"
 
 
@@ -343,7 +343,7 @@ def test_alternatives_lose_at_most_the_chosen_share_and_can_be_kept(app, login, 
     with app.app_context():
         scenario = db.session.scalar(select(Scenario))
         assert scenario.name == "Alternatif A"
-        best = db.session.scalar(select(RembukSession).where(RembukSession.id == sid)).scenarios
+        best = db.session.scalar(select(RembukMeeting).where(RembukMeeting.id == sid)).scenarios
     gone = client.post(f"/rembuk/{sid}/alternatif/simpan", data={"index": "9", "susut": "10", "name": "Tidak ada"})
     assert gone.status_code == 303
     assert "Alternatif ini tidak tersedia lagi" in client.get(gone.headers["Location"]).text
@@ -401,9 +401,9 @@ def test_the_room_asks_how_much_more_budget_would_bring_a_proposal_in(app, login
     board = client.htmx("POST", f"/rembuk/{sid}/hitung").get_data(as_text=True)
     latrine = ids["Jamban sehat keluarga"]
     assert _units(app, sid)[latrine] == 0
-    from planner.services.rembuk import session_suggestion
+    from planner.services.rembuk import meeting_suggestion
     with app.app_context():
-        suggestion_id = session_suggestion(db.session.get(RembukSession, sid)).id
+        suggestion_id = meeting_suggestion(db.session.get(RembukMeeting, sid)).id
     url = f"/rencana/{plan_id}/usulan-alokasi/{suggestion_id}/anggaran/u{latrine}"
     assert f'hx-get="{url}"' in board
     answer = client.htmx("GET", url)

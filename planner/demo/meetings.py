@@ -42,13 +42,13 @@ def _moment(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=ZONE).astimezone(timezone.utc)
 
 
-def _date_meeting(session, moment: datetime) -> None:
+def _date_meeting(meeting, moment: datetime) -> None:
     """The meeting's runs and decisions happened on its day, not when the demo was loaded."""
-    for offset, decision in enumerate(session.decisions):
+    for offset, decision in enumerate(meeting.decisions):
         decision.created_at = moment + timedelta(minutes=20 + 5 * offset)
-    for offset, run in enumerate(db.session.query(Suggestion).filter_by(session_id=session.id).order_by(Suggestion.id)):
+    for offset, run in enumerate(db.session.query(Suggestion).filter_by(session_id=meeting.id).order_by(Suggestion.id)):
         run.created_at = moment + timedelta(minutes=15 + 5 * offset)
-    for attendee in session.attendees:
+    for attendee in meeting.attendees:
         attendee.created_at = moment
     db.session.commit()
 
@@ -56,17 +56,17 @@ def _date_meeting(session, moment: datetime) -> None:
 def _meet(plan, operator, held_on, name):
     """Open the rembuk, take attendance and the other bodies' pledges, and solve: all on `held_on`."""
     with audit.dated(_moment(held_on, 9)):
-        session = rembuk.open_session(plan, operator, dict(
+        meeting = rembuk.open_meeting(plan, operator, dict(
             held_on=held_on, place=f"Balai Desa {name}", chair=f"Kepala Desa {name}", facilitator="KPM Desa",
             agenda=rembuk.DEFAULT_AGENDA, review=rembuk.DEFAULT_REVIEW))
         for person, role, sex, signs in ATTENDANCE:
-            rembuk.add_attendee(session, operator, dict(name=person.format(desa=name), role=role, sex=sex,
+            rembuk.add_attendee(meeting, operator, dict(name=person.format(desa=name), role=role, sex=sex,
                                                         signs=signs))
         for body, what, months in PLEDGES:
-            rembuk.add_pledge(session, operator, dict(body=body.format(desa=name, kecamatan=plan.desa.parent.name),
+            rembuk.add_pledge(meeting, operator, dict(body=body.format(desa=name, kecamatan=plan.desa.parent.name),
                                                       what=what, months=months))
-        suggestion = rembuk.resolve(session, operator)
-    return session, suggestion
+        suggestion = rembuk.resolve(meeting, operator)
+    return meeting, suggestion
 
 
 def hold_meetings(plans_by_village: dict, year: int, today: date | None = None) -> int:
@@ -80,18 +80,18 @@ def hold_meetings(plans_by_village: dict, year: int, today: date | None = None) 
             continue
         operator = User.query.filter_by(region_id=plan.desa_id, role="desa").first()
         held_on = min(date(year - 1, min(month, 9), 10 + month), today - timedelta(days=1))
-        session, suggestion = _meet(plan, operator, held_on, name)
+        meeting, suggestion = _meet(plan, operator, held_on, name)
         unfunded = [p for p in plan.proposals if p.from_dana_desa
                     and not any(a["units"] for a in suggestion.result["result"]["allocations"] if a["id"] == f"u{p.id}")]
         with audit.dated(_moment(held_on, 10)):
             if unfunded:
                 # The room funds one activity the optimizer left out, and says why.
-                rembuk.decide(session, operator, unfunded[0], "in",
+                rembuk.decide(meeting, operator, unfunded[0], "in",
                               reason="Diminta warga dalam musyawarah dusun; disepakati bersama.")
-            if commit and commitments.commit_problems(session) == []:
-                commitments.commit_session(session, operator, at=_moment(held_on, 11))
+            if commit and commitments.commit_problems(meeting) == []:
+                commitments.commit_meeting(meeting, operator, at=_moment(held_on, 11))
                 committed += 1
-        _date_meeting(session, _moment(held_on, 9))
+        _date_meeting(meeting, _moment(held_on, 9))
     return committed
 
 
@@ -129,13 +129,13 @@ def carry_out_last_year(plans: list, year: int, today: date) -> tuple[int, int]:
         name = plan.desa.name
         operator = User.query.filter_by(region_id=plan.desa_id, role="desa").first()
         held_on = date(year - 1, 11, 20)
-        session, _suggestion = _meet(plan, operator, held_on, name)
-        if commitments.commit_problems(session):
-            _date_meeting(session, _moment(held_on, 9))
-            continue        # e.g. no proposal for a required target group: the session stays open
+        meeting, _suggestion = _meet(plan, operator, held_on, name)
+        if commitments.commit_problems(meeting):
+            _date_meeting(meeting, _moment(held_on, 9))
+            continue        # e.g. no proposal for a required target group: the meeting stays open
         with audit.dated(_moment(held_on, 11)):
-            commitments.commit_session(session, operator, at=_moment(held_on, 11))
-        _date_meeting(session, _moment(held_on, 9))
+            commitments.commit_meeting(meeting, operator, at=_moment(held_on, 11))
+        _date_meeting(meeting, _moment(held_on, 9))
         pattern = committed % len(REALISATION)
         committed += 1
         lines = realisation.sheet(plan).lines

@@ -144,7 +144,7 @@ def plan_steps(desa, editable: bool) -> list:
     steps = []
     for plan in plans:
         page = url_for("plans.view", plan_id=plan.id)
-        session = plan.open_session
+        meeting = plan.open_meeting
         latest = plan.latest_commitment
         if plan.status == "committed":
             detail = _("versi %(n)s", n=latest.version if latest else 1)
@@ -155,11 +155,11 @@ def plan_steps(desa, editable: bool) -> list:
             else:
                 step = (_("Catat realisasi kegiatan setiap triwulan."),
                         url_for("oversight.realisation_sheet", plan_id=plan.id), _("Catat realisasi"))
-        elif session is not None:
-            detail = (_("perubahan menuju versi %(n)s", n=session.version) if plan.status == "amending"
+        elif meeting is not None:
+            detail = (_("perubahan menuju versi %(n)s", n=meeting.version) if plan.status == "amending"
                       else "")
             step = (_("Lanjutkan rembuk di layar rembuk, lalu sahkan kesepakatannya."),
-                    url_for("rembuk.board", sid=session.id), _("Buka layar rembuk"))
+                    url_for("rembuk.board", sid=meeting.id), _("Buka layar rembuk"))
         elif plan.status == "amending":
             detail = _("menuju versi %(n)s", n=(latest.version + 1) if latest else 2)
             step = (_("Ubah usulan bila perlu, lalu adakan rembuk perubahan."),

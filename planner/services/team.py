@@ -109,25 +109,25 @@ def implementer_suggestions(plan) -> list:
     return result
 
 
-def prefill_attendance(session, user) -> int:
+def prefill_attendance(meeting, user) -> int:
     """Add the plan year's team to a rembuk's attendance (those not listed yet, by name). Returns
     how many were added. Nobody is marked as signing: the room chooses its representatives."""
-    if session.status != "open" or not session.plan.editable_status:     # as services.rembuk refuses
+    if meeting.status != "open" or not meeting.plan.editable_status:     # as services.rembuk refuses
         raise ServiceError(_("Rembuk ini sudah ditutup dengan komitmen; tidak ada yang bisa diubah lagi."))
-    plan = session.plan
+    plan = meeting.plan
     team = members(plan.desa, plan.year)
     if not team:
         raise ServiceError(_("Tim desa tahun %(y)s belum diisi.", y=plan.year))
-    present = {a.name.strip().casefold() for a in session.attendees}
+    present = {a.name.strip().casefold() for a in meeting.attendees}
     added = 0
     for m in team:
         if m.name.strip().casefold() in present:
             continue
         institution = str(TEAM_ROLES.get(m.role, m.role)) + (f" · {m.place}" if m.place else "")
-        db.session.add(Attendee(session=session, name=m.name, role=TEAM_ATTENDEE_ROLES.get(m.role, "lainnya"),
+        db.session.add(Attendee(meeting=meeting, name=m.name, role=TEAM_ATTENDEE_ROLES.get(m.role, "lainnya"),
                                 institution=institution[:160], sex=m.sex, signs=False))
         present.add(m.name.strip().casefold())
         added += 1
-    audit.record("attendee.team", plan=plan, user=user, target=f"session:{session.id}", count=added)
+    audit.record("attendee.team", plan=plan, user=user, target=f"session:{meeting.id}", count=added)
     db.session.commit()
     return added

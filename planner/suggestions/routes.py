@@ -51,10 +51,10 @@ def rules(plan_id):
 @bp.route("/rencana/<int:plan_id>/aturan/aks", methods=["POST"])
 def aks_rule(plan_id):
     """Switch the rule "dahulukan usulan yang menjawab rekomendasi AKS" (`aktif=1` on, else off), from the
-    plan page or the rembuk (`rembuk=<session id>` of this plan: back there). 403 unless the village's
+    plan page or the rembuk (`rembuk=<meeting id>` of this plan: back there). 403 unless the village's
     operator on a plan open to change."""
     from ..fields import record_id
-    from ..models import RembukSession
+    from ..models import RembukMeeting
     from ..services.rules import set_aks_first
 
     plan = get_plan_or_404(plan_id, write=True)
@@ -68,9 +68,9 @@ def aks_rule(plan_id):
                 "pengaruhnya.") if on else _("Aturan AKS dimatikan. Hitung ulang untuk melihat pengaruhnya."),
               "success")
     sid = record_id(request.form.get("rembuk") or "")
-    session = db.session.get(RembukSession, sid) if sid else None
-    if session is not None and session.plan_id == plan.id:
-        return see_other(url_for("rembuk.view", sid=session.id) + "#aks")
+    meeting = db.session.get(RembukMeeting, sid) if sid else None
+    if meeting is not None and meeting.plan_id == plan.id:
+        return see_other(url_for("rembuk.view", sid=meeting.id) + "#aks")
     return see_other(url_for("plans.view", plan_id=plan.id) + "#aks")
 
 
