@@ -6,10 +6,12 @@ Needs a request context (the services speak through Flask-Babel).
 """
 from datetime import date, datetime, time, timedelta, timezone
 
+from sqlalchemy import update
+
 from ..extensions import db
 from ..formatting import ZONE
-from ..models import Realisation, Suggestion, User
-from ..services import audit, commitments, rembuk
+from ..models import QuarterReport, Realisation, Suggestion, User
+from ..services import audit, commitments, realisation, rembuk, reviews, summaries
 
 # (village name, committed?) — the rest have no meeting yet.
 MEETINGS = [("Bongkot", True), ("Dukuhklopo", True), ("Jabon", True), ("Mancar", False)]
@@ -121,7 +123,6 @@ def carry_out_last_year(plans: list, year: int, today: date) -> tuple[int, int]:
     """Hold last year's rembuk for `plans`, commit those the optimizer can fund under the rules,
     and record the quarters already over by `today`. Returns (commitments, quarters recorded).
     """
-    from ..services import realisation, reviews
 
     committed = recorded = 0
     overspent_done = False
@@ -183,19 +184,12 @@ def _quarter_end(year, quarter):
 
 def _date_report(plan, quarter, on):
     """Date the quarter's report (and its rows) on the day the village made it, not the day the demo loaded."""
-    from datetime import datetime, timezone
-
-    from sqlalchemy import update
-
-    from ..extensions import db
-    from ..models import QuarterReport, Realisation
 
     moment = datetime(on.year, on.month, on.day, 3, 0, tzinfo=timezone.utc)
     db.session.execute(update(QuarterReport).where(QuarterReport.plan_id == plan.id, QuarterReport.quarter == quarter)
                        .values(reported_at=moment, updated_at=moment))
     db.session.execute(update(Realisation).where(Realisation.plan_id == plan.id, Realisation.quarter == quarter)
                        .values(created_at=moment, updated_at=moment))
-    from ..services import summaries
 
     summaries.refresh(db.session, [plan.id])    # statements around the ORM: rewrite the summary here
     db.session.commit()

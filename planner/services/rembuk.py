@@ -13,15 +13,19 @@ account); kecamatan and kabupaten users follow it read-only.
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import jobs, optimizer
 from ..activity_names import activity_label, activity_labels
 from ..domain import ATTENDEE_ROLES, SEXES
 from ..extensions import db
 from ..optimizer.impact_model import evaluate
-from ..models import Attendee, Decision, Pledge, Proposal, RembukMeeting, Scenario, Suggestion
+from ..models import Attendee, AuditEvent, Decision, Pledge, Proposal, RembukMeeting, Scenario, Suggestion
 from ..models.base import utcnow
+from ..numerals import NumberFormatError, parse_decimal
+from ..optimizer import alternatives as alt
 from . import ServiceError, audit, commit_or_conflict
 from .optimization import compute_suggestion, input_hash, suggestion_view
 from .plan_file_builder import plan_file, proposal_id_of, proposal_key
@@ -424,7 +428,6 @@ def resolve_subject(meeting) -> str:
 def request_resolve(meeting, user):
     """Commit what the caller recorded and solve again with the current locks as a background
     job (planner.jobs; the board shows its progress, then the answer). Returns the Job."""
-    from .. import jobs
 
     _require_open(meeting)
     db.session.commit()
@@ -508,7 +511,6 @@ def board(meeting, lang: str = "id") -> Board:
     locks = current_locks(meeting)
     latest = meeting_suggestion(meeting)
     view = suggestion_view(meeting.plan, latest, lang, locks=locks) if latest else None
-    from .. import jobs
 
     result = Board(meeting=meeting, view=view, locks={proposal_key(k): v for k, v in locks.items()},
                    decisions=list(reversed(meeting.decisions)), current=view is None or not view.stale,
@@ -653,10 +655,6 @@ def alternatives(meeting, max_loss: float = 0.02, count: int = 3) -> list:
     """The best few allocations that fund a different set of activities than the current answer,
     move at least MIN_SWAP_SHARE of the budget between activities, and lose at most `max_loss` of
     its impact (dicts from planner.optimizer.alternatives)."""
-    from flask import current_app
-
-    from .. import optimizer
-    from ..optimizer import alternatives as alt
 
     latest = meeting_suggestion(meeting)
     if latest is None or latest.status != "optimal" or not is_current(meeting, latest):
@@ -688,7 +686,6 @@ MAX_LOSS_PERCENT = 20
 
 def parse_max_loss(text) -> float:
     """The share of impact the room accepts to lose, from a percentage typed the Indonesian way."""
-    from ..numerals import NumberFormatError, parse_decimal
 
     text = (str(text) if text is not None else "").strip().rstrip("%").strip() or "2"
     try:
@@ -711,7 +708,6 @@ def alternatives_subject(suggestion_id: int, max_loss: float) -> str:
 def kept_alternatives(meeting, max_loss: float):
     """The alternatives a finished job found for the meeting's current answer and `max_loss`,
     or None when no such job has finished (planner.jobs keeps its result)."""
-    from .. import jobs
 
     latest = meeting_suggestion(meeting)
     if latest is None:
@@ -778,7 +774,6 @@ def open_amendment(plan, user, reason: str, expected_version: int | None = None)
 
 
 def amendment_reason(plan) -> str:
-    from ..models import AuditEvent
 
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.plan_id == plan.id,
                                                        AuditEvent.action == "amendment.open")

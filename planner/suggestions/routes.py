@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from ..access import can_edit_plan, get_plan_or_404
 from ..extensions import db
+from ..fields import record_id
 from ..htmx import add_vary, is_htmx, see_other
-from ..models import Suggestion
+from ..models import RembukMeeting, Suggestion
 from ..services import ServiceError
 from .. import jobs
 from ..services import robustness as robustness_service
@@ -18,7 +19,7 @@ from ..services import solve_jobs
 from ..services.optimization import (budget_rise_for, check_budget_rise, latest_suggestion,
                                      suggestion_view)
 from ..services.plan_file_builder import plan_file
-from ..services.rules import DEFAULT_RULES, effective_rules, update_rules
+from ..services.rules import DEFAULT_RULES, effective_rules, set_aks_first, update_rules
 from .forms import RulesForm
 
 bp = Blueprint("suggestions", __name__)
@@ -53,9 +54,6 @@ def aks_rule(plan_id):
     """Switch the rule "dahulukan usulan yang menjawab rekomendasi AKS" (`aktif=1` on, else off), from the
     plan page or the rembuk (`rembuk=<meeting id>` of this plan: back there). 403 unless the village's
     operator on a plan open to change."""
-    from ..fields import record_id
-    from ..models import RembukMeeting
-    from ..services.rules import set_aks_first
 
     plan = get_plan_or_404(plan_id, write=True)
     on = request.form.get("aktif") == "1"
