@@ -109,9 +109,9 @@ def can_run_meeting(user, meeting) -> bool:
     return can_edit_plan(user, meeting.plan) and meeting.status == "open"
 
 
-def get_meeting_or_404(session_id: int, write: bool = False):
+def get_meeting_or_404(meeting_id: int, write: bool = False):
     """A rembuk meeting, scoped through its plan; 403 for `write` unless `can_run_meeting`."""
-    meeting = db.session.get(RembukMeeting, session_id)
+    meeting = db.session.get(RembukMeeting, meeting_id)
     if meeting is None:
         abort(404)
     plan = get_plan_or_404(meeting.plan_id)
