@@ -71,7 +71,7 @@ def populate(app, villages, seed=7):
     from planner.extensions import db
     from planner import money_rules
     from planner.models import (CatalogueItem, Commitment, CommitmentActivity, Plan, Proposal, QuarterReport,
-                                Realisation, Region, RembukSession, User, YearSettings)
+                                Realisation, Region, RembukMeeting, User, YearSettings)
 
     rnd = random.Random(seed)
     now = datetime.now(timezone.utc)
@@ -128,7 +128,7 @@ def populate(app, villages, seed=7):
             conn.execute(Proposal.__table__.insert(), batch)
             rows += len(batch)
         committed = plan_ids[: int(len(plan_ids) * 0.8)]
-        conn.execute(RembukSession.__table__.insert(), [
+        conn.execute(RembukMeeting.__table__.insert(), [
             dict(plan_id=p, version=1, status="committed", held_on=date(YEAR - 1, 8, 12), place="Balai Desa",
                  chair="Kepala Desa", facilitator="", agenda="", review="", reason="", version_id=1,
                  created_at=now, updated_at=now) for p in committed])

@@ -3,7 +3,7 @@
     python bench/impact_audit.py [--year 2027] [--markdown]
 
 Loads the demo into a fresh in-memory SQLite database, builds every demo plan's plan file (v2,
-services.planfile) and solves it with whatever optimizer is installed (today's or the new one),
+services.plan_file_builder) and solves it with whatever optimizer is installed (today's or the new one),
 then judges the chosen units with the model (optimizer.impact_model, never the optimizer's own
 figures). Per plan it prints:
 
@@ -30,7 +30,7 @@ from planner import create_app, optimizer  # noqa: E402
 from planner.extensions import db  # noqa: E402
 from planner.models import Plan  # noqa: E402
 from planner.services import plan_impact  # noqa: E402
-from planner.services.planfile import plan_file  # noqa: E402
+from planner.services.plan_file_builder import plan_file  # noqa: E402
 
 
 def partial_courses(data, units) -> list:

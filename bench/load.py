@@ -94,7 +94,7 @@ def prepare(url, big=False):
 
     from planner import create_app
     from planner.extensions import db
-    from planner.models import Plan, Proposal, Region, RembukSession
+    from planner.models import Plan, Proposal, Region, RembukMeeting
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load", "JOB_CONSUMER": "immediate"})
     with app.app_context():
@@ -114,7 +114,7 @@ def prepare(url, big=False):
         drafts = [(pid, name) for pid, status, name, _code in plans if status == "draft"]
         proposals = {pid: db.session.scalars(select(Proposal.id).where(Proposal.plan_id == pid)).all()
                      for pid, _name in drafts}
-        session = db.session.scalar(select(RembukSession).where(RembukSession.status == "open")
+        session = db.session.scalar(select(RembukMeeting).where(RembukMeeting.status == "open")
                                     .join(Plan).where(Plan.year == year))
         meeting = (session.id, session.plan.desa.name) if session else None
         by_kecamatan = {}

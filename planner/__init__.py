@@ -84,7 +84,7 @@ def create_app(config=None):
     from .main.routes import bp as main_bp
     from .plans.routes import bp as plans_bp
     from .proposals.routes import bp as proposals_bp
-    from .optimize.routes import bp as optimize_bp
+    from .suggestions.routes import bp as suggestions_bp
     from .transfer.routes import bp as transfer_bp
     from .rembuk.routes import bp as rembuk_bp
     from .commitments.routes import bp as commitments_bp
@@ -99,7 +99,7 @@ def create_app(config=None):
     from .aks.routes import bp as aks_bp
     from .team.routes import bp as team_bp
 
-    for blueprint in (auth_bp, main_bp, plans_bp, proposals_bp, transfer_bp, optimize_bp, catalogue_bp,
+    for blueprint in (auth_bp, main_bp, plans_bp, proposals_bp, transfer_bp, suggestions_bp, catalogue_bp,
                       rembuk_bp, commitments_bp, oversight_bp, api_bp, tokens_bp, admin_bp, health_bp,
                       account_bp, jobs_bp, convergence_bp, aks_bp, team_bp):
         app.register_blueprint(blueprint)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from werkzeug.exceptions import Forbidden
 
 from .extensions import db
-from .models import Commitment, Plan, Proposal, Region, RembukSession
+from .models import Commitment, Plan, Proposal, Region, RembukMeeting
 
 
 def desa_ids_in_scope(user):
@@ -104,25 +104,25 @@ def require_admin():
         abort(403)
 
 
-def can_run_session(user, session) -> bool:
+def can_run_meeting(user, meeting) -> bool:
     """Only the village's operator drives its rembuk, and only while it is open."""
-    return can_edit_plan(user, session.plan) and session.status == "open"
+    return can_edit_plan(user, meeting.plan) and meeting.status == "open"
 
 
-def get_session_or_404(session_id: int, write: bool = False):
-    """A rembuk session, scoped through its plan; 403 for `write` unless `can_run_session`."""
-    session = db.session.get(RembukSession, session_id)
-    if session is None:
+def get_meeting_or_404(meeting_id: int, write: bool = False):
+    """A rembuk meeting, scoped through its plan; 403 for `write` unless `can_run_meeting`."""
+    meeting = db.session.get(RembukMeeting, meeting_id)
+    if meeting is None:
         abort(404)
-    plan = get_plan_or_404(session.plan_id)
-    if write and not can_run_session(current_user, session):
-        if _own_village(current_user, plan) and session.status != "open":
+    plan = get_plan_or_404(meeting.plan_id)
+    if write and not can_run_meeting(current_user, meeting):
+        if _own_village(current_user, plan) and meeting.status != "open":
             raise Refused(_l("Rembuk ini sudah disahkan dan tidak bisa diubah lagi. Untuk mengubah kesepakatannya, "
                              "buka perubahan komitmen."),
                           (url_for("commitments.amend", plan_id=plan.id), _l("Buka perubahan komitmen"))
                           if plan.status == "committed" else None)
         abort(403)
-    return session
+    return meeting
 
 
 def get_commitment_or_404(commitment_id: int):

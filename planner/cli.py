@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from . import jobs
 from .backup import backup_command
 from .demo.cli import demo_cli
-from .optimize.cli import plan_cli
+from .suggestions.cli import plan_cli
 from .oversight.cli import oversight_cli
 
 jobs_cli = AppGroup("jobs", help="Background jobs (solves, analyses): run a job worker.")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from .access import Refused
 from .extensions import db
 from .htmx import is_htmx
-from .services import commit, history
+from .services import audit, commit
 
 MESSAGES = {
     400: _l("Permintaan tidak dapat diproses."),
@@ -75,7 +75,7 @@ def _record_denial():
     try:
         db.session.rollback()
         user = current_user if current_user.is_authenticated else None
-        history.record("access.denied", user=user, region=user.region if user is not None else None,
+        audit.record("access.denied", user=user, region=user.region if user is not None else None,
                        target=request.path[:80], path=request.path[:200], method=request.method)
         commit()
     except Exception:  # never let the audit write turn a 403 into a 500

@@ -92,10 +92,10 @@ def test_paging(app, world, login):
     client = app.test_client()
     for _ in range(3):
         client.post("/masuk", data={"username": world.usernames["desa_a1y"], "password": "salah-1234"})
-    from planner.services import audit
+    from planner.services import audit_review
 
-    old = audit.PER_PAGE
-    audit.PER_PAGE = 2
+    old = audit_review.PER_PAGE
+    audit_review.PER_PAGE = 2
     try:
         admin = login("admin_a")
         first = text_of(admin.get("/kabupaten/35.17/audit"))
@@ -103,4 +103,4 @@ def test_paging(app, world, login):
         assert "Halaman 2 dari 2" in text_of(admin.get("/kabupaten/35.17/audit?halaman=2"))
         assert "Halaman 2 dari 2" in text_of(admin.get("/kabupaten/35.17/audit?halaman=99"))
     finally:
-        audit.PER_PAGE = old
+        audit_review.PER_PAGE = old

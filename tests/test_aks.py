@@ -243,7 +243,7 @@ def test_a_proposal_answers_a_recommendation_of_its_own_village_only(app, world,
 
 
 def test_the_rule_locks_answering_proposals_in_the_plan_file_only_when_on(app, world, login):
-    from planner.services.planfile import plan_file
+    from planner.services.plan_file_builder import plan_file
 
     rid = _recommendation(app, world)
     client = login("desa_a1")
@@ -278,7 +278,7 @@ def test_the_rule_locks_answering_proposals_in_the_plan_file_only_when_on(app, w
 
 def test_the_kabupaten_rule_set_switches_the_rule_on_for_plans_without_their_own(app, world):
     from planner.models import YearSettings
-    from planner.services.planfile import plan_file
+    from planner.services.plan_file_builder import plan_file
 
     rid = _recommendation(app, world)
     with app.test_request_context():
@@ -415,7 +415,7 @@ def test_a_plan_answers_last_years_audits_and_this_years_first_semester_only(app
 def test_the_village_or_the_rembuk_switches_the_rule_from_the_aks_panel(app, world, login):
     from datetime import date as day
 
-    from planner.models import RembukSession
+    from planner.models import RembukMeeting
     from planner.services import rembuk
     from planner.services.rules import effective_rules
 
@@ -435,7 +435,7 @@ def test_the_village_or_the_rembuk_switches_the_rule_from_the_aks_panel(app, wor
         db.session.commit()
     with app.test_request_context():
         plan = db.session.get(Plan, plan_id)
-        session = rembuk.open_session(plan, _user(world.usernames["desa_a1"]),
+        session = rembuk.open_meeting(plan, _user(world.usernames["desa_a1"]),
                                       dict(held_on=day(2026, 8, 12), place="Balai", chair="Sutrisno"))
         sid = session.id
         db.session.remove()
@@ -445,7 +445,7 @@ def test_the_village_or_the_rembuk_switches_the_rule_from_the_aks_panel(app, wor
     assert response.headers["Location"].endswith(f"/rembuk/{sid}#aks")
     with app.app_context():
         assert "aks_first" not in effective_rules(db.session.get(Plan, plan_id))
-        assert db.session.get(RembukSession, sid) is not None
+        assert db.session.get(RembukMeeting, sid) is not None
     client.post("/keluar")
     assert login("kec_a1").post(f"/rencana/{plan_id}/aturan/aks", data={"aktif": "1"}).status_code == 403
 

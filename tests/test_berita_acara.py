@@ -35,7 +35,7 @@ def _commit(app, world, proposals, attendance, pledges=(), number=""):
             factories.proposal(plan, **values)
         db.session.commit()
         user = _user(world.usernames["desa_a1"])
-        session = rembuk.open_session(plan, user, dict(held_on=date(2026, 8, 12), place="Balai Desa A1X",
+        session = rembuk.open_meeting(plan, user, dict(held_on=date(2026, 8, 12), place="Balai Desa A1X",
                                                        chair="Sutrisno", facilitator="Wati", document_number=number))
         for person in attendance:
             rembuk.add_attendee(session, user, person)
@@ -45,7 +45,7 @@ def _commit(app, world, proposals, attendance, pledges=(), number=""):
         for p in plan.proposals:
             if p.from_dana_desa:
                 rembuk.decide(session, user, p, "in", reason="disepakati")
-        cid = commitments.commit_session(session, user).id
+        cid = commitments.commit_meeting(session, user).id
         db.session.remove()
     return cid
 
@@ -125,7 +125,7 @@ def test_number_letterhead_pelaksana_sumber_dana_and_pledges(app, world, login):
 def test_other_sources_sit_beside_the_dana_desa_budget(app, world, login):
     cid = _two_sources(app, world)
     from planner.models import Commitment
-    from planner.services.planfile import plan_file
+    from planner.services.plan_file_builder import plan_file
 
     with app.test_request_context():
         commitment = db.session.get(Commitment, cid)

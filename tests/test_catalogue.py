@@ -360,7 +360,7 @@ def test_the_migration_ships_exactly_these_defaults(app_ctx):
 
 
 def test_plan_file_fields_carry_the_per_person_effect_for_plan_file_v2(app_ctx, world):
-    from planner.services.impact import assumptions_for, plan_file_fields
+    from planner.services.unit_impact import assumptions_for, plan_file_fields
 
     plan = db.session.get(Plan, world.plans["a1x"])   # measured 20%
     items = {item.code: item for item in db.session.scalars(select(CatalogueItem).where(

@@ -114,12 +114,12 @@ def test_csv_files_open_in_excel_and_neutralise_formulas(app, world, login):
     with app.test_request_context():
         from planner.services import commitments, rembuk
 
-        session = db.session.get(__import__("planner.models", fromlist=["RembukSession"]).RembukSession, ids["session"])
+        session = db.session.get(__import__("planner.models", fromlist=["RembukMeeting"]).RembukMeeting, ids["session"])
         proposal = db.session.get(Proposal, ids["proposal"])
         proposal.name = "=HYPERLINK(\"http://x\")"
         db.session.commit()
         rembuk.resolve(session, _user(world.usernames["desa_a1"]))
-        commitment_id = commitments.commit_session(session, _user(world.usernames["desa_a1"])).id
+        commitment_id = commitments.commit_meeting(session, _user(world.usernames["desa_a1"])).id
     client = login("desa_a1")
     activities = client.get(f"/komitmen/{commitment_id}/kegiatan.csv")
     assert activities.data.startswith(b"\xef\xbb\xbf")
@@ -191,12 +191,12 @@ def test_version_two_shows_what_changed_and_version_one_stays(committed, login, 
         latrine = db.session.get(Proposal, committed["proposal"])
         latrine.name = "Jamban sehat keluarga (tahap 2)"
         db.session.commit()
-        session = rembuk.open_session(plan, user, dict(held_on=date(2026, 10, 1), place="Balai Desa", chair="Sutrisno",
+        session = rembuk.open_meeting(plan, user, dict(held_on=date(2026, 10, 1), place="Balai Desa", chair="Sutrisno",
                                                        reason="Jamban ditambah dari CSR"))
         for attendee in list(session.attendees):      # carried over from version 1: confirmed present
             rembuk.confirm_attendee(session, user, attendee)
         rembuk.decide(session, user, latrine, "out", reason="Dibiayai CSR")
-        v2 = commitments.commit_session(session, user).id
+        v2 = commitments.commit_meeting(session, user).id
     client = login("desa_a1")
     page = text_of(client.get(f"/komitmen/{v2}"))
     assert "Yang berubah dari versi 1" in page and "dihapus" in page and "Jamban ditambah dari CSR" in page

@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 
 from planner.extensions import db
 from planner.models import (Attendee, AuditEvent, Commitment, Decision, FrozenRecordError, Plan, Pledge, Proposal,
-                            ProposalLink, RembukSession, Scenario)
+                            ProposalLink, RembukMeeting, Scenario)
 from planner.services import ServiceError, commitments, rembuk
 
 from . import factories
@@ -24,7 +24,7 @@ def _meeting(app, world, commit=True):
         plan = db.session.get(Plan, world.plans["a1x"])
         factories.add_meeting_proposals(plan)
         user = _user(world.usernames["desa_a1"])
-        session = rembuk.open_session(plan, user, dict(held_on=date(2026, 8, 12), place="Balai Desa A1X",
+        session = rembuk.open_meeting(plan, user, dict(held_on=date(2026, 8, 12), place="Balai Desa A1X",
                                                        chair="Sutrisno"))
         attendee = rembuk.add_attendee(session, user, dict(name="Siti Aminah", role="bidan_desa", sex="P"))
         rembuk.resolve(session, user)
@@ -34,7 +34,7 @@ def _meeting(app, world, commit=True):
         ids = dict(plan=plan.id, session=session.id, attendee=attendee.id, scenario=scenario.id,
                    proposal=latrine.id, decision=session.decisions[-1].id)
         if commit:
-            ids["commitment"] = commitments.commit_session(session, user).id
+            ids["commitment"] = commitments.commit_meeting(session, user).id
         db.session.remove()
         return ids
 
@@ -45,13 +45,13 @@ def _snapshot(plan_id):
     rows = lambda model, *where: [tuple(sorted((c.name, getattr(r, c.key)) for c in model.__table__.columns
                                                if c.name not in ("updated_at",)))
                                   for r in db.session.scalars(select(model).where(*where).order_by(model.id))]
-    sessions = [s.id for s in plan.sessions]
+    sessions = [s.id for s in plan.meetings]
     return {
         "plan": rows(Plan, Plan.id == plan_id),
         "proposals": rows(Proposal, Proposal.plan_id == plan_id),
         "links": len(db.session.scalars(select(ProposalLink)).all()),
         "commitments": rows(Commitment, Commitment.plan_id == plan_id),
-        "sessions": rows(RembukSession, RembukSession.plan_id == plan_id),
+        "sessions": rows(RembukMeeting, RembukMeeting.plan_id == plan_id),
         "attendees": rows(Attendee, Attendee.session_id.in_(sessions)),
         "decisions": rows(Decision, Decision.session_id.in_(sessions)),
         "scenarios": rows(Scenario, Scenario.session_id.in_(sessions)),
@@ -106,7 +106,7 @@ def test_no_route_changes_a_committed_version(app, world, login):
             response = send(url, data=FORM)
             assert response.status_code in (403, 404, 409), (rule.endpoint, response.status_code)
         tried.append(rule.endpoint)
-    assert {"proposals.edit", "proposals.delete", "plans.edit", "optimize.rules", "transfer.import_confirm",
+    assert {"proposals.edit", "proposals.delete", "plans.edit", "suggestions.rules", "transfer.import_confirm",
             "rembuk.decide", "rembuk.undo", "rembuk.add_attendee", "rembuk.add_pledge",
             "rembuk.confirm_attendee"} <= set(tried), tried
     with app.app_context():
@@ -161,9 +161,9 @@ def test_two_commits_at_once_give_one_version(app, world):
     def commit():
         with app.test_request_context():
             try:
-                session = db.session.get(RembukSession, ids["session"])
+                session = db.session.get(RembukMeeting, ids["session"])
                 user = _user(world.usernames["desa_a1"])
-                outcomes.append(("ok", commitments.commit_session(session, user).id))
+                outcomes.append(("ok", commitments.commit_meeting(session, user).id))
             except ServiceError as error:
                 outcomes.append(("refused", str(error)))
             except Exception as error:  # anything else is a failure of the test
@@ -188,7 +188,7 @@ def test_two_commits_at_once_give_one_version(app, world):
         assert [c.version for c in versions] == [1]
         assert commitments.verify(versions[0])
         assert db.session.get(Plan, ids["plan"]).status == "committed"
-        assert db.session.get(RembukSession, ids["session"]).status == "committed"
+        assert db.session.get(RembukMeeting, ids["session"]).status == "committed"
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "commitment.create")).all()
         assert len(events) == 1
 
@@ -196,10 +196,10 @@ def test_two_commits_at_once_give_one_version(app, world):
 def test_commit_waits_for_a_current_answer(app, world):
     ids = _meeting(app, world, commit=False)
     with app.test_request_context():
-        session = db.session.get(RembukSession, ids["session"])
+        session = db.session.get(RembukMeeting, ids["session"])
         proposal = db.session.get(Proposal, ids["proposal"])
         proposal.unit_cost = 9_000_000      # edited after the last solve
         db.session.commit()
         with pytest.raises(ServiceError, match="hitung ulang"):
-            commitments.commit_session(session, _user(world.usernames["desa_a1"]))
+            commitments.commit_meeting(session, _user(world.usernames["desa_a1"]))
         assert db.session.scalar(select(Commitment.id)) is None

@@ -135,7 +135,7 @@ def test_demo_plans_claim_no_more_than_the_plausibility_bound(app, demo):
     from planner import optimizer
     from planner.demo.data import STORY
     from planner.services import plan_impact
-    from planner.services.planfile import plan_file
+    from planner.services.plan_file_builder import plan_file
 
     with app.test_request_context():
         for plan in db.session.scalars(select(Plan)):
@@ -192,7 +192,7 @@ def test_kecamatan_and_admin_see_their_villages(app, demo, client):
 
 def test_demo_meetings_are_real_and_committed(app, demo):
     """Three villages held a rembuk and committed through the services; one is meeting now."""
-    from planner.models import Commitment, RembukSession
+    from planner.models import Commitment, RembukMeeting
     from planner.services.commitments import verify
 
     year = default_plan_year()
@@ -208,8 +208,8 @@ def test_demo_meetings_are_real_and_committed(app, demo):
             assert all(a["implementer"] and a["implementer"] != "BPD" for a in content["activities"])
             assert any(a["sex"] == "P" for a in content["attendance"])
             assert content["pledges"] and content["pledges"][0]["body"].startswith("Puskesmas")
-        open_sessions = db.session.scalars(select(RembukSession).where(RembukSession.status == "open")).all()
-        assert [s.plan.desa.name for s in open_sessions if s.plan.year == year] == [name for name, commit in MEETINGS if not commit]
+        open_meetings = db.session.scalars(select(RembukMeeting).where(RembukMeeting.status == "open")).all()
+        assert [s.plan.desa.name for s in open_meetings if s.plan.year == year] == [name for name, commit in MEETINGS if not commit]
 
 
 def test_last_year_is_being_carried_out_and_the_kecamatan_sees_it(app, demo, client):

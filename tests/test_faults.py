@@ -8,7 +8,7 @@ from sqlalchemy.engine import make_url
 
 from planner.extensions import db
 from planner.models import AuditEvent, Commitment, CommitmentActivity, Plan, Proposal, Suggestion
-from planner.services import commitments, history, optimization
+from planner.services import audit, commitments, optimization
 
 from .conftest import text_of
 from .test_commitment_frozen import _meeting, _snapshot, _user
@@ -64,20 +64,20 @@ def test_a_solver_out_of_time_is_never_shown_as_optimal(app, world, login, monke
 
 def test_a_commit_that_dies_halfway_leaves_no_commitment(app, world, monkeypatch):
     ids = _meeting(app, world, commit=False)
-    real = history.record
+    real = audit.record
 
     def die_at_the_record(action, **kwargs):
         if action == "commitment.create":
             raise RuntimeError("worker killed")
         return real(action, **kwargs)
 
-    monkeypatch.setattr(commitments.history, "record", die_at_the_record)
+    monkeypatch.setattr(commitments.audit, "record", die_at_the_record)
     with app.test_request_context():
-        from planner.models import RembukSession
+        from planner.models import RembukMeeting
 
-        session = db.session.get(RembukSession, ids["session"])
+        session = db.session.get(RembukMeeting, ids["session"])
         with pytest.raises(RuntimeError):
-            commitments.commit_session(session, _user(world.usernames["desa_a1"]))
+            commitments.commit_meeting(session, _user(world.usernames["desa_a1"]))
         db.session.remove()        # what the request teardown does with the dead transaction
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Commitment)) == 0
@@ -85,12 +85,12 @@ def test_a_commit_that_dies_halfway_leaves_no_commitment(app, world, monkeypatch
         assert db.session.get(Plan, ids["plan"]).status != "committed"
         assert db.session.scalar(select(func.count()).where(AuditEvent.action == "commitment.create")) == 0
     # The meeting can still commit afterwards.
-    monkeypatch.setattr(commitments.history, "record", real)
+    monkeypatch.setattr(commitments.audit, "record", real)
     with app.test_request_context():
-        from planner.models import RembukSession
+        from planner.models import RembukMeeting
 
-        session = db.session.get(RembukSession, ids["session"])
-        assert commitments.commit_session(session, _user(world.usernames["desa_a1"])).version == 1
+        session = db.session.get(RembukMeeting, ids["session"])
+        assert commitments.commit_meeting(session, _user(world.usernames["desa_a1"])).version == 1
         db.session.remove()
 
 

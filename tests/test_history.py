@@ -64,14 +64,14 @@ def test_history_page_is_scoped(login, world, user, status):
 
 
 def test_history_pages_fifty_at_a_time(login, world, app):
-    from planner.services import history
+    from planner.services import audit
 
     plan_id = world.plans["a1x"]
     with app.test_request_context():
         from planner.models import Plan
         plan = db.session.get(Plan, plan_id)
         for n in range(60):
-            history.record("proposal.create", plan=plan, name=f"Usulan {n}")
+            audit.record("proposal.create", plan=plan, name=f"Usulan {n}")
         db.session.commit()
     client = login("kec_a1")
     first = text_of(client.get(f"/rencana/{plan_id}/riwayat"))
@@ -81,12 +81,12 @@ def test_history_pages_fifty_at_a_time(login, world, app):
 
 
 def test_audit_rows_cannot_be_changed(world, app):
-    from planner.services import history
+    from planner.services import audit
 
     with app.test_request_context():
         from planner.models import Plan
         plan = db.session.get(Plan, world.plans["a1x"])
-        event = history.record("proposal.create", plan=plan, name="X")
+        event = audit.record("proposal.create", plan=plan, name="X")
         db.session.commit()
         event.action = "proposal.delete"
         with pytest.raises(FrozenRecordError):

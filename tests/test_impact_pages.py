@@ -13,7 +13,7 @@ from planner.optimizer import impact_model
 from planner.extensions import db
 from planner.formatting import impact_range
 from planner.models import CatalogueItem, ImpactSetting, Plan, Region, Suggestion
-from planner.services.planfile import plan_file
+from planner.services.plan_file_builder import plan_file
 
 from . import factories
 from .conftest import text_of
@@ -233,7 +233,7 @@ def test_board_shows_the_range_and_the_plausibility_warning(app, world, login):
     with app.test_request_context():
         plan = db.session.get(Plan, world.plans["a1x"])
         user = _user(world.usernames["desa_a1"])
-        session = rembuk.open_session(plan, user, dict(held_on=date(2026, 8, 12), place="Balai Desa", chair="S",
+        session = rembuk.open_meeting(plan, user, dict(held_on=date(2026, 8, 12), place="Balai Desa", chair="S",
                                                        facilitator="W"))
         rembuk.resolve(session, user)
         sid = session.id

@@ -97,12 +97,10 @@ def test_the_checker_finds_a_cycle():
 
 # Imports inside functions are allowed only where a reason is named: create_app's (start-up cost,
 # commented there), formatting's Flask imports (the module also serves scripts without Flask:
-# guarded by `except ImportError`), and the files still to be moved (the suggestion views, the
-# demo, services.rembuk/impact).
+# guarded by `except ImportError`).
 FUNCTION_IMPORTS_ALLOWED = {("planner", "create_app"), ("planner.formatting", "locale_code"),
                             ("planner.formatting", "_"), ("planner.formatting", "init_app")}
-FUNCTION_IMPORTS_LEFT_OUT = ("planner.optimize", "planner.demo", "planner.services.rembuk",
-                             "planner.services.impact")
+FUNCTION_IMPORTS_LEFT_OUT = ()
 
 
 def test_imports_are_at_module_level_unless_a_reason_is_named():

@@ -182,7 +182,7 @@ def test_a_job_whose_worker_died_is_reported_not_polled_forever(app, login, worl
 # --- The rembuk board's re-solve and the budget rise -----------------------------------------------------------
 
 def test_a_decision_on_the_board_shows_progress_until_the_re_solve_is_done(app, login, world, queued):
-    from .test_rembuk import _decide, _open, _session_id
+    from .test_rembuk import _decide, _open, _meeting_id
 
     with app.app_context():
         factories.add_meeting_proposals(db.session.get(Plan, world.plans["a1x"]))
@@ -190,7 +190,7 @@ def test_a_decision_on_the_board_shows_progress_until_the_re_solve_is_done(app, 
             factories.Proposal.name == "Jamban sehat keluarga", factories.Proposal.plan_id == world.plans["a1x"]))
     client = login("desa_a1")
     _open(client, world.plans["a1x"])
-    sid = _session_id(app, world.plans["a1x"])
+    sid = _meeting_id(app, world.plans["a1x"])
     response = _decide(client, sid, latrine, "in", reason="Permintaan warga")
     assert response.status_code == 200 and "<progress" in response.get_data(as_text=True)
     assert 'hx-trigger="load delay:1s"' in response.get_data(as_text=True)

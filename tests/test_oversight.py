@@ -153,11 +153,11 @@ def test_departing_from_the_suggestion_without_a_reason(app, world):
         plan = db.session.get(Plan, world.plans["a1x"])
         factories.add_meeting_proposals(plan)
         user = db.session.scalar(select(User).where(User.username == world.usernames["desa_a1"]))
-        session = rembuk.open_session(plan, user, dict(held_on=date(2026, 8, 12), place="Balai", chair="Sutrisno"))
+        session = rembuk.open_meeting(plan, user, dict(held_on=date(2026, 8, 12), place="Balai", chair="Sutrisno"))
         rembuk.add_attendee(session, user, dict(name="Siti", role="bidan_desa", sex="P"))
         latrine = next(p for p in plan.proposals if p.name == "Jamban sehat keluarga")
         rembuk.decide(session, user, latrine, "in", reason="")
-        commitment = commitments.commit_session(session, user)
+        commitment = commitments.commit_meeting(session, user)
         assert commitment.unexplained_changes == 1
         row = _rows()["35.17.09.2001"]
         assert "unexplained" in row.flag_codes

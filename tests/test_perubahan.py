@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import Commitment, Decision, Plan, Proposal, RembukSession
+from planner.models import Commitment, Decision, Plan, Proposal, RembukMeeting
 
 from . import factories
 from .conftest import text_of
@@ -25,7 +25,7 @@ def version_one(app, world):
         factories.add_meeting_proposals(plan)
         user = _user(world.usernames["desa_a1"])
         by_name = {p.name: p for p in plan.proposals}
-        session = rembuk.open_session(plan, user, dict(held_on=date(2026, 8, 12), place="Balai Desa A1X",
+        session = rembuk.open_meeting(plan, user, dict(held_on=date(2026, 8, 12), place="Balai Desa A1X",
                                                        chair="Sutrisno"))
         rembuk.add_attendee(session, user, dict(name="Sutrisno", role="kepala_desa", sex="L"))
         rembuk.add_attendee(session, user, dict(name="Siti Aminah", role="bidan_desa", sex="P", signs=True))
@@ -34,7 +34,7 @@ def version_one(app, world):
         rembuk.resolve(session, user)
         rembuk.decide(session, user, by_name["Jamban sehat keluarga"], "in", reason="Permintaan warga Dusun Krajan")
         rembuk.decide(session, user, by_name["PMT ibu hamil KEK"], "out", reason="Sudah ada PMT dari Puskesmas")
-        commitment = commitments.commit_session(session, user)
+        commitment = commitments.commit_meeting(session, user)
         ids = {"plan": plan.id, "commitment": commitment.id, "latrine": by_name["Jamban sehat keluarga"].id,
                "kek": by_name["PMT ibu hamil KEK"].id, "kelas": by_name["Kelas ibu hamil"].id}
         db.session.remove()
@@ -48,7 +48,7 @@ def _open_perubahan(app, world, plan_id):
         plan = db.session.get(Plan, plan_id)
         user = _user(world.usernames["desa_a1"])
         rembuk.open_amendment(plan, user, "Harga telur naik")
-        session = rembuk.open_session(plan, user, dict(held_on=date(2026, 10, 1), place="Balai Desa A1X",
+        session = rembuk.open_meeting(plan, user, dict(held_on=date(2026, 10, 1), place="Balai Desa A1X",
                                                        chair="Sutrisno", reason="Harga telur naik"))
         sid = session.id
         db.session.remove()
@@ -58,7 +58,7 @@ def _open_perubahan(app, world, plan_id):
 def test_a_perubahan_starts_from_the_decisions_attendance_and_pledges_it_amends(app, world, version_one, login):
     sid = _open_perubahan(app, world, version_one["plan"])
     with app.app_context():
-        session = db.session.get(RembukSession, sid)
+        session = db.session.get(RembukMeeting, sid)
         carried = {d.proposal_id: (d.action, d.reason) for d in session.decisions}
         assert carried == {version_one["latrine"]: ("in", "Permintaan warga Dusun Krajan"),
                            version_one["kek"]: ("out", "Sudah ada PMT dari Puskesmas")}
@@ -80,7 +80,7 @@ def test_the_meeting_confirms_who_came_before_it_commits(app, world, version_one
     refused = client.post(f"/rembuk/{sid}/sahkan", data={"confirm": "y"})
     assert refused.status_code == 422 and "Konfirmasi kehadiran 2 peserta" in text_of(refused)
     with app.app_context():
-        ids = [a.id for a in db.session.get(RembukSession, sid).attendees]
+        ids = [a.id for a in db.session.get(RembukMeeting, sid).attendees]
     confirmed = client.htmx("POST", f"/rembuk/{sid}/hadir/{ids[0]}/konfirmasi")
     assert confirmed.status_code == 200 and "1 hadir, 0 perempuan" in text_of(confirmed)
     assert client.post(f"/rembuk/{sid}/hadir/{ids[1]}/hapus").status_code == 303
@@ -100,7 +100,7 @@ def test_dropping_a_carried_wajib_needs_a_reason_and_the_diff_shows_it(app, worl
     sid = _open_perubahan(app, world, version_one["plan"])
     client = login("desa_a1")
     with app.app_context():
-        attendees = [a.id for a in db.session.get(RembukSession, sid).attendees]
+        attendees = [a.id for a in db.session.get(RembukMeeting, sid).attendees]
     for aid in attendees:
         assert client.post(f"/rembuk/{sid}/hadir/{aid}/konfirmasi").status_code == 303
     client.post(f"/rembuk/{sid}/hitung")
@@ -139,7 +139,7 @@ def test_a_first_rembuk_carries_nothing(app, world, login):
     assert client.post(f"/rencana/{plan_id}/rembuk/baru", data={
         "held_on": "12/08/2026", "place": "Balai Desa", "chair": "Sutrisno"}).status_code == 303
     with app.app_context():
-        session = db.session.scalar(select(RembukSession).where(RembukSession.plan_id == plan_id))
+        session = db.session.scalar(select(RembukMeeting).where(RembukMeeting.plan_id == plan_id))
         assert session.decisions == [] and session.attendees == [] and session.pledges == []
         assert db.session.scalar(select(Decision.id).where(Decision.carried_from_id.is_not(None))) is None
 
@@ -149,14 +149,14 @@ def test_pledges_are_added_and_removed_by_the_operator_only(app, world, login):
     plan_id = world.plans["a1x"]
     client.post(f"/rencana/{plan_id}/rembuk/baru", data={"held_on": "12/08/2026", "place": "Balai", "chair": "S"})
     with app.app_context():
-        sid = db.session.scalar(select(RembukSession.id).where(RembukSession.plan_id == plan_id))
+        sid = db.session.scalar(select(RembukMeeting.id).where(RembukMeeting.plan_id == plan_id))
     empty = client.htmx("POST", f"/rembuk/{sid}/komitmen-lembaga", data={"body": "", "what": ""})
     assert empty.status_code == 422 and "Isi nama lembaga" in text_of(empty) and "Tulis apa yang akan" in text_of(empty)
     added = client.htmx("POST", f"/rembuk/{sid}/komitmen-lembaga",
                         data={"body": "TP PKK", "what": "Menggerakkan ibu hamil ke posyandu", "months": ["4", "5", "6"]})
     assert added.status_code == 200 and "TP PKK" in text_of(added) and "Triwulan II" in text_of(added)
     with app.app_context():
-        pledge = db.session.get(RembukSession, sid).pledges[0]
+        pledge = db.session.get(RembukMeeting, sid).pledges[0]
         assert (pledge.body, pledge.months) == ("TP PKK", [4, 5, 6])
         pid = pledge.id
     client.post("/keluar")
@@ -166,4 +166,4 @@ def test_pledges_are_added_and_removed_by_the_operator_only(app, world, login):
     owner = login("desa_a1")
     assert owner.post(f"/rembuk/{sid}/komitmen-lembaga/{pid}/hapus").status_code == 303
     with app.app_context():
-        assert db.session.get(RembukSession, sid).pledges == []
+        assert db.session.get(RembukMeeting, sid).pledges == []

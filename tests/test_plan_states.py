@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import Plan, Proposal, RembukSession
+from planner.models import Plan, Proposal, RembukMeeting
 
 from . import factories
 from .conftest import text_of
@@ -86,11 +86,11 @@ def test_the_board_lists_funded_activities_first_with_their_place(app, world, lo
 
 
 def _unfunded(app, ids):
-    from planner.services.planfile import proposal_id_of
-    from planner.services.rembuk import session_suggestion
+    from planner.services.plan_file_builder import proposal_id_of
+    from planner.services.rembuk import meeting_suggestion
 
     with app.app_context():
-        latest = session_suggestion(db.session.get(RembukSession, ids["session"]))
+        latest = meeting_suggestion(db.session.get(RembukMeeting, ids["session"]))
         return [proposal_id_of(a["id"]) for a in latest.result["result"]["allocations"] if not a["units"]]
 
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import Attendee, Commitment, Decision, Plan, Proposal, RembukSession, Scenario
+from planner.models import Attendee, Commitment, Decision, Plan, Proposal, RembukMeeting, Scenario
 
 from . import factories
 from .conftest import text_of
@@ -29,9 +29,9 @@ def _open(client, plan_id, **extra):
     return client.post(f"/rencana/{plan_id}/rembuk/baru", data=data)
 
 
-def _session_id(app, plan_id):
+def _meeting_id(app, plan_id):
     with app.app_context():
-        return db.session.scalar(select(RembukSession.id).where(RembukSession.plan_id == plan_id))
+        return db.session.scalar(select(RembukMeeting.id).where(RembukMeeting.plan_id == plan_id))
 
 
 def _attend(client, sid, name="Siti Aminah", role="bidan_desa", sex="P", **extra):
@@ -47,11 +47,11 @@ def _decide(client, sid, proposal_id, action, units="", reason="", htmx=True):
 
 def _units(app, sid):
     """Units per proposal id in the session's latest answer."""
-    from planner.services.planfile import proposal_id_of
-    from planner.services.rembuk import session_suggestion
+    from planner.services.plan_file_builder import proposal_id_of
+    from planner.services.rembuk import meeting_suggestion
 
     with app.app_context():
-        latest = session_suggestion(db.session.get(RembukSession, sid))
+        latest = meeting_suggestion(db.session.get(RembukMeeting, sid))
         return {proposal_id_of(a["id"]): a["units"] for a in latest.result["result"]["allocations"]}
 
 
@@ -65,7 +65,7 @@ def test_the_operator_opens_a_rembuk_with_the_usual_agenda_prefilled(app, login,
     assert "Balai Desa Desa A1X" in form.text and "Pembukaan" in form.text
     response = _open(client, plan_id)
     assert response.status_code == 303
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     assert response.headers["Location"].endswith(f"/rembuk/{sid}")
     page = client.get(f"/rembuk/{sid}")
     assert page.status_code == 200
@@ -75,7 +75,7 @@ def test_the_operator_opens_a_rembuk_with_the_usual_agenda_prefilled(app, login,
     again = _open(client, plan_id)
     assert again.status_code == 303 and again.headers["Location"].endswith(f"/rembuk/{sid}")
     with app.app_context():
-        assert db.session.query(RembukSession).count() == 1
+        assert db.session.query(RembukMeeting).count() == 1
 
 
 def test_opening_without_date_place_or_chair_names_each_field(app, login, meeting_plan):
@@ -86,7 +86,7 @@ def test_opening_without_date_place_or_chair_names_each_field(app, login, meetin
     text = text_of(response)
     assert "Tanggal tidak dikenali" in text and "Isi tempat rembuk." in text and "Isi nama pemimpin rembuk." in text
     assert 'value="31/02/2026"' in response.text
-    assert _session_id(app, plan_id) is None
+    assert _meeting_id(app, plan_id) is None
 
 
 def test_only_the_village_operator_opens_a_rembuk(app, login, meeting_plan, world):
@@ -96,7 +96,7 @@ def test_only_the_village_operator_opens_a_rembuk(app, login, meeting_plan, worl
         assert client.get(f"/rencana/{plan_id}/rembuk/baru").status_code == status, who
         assert _open(client, plan_id).status_code == status, who
         client.post("/keluar")
-    assert _session_id(app, plan_id) is None
+    assert _meeting_id(app, plan_id) is None
 
 
 def test_opening_needs_the_csrf_token(app, client, world, meeting_plan):
@@ -105,21 +105,21 @@ def test_opening_needs_the_csrf_token(app, client, world, meeting_plan):
     response = client.open(f"/rencana/{plan_id}/rembuk/baru", method="POST", csrf=False,
                            data={"held_on": "2026-08-12", "place": "Balai", "chair": "Sutrisno"})
     assert response.status_code == 400
-    assert _session_id(app, plan_id) is None
+    assert _meeting_id(app, plan_id) is None
 
 
 def test_session_details_can_be_corrected_while_open(app, login, meeting_plan):
     plan_id, _ = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     form = client.get(f"/rembuk/{sid}/ubah")
     assert form.status_code == 200 and 'value="2026-08-12"' in form.text
     response = client.post(f"/rembuk/{sid}/ubah", data={"held_on": "2026-08-13", "place": "Aula Posyandu",
                                                          "chair": "Sutrisno", "agenda": "", "review": ""})
     assert response.status_code == 303
     with app.app_context():
-        session = db.session.get(RembukSession, sid)
+        session = db.session.get(RembukMeeting, sid)
         assert session.held_on == date(2026, 8, 13) and session.place == "Aula Posyandu"
 
 
@@ -129,7 +129,7 @@ def test_attendance_counts_the_women_and_swaps_with_htmx(app, login, meeting_pla
     plan_id, _ = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     assert _attend(client, sid).status_code == 303
     response = client.htmx("POST", f"/rembuk/{sid}/hadir",
                            data={"name": "Pak Darmo", "role": "bpd", "sex": "L", "institution": "Ketua BPD",
@@ -149,7 +149,7 @@ def test_attendee_errors_are_shown_at_their_fields_and_nothing_is_saved(app, log
     plan_id, _ = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     response = client.htmx("POST", f"/rembuk/{sid}/hadir", data={"name": "", "role": "dukun", "sex": "X"})
     assert response.status_code == 422
     text = text_of(response)
@@ -162,7 +162,7 @@ def test_kecamatan_follows_the_meeting_but_cannot_change_it(app, login, meeting_
     plan_id, ids = meeting_plan
     desa = login("desa_a1")
     _open(desa, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     _attend(desa, sid)
     desa.post(f"/rembuk/{sid}/hitung")
     desa.post("/keluar")
@@ -186,7 +186,7 @@ def test_each_decision_resolves_and_shows_what_moved(app, login, meeting_plan):
     plan_id, ids = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     first = client.htmx("POST", f"/rembuk/{sid}/hitung")
     assert first.status_code == 200 and 'id="board"' in first.text
     before = _units(app, sid)
@@ -214,7 +214,7 @@ def test_a_bad_units_value_is_shown_at_its_row_and_changes_nothing(app, login, m
     plan_id, ids = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     client.post(f"/rembuk/{sid}/hitung")
     kelas = ids["Kelas ibu hamil"]
     response = _decide(client, sid, kelas, "units", units="500", reason="terlalu banyak")
@@ -234,7 +234,7 @@ def test_a_proposal_of_another_plan_cannot_be_decided(app, login, meeting_plan, 
     plan_id, _ = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     with app.app_context():
         foreign = db.session.scalar(select(Proposal.id).where(Proposal.plan_id == world.plans["bx"]))
         if foreign is None:
@@ -252,7 +252,7 @@ def test_undo_reverses_the_last_decision_and_keeps_it_in_the_record(app, login, 
     plan_id, ids = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     client.post(f"/rembuk/{sid}/hitung")
     original = _units(app, sid)
     latrine = ids["Jamban sehat keluarga"]
@@ -272,7 +272,7 @@ def test_plain_form_posts_work_without_javascript(app, login, meeting_plan):
     plan_id, ids = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     assert client.post(f"/rembuk/{sid}/hitung").status_code == 303
     response = _decide(client, sid, ids["Jamban sehat keluarga"], "in", htmx=False)
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/rembuk/{sid}/layar")
@@ -284,7 +284,7 @@ def test_the_board_warns_when_a_proposal_changed_after_the_last_solve(app, login
     plan_id, ids = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     client.post(f"/rembuk/{sid}/hitung")
     with app.app_context():
         db.session.get(Proposal, ids["Kelas ibu hamil"]).unit_cost = 800_000
@@ -299,7 +299,7 @@ def test_two_scenarios_compared_and_one_taken_as_the_decision(app, login, meetin
     plan_id, ids = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     client.post(f"/rembuk/{sid}/hitung")
     saved = client.htmx("POST", f"/rembuk/{sid}/skenario", data={"name": "Usulan pengoptimal"})
     assert saved.status_code == 200 and "Skenario “Usulan pengoptimal” tersimpan." in text_of(saved)
@@ -330,7 +330,7 @@ def test_alternatives_lose_at_most_the_chosen_share_and_can_be_kept(app, login, 
     plan_id, _ = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     assert "Hitung ulang di layar rembuk dulu" in text_of(client.get(f"/rembuk/{sid}/alternatif"))
     client.post(f"/rembuk/{sid}/hitung")
     bad = client.get(f"/rembuk/{sid}/alternatif?susut=50")
@@ -343,7 +343,7 @@ def test_alternatives_lose_at_most_the_chosen_share_and_can_be_kept(app, login, 
     with app.app_context():
         scenario = db.session.scalar(select(Scenario))
         assert scenario.name == "Alternatif A"
-        best = db.session.scalar(select(RembukSession).where(RembukSession.id == sid)).scenarios
+        best = db.session.scalar(select(RembukMeeting).where(RembukMeeting.id == sid)).scenarios
     gone = client.post(f"/rembuk/{sid}/alternatif/simpan", data={"index": "9", "susut": "10", "name": "Tidak ada"})
     assert gone.status_code == 303
     assert "Alternatif ini tidak tersedia lagi" in client.get(gone.headers["Location"]).text
@@ -355,7 +355,7 @@ def test_commit_needs_attendance_a_current_answer_and_the_chairs_confirmation(ap
     plan_id, ids = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     page = client.get(f"/rembuk/{sid}/sahkan")
     assert page.status_code == 200
     text = text_of(page)
@@ -384,7 +384,7 @@ def test_a_stale_page_cannot_commit_over_a_changed_plan(app, login, meeting_plan
     plan_id, _ = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     _attend(client, sid)
     client.post(f"/rembuk/{sid}/hitung")
     response = client.post(f"/rembuk/{sid}/sahkan", data={"confirm": "y", "plan_version": "999"})
@@ -397,13 +397,13 @@ def test_the_room_asks_how_much_more_budget_would_bring_a_proposal_in(app, login
     plan_id, ids = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     board = client.htmx("POST", f"/rembuk/{sid}/hitung").get_data(as_text=True)
     latrine = ids["Jamban sehat keluarga"]
     assert _units(app, sid)[latrine] == 0
-    from planner.services.rembuk import session_suggestion
+    from planner.services.rembuk import meeting_suggestion
     with app.app_context():
-        suggestion_id = session_suggestion(db.session.get(RembukSession, sid)).id
+        suggestion_id = meeting_suggestion(db.session.get(RembukMeeting, sid)).id
     url = f"/rencana/{plan_id}/usulan-alokasi/{suggestion_id}/anggaran/u{latrine}"
     assert f'hx-get="{url}"' in board
     answer = client.htmx("GET", url)
@@ -424,7 +424,7 @@ def test_alternatives_run_as_a_job_once_per_answer_and_share(app, login, meeting
     plan_id, _ = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     client.post(f"/rembuk/{sid}/hitung")
     calls = []
     real = rembuk_service.alternatives
@@ -452,7 +452,7 @@ def test_alternatives_page_shows_progress_while_the_job_runs(app, login, meeting
     plan_id, _ = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     client.post(f"/rembuk/{sid}/hitung")
     monkeypatch.setattr(jobs.JobQueue, "submit", lambda self, job_id: None)     # no worker picks it up
     page = client.get(f"/rembuk/{sid}/alternatif?susut=10")

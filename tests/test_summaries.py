@@ -67,13 +67,13 @@ def test_every_write_keeps_the_summary_equal_to_a_fresh_computation(app, world):
 
 
 def _meeting_commit(app, ids):
-    from planner.models import RembukSession, User
+    from planner.models import RembukMeeting, User
     from planner.services import commitments
 
     with app.test_request_context():
-        session = db.session.get(RembukSession, ids["session"])
+        session = db.session.get(RembukMeeting, ids["session"])
         user = db.session.scalar(select(User).where(User.region_id == session.plan.desa_id, User.role == "desa"))
-        ids["commitment"] = commitments.commit_session(session, user).id
+        ids["commitment"] = commitments.commit_meeting(session, user).id
         db.session.remove()
     return ids
 

@@ -7,7 +7,7 @@ from planner.extensions import db
 from planner.models import Attendee, Plan, TeamMember
 
 from .conftest import text_of
-from .test_rembuk import _open, _session_id, meeting_plan  # noqa: F401  (fixture)
+from .test_rembuk import _open, _meeting_id, meeting_plan  # noqa: F401  (fixture)
 
 A1X = "35.17.09.2001"
 
@@ -74,7 +74,7 @@ def test_the_team_prefills_the_rembuk_attendance_and_the_pelaksana(app, world, l
     assert '<option value="KPM (Kader Pembangunan Manusia) (Wati, S.Pd.)">' in form
     assert '<option value="Posyandu remaja">' in form           # UKBM as places of service
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     page = client.get(f"/rembuk/{sid}").get_data(as_text=True)
     assert "Isi dari tim desa (3 orang)" in page
     client.post(f"/rembuk/{sid}/hadir", data={"name": "Sutrisno", "role": "kepala_desa", "sex": "L"})
@@ -160,7 +160,7 @@ def test_the_prefill_button_counts_only_members_not_listed_yet(app, world, login
     plan_id, _ids = meeting_plan
     client = login("desa_a1")
     _open(client, plan_id)
-    sid = _session_id(app, plan_id)
+    sid = _meeting_id(app, plan_id)
     assert "Isi tim desa (TPPS) tahun 2027" in text_of(client.get(f"/rembuk/{sid}"))     # no team yet
     _add(client)
     _add(client, role="tpk", name="Darmi", sex="P", place="")

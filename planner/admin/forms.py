@@ -14,8 +14,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import domain
 from ..fields import DateField, DecimalNumberField, VersionField, WholeNumberField, record_id
 from ..money_rules import MoneyRules
-from ..optimize.forms import RulesForm
-from ..services.audit import GROUPS
+from ..suggestions.forms import RulesForm
+from ..services.audit_review import GROUPS
 
 
 class IdCheckboxesField(SelectMultipleField):

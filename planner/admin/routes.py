@@ -19,8 +19,8 @@ from ..extensions import csrf
 from ..fields import page_number, record_id
 from ..htmx import see_other
 from ..services import ServiceError
-from ..services import audit as audit_service
-from ..services import history, region_import
+from ..services import audit_review, region_import
+from ..services.audit import record_download
 from ..services import settings as settings_service
 from ..services import users as users_service
 from ..services.plans import MAX_YEAR, MIN_YEAR, default_plan_year, parse_year
@@ -64,7 +64,7 @@ def index(code):
     planning = default_plan_year()
     suggested = [y for y in (planning, planning + 1) if y not in {s.year for s in years}]
     return render_template("admin/index.html", kabupaten=kabupaten, years=years, suggested=suggested,
-                           planning_year=planning, events=audit_service.recent_changes(kabupaten))
+                           planning_year=planning, events=audit_review.recent_changes(kabupaten))
 
 
 @bp.route("/kabupaten/<code>/pengaturan/<int:year>", methods=["GET", "POST"])
@@ -401,7 +401,7 @@ def user_activate(code, user_id):
 # --- Audit trail -------------------------------------------------------------------------------------------
 
 def _audit_filters(form):
-    return audit_service.AuditFilter(group=form.kind.data or "", who=(form.who.data or "").strip(),
+    return audit_review.AuditFilter(group=form.kind.data or "", who=(form.who.data or "").strip(),
                        since=form.since.data, until=form.until.data)
 
 
@@ -411,18 +411,18 @@ def audit(code):
     kabupaten = _kabupaten(code)
     form = AuditFilterForm(request.args, meta={"csrf": False})
     valid = form.validate()
-    filters = _audit_filters(form) if valid else audit_service.AuditFilter()
-    total = audit_service.count(kabupaten, filters)
-    pages = max(1, -(-total // audit_service.PER_PAGE))
+    filters = _audit_filters(form) if valid else audit_review.AuditFilter()
+    total = audit_review.count(kabupaten, filters)
+    pages = max(1, -(-total // audit_review.PER_PAGE))
     try:
         page = min(page_number(), pages)
     except ValueError:
         page = 1
-    lines = audit_service.lines(kabupaten, filters, offset=(page - 1) * audit_service.PER_PAGE)
+    lines = audit_review.lines(kabupaten, filters, offset=(page - 1) * audit_review.PER_PAGE)
     query = {k: v for k, v in request.args.items() if k != "halaman" and v}
     return render_template("admin/audit.html", kabupaten=kabupaten, form=form, lines=lines, total=total,
                            page=page, pages=pages, query=query,
-                           groups=audit_service.GROUPS), 200 if valid else 422
+                           groups=audit_review.GROUPS), 200 if valid else 422
 
 
 @bp.route("/kabupaten/<code>/audit.<fmt>")
@@ -434,7 +434,7 @@ def audit_export(code, fmt):
     form = AuditFilterForm(request.args, meta={"csrf": False})
     if not form.validate():
         abort(400)
-    table = audit_service.table(kabupaten, _audit_filters(form))
+    table = audit_review.table(kabupaten, _audit_filters(form))
     name = f"audit-{kabupaten.code}.{fmt}"
-    history.record_download(name, region=kabupaten)
+    record_download(name, region=kabupaten)
     return send_download(write_csv(table) if fmt == "csv" else write_xlsx([table]), name)

@@ -14,7 +14,7 @@ from ..htmx import add_vary, is_htmx, see_other
 from ..services import ServiceError
 from ..services import catalogue as service
 from ..services.history import FIELD_LABELS
-from ..services.impact import assumptions_for
+from ..services.unit_impact import assumptions_for
 from .forms import AssumptionsForm, FilterForm, ItemForm
 
 bp = Blueprint("catalogue", __name__, url_prefix="/katalog")

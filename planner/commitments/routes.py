@@ -16,7 +16,7 @@ from ..documents.berita_acara import berita_acara, decision_text
 from ..documents.pdf import berita_acara_pdf
 from ..downloads import send_download
 from ..htmx import see_other
-from ..services import ServiceError, commitments, history, rembuk
+from ..services import ServiceError, audit, commitments, rembuk
 from ..services.scorecard import plan_scorecard
 from .forms import AmendForm
 
@@ -52,7 +52,7 @@ def _filename(commitment, suffix):
 
 
 def _download(body, filename, commitment):
-    history.record_download(filename, plan=commitment.plan, target=f"version:{commitment.version}")
+    audit.record_download(filename, plan=commitment.plan, target=f"version:{commitment.version}")
     return send_download(body, filename)
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..access import get_region_or_404
 from ..extensions import db
 from ..htmx import add_vary, see_other
-from ..services import ServiceError, convergence, history
+from ..services import ServiceError, audit, convergence
 from ..documents.tables import write_csv, xlsx_file
 from ..services import convergence_sheet as sheet
 from ..services.oversight import today
@@ -126,7 +126,7 @@ def template(code):
     card = convergence.get(desa, year, quarter_number)
     data = sheet.template_xlsx(desa, year, quarter_number, convergence.values_of(card) if card else None)
     name = f"scorecard-konvergensi-{desa.code}-{year}-tw{quarter_number}.xlsx"
-    history.record("export", region=desa, what=name)
+    audit.record("export", region=desa, what=name)
     db.session.commit()
     return send_file(data, as_attachment=True, download_name=name, mimetype=sheet.XLSX_MIMETYPE)
 
@@ -176,7 +176,7 @@ def region_download(code, fmt):
     year = _year_arg()
     table = convergence.region_table(region, year)
     name = f"scorecard-konvergensi-{region.code}-{year}.{fmt}"
-    history.record("export", region=region, what=name)
+    audit.record("export", region=region, what=name)
     db.session.commit()
     if fmt == "csv":
         return Response(write_csv(table), mimetype="text/csv",

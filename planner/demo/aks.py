@@ -1,5 +1,6 @@
 """Demo AKS recommendations (counts only) and village teams, so the dashboards tell a story: some
 villages answer every recommendation, some part of them, some none; a few teams lack a KPM or a TPK."""
+from ..extensions import db
 from ..models import AksFinding, AksRecommendation, TeamMember
 
 # village name -> how it answers its recommendations: "all", "part" or "none".
@@ -26,7 +27,6 @@ def add_aks_and_teams(plans: dict, year: int, items: dict | None = None) -> int:
     """Recommendations of the audit of semester II of `year` − 1 for the story villages, linked to the
     plans' proposals as the story says; teams for every village for `year` − 1 and `year`. Returns the
     number of recommendations."""
-    from ..extensions import db
 
     count = 0
     for i, (name, plan) in enumerate(sorted(plans.items())):

@@ -1,6 +1,10 @@
 """`flask --app planner demo load`: the demo kabupaten, villages, plans and users."""
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+
+from .. import jobs
+from .data import database_is_empty, load_demo, logins_text
 
 demo_cli = click.Group("demo", help="Demo data.")
 
@@ -10,14 +14,10 @@ demo_cli = click.Group("demo", help="Demo data.")
 @with_appcontext
 def load(if_empty):
     """Create the demo kabupaten with its kecamatan, villages, plans, proposals and users."""
-    from .data import database_is_empty, load_demo, logins_text
 
     if if_empty and not database_is_empty():
         click.echo("Database already has data: demo not loaded.")
         return
-    from flask import current_app
-
-    from .. import jobs
 
     # The meeting services speak through Flask-Babel; their re-solves run here, not in a queue.
     with current_app.test_request_context(), jobs.immediately(current_app):

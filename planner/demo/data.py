@@ -17,10 +17,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from .. import money_rules
 from ..extensions import db
-from ..models import CatalogueItem, Plan, Proposal, ProposalLink, Region, User
+from ..models import CatalogueItem, Plan, Proposal, ProposalLink, Region, User, YearSettings
 from ..services.catalogue import seed_catalogue
 from ..services.plans import default_plan_year
+from ..services.scorecard import commitment_areas
+from .aks import add_aks_and_teams
+from .convergence import load_scorecards
+from .meetings import carry_out_last_year, hold_meetings
 
 DEMO_PASSWORD = "demo12345"
 SEED = 2027
@@ -389,8 +394,6 @@ def load_demo(year: int | None = None) -> str:
         plans[desa.name] = village.plan
         proposals += len(_proposals(village, items))
     db.session.commit()
-    from .aks import add_aks_and_teams
-    from .meetings import carry_out_last_year, hold_meetings
 
     recommendations = add_aks_and_teams(plans, year, items)
 
@@ -405,7 +408,6 @@ def load_demo(year: int | None = None) -> str:
     _year_settings(kabupaten, (year - 1, year), [d.id for d in villages if d.name in PRIORITY_VILLAGES])
     last_committed, quarters = carry_out_last_year(last_year, year - 1, date.today())
     _apbdes_totals(list(plans.values()) + last_year)
-    from .convergence import load_scorecards
 
     operators = {user.region_id: user for user in db.session.scalars(select(User).where(User.role == "desa"))}
     scorecards = load_scorecards(db.session, villages, year - 1, operators)
@@ -423,8 +425,6 @@ DEMO_FLOOR = 0.08
 
 
 def _year_settings(kabupaten, years, priority_ids):
-    from .. import money_rules
-    from ..models import YearSettings
 
     for year in years:
         rules, source = money_rules.default_for(year)
@@ -442,7 +442,6 @@ def _year_settings(kabupaten, years, priority_ids):
 def _apbdes_totals(plans):
     """The APBDes bidang totals of the committed villages (entered after the commitment, as villages
     do once the APBDes is drafted); one committed village has not entered them yet."""
-    from ..services.scorecard import commitment_areas
 
     rng = random.Random(SEED + 1)
     for plan in plans:

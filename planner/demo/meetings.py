@@ -6,10 +6,12 @@ Needs a request context (the services speak through Flask-Babel).
 """
 from datetime import date, datetime, time, timedelta, timezone
 
+from sqlalchemy import update
+
 from ..extensions import db
 from ..formatting import ZONE
-from ..models import Realisation, Suggestion, User
-from ..services import commitments, history, rembuk
+from ..models import QuarterReport, Realisation, Suggestion, User
+from ..services import audit, commitments, realisation, rembuk, reviews, summaries
 
 # (village name, committed?) — the rest have no meeting yet.
 MEETINGS = [("Bongkot", True), ("Dukuhklopo", True), ("Jabon", True), ("Mancar", False)]
@@ -42,31 +44,31 @@ def _moment(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=ZONE).astimezone(timezone.utc)
 
 
-def _date_meeting(session, moment: datetime) -> None:
+def _date_meeting(meeting, moment: datetime) -> None:
     """The meeting's runs and decisions happened on its day, not when the demo was loaded."""
-    for offset, decision in enumerate(session.decisions):
+    for offset, decision in enumerate(meeting.decisions):
         decision.created_at = moment + timedelta(minutes=20 + 5 * offset)
-    for offset, run in enumerate(db.session.query(Suggestion).filter_by(session_id=session.id).order_by(Suggestion.id)):
+    for offset, run in enumerate(db.session.query(Suggestion).filter_by(session_id=meeting.id).order_by(Suggestion.id)):
         run.created_at = moment + timedelta(minutes=15 + 5 * offset)
-    for attendee in session.attendees:
+    for attendee in meeting.attendees:
         attendee.created_at = moment
     db.session.commit()
 
 
 def _meet(plan, operator, held_on, name):
     """Open the rembuk, take attendance and the other bodies' pledges, and solve: all on `held_on`."""
-    with history.dated(_moment(held_on, 9)):
-        session = rembuk.open_session(plan, operator, dict(
+    with audit.dated(_moment(held_on, 9)):
+        meeting = rembuk.open_meeting(plan, operator, dict(
             held_on=held_on, place=f"Balai Desa {name}", chair=f"Kepala Desa {name}", facilitator="KPM Desa",
             agenda=rembuk.DEFAULT_AGENDA, review=rembuk.DEFAULT_REVIEW))
         for person, role, sex, signs in ATTENDANCE:
-            rembuk.add_attendee(session, operator, dict(name=person.format(desa=name), role=role, sex=sex,
+            rembuk.add_attendee(meeting, operator, dict(name=person.format(desa=name), role=role, sex=sex,
                                                         signs=signs))
         for body, what, months in PLEDGES:
-            rembuk.add_pledge(session, operator, dict(body=body.format(desa=name, kecamatan=plan.desa.parent.name),
+            rembuk.add_pledge(meeting, operator, dict(body=body.format(desa=name, kecamatan=plan.desa.parent.name),
                                                       what=what, months=months))
-        suggestion = rembuk.resolve(session, operator)
-    return session, suggestion
+        suggestion = rembuk.resolve(meeting, operator)
+    return meeting, suggestion
 
 
 def hold_meetings(plans_by_village: dict, year: int, today: date | None = None) -> int:
@@ -80,18 +82,18 @@ def hold_meetings(plans_by_village: dict, year: int, today: date | None = None) 
             continue
         operator = User.query.filter_by(region_id=plan.desa_id, role="desa").first()
         held_on = min(date(year - 1, min(month, 9), 10 + month), today - timedelta(days=1))
-        session, suggestion = _meet(plan, operator, held_on, name)
+        meeting, suggestion = _meet(plan, operator, held_on, name)
         unfunded = [p for p in plan.proposals if p.from_dana_desa
                     and not any(a["units"] for a in suggestion.result["result"]["allocations"] if a["id"] == f"u{p.id}")]
-        with history.dated(_moment(held_on, 10)):
+        with audit.dated(_moment(held_on, 10)):
             if unfunded:
                 # The room funds one activity the optimizer left out, and says why.
-                rembuk.decide(session, operator, unfunded[0], "in",
+                rembuk.decide(meeting, operator, unfunded[0], "in",
                               reason="Diminta warga dalam musyawarah dusun; disepakati bersama.")
-            if commit and commitments.commit_problems(session) == []:
-                commitments.commit_session(session, operator, at=_moment(held_on, 11))
+            if commit and commitments.commit_problems(meeting) == []:
+                commitments.commit_meeting(meeting, operator, at=_moment(held_on, 11))
                 committed += 1
-        _date_meeting(session, _moment(held_on, 9))
+        _date_meeting(meeting, _moment(held_on, 9))
     return committed
 
 
@@ -121,7 +123,6 @@ def carry_out_last_year(plans: list, year: int, today: date) -> tuple[int, int]:
     """Hold last year's rembuk for `plans`, commit those the optimizer can fund under the rules,
     and record the quarters already over by `today`. Returns (commitments, quarters recorded).
     """
-    from ..services import realisation, reviews
 
     committed = recorded = 0
     overspent_done = False
@@ -129,13 +130,13 @@ def carry_out_last_year(plans: list, year: int, today: date) -> tuple[int, int]:
         name = plan.desa.name
         operator = User.query.filter_by(region_id=plan.desa_id, role="desa").first()
         held_on = date(year - 1, 11, 20)
-        session, _suggestion = _meet(plan, operator, held_on, name)
-        if commitments.commit_problems(session):
-            _date_meeting(session, _moment(held_on, 9))
-            continue        # e.g. no proposal for a required target group: the session stays open
-        with history.dated(_moment(held_on, 11)):
-            commitments.commit_session(session, operator, at=_moment(held_on, 11))
-        _date_meeting(session, _moment(held_on, 9))
+        meeting, _suggestion = _meet(plan, operator, held_on, name)
+        if commitments.commit_problems(meeting):
+            _date_meeting(meeting, _moment(held_on, 9))
+            continue        # e.g. no proposal for a required target group: the meeting stays open
+        with audit.dated(_moment(held_on, 11)):
+            commitments.commit_meeting(meeting, operator, at=_moment(held_on, 11))
+        _date_meeting(meeting, _moment(held_on, 9))
         pattern = committed % len(REALISATION)
         committed += 1
         lines = realisation.sheet(plan).lines
@@ -154,7 +155,7 @@ def carry_out_last_year(plans: list, year: int, today: date) -> tuple[int, int]:
                 spent_so_far[line.key] += spent
                 values[line.key] = {"spent": spent, "units": int(line.activity.units * share), "note": "",
                                     "over_reason": reason, "version": None}
-            with history.dated(_moment(reported_on, 14)):
+            with audit.dated(_moment(reported_on, 14)):
                 realisation.save_quarter(plan, operator, quarter, values)
             _date_report(plan, quarter, reported_on)
             recorded += 1
@@ -165,12 +166,12 @@ def carry_out_last_year(plans: list, year: int, today: date) -> tuple[int, int]:
             last_report = max((_quarter_end(year, q) for q in range(1, 5) if _quarter_end(year, q) < today),
                               default=held_on)
             noted = _moment(last_report + timedelta(days=15), 10)
-            with history.dated(noted):
+            with audit.dated(noted):
                 note = reviews.add_comment(plan, officer, COMMENTS[pattern])
             note.created_at = noted
             if pattern in ANSWERS:
                 answered = noted + timedelta(days=2)
-                with history.dated(answered):
+                with audit.dated(answered):
                     answer = reviews.add_comment(plan, operator, ANSWERS[pattern], parent=note)
                 answer.created_at = answered
             db.session.commit()
@@ -183,19 +184,12 @@ def _quarter_end(year, quarter):
 
 def _date_report(plan, quarter, on):
     """Date the quarter's report (and its rows) on the day the village made it, not the day the demo loaded."""
-    from datetime import datetime, timezone
-
-    from sqlalchemy import update
-
-    from ..extensions import db
-    from ..models import QuarterReport, Realisation
 
     moment = datetime(on.year, on.month, on.day, 3, 0, tzinfo=timezone.utc)
     db.session.execute(update(QuarterReport).where(QuarterReport.plan_id == plan.id, QuarterReport.quarter == quarter)
                        .values(reported_at=moment, updated_at=moment))
     db.session.execute(update(Realisation).where(Realisation.plan_id == plan.id, Realisation.quarter == quarter)
                        .values(created_at=moment, updated_at=moment))
-    from ..services import summaries
 
     summaries.refresh(db.session, [plan.id])    # statements around the ORM: rewrite the summary here
     db.session.commit()

@@ -87,7 +87,7 @@ def berita_acara(content: dict, content_hash: str, scorecard=None) -> BeritaAcar
 
 def _build(content: dict, content_hash: str, scorecard=None) -> BeritaAcara:
     village = content["village"]
-    session = content["session"]
+    meeting = content["session"]
     version = content["commitment_version"]
     kabupaten = (village.get("kabupaten") or "").strip()
     letterhead = [_("PEMERINTAH %(kab)s", kab=kabupaten.upper()) if kabupaten else "",
@@ -98,18 +98,18 @@ def _build(content: dict, content_hash: str, scorecard=None) -> BeritaAcara:
                year=content["year"])]
     if content.get("previous_version"):
         title.append(_("(PERUBAHAN, KOMITMEN VERSI %(v)s)", v=version))
-    facilitator = session.get("facilitator") or ""
+    facilitator = meeting.get("facilitator") or ""
     opening = _("Pada hari ini, %(date)s, bertempat di %(place)s, telah dilaksanakan Rembuk Stunting Desa "
                 "%(name)s, Kecamatan %(kec)s, yang dipimpin oleh %(chair)s%(fac)s. Rembuk menyepakati hal-hal "
                 "sebagai berikut.",
-                date=long_date(session["held_on"]), place=session["place"] or "–", name=village["name"],
-                kec=village.get("kecamatan") or "–", chair=session["chair"] or "–",
+                date=long_date(meeting["held_on"]), place=meeting["place"] or "–", name=village["name"],
+                kec=village.get("kecamatan") or "–", chair=meeting["chair"] or "–",
                 fac=(" " + _("dan difasilitasi oleh %(f)s", f=facilitator)) if facilitator else "")
     sections = []
     if content.get("previous_version"):
         sections.append(_amendment(content))
-    if session.get("agenda"):
-        sections.append(Section(_("Acara"), paragraphs=[line for line in session["agenda"].splitlines()
+    if meeting.get("agenda"):
+        sections.append(Section(_("Acara"), paragraphs=[line for line in meeting["agenda"].splitlines()
                                                         if line.strip()], key="agenda"))
     sections.append(_attendance(content["attendance"]))
     sections.append(_data_summary(content))
@@ -126,11 +126,11 @@ def _build(content: dict, content_hash: str, scorecard=None) -> BeritaAcara:
                                                       content["budget"]["stunting_budget"]), key="rules"))
     sections.append(_changes(content))
     sections.append(Section(_("Kesepakatan pemantauan triwulanan"),
-                            paragraphs=[line for line in (session.get("review") or "–").splitlines() if line.strip()],
+                            paragraphs=[line for line in (meeting.get("review") or "–").splitlines() if line.strip()],
                             key="review"))
     closing = _("Demikian Berita Acara ini dibuat dengan sebenarnya untuk dapat dipergunakan sebagaimana "
                 "mestinya, sebagai dasar penyusunan RKP Desa dan APB Desa.")
-    place_date = f"{village['name']}, {format_date(session['held_on'], 'd MMMM y')}"
+    place_date = f"{village['name']}, {format_date(meeting['held_on'], 'd MMMM y')}"
     footer = _("Berita Acara Rembuk Stunting Desa %(name)s %(year)s, versi %(v)s · Kode pengaman dokumen: %(h)s",
                name=village["name"], year=content["year"], v=version, h=content_hash)
     return BeritaAcara(

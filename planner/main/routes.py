@@ -8,7 +8,7 @@ from ..oversight.forms import CommentForm
 from ..services import aks, convergence, oversight, reviews, team
 from ..services.plan_state import state_of
 from ..services.plans import default_plan_year, parse_year, plan_for_year, plan_steps
-from ..services.regions import open_session_plans, plan_years, proposal_counts, villages_in_scope
+from ..services.regions import open_meeting_plans, plan_years, proposal_counts, villages_in_scope
 
 bp = Blueprint("main", __name__)
 
@@ -41,8 +41,8 @@ def region(code):
         return _village_home(region, year)
     rows = villages_in_scope(current_user, year, parent=region)
     counts = proposal_counts([plan.id for _, plan in rows if plan is not None])
-    open_sessions = open_session_plans([plan.id for _, plan in rows if plan is not None])
-    states = {plan.id: state_of(plan.status, plan.id in open_sessions) for _, plan in rows if plan is not None}
+    open_meetings = open_meeting_plans([plan.id for _, plan in rows if plan is not None])
+    states = {plan.id: state_of(plan.status, plan.id in open_meetings) for _, plan in rows if plan is not None}
     return render_template("main/region.html", region=region, rows=rows, year=year, counts=counts, states=states)
 
 

@@ -37,7 +37,7 @@ class Commitment(db.Model):
     unexplained_changes = db.Column(db.Integer)
 
     plan = db.relationship("Plan", back_populates="commitments")
-    session = db.relationship("RembukSession")
+    meeting = db.relationship("RembukMeeting")
     previous = db.relationship("Commitment", remote_side=[id])
     committed_by = db.relationship("User")
 

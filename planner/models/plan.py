@@ -55,7 +55,7 @@ class Plan(TimestampMixin, db.Model):
         "Proposal", back_populates="plan", cascade="all, delete-orphan",
         order_by="Proposal.position, Proposal.id",
     )
-    sessions = db.relationship("RembukSession", back_populates="plan", order_by="RembukSession.id",
+    meetings = db.relationship("RembukMeeting", back_populates="plan", order_by="RembukMeeting.id",
                                passive_deletes=True)
     commitments = db.relationship("Commitment", back_populates="plan", order_by="Commitment.version",
                                   passive_deletes=True)
@@ -93,8 +93,8 @@ class Plan(TimestampMixin, db.Model):
         return self.commitments[-1] if self.commitments else None
 
     @property
-    def open_session(self):
-        return next((s for s in reversed(self.sessions) if s.status == "open"), None)
+    def open_meeting(self):
+        return next((s for s in reversed(self.meetings) if s.status == "open"), None)
 
     def target_count(self, group: str) -> int:
         return getattr(self, group, 0) or 0

@@ -1,6 +1,6 @@
 """The rembuk stunting: the village meeting that turns a suggestion into a decision.
 
-A session belongs to a plan and prepares one commitment version (the first, or a
+A meeting belongs to a plan and prepares one commitment version (the first, or a
 perubahan). The room's choices are `Decision` rows, appended and never edited:
 the locks the optimizer must respect are read off them in order (see
 planner.services.rembuk.current_locks), and "undo" marks the last one undone.
@@ -9,7 +9,9 @@ from ..extensions import db
 from .base import TimestampMixin, utcnow
 
 
-class RembukSession(TimestampMixin, db.Model):
+class RembukMeeting(TimestampMixin, db.Model):
+    # The table, the `session_id` columns that point at it and the audit codes ("session.open",
+    # "session:<id>") keep the names they were stored under: no data migration for a rename.
     __tablename__ = "rembuk_session"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -31,15 +33,15 @@ class RembukSession(TimestampMixin, db.Model):
     created_by_id = db.Column(db.Integer, db.ForeignKey("user_account.id"))
     version_id = db.Column(db.Integer, nullable=False, default=1)
 
-    plan = db.relationship("Plan", back_populates="sessions")
+    plan = db.relationship("Plan", back_populates="meetings")
     created_by = db.relationship("User")
-    attendees = db.relationship("Attendee", back_populates="session", cascade="all, delete-orphan",
+    attendees = db.relationship("Attendee", back_populates="meeting", cascade="all, delete-orphan",
                                 order_by="Attendee.id")
-    decisions = db.relationship("Decision", back_populates="session", cascade="all, delete-orphan",
+    decisions = db.relationship("Decision", back_populates="meeting", cascade="all, delete-orphan",
                                 order_by="Decision.id")
-    scenarios = db.relationship("Scenario", back_populates="session", cascade="all, delete-orphan",
+    scenarios = db.relationship("Scenario", back_populates="meeting", cascade="all, delete-orphan",
                                 order_by="Scenario.id")
-    pledges = db.relationship("Pledge", back_populates="session", cascade="all, delete-orphan",
+    pledges = db.relationship("Pledge", back_populates="meeting", cascade="all, delete-orphan",
                               order_by="Pledge.id")
 
     __table_args__ = (
@@ -75,7 +77,7 @@ class Attendee(db.Model):
     carried = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
 
-    session = db.relationship("RembukSession", back_populates="attendees")
+    meeting = db.relationship("RembukMeeting", back_populates="attendees")
 
     __table_args__ = (db.CheckConstraint("sex in ('P', 'L')", name="sex"),)
 
@@ -107,7 +109,7 @@ class Decision(db.Model):
     # A perubahan starts from the decisions of the version it amends: the decision copied here.
     carried_from_id = db.Column(db.Integer, db.ForeignKey("rembuk_decision.id", ondelete="SET NULL"))
 
-    session = db.relationship("RembukSession", back_populates="decisions")
+    meeting = db.relationship("RembukMeeting", back_populates="decisions")
     carried_from = db.relationship("Decision", remote_side=[id], foreign_keys=[carried_from_id])
     proposal = db.relationship("Proposal")
     scenario = db.relationship("Scenario", foreign_keys=[scenario_id])
@@ -139,7 +141,7 @@ class Scenario(db.Model):
     user_id = db.Column(db.Integer, db.ForeignKey("user_account.id"))
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
 
-    session = db.relationship("RembukSession", back_populates="scenarios")
+    meeting = db.relationship("RembukMeeting", back_populates="scenarios")
     suggestion = db.relationship("Suggestion")
     user = db.relationship("User")
 
@@ -162,4 +164,4 @@ class Pledge(db.Model):
     carried = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime(timezone=True), nullable=False, default=utcnow)
 
-    session = db.relationship("RembukSession", back_populates="pledges")
+    meeting = db.relationship("RembukMeeting", back_populates="pledges")

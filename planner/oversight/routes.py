@@ -14,7 +14,7 @@ from ..downloads import send_download
 from ..htmx import see_other
 from ..formatting import cost_per_case, format_percent, format_rupiah, format_rupiah_short
 from ..numerals import NumberFormatError, parse_decimal
-from ..services import ServiceError, aks, history, money, oversight, realisation, reviews
+from ..services import ServiceError, aks, audit, money, oversight, realisation, reviews
 from ..services import convergence as convergence_service
 from ..services import recap as recap_service
 from ..services import scorecard as scorecard_service
@@ -190,7 +190,7 @@ def scorecard_download(code, fmt):
     card = scorecard_service.region_scorecard(rows, by="desa" if region.level == "kecamatan" else "kecamatan")
     table = recap_service.scorecard_table(region, args["year"], card)
     name = _download_name(region, args["year"], "penggunaan-dana-desa", fmt)
-    history.record_download(name, region=region)
+    audit.record_download(name, region=region)
     return send_download(recap_service.csv_bytes(table) if fmt == "csv" else recap_service.xlsx_file([table]), name)
 
 
@@ -208,11 +208,11 @@ def recap(code, fmt):
     rows, context = _rows(region, args)
     name = f"rekap-{region.code}-{args['year']}"
     if fmt == "xlsx":
-        history.record_download(f"{name}.xlsx", region=region)
+        audit.record_download(f"{name}.xlsx", region=region)
         return send_download(recap_service.recap_xlsx_file(region, args["year"], rows, context), f"{name}.xlsx")
     sheet = request.args.get("lembar") if request.args.get("lembar") in recap_service.CSV_SHEETS else "desa"
     name += f"-{sheet}"
-    history.record_download(f"{name}.csv", region=region)
+    audit.record_download(f"{name}.csv", region=region)
     body = recap_service.recap_csv_stream(region, args["year"], rows, context, sheet)
     return send_download(body, f"{name}.csv")
 

@@ -8,7 +8,7 @@ from .. import money_rules
 from ..access import can_edit_plan, get_plan_or_404, get_region_or_404
 from ..fields import page_number
 from ..htmx import is_htmx, see_other
-from ..optimize.routes import panel_context
+from ..suggestions.routes import panel_context
 from ..oversight.forms import ApbdesForm, CommentForm
 from ..services import ServiceError, convergence
 from ..services import money as money_service

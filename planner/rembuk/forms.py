@@ -14,7 +14,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class SessionForm(FlaskForm):
+class MeetingForm(FlaskForm):
     """When and where the rembuk is held, who leads it, its agenda and the agreed review."""
 
     version_id = VersionField()

@@ -17,7 +17,7 @@ perubahan). The second semester of Y is for the plan of Y+1. A recommendation is
 
 The rule "dahulukan usulan yang menjawab rekomendasi AKS" (`aks_first` in the plan's rules, or the
 kabupaten's rule set) locks the linked Dana Desa proposals in when the plan file is built
-(services.planfile), so the optimizer funds them first (at their minimum units, more when they are
+(services.plan_file_builder), so the optimizer funds them first (at their minimum units, more when they are
 worth it) and names the lock in its explanations.
 """
 from __future__ import annotations
@@ -37,7 +37,7 @@ from ..domain import AKS_COUNT_UNITS, TARGET_GROUPS
 from ..extensions import db
 from ..formatting import format_number
 from ..models import AksFinding, AksRecommendation, CatalogueItem, Commitment, CommitmentActivity, Plan, Proposal
-from . import ServiceError, history, uploads
+from . import ServiceError, audit, uploads
 from .team import missing_by_village
 
 MAX_COUNT = 100_000
@@ -174,7 +174,7 @@ def add_finding(desa, user, values: dict) -> AksFinding:
     clean = check_finding(values)
     finding = AksFinding(desa_id=desa.id, **clean)
     db.session.add(finding)
-    history.record("aks.finding.add", region=desa, user=user, target=f"desa:{desa.code}",
+    audit.record("aks.finding.add", region=desa, user=user, target=f"desa:{desa.code}",
                    count=clean["count"], cause=clean["cause"])
     db.session.commit()
     return finding
@@ -184,7 +184,7 @@ def add_recommendation(desa, user, values: dict) -> AksRecommendation:
     clean = check_recommendation(values, desa.kabupaten)
     recommendation = AksRecommendation(desa_id=desa.id, **clean)
     db.session.add(recommendation)
-    history.record("aks.recommendation.add", region=desa, user=user, target=f"desa:{desa.code}",
+    audit.record("aks.recommendation.add", region=desa, user=user, target=f"desa:{desa.code}",
                    intervention=clean["intervention"], count=clean["count"])
     db.session.commit()
     return recommendation
@@ -197,9 +197,9 @@ def update_recommendation(recommendation, user, values: dict) -> AksRecommendati
     before = {name: getattr(recommendation, name) for name in clean}
     for name, value in clean.items():
         setattr(recommendation, name, value)
-    changed = history.changes(before, clean)
+    changed = audit.changes(before, clean)
     if changed:
-        history.record("aks.recommendation.update", region=recommendation.desa, user=user,
+        audit.record("aks.recommendation.update", region=recommendation.desa, user=user,
                        target=f"desa:{recommendation.desa.code}", intervention=clean["intervention"],
                        fields=list(changed))
     db.session.commit()
@@ -207,7 +207,7 @@ def update_recommendation(recommendation, user, values: dict) -> AksRecommendati
 
 
 def delete_finding(finding, user) -> None:
-    history.record("aks.finding.delete", region=finding.desa, user=user, target=f"desa:{finding.desa.code}",
+    audit.record("aks.finding.delete", region=finding.desa, user=user, target=f"desa:{finding.desa.code}",
                    cause=finding.cause)
     db.session.delete(finding)
     db.session.commit()
@@ -215,12 +215,12 @@ def delete_finding(finding, user) -> None:
 
 def delete_recommendation(recommendation, user) -> None:
     """Delete a recommendation; proposals that answered it keep everything but the link."""
-    history.record("aks.recommendation.delete", region=recommendation.desa, user=user,
+    audit.record("aks.recommendation.delete", region=recommendation.desa, user=user,
                    target=f"desa:{recommendation.desa.code}", intervention=recommendation.intervention)
     # Each plan whose proposals answered it says so in its own history (its commitments keep their
     # frozen Berita Acara as it was).
     for plan in {p.plan for p in recommendation.proposals}:
-        history.record("aks.recommendation.unlinked", plan=plan, user=user,
+        audit.record("aks.recommendation.unlinked", plan=plan, user=user,
                        target=f"aks:{recommendation.id}", intervention=recommendation.intervention)
     db.session.execute(Proposal.__table__.update().where(Proposal.aks_recommendation_id == recommendation.id)
                        .values(aks_recommendation_id=None))
@@ -691,7 +691,7 @@ def import_recap(region, user, data: bytes) -> ImportResult:
             db.session.add(AksRecommendation(desa_id=desa.id, **clean))
             result.recommendations += 1
         db.session.flush()
-    history.record("aks.import", region=region, user=user, target=f"region:{region.code}",
+    audit.record("aks.import", region=region, user=user, target=f"region:{region.code}",
                    findings=result.findings, recommendations=result.recommendations, updated=result.updated)
     db.session.commit()
     return result

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ApiToken
 from ..times import utc, utcnow
-from . import ServiceError, commit, history
+from . import ServiceError, audit, commit
 
 PREFIX = "pln_"
 NAME_LIMIT = 80
@@ -50,7 +50,7 @@ def create_token(user, name: str) -> tuple:
     record = ApiToken(user_id=user.id, name=name, token_hash=token_hash(token))
     db.session.add(record)
     db.session.flush()
-    history.record("token.create", user=user, region=user.region, target=f"token:{record.id}", name=name)
+    audit.record("token.create", user=user, region=user.region, target=f"token:{record.id}", name=name)
     commit()
     return record, token
 
@@ -65,7 +65,7 @@ def revoke_token(record, actor=None) -> None:
     """Revoke the token (written to the audit trail: who, which token)."""
     if record.revoked_at is None:
         record.revoked_at = utcnow()
-        history.record("token.revoke", user=actor or record.user, region=record.user.region,
+        audit.record("token.revoke", user=actor or record.user, region=record.user.region,
                        target=f"token:{record.id}", name=record.name, owner=record.user.username)
         commit()
 

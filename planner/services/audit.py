@@ -1,111 +1,89 @@
-"""The kabupaten admin's view of the audit trail: filter, page through and export its events.
+"""The audit trail's writer: who did what, when, from where (planner.models.audit).
 
-An admin sees the events of their kabupaten: those about its regions and plans, those done by its
-accounts, and failed log-ins under the names of its accounts. Events are never changed here.
+`record()` adds an AuditEvent to the current transaction; the caller's commit
+writes it together with the change, so a refused or rolled-back change leaves no
+record of having happened. The events are read back as sentences by
+services.history (a plan's history) and services.audit_review (the admin's review).
 """
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+import contextvars
+from contextlib import contextmanager
+from datetime import datetime
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from flask import has_request_context, request
+from flask_login import current_user
 
-from ..documents.tables import Table
-from ..formatting import spreadsheet_datetime
-from ..times import day_start
 from ..extensions import db
-from ..models import AuditEvent, Region, User
-from . import history
-from .users import region_ids_in
-
-PER_PAGE = 50
-EXPORT_LIMIT = 50_000
-
-# Filter groups: label and the action prefixes they cover.
-GROUPS = {
-    "masuk": (_l("Masuk dan gagal masuk"), ("auth.",)),
-    "ditolak": (_l("Akses ditolak"), ("access.",)),
-    "rencana": (_l("Rencana dan usulan"), ("plan.", "proposal.", "rules.")),
-    "rembuk": (_l("Rembuk dan komitmen"), ("session.", "attendee.", "decision.", "scenario.", "commitment.",
-                                           "amendment.")),
-    "realisasi": (_l("Realisasi dan catatan tinjauan"), ("realisation.", "comment.")),
-    "unduhan": (_l("Unduhan"), ("export",)),
-    "pengaturan": (_l("Pengaturan, wilayah dan pengguna"), ("settings.", "regions.", "user.", "token.")),
-    "katalog": (_l("Katalog dan asumsi dampak"), ("catalogue.", "impact.")),
-}
+from ..models import AuditEvent
+from . import commit
 
 
-@dataclass
-class AuditFilter:
-    group: str = ""
-    who: str = ""
-    since: date | None = None
-    until: date | None = None
+def _client_ip() -> str:
+    if not has_request_context():
+        return ""
+    return (request.remote_addr or "")[:45]
 
 
-@dataclass
-class AuditLine:
-    at: datetime
-    who: str
-    ip: str
-    action: str
-    text: str
-    place: str
+def _user(user):
+    if user is not None:
+        return user
+    try:
+        return current_user if current_user and current_user.is_authenticated else None
+    except Exception:  # no request or login manager: a CLI run
+        return None
 
 
-def _scope(kabupaten):
-    regions = region_ids_in(kabupaten)
-    accounts = select(User.id).where(User.region_id.in_(regions))
-    names = select(func.lower(User.username)).where(User.region_id.in_(regions))
-    return or_(AuditEvent.region_id.in_(regions), AuditEvent.user_id.in_(accounts),
-               (AuditEvent.action == "auth.login_failed") & AuditEvent.target.in_(names))
+_DATED = contextvars.ContextVar("planner_audit_dated", default=None)
 
 
-def _query(kabupaten, filters: AuditFilter):
-    query = select(AuditEvent).where(_scope(kabupaten))
-    if filters.group in GROUPS:
-        prefixes = GROUPS[filters.group][1]
-        query = query.where(or_(*[AuditEvent.action.like(p + "%") for p in prefixes]))
-    if filters.who:
-        needle = filters.who.strip().lower()
-        query = query.where(or_(func.lower(AuditEvent.username) == needle, AuditEvent.target == needle))
-    if filters.since:
-        query = query.where(AuditEvent.at >= day_start(filters.since))
-    if filters.until:
-        query = query.where(AuditEvent.at < day_start(filters.until + timedelta(days=1)))
-    return query
+@contextmanager
+def dated(moment):
+    """Events recorded inside are dated `moment` instead of now (the demo tells a year's story)."""
+    token = _DATED.set(moment)
+    try:
+        yield
+    finally:
+        _DATED.reset(token)
 
 
-def recent_changes(kabupaten, limit: int = 15) -> list[tuple]:
-    """The latest settings, region and account changes in the kabupaten: (when, who, sentence)."""
-    query = (select(AuditEvent).where(AuditEvent.region_id == kabupaten.id,
-                                      AuditEvent.action.like("settings.%") | AuditEvent.action.like("regions.%")
-                                      | AuditEvent.action.like("user.%"))
-             .order_by(AuditEvent.id.desc()).limit(limit))
-    return [(event.at, event.username or _("sistem"), history.sentence(event)) for event in db.session.scalars(query)]
+def record(action: str, *, plan=None, target: str = "", user=None, region=None, **details) -> AuditEvent:
+    """Add an event for `action` to the session (written by the caller's commit)."""
+    user = _user(user)
+    if region is None and plan is not None:
+        region_id = plan.desa_id
+    else:
+        region_id = region.id if region is not None else None
+    event = AuditEvent(
+        user_id=user.id if user is not None else None,
+        username=(user.username if user is not None else "")[:80],
+        ip=_client_ip(), action=action, plan_id=plan.id if plan is not None else None,
+        region_id=region_id, target=target[:80], details=_plain(details),
+    )
+    if _DATED.get() is not None:
+        event.at = _DATED.get()
+    db.session.add(event)
+    return event
 
 
-def count(kabupaten, filters: AuditFilter) -> int:
-    return db.session.scalar(select(func.count()).select_from(_query(kabupaten, filters).subquery()))
+def record_download(what: str, *, plan=None, region=None, target: str = "") -> None:
+    """Write to the audit trail that the file `what` was downloaded, and commit."""
+    record("export", plan=plan, region=region, target=target, what=what)
+    commit()
 
 
-def lines(kabupaten, filters: AuditFilter, limit: int = PER_PAGE, offset: int = 0) -> list[AuditLine]:
-    """The matching events, newest first, as sentences with who, when, where from and which region."""
-    events = db.session.scalars(_query(kabupaten, filters).order_by(AuditEvent.id.desc())
-                                .offset(offset).limit(limit)).all()
-    region_ids = {e.region_id for e in events if e.region_id}
-    names = {}
-    if region_ids:
-        names = {rid: name for rid, name in db.session.execute(
-            select(Region.id, Region.name).where(Region.id.in_(region_ids))).all()}
-    return [AuditLine(at=e.at, who=e.username or (e.target if e.action == "auth.login_failed" else _("sistem")),
-                      ip=e.ip, action=e.action, text=history.sentence(e), place=names.get(e.region_id, ""))
-            for e in events]
+def changes(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields whose value differs."""
+    return {key: [_plain(before.get(key)), _plain(after.get(key))]
+            for key in after if before.get(key) != after.get(key)}
 
 
-def table(kabupaten, filters: AuditFilter) -> Table:
-    """The matching events (newest first, at most EXPORT_LIMIT) as a table for CSV/XLSX."""
-    rows = [[spreadsheet_datetime(line.at), line.who, line.ip, line.action, line.place, line.text]
-            for line in lines(kabupaten, filters, limit=EXPORT_LIMIT)]
-    return Table(_("Jejak audit"), [_("Waktu (WIB)"), _("Pengguna"), _("Alamat IP"), _("Kode tindakan"),
-                                    _("Wilayah"), _("Kejadian")], rows, widths={0: 20, 5: 70})
+def _plain(value):
+    """JSON-safe: Decimals and dates become strings, containers recurse."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)

@@ -9,7 +9,7 @@ Changing (admins only; the views check the role): `create_item`, `update_item`,
 `set_item_active`, `update_assumptions`, and for items whose shipped defaults changed
 after the admin edited them (`pending_defaults`, set by migration 0005)
 `accept_defaults` / `keep_own`. They validate across fields, write the change to the
-audit trail (services.history) in the same commit, and raise
+audit trail (services.audit) in the same commit, and raise
 ServiceError({field: [messages]}) with nothing saved when they refuse.
 Values are in model units: relative reductions as fractions (0.12), prevalence
 as a fraction (0.198), money in whole Rupiah.
@@ -26,8 +26,8 @@ from ..extensions import db
 from ..impact import FRACTION_KINDS, Derivation
 from ..models import CatalogueItem, ImpactSetting, Plan
 from ..formatting import format_rupiah, format_short_decimal
-from . import ServiceError, commit, history
-from .impact import ImpactAssumptions, assumptions_for, item_derivation
+from . import ServiceError, audit, commit
+from .unit_impact import ImpactAssumptions, assumptions_for, item_derivation
 
 # Item codes are stable keys (plan files refer to them): lower-case slugs.
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,39}$")
@@ -410,7 +410,7 @@ def create_item(kabupaten, values: dict) -> CatalogueItem:
         raise ServiceError(errors)
     item = CatalogueItem(region_id=kabupaten.id, code=code, active=True, **_clean_values(values))
     db.session.add(item)
-    history.record("catalogue.create", region=kabupaten, target=code, name=item.name)
+    audit.record("catalogue.create", region=kabupaten, target=code, name=item.name)
     commit(duplicate=_duplicate_code(kabupaten, code))
     return item
 
@@ -427,9 +427,9 @@ def update_item(item: CatalogueItem, values: dict) -> CatalogueItem:
     before = _item_values(item)
     for field, value in _clean_values(values).items():
         setattr(item, field, value)
-    changed = sorted(history.changes(before, _item_values(item)))
+    changed = sorted(audit.changes(before, _item_values(item)))
     if changed:
-        history.record("catalogue.update", region=item.region, target=item.code, name=item.name, fields=changed)
+        audit.record("catalogue.update", region=item.region, target=item.code, name=item.name, fields=changed)
     db.session.commit()
     return item
 
@@ -439,7 +439,7 @@ def set_item_active(item: CatalogueItem, active: bool) -> CatalogueItem:
     proposals keep referring to them."""
     if item.active != bool(active):
         item.active = bool(active)
-        history.record("catalogue.activate" if active else "catalogue.deactivate", region=item.region,
+        audit.record("catalogue.activate" if active else "catalogue.deactivate", region=item.region,
                        target=item.code, name=item.name)
     db.session.commit()
     return item
@@ -524,7 +524,7 @@ def accept_defaults(item: CatalogueItem) -> CatalogueItem:
     for field, change in pending.items():
         setattr(item, field, change.get("new"))
     item.pending_defaults = None
-    history.record("catalogue.accept_defaults", region=item.region, target=item.code, name=item.name,
+    audit.record("catalogue.accept_defaults", region=item.region, target=item.code, name=item.name,
                    fields=sorted(pending))
     db.session.commit()
     return item
@@ -535,7 +535,7 @@ def keep_own(item: CatalogueItem) -> CatalogueItem:
     pending = pending_fields(item)
     item.pending_defaults = None
     if pending:
-        history.record("catalogue.keep_own", region=item.region, target=item.code, name=item.name,
+        audit.record("catalogue.keep_own", region=item.region, target=item.code, name=item.name,
                        fields=sorted(pending))
     db.session.commit()
     return item
@@ -602,8 +602,8 @@ def update_assumptions(kabupaten, values: dict) -> ImpactSetting:
         setting.plausibility_bound = 0.1
     after = {"baseline_prevalence": setting.baseline_prevalence, "baseline_source": setting.baseline_source,
              "haz_sd": setting.haz_sd, "plausibility_bound": setting.plausibility_bound}
-    changed = history.changes(before, after)
+    changed = audit.changes(before, after)
     if changed:
-        history.record("impact.update", region=kabupaten, fields=sorted(changed), changes=changed)
+        audit.record("impact.update", region=kabupaten, fields=sorted(changed), changes=changed)
     db.session.commit()
     return setting

@@ -1,6 +1,6 @@
 """Committing a rembuk's decision, and reading a commitment back.
 
-`commit_session` freezes the session's latest answer into a numbered
+`commit_meeting` freezes the meeting's latest answer into a numbered
 Commitment: a complete snapshot (`content`) and its SHA-256 (`content_hash`).
 Every document (Berita Acara, spreadsheets, the plan file) is rendered from the
 snapshot alone, so nothing done to the plan later reaches a committed version.
@@ -24,11 +24,11 @@ from ..extensions import db
 from ..models import Commitment, CommitmentActivity
 from ..models.base import utcnow
 from ..models.plan import TARGET_FIELDS
-from . import ServiceError, commit, history, plan_impact
+from . import ServiceError, audit, commit, plan_impact
 from .aks import snapshot
-from .planfile import other_source_units, plan_file, proposal_id_of, proposal_key
+from .plan_file_builder import other_source_units, plan_file, proposal_id_of, proposal_key
 from .proposals import plan_overview
-from .rembuk import active_decisions, current_locks, is_current, session_suggestion
+from .rembuk import active_decisions, current_locks, is_current, meeting_suggestion
 from .scorecard import content_scorecard
 
 FORMAT = "planner-commitment"
@@ -50,62 +50,62 @@ def verify(commitment) -> bool:
     return content_hash(commitment.content) == commitment.content_hash
 
 
-def commit_problems(session) -> list:
-    """Why the session cannot be committed yet (empty when it can)."""
+def commit_problems(meeting) -> list:
+    """Why the meeting cannot be committed yet (empty when it can)."""
     problems = []
-    if session.status != "open" or not session.plan.editable_status:
+    if meeting.status != "open" or not meeting.plan.editable_status:
         problems.append(_("Rembuk ini sudah ditutup dengan komitmen."))
         return problems
-    carried = sum(1 for a in session.attendees if a.carried)
+    carried = sum(1 for a in meeting.attendees if a.carried)
     if carried:
         problems.append(_("Konfirmasi kehadiran %(n)s peserta dari rembuk sebelumnya, atau hapus yang tidak hadir.",
                           n=carried))
-    elif not session.attendees:
+    elif not meeting.attendees:
         problems.append(_("Catat dulu daftar hadir rembuk."))
-    if not session.chair.strip():
+    if not meeting.chair.strip():
         problems.append(_("Isi nama pemimpin rembuk."))
-    latest = session_suggestion(session)
+    latest = meeting_suggestion(meeting)
     if latest is None:
         problems.append(_("Hitung dulu alokasi di layar rembuk."))
     elif latest.status not in ("optimal", "feasible"):
         problems.append(_("Perhitungan terakhir tidak menemukan alokasi yang memenuhi aturan dan keputusan."))
-    elif not is_current(session, latest):
+    elif not is_current(meeting, latest):
         problems.append(_("Usulan atau keputusan berubah sejak perhitungan terakhir: hitung ulang dulu."))
     elif latest.total_cost <= 0:
         problems.append(_("Alokasi yang disepakati tidak mendanai kegiatan apa pun."))
     return problems
 
 
-def commit_session(session, user, expected_plan_version: int | None = None, at=None) -> Commitment:
-    """Freeze the session's latest answer as the plan's next commitment version.
+def commit_meeting(meeting, user, expected_plan_version: int | None = None, at=None) -> Commitment:
+    """Freeze the meeting's latest answer as the plan's next commitment version.
 
     `at` is the moment it is dated (default now; the demo dates its story's commitments).
-    Raises ServiceError (nothing written) when the session is not ready, the plan
+    Raises ServiceError (nothing written) when the meeting is not ready, the plan
     changed under the user, or another commit of the same plan won the race.
     """
-    plan = session.plan
-    problems = commit_problems(session)
+    plan = meeting.plan
+    problems = commit_problems(meeting)
     if problems:
         raise ServiceError(problems)
     if expected_plan_version is not None and expected_plan_version != plan.version_id:
         raise ServiceError(_already_message())
     at = at or utcnow()
-    latest = session_suggestion(session)
-    content = build_content(session, latest, user, at=at)
+    latest = meeting_suggestion(meeting)
+    content = build_content(meeting, latest, user, at=at)
     previous = plan.latest_commitment
     commitment = Commitment(
-        plan_id=plan.id, version=session.version, session_id=session.id,
-        previous_id=previous.id if previous else None, reason=session.reason,
+        plan_id=plan.id, version=meeting.version, session_id=meeting.id,
+        previous_id=previous.id if previous else None, reason=meeting.reason,
         committed_by_id=user.id, committed_at=at, total_cost=content["totals"]["cost"],
         total_impact=content["totals"]["impact"], content=content, content_hash=content_hash(content),
         unexplained_changes=unexplained_changes(content),
     )
     db.session.add(commitment)
     db.session.add_all(activity_rows(commitment, content))
-    session.status = "committed"
+    meeting.status = "committed"
     plan.status = "committed"
-    history.record("commitment.create", plan=plan, user=user, target=f"version:{session.version}",
-                   version=session.version, hash=commitment.content_hash[:12])
+    audit.record("commitment.create", plan=plan, user=user, target=f"version:{meeting.version}",
+                   version=meeting.version, hash=commitment.content_hash[:12])
     commit(conflict=_already_message(), duplicate=_already_message(), busy=_already_message())
     return commitment
 
@@ -168,7 +168,7 @@ def aks_snapshot(plan, funded_units: dict) -> list:
     return snapshot(plan, funded_units)
 
 
-def build_content(session, suggestion, user, at=None) -> dict:
+def build_content(meeting, suggestion, user, at=None) -> dict:
     """The frozen snapshot of everything the documents show.
 
     Activities paid from Dana Desa are the suggestion's; those paid from other sources are
@@ -176,13 +176,13 @@ def build_content(session, suggestion, user, at=None) -> dict:
     package, category and APBDes bidang) are Dana Desa's, against the stunting budget;
     `by_source` adds up every source.
     """
-    plan = session.plan
+    plan = meeting.plan
     data = suggestion.plan_file
     result = suggestion.result["result"]
     allocations = {a["id"]: a for a in result["allocations"]}
     explanations = {e["id"]: e for e in suggestion.result.get("explanations", [])}
     proposals = {p.id: p for p in plan.proposals}
-    locks = current_locks(session)
+    locks = current_locks(meeting)
     found = plan_impact.plan_impact(data, plan_impact.units_of(result), plan_impact.bound_for(plan))
     activities, not_funded = [], []
     for p in data["proposals"]:
@@ -228,7 +228,7 @@ def build_content(session, suggestion, user, at=None) -> dict:
             not_funded.append(row)
     baseline = _unlocked_suggestion(plan)
     base_units = {a["id"]: (a["units"], a["cost"]) for a in baseline["allocations"]}
-    decisions = active_decisions(session)
+    decisions = active_decisions(meeting)
     changes = []
     for p in data["proposals"]:
         agreed = allocations[p["id"]]
@@ -243,13 +243,13 @@ def build_content(session, suggestion, user, at=None) -> dict:
     committed_file = dict(data)
     committed_file["proposals"] = [dict(p, lock=_committed_lock(allocations[p["id"]]["units"])) for p in data["proposals"]]
     committed_file["result"] = result
-    decision_records = [_decision_record(d) for d in session.decisions]
-    previous = plan.latest_commitment if session.version > 1 else None
+    decision_records = [_decision_record(d) for d in meeting.decisions]
+    previous = plan.latest_commitment if meeting.version > 1 else None
     content = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
-        "commitment_version": session.version,
-        "previous_version": session.version - 1 if session.version > 1 else None,
-        "reason": session.reason,
+        "commitment_version": meeting.version,
+        "previous_version": meeting.version - 1 if meeting.version > 1 else None,
+        "reason": meeting.reason,
         "committed_at": (at or utcnow()).isoformat(timespec="seconds"),
         "committed_by": user.username,
         "village": _village(plan),
@@ -264,14 +264,14 @@ def build_content(session, suggestion, user, at=None) -> dict:
                     "balita_measured": plan.balita_measured, "stunted_children": plan.stunted_children,
                     "prevalence": plan.measured_prevalence},
         "session": {
-            "held_on": session.held_on.isoformat(), "place": session.place, "chair": session.chair,
-            "facilitator": session.facilitator, "agenda": session.agenda, "review": session.review,
-            "document_number": session.document_number or "",
+            "held_on": meeting.held_on.isoformat(), "place": meeting.place, "chair": meeting.chair,
+            "facilitator": meeting.facilitator, "agenda": meeting.agenda, "review": meeting.review,
+            "document_number": meeting.document_number or "",
         },
         "attendance": [{"name": a.name, "role": a.role, "institution": a.institution, "sex": a.sex,
-                        "signs": a.signs} for a in session.attendees if not a.carried],
+                        "signs": a.signs} for a in meeting.attendees if not a.carried],
         "pledges": [{"body": p.body, "what": p.what, "months": list(p.months or [])}
-                    for p in session.pledges],
+                    for p in meeting.pledges],
         "rules": data.get("rules") or {},
         "activities": activities,
         "not_funded": not_funded,

@@ -41,7 +41,7 @@ from ..models import ConvergenceIndicator, ConvergenceScorecard, Plan, Region
 from ..models.base import utcnow
 from ..numerals import NumberFormatError, parse_decimal
 from ..times import today
-from . import ServiceError, commit_or_conflict, history
+from . import ServiceError, audit, commit_or_conflict
 
 QUARTERS = (1, 2, 3, 4)
 QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -357,7 +357,7 @@ def save_quarter(desa, year: int, quarter: int, values: dict, user, source: str 
         raise ServiceError(conflict) from None
     overall = levels({code: (values.get(f"should-{code}", 0), values.get(f"received-{code}", 0))
                       for code in BY_CODE}).overall
-    history.record("convergence.save", region=desa, target=f"{year}-{quarter}", year=year,
+    audit.record("convergence.save", region=desa, target=f"{year}-{quarter}", year=year,
                    quarter=QUARTER_NAMES[quarter], level=format_percent(overall.rate, 0, trim=True),
                    source="XLSX" if source == "xlsx" else _("formulir"))
     commit_or_conflict(conflict)

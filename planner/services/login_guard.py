@@ -26,7 +26,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..models import LoginThrottle
 from ..times import naive_utc, utcnow
-from . import history
+from . import audit
 
 _DUMMY_HASH = None
 
@@ -113,7 +113,7 @@ def password_matches(user, password: str) -> bool:
 def record_failure(username: str, ip: str) -> None:
     name = _name(username)
     _count(_ip_key(ip))
-    history.record("auth.login_failed", target=name, login=name)
+    audit.record("auth.login_failed", target=name, login=name)
     db.session.commit()
 
 
@@ -121,6 +121,6 @@ def record_success(user, ip: str) -> None:
     """Clear the name's count at this address, note the log-in on the account, audit it."""
     db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == _name_key(user.username, ip)))
     user.last_login_at = utcnow()
-    history.record("auth.login", user=user, region=user.region)
+    audit.record("auth.login", user=user, region=user.region)
     db.session.commit()
 

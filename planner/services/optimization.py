@@ -24,8 +24,8 @@ from ..activity_names import activity_labels
 from ..formatting import cost_per_case, format_cases, format_percent
 from ..optimizer.v2 import allocations as allocations_of
 from ..optimizer import impact_model
-from . import ServiceError, explanations, history, plan_impact
-from .planfile import other_source_units, plan_file, proposal_id_of
+from . import ServiceError, audit, explanations, plan_impact
+from .plan_file_builder import other_source_units, plan_file, proposal_id_of
 from .proposals import plan_overview
 
 
@@ -75,7 +75,7 @@ def compute_suggestion(plan, user, solver: str | None = None, time_limit: float 
         session_id=session.id if session is not None else None,
     )
     db.session.add(suggestion)
-    history.record("plan.solve", plan=plan, user=user, target=f"session:{session.id}" if session else "",
+    audit.record("plan.solve", plan=plan, user=user, target=f"session:{session.id}" if session else "",
                    status=result["status"], cost=result["total_cost"])
     if commit:
         db.session.commit()

@@ -10,7 +10,7 @@ groups: its impact is additive and the same at every level, and no plausibility 
 from dataclasses import dataclass, field
 
 from ..optimizer import impact_model
-from .impact import assumptions_for
+from .unit_impact import assumptions_for
 
 
 @dataclass

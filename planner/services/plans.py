@@ -11,7 +11,7 @@ from ..extensions import db
 from ..formatting import format_rupiah
 from ..models import Plan, Suggestion
 from ..models.plan import TARGET_FIELDS
-from . import ServiceError, commit, commit_or_conflict, history
+from . import ServiceError, audit, commit, commit_or_conflict
 from .plan_state import plan_state
 from .scorecard import AREA_FIELDS, commitment_areas
 
@@ -94,7 +94,7 @@ def create_plan(desa, year: int, values: dict) -> Plan:
     except IntegrityError:
         db.session.rollback()
         raise ServiceError(duplicate) from None
-    history.record("plan.create", plan=plan, year=year)
+    audit.record("plan.create", plan=plan, year=year)
     commit(duplicate=duplicate)
     return plan
 
@@ -117,9 +117,9 @@ def update_plan(plan: Plan, values: dict, expected_version: int | None = None) -
             if value is None and field not in OPTIONAL_FIELDS:
                 value = "" if field == "notes" else 0
             setattr(plan, field, value)
-    changed = history.changes(before, {field: getattr(plan, field) for field in PLAN_FIELDS})
+    changed = audit.changes(before, {field: getattr(plan, field) for field in PLAN_FIELDS})
     if changed:
-        history.record("plan.update", plan=plan, fields=list(changed), changes=changed)
+        audit.record("plan.update", plan=plan, fields=list(changed), changes=changed)
     commit_or_conflict(plan_changed_message())
     return plan
 
@@ -144,7 +144,7 @@ def plan_steps(desa, editable: bool) -> list:
     steps = []
     for plan in plans:
         page = url_for("plans.view", plan_id=plan.id)
-        session = plan.open_session
+        meeting = plan.open_meeting
         latest = plan.latest_commitment
         if plan.status == "committed":
             detail = _("versi %(n)s", n=latest.version if latest else 1)
@@ -155,11 +155,11 @@ def plan_steps(desa, editable: bool) -> list:
             else:
                 step = (_("Catat realisasi kegiatan setiap triwulan."),
                         url_for("oversight.realisation_sheet", plan_id=plan.id), _("Catat realisasi"))
-        elif session is not None:
-            detail = (_("perubahan menuju versi %(n)s", n=session.version) if plan.status == "amending"
+        elif meeting is not None:
+            detail = (_("perubahan menuju versi %(n)s", n=meeting.version) if plan.status == "amending"
                       else "")
             step = (_("Lanjutkan rembuk di layar rembuk, lalu sahkan kesepakatannya."),
-                    url_for("rembuk.board", sid=session.id), _("Buka layar rembuk"))
+                    url_for("rembuk.board", sid=meeting.id), _("Buka layar rembuk"))
         elif plan.status == "amending":
             detail = _("menuju versi %(n)s", n=(latest.version + 1) if latest else 2)
             step = (_("Ubah usulan bila perlu, lalu adakan rembuk perubahan."),
@@ -205,8 +205,8 @@ def update_apbdes_totals(plan: Plan, values: dict, expected_version: int | None 
     before = {name: getattr(plan, name) for name in APBDES_FIELDS}
     for name in APBDES_FIELDS:
         setattr(plan, name, values.get(name))
-    changed = history.changes(before, {name: getattr(plan, name) for name in APBDES_FIELDS})
+    changed = audit.changes(before, {name: getattr(plan, name) for name in APBDES_FIELDS})
     if changed:
-        history.record("plan.apbdes", plan=plan, fields=list(changed), changes=changed)
+        audit.record("plan.apbdes", plan=plan, fields=list(changed), changes=changed)
     commit_or_conflict(plan_changed_message())
     return plan

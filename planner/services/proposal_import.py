@@ -27,7 +27,7 @@ from ..extensions import db
 from ..formatting import format_rupiah
 from ..models import CatalogueItem, Plan, Proposal
 from ..models.base import utcnow
-from . import ServiceError, history
+from . import ServiceError, audit
 from .plans import check_plan_values
 from .rules import clean_rules
 from .proposal_sheet import COLUMNS, example_record, parse_file, proposal_record, write_csv, write_xlsx
@@ -236,7 +236,7 @@ def _apply_locked(plan, rows: list, baseline: list, settings: dict | None) -> li
         if settings is not None:
             plan.stunting_budget = settings["budget"]
             plan.rules = settings["rules"]
-        history.record("proposal.import", plan=plan, count=len(added), settings=settings is not None)
+        audit.record("proposal.import", plan=plan, count=len(added), settings=settings is not None)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

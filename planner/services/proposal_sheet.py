@@ -462,7 +462,7 @@ def parse_file(filename: str, data: bytes, catalogue: dict, max_rows: int) -> Sh
 # --- The optimizer's plan file (JSON v1) as rows -------------------------------------------------------
 
 # Plan-file proposal fields → sheet columns. The first group is the optimizer's own, the second the
-# extras that `services.planfile.plan_file` writes along (unit, APBDes code, proposer, notes, catalogue code).
+# extras that `services.plan_file_builder.plan_file` writes along (unit, APBDes code, proposer, notes, catalogue code).
 PLAN_FIELDS = {
     "name": "nama", "category": "kategori", "package": "paket", "target_group": "sasaran", "location": "lokasi",
     "unit_cost": "biaya_satuan", "fixed_cost": "biaya_tetap", "min_units": "unit_min", "max_units": "unit_maks",

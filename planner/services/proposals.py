@@ -20,9 +20,9 @@ from ..fields import MAX_RUPIAH
 from ..models import Proposal, ProposalLink
 from ..models.base import utcnow
 from ..formatting import format_number, format_rupiah
-from . import ServiceError, commit_or_conflict, history
+from . import ServiceError, audit, commit_or_conflict
 from .catalogue import APBDES_PATTERN
-from .impact import ImpactAssumptions, ProposalImpact, assumptions_for, baseline_for, proposal_impact
+from .unit_impact import ImpactAssumptions, ProposalImpact, assumptions_for, baseline_for, proposal_impact
 
 # The fields of a proposal a user edits (links and the catalogue item are passed separately).
 PROPOSAL_FIELDS = ("name", "category", "package", "target_group", "location", "proposer", "unit",
@@ -473,7 +473,7 @@ def create_proposal(plan, values: dict, requires=(), excludes=(), catalogue_item
     db.session.add(proposal)
     db.session.flush()
     _set_links(proposal, requires, excludes)
-    history.record("proposal.create", plan=plan, target=f"proposal:{proposal.id}", name=proposal.name)
+    audit.record("proposal.create", plan=plan, target=f"proposal:{proposal.id}", name=proposal.name)
     db.session.commit()
     return proposal
 
@@ -500,10 +500,10 @@ def update_proposal(proposal, values: dict, requires=(), excludes=(), expected_v
     cleaned = _clean(values)
     if aks_recommendation_id is not _KEEP:
         cleaned["aks_recommendation_id"] = aks_recommendation_id
-    changed = history.changes({name: getattr(proposal, name) for name in cleaned}, cleaned)
+    changed = audit.changes({name: getattr(proposal, name) for name in cleaned}, cleaned)
     for name, value in cleaned.items():
         setattr(proposal, name, value)
-    history.record("proposal.update", plan=plan, target=f"proposal:{proposal.id}", name=proposal.name,
+    audit.record("proposal.update", plan=plan, target=f"proposal:{proposal.id}", name=proposal.name,
                    fields=list(changed), changes=changed)
     # Always write the row, so the version check runs and the version moves on even when
     # only the links changed (links live in their own table).
@@ -537,6 +537,6 @@ def delete_proposal(proposal) -> None:
     """Delete a proposal and every link to or from it (links from other proposals too)."""
     db.session.execute(ProposalLink.__table__.delete().where(
         or_(ProposalLink.other_id == proposal.id, ProposalLink.proposal_id == proposal.id)))
-    history.record("proposal.delete", plan=proposal.plan, target=f"proposal:{proposal.id}", name=proposal.name)
+    audit.record("proposal.delete", plan=proposal.plan, target=f"proposal:{proposal.id}", name=proposal.name)
     db.session.delete(proposal)
     db.session.commit()

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..formatting import format_rupiah
 from ..models import CommitmentActivity, QuarterReport, Realisation
 from ..models.base import utcnow
-from . import ServiceError, commit_or_conflict, history
+from . import ServiceError, audit, commit_or_conflict
 
 QUARTERS = (1, 2, 3, 4)
 QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -166,7 +166,7 @@ def save_quarter(plan, user, quarter: int, values: dict) -> int:
         entry.spent, entry.units_delivered, entry.note, entry.over_reason = spent, units, note, reason
         entry.commitment_version = current.commitment.version
         entry.user_id = user.id
-        history.record("realisation.save", plan=plan, user=user, target=f"activity:{line.key}",
+        audit.record("realisation.save", plan=plan, user=user, target=f"activity:{line.key}",
                        name=line.activity.name, quarter=quarter, spent=spent, units=units,
                        spent_before=before[0], units_before=before[1], reason=reason)
     _report(plan, user, quarter, current.commitment.version)
@@ -179,7 +179,7 @@ def _report(plan, user, quarter, version):
                                                            QuarterReport.quarter == quarter))
     if report is None:
         db.session.add(QuarterReport(plan_id=plan.id, quarter=quarter, commitment_version=version, user_id=user.id))
-        history.record("realisation.report", plan=plan, user=user, quarter=quarter)
+        audit.record("realisation.report", plan=plan, user=user, quarter=quarter)
     else:
         report.updated_at, report.user_id, report.commitment_version = utcnow(), user.id, version
 

@@ -33,7 +33,7 @@ from ..extensions import db
 from ..models import Region
 from ..models.region import level_of_code
 from ..formatting import format_number
-from . import ServiceError, history, uploads
+from . import ServiceError, audit, uploads
 from .proposal_import import InvalidToken
 from .proposal_sheet import SheetFileError, _control_share, _delimiter, _extension, _xlsx_records
 from .users import region_ids_in
@@ -349,7 +349,7 @@ def apply_import(kabupaten, changes: list, baseline: str, user=None) -> dict:
             db.session.add(region)
             regions[code] = region
             added.append(code)
-        history.record("regions.import", user=user, region=kabupaten, target=kabupaten.code, new=len(added),
+        audit.record("regions.import", user=user, region=kabupaten, target=kabupaten.code, new=len(added),
                        renamed=len(renamed), added=added, changes=renamed)
         db.session.commit()
     except ServiceError:

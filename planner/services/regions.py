@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from ..access import desa_ids_in_scope
 from ..extensions import db
-from ..models import Plan, Proposal, RembukSession, Region
+from ..models import Plan, Proposal, RembukMeeting, Region
 
 
 def villages_in_scope(user, year: int, parent=None):
@@ -44,12 +44,12 @@ def visible_regions(user, parent=None, level: str | None = None, limit: int = 10
     return total, page, parents
 
 
-def open_session_plans(plan_ids) -> set:
+def open_meeting_plans(plan_ids) -> set:
     """The ids among `plan_ids` of plans whose rembuk is open now."""
     if not plan_ids:
         return set()
-    return set(db.session.scalars(select(RembukSession.plan_id).where(RembukSession.plan_id.in_(plan_ids),
-                                                                      RembukSession.status == "open")))
+    return set(db.session.scalars(select(RembukMeeting.plan_id).where(RembukMeeting.plan_id.in_(plan_ids),
+                                                                      RembukMeeting.status == "open")))
 
 
 def plan_years(desa) -> list[int]:

@@ -1,32 +1,36 @@
 """The rembuk stunting: a meeting that reviews the suggestion, decides, and commits.
 
-A session prepares one commitment version of a plan. The room's choices are
+A meeting prepares one commitment version of a plan. The room's choices are
 appended as Decisions; the locks the optimizer must keep are read off the
 active (not undone) decisions in order (`current_locks`). Every decision, undo
 or scenario taken re-solves the plan with those locks at once, and the run is
-kept as a Suggestion of the session, so the board always shows an answer that
+kept as a Suggestion of the meeting, so the board always shows an answer that
 matches the locks (`board`). Committing freezes that answer (planner.services.commitments).
 
-Only the village's operator drives a session (the facilitator uses that
+Only the village's operator drives a meeting (the facilitator uses that
 account); kecamatan and kabupaten users follow it read-only.
 """
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import jobs, optimizer
 from ..activity_names import activity_label, activity_labels
 from ..domain import ATTENDEE_ROLES, SEXES
 from ..extensions import db
 from ..optimizer.impact_model import evaluate
-from ..models import Attendee, Decision, Pledge, Proposal, RembukSession, Scenario, Suggestion
+from ..models import Attendee, AuditEvent, Decision, Pledge, Proposal, RembukMeeting, Scenario, Suggestion
 from ..models.base import utcnow
-from . import ServiceError, commit_or_conflict, history
+from ..numerals import NumberFormatError, parse_decimal
+from ..optimizer import alternatives as alt
+from . import ServiceError, audit, commit_or_conflict
 from .optimization import compute_suggestion, input_hash, suggestion_view
-from .planfile import plan_file, proposal_id_of, proposal_key
+from .plan_file_builder import plan_file, proposal_id_of, proposal_key
 
-SESSION_TEXT_LIMITS = {"place": 200, "chair": 120, "facilitator": 120, "agenda": 5000, "review": 2000,
+MEETING_TEXT_LIMITS = {"place": 200, "chair": 120, "facilitator": 120, "agenda": 5000, "review": 2000,
                        "reason": 2000, "document_number": 80}
 ATTENDEE_TEXT_LIMITS = {"name": 120, "institution": 160}
 PLEDGE_TEXT_LIMITS = {"body": 160, "what": 1000}
@@ -41,7 +45,7 @@ DEFAULT_REVIEW = ("Rapat evaluasi bersama setiap triwulan (Maret, Juni, Septembe
                   "dipimpin kepala desa, membahas realisasi anggaran dan capaian layanan.")
 
 
-def session_changed_message():
+def meeting_changed_message():
     return _("Data rembuk ini baru saja diubah pengguna lain. Muat ulang halaman lalu ulangi perubahan Anda.")
 
 
@@ -52,12 +56,12 @@ def next_version(plan) -> int:
     return latest.version + 1 if latest else 1
 
 
-def check_session_values(values: dict, needs_reason: bool = False) -> dict:
+def check_meeting_values(values: dict, needs_reason: bool = False) -> dict:
     errors = {}
     held_on = values.get("held_on")
     if not isinstance(held_on, date):
         errors["held_on"] = [_("Isi tanggal rembuk.")]
-    for name, limit in SESSION_TEXT_LIMITS.items():
+    for name, limit in MEETING_TEXT_LIMITS.items():
         text = values.get(name)
         if text is not None and len(text) > limit:
             errors.setdefault(name, []).append(_("Paling banyak %(n)s huruf.", n=limit))
@@ -70,37 +74,37 @@ def check_session_values(values: dict, needs_reason: bool = False) -> dict:
     return errors
 
 
-def open_session(plan, user, values: dict) -> RembukSession:
-    """Open the rembuk for the plan's next commitment version. One open session per plan."""
+def open_meeting(plan, user, values: dict) -> RembukMeeting:
+    """Open the rembuk for the plan's next commitment version. One open meeting per plan."""
     if not plan.editable_status:
         raise ServiceError(_("Rencana ini sudah disepakati. Buka perubahan dulu untuk mengadakan rembuk baru."))
-    if plan.open_session is not None:
+    if plan.open_meeting is not None:
         raise ServiceError(_("Rencana ini sudah punya rembuk yang sedang berjalan."))
     version = next_version(plan)
-    errors = check_session_values(values, needs_reason=version > 1)
+    errors = check_meeting_values(values, needs_reason=version > 1)
     if errors:
         raise ServiceError(errors)
-    session = RembukSession(plan=plan, version=version, created_by_id=user.id, status="open",
-                            **{k: _text(values.get(k)) for k in SESSION_TEXT_LIMITS},
+    meeting = RembukMeeting(plan=plan, version=version, created_by_id=user.id, status="open",
+                            **{k: _text(values.get(k)) for k in MEETING_TEXT_LIMITS},
                             held_on=values["held_on"])
-    db.session.add(session)
+    db.session.add(meeting)
     db.session.flush()
-    history.record("session.open", plan=plan, user=user, target=f"session:{session.id}",
-                   version=version, date=session.held_on.isoformat())
-    amended = _amended_session(plan)
+    audit.record("session.open", plan=plan, user=user, target=f"session:{meeting.id}",
+                   version=version, date=meeting.held_on.isoformat())
+    amended = _amended_meeting(plan)
     if amended is not None:
-        carry_over(amended, session, user)
+        carry_over(amended, meeting, user)
     db.session.commit()
-    return session
+    return meeting
 
 
-def _amended_session(plan):
+def _amended_meeting(plan):
     """The rembuk that made the commitment a perubahan amends (None for a first rembuk)."""
     latest = plan.latest_commitment
-    return latest.session if latest is not None and latest.session is not None else None
+    return latest.meeting if latest is not None and latest.meeting is not None else None
 
 
-def carry_over(previous, session, user) -> None:
+def carry_over(previous, meeting, user) -> None:
     """Start a perubahan from the version it amends: its attendance (to be confirmed), the
     decisions in force when it was committed (with their reasons) and the pledges of other
     bodies. Nothing here is silent: every carried row is marked, and a carried "wajib" can only
@@ -108,9 +112,9 @@ def carry_over(previous, session, user) -> None:
     for a in previous.attendees:
         if a.carried:
             continue
-        db.session.add(Attendee(session=session, name=a.name, role=a.role, institution=a.institution, sex=a.sex,
+        db.session.add(Attendee(meeting=meeting, name=a.name, role=a.role, institution=a.institution, sex=a.sex,
                                 signs=a.signs, carried=True))
-    existing = {p.id: p for p in session.plan.proposals}
+    existing = {p.id: p for p in meeting.plan.proposals}
     for proposal_id, (lock, decision) in sorted(effective_decisions(previous).items()):
         proposal = existing.get(proposal_id)
         if proposal is None:
@@ -123,35 +127,35 @@ def carry_over(previous, session, user) -> None:
         else:
             reason = decision.reason
         action, units = ("units", lock["units"]) if isinstance(lock, dict) else (lock, None)
-        db.session.add(Decision(session=session, proposal_id=proposal.id,
+        db.session.add(Decision(meeting=meeting, proposal_id=proposal.id,
                                 proposal_name=activity_label(proposal.name, proposal.location)[:200], action=action,
                                 units=units, reason=reason[:REASON_LIMIT], user_id=user.id,
                                 carried_from_id=decision.id))
     for pledge in previous.pledges:
-        db.session.add(Pledge(session=session, body=pledge.body, what=pledge.what, months=pledge.months, carried=True))
-    history.record("session.carry_over", plan=session.plan, user=user, target=f"session:{session.id}",
+        db.session.add(Pledge(meeting=meeting, body=pledge.body, what=pledge.what, months=pledge.months, carried=True))
+    audit.record("session.carry_over", plan=meeting.plan, user=user, target=f"session:{meeting.id}",
                    version=previous.version)
 
 
-def update_session(session, user, values: dict, expected_version: int | None = None) -> RembukSession:
-    _require_open(session)
-    errors = check_session_values(values, needs_reason=session.version > 1)
+def update_meeting(meeting, user, values: dict, expected_version: int | None = None) -> RembukMeeting:
+    _require_open(meeting)
+    errors = check_meeting_values(values, needs_reason=meeting.version > 1)
     if errors:
         raise ServiceError(errors)
-    if expected_version is not None and expected_version != session.version_id:
-        raise ServiceError(session_changed_message())
-    before = {k: getattr(session, k) for k in ("held_on", *SESSION_TEXT_LIMITS)}
-    session.held_on = values["held_on"]
-    for key in SESSION_TEXT_LIMITS:
-        setattr(session, key, _text(values.get(key)))
-    after = {k: getattr(session, k) for k in before}
-    history.record("session.update", plan=session.plan, user=user, target=f"session:{session.id}",
-                   changes=history.changes(before, after))
-    commit_or_conflict(session_changed_message())
-    return session
+    if expected_version is not None and expected_version != meeting.version_id:
+        raise ServiceError(meeting_changed_message())
+    before = {k: getattr(meeting, k) for k in ("held_on", *MEETING_TEXT_LIMITS)}
+    meeting.held_on = values["held_on"]
+    for key in MEETING_TEXT_LIMITS:
+        setattr(meeting, key, _text(values.get(key)))
+    after = {k: getattr(meeting, k) for k in before}
+    audit.record("session.update", plan=meeting.plan, user=user, target=f"session:{meeting.id}",
+                   changes=audit.changes(before, after))
+    commit_or_conflict(meeting_changed_message())
+    return meeting
 
 
-def default_session_values(plan) -> dict:
+def default_meeting_values(plan) -> dict:
     """What the form starts with: today, the village hall, the usual agenda and review."""
     reason = ""
     if plan.status == "amending":
@@ -164,8 +168,8 @@ def _text(value) -> str:
     return (value or "").strip()
 
 
-def _require_open(session):
-    if session.status != "open" or not session.plan.editable_status:
+def _require_open(meeting):
+    if meeting.status != "open" or not meeting.plan.editable_status:
         raise ServiceError(_("Rembuk ini sudah ditutup dengan komitmen; tidak ada yang bisa diubah lagi."))
 
 
@@ -185,37 +189,37 @@ def check_attendee_values(values: dict) -> dict:
     return errors
 
 
-def add_attendee(session, user, values: dict) -> Attendee:
-    _require_open(session)
+def add_attendee(meeting, user, values: dict) -> Attendee:
+    _require_open(meeting)
     errors = check_attendee_values(values)
     if errors:
         raise ServiceError(errors)
-    attendee = Attendee(session=session, name=_text(values["name"]), role=values["role"],
+    attendee = Attendee(meeting=meeting, name=_text(values["name"]), role=values["role"],
                         institution=_text(values.get("institution")), sex=values["sex"],
                         signs=bool(values.get("signs")))
     db.session.add(attendee)
-    history.record("attendee.add", plan=session.plan, user=user, target=f"session:{session.id}",
+    audit.record("attendee.add", plan=meeting.plan, user=user, target=f"session:{meeting.id}",
                    name=attendee.name, role=str(ATTENDEE_ROLES[attendee.role]))
     db.session.commit()
     return attendee
 
 
-def confirm_attendee(session, user, attendee: Attendee) -> None:
+def confirm_attendee(meeting, user, attendee: Attendee) -> None:
     """A person carried over from the amended rembuk is present again."""
-    _require_open(session)
-    if attendee.session_id != session.id:
+    _require_open(meeting)
+    if attendee.session_id != meeting.id:
         raise ServiceError(_("Peserta ini tidak tercatat di rembuk ini."))
     attendee.carried = False
-    history.record("attendee.confirm", plan=session.plan, user=user, target=f"session:{session.id}",
+    audit.record("attendee.confirm", plan=meeting.plan, user=user, target=f"session:{meeting.id}",
                    name=attendee.name)
     db.session.commit()
 
 
-def remove_attendee(session, user, attendee: Attendee) -> None:
-    _require_open(session)
-    if attendee.session_id != session.id:
+def remove_attendee(meeting, user, attendee: Attendee) -> None:
+    _require_open(meeting)
+    if attendee.session_id != meeting.id:
         raise ServiceError(_("Peserta ini tidak tercatat di rembuk ini."))
-    history.record("attendee.remove", plan=session.plan, user=user, target=f"session:{session.id}",
+    audit.record("attendee.remove", plan=meeting.plan, user=user, target=f"session:{meeting.id}",
                    name=attendee.name)
     db.session.delete(attendee)
     db.session.commit()
@@ -238,40 +242,40 @@ def check_pledge_values(values: dict) -> dict:
     return errors
 
 
-def add_pledge(session, user, values: dict) -> Pledge:
+def add_pledge(meeting, user, values: dict) -> Pledge:
     """What another body (puskesmas, PKK, TPK…) commits to, at no cost to the village."""
-    _require_open(session)
+    _require_open(meeting)
     errors = check_pledge_values(values)
     if errors:
         raise ServiceError(errors)
-    pledge = Pledge(session=session, body=_text(values["body"]), what=_text(values["what"]),
+    pledge = Pledge(meeting=meeting, body=_text(values["body"]), what=_text(values["what"]),
                     months=sorted(set(values.get("months") or [])) or None)
     db.session.add(pledge)
-    history.record("pledge.add", plan=session.plan, user=user, target=f"session:{session.id}", name=pledge.body)
+    audit.record("pledge.add", plan=meeting.plan, user=user, target=f"session:{meeting.id}", name=pledge.body)
     db.session.commit()
     return pledge
 
 
-def remove_pledge(session, user, pledge: Pledge) -> None:
-    _require_open(session)
-    if pledge.session_id != session.id:
+def remove_pledge(meeting, user, pledge: Pledge) -> None:
+    _require_open(meeting)
+    if pledge.session_id != meeting.id:
         raise ServiceError(_("Komitmen ini tidak tercatat di rembuk ini."))
-    history.record("pledge.remove", plan=session.plan, user=user, target=f"session:{session.id}", name=pledge.body)
+    audit.record("pledge.remove", plan=meeting.plan, user=user, target=f"session:{meeting.id}", name=pledge.body)
     db.session.delete(pledge)
     db.session.commit()
 
 
 # --- Decisions and locks ----------------------------------------------------------------------------------
 
-def active_decisions(session) -> list:
-    return [d for d in session.decisions if d.undone_at is None]
+def active_decisions(meeting) -> list:
+    return [d for d in meeting.decisions if d.undone_at is None]
 
 
-def effective_decisions(session) -> dict:
+def effective_decisions(meeting) -> dict:
     """Proposal id → (lock, the decision that set it) for the locks `current_locks` derives."""
-    existing = set(db.session.scalars(select(Proposal.id).where(Proposal.plan_id == session.plan_id)))
+    existing = set(db.session.scalars(select(Proposal.id).where(Proposal.plan_id == meeting.plan_id)))
     found: dict = {}
-    for decision in active_decisions(session):
+    for decision in active_decisions(meeting):
         if decision.action == "scenario" and decision.scenario is not None:
             found = {}
             for key, units in decision.scenario.allocation.items():
@@ -288,13 +292,13 @@ def effective_decisions(session) -> dict:
     return found
 
 
-def current_locks(session) -> dict:
+def current_locks(meeting) -> dict:
     """Proposal id → lock ("in", "out" or {"units": n}) from the active decisions, in order.
 
     A scenario taken sets every proposal it holds to its units (0 units: "out");
     later decisions apply on top of it; "free" hands a proposal back to the optimizer.
     """
-    return {proposal_id: lock for proposal_id, (lock, _decision) in effective_decisions(session).items()}
+    return {proposal_id: lock for proposal_id, (lock, _decision) in effective_decisions(meeting).items()}
 
 
 def lock_label(lock) -> str:
@@ -307,9 +311,9 @@ def lock_label(lock) -> str:
     return _("Bebas")
 
 
-def check_decision(session, proposal, action: str, units, reason: str) -> dict:
+def check_decision(meeting, proposal, action: str, units, reason: str) -> dict:
     errors = {}
-    if proposal is None or proposal.plan_id != session.plan_id:
+    if proposal is None or proposal.plan_id != meeting.plan_id:
         errors["proposal"] = [_("Usulan ini tidak ada di rencana ini.")]
         return errors
     if action not in ("in", "out", "units", "free"):
@@ -323,15 +327,15 @@ def check_decision(session, proposal, action: str, units, reason: str) -> dict:
                                  low=low, high=proposal.max_units)]
     if len(reason or "") > REASON_LIMIT:
         errors["reason"] = [_("Alasan paling banyak %(n)s huruf.", n=REASON_LIMIT)]
-    elif not _text(reason) and _drops_carried_requirement(session, proposal, action, units):
+    elif not _text(reason) and _drops_carried_requirement(meeting, proposal, action, units):
         errors["reason"] = [_("Rembuk versi sebelumnya memutuskan kegiatan ini wajib. Tulis alasan bila "
                               "sekarang tidak didanai atau diserahkan ke pengoptimal.")]
     return errors
 
 
-def carried_requirement(session, proposal):
+def carried_requirement(meeting, proposal):
     """The carried decision that keeps `proposal` wajib in this perubahan, or None."""
-    lock, decision = effective_decisions(session).get(proposal.id, (None, None))
+    lock, decision = effective_decisions(meeting).get(proposal.id, (None, None))
     if decision is not None and decision.carried_from_id is not None and (
             lock == "in" or (isinstance(lock, dict) and lock.get("units"))):
         previous = decision.carried_from
@@ -340,40 +344,40 @@ def carried_requirement(session, proposal):
     return None
 
 
-def _drops_carried_requirement(session, proposal, action, units) -> bool:
+def _drops_carried_requirement(meeting, proposal, action, units) -> bool:
     """Dropping what the amended version decided wajib: coret, 0 units, or back to the optimizer."""
     if action not in ("out", "free") and not (action == "units" and units == 0):
         return False
-    return carried_requirement(session, proposal) is not None
+    return carried_requirement(meeting, proposal) is not None
 
 
-def decide(session, user, proposal, action: str, units=None, reason: str = "") -> Decision:
+def decide(meeting, user, proposal, action: str, units=None, reason: str = "") -> Decision:
     """Record the room's choice for one proposal and re-solve with the new locks (a background
     job, `request_resolve`: the board shows its progress, then the answer or the optimizer's
     refusal).
 
     Raises ServiceError (nothing recorded) on a bad choice.
     """
-    _require_open(session)
-    errors = check_decision(session, proposal, action, units, reason)
+    _require_open(meeting)
+    errors = check_decision(meeting, proposal, action, units, reason)
     if errors:
         raise ServiceError(errors)
-    decision = Decision(session=session, proposal_id=proposal.id, proposal_name=activity_label(proposal.name,
+    decision = Decision(meeting=meeting, proposal_id=proposal.id, proposal_name=activity_label(proposal.name,
                                                                                                proposal.location)[:200],
                         action=action,
                         units=units if action == "units" else None, reason=_text(reason), user_id=user.id)
     db.session.add(decision)
     db.session.flush()
-    history.record(f"decision.{action}", plan=session.plan, user=user, target=f"proposal:{proposal.id}",
+    audit.record(f"decision.{action}", plan=meeting.plan, user=user, target=f"proposal:{proposal.id}",
                    name=proposal.name, units=units, reason=decision.reason)
-    request_resolve(session, user)
+    request_resolve(meeting, user)
     return decision
 
 
-def undo_last(session, user) -> Decision | None:
+def undo_last(meeting, user) -> Decision | None:
     """Undo the latest active decision (kept in the record, marked undone) and re-solve."""
-    _require_open(session)
-    decisions = active_decisions(session)
+    _require_open(meeting)
+    decisions = active_decisions(meeting)
     if not decisions:
         raise ServiceError(_("Belum ada keputusan yang bisa dibatalkan."))
     last = decisions[-1]
@@ -382,9 +386,9 @@ def undo_last(session, user) -> Decision | None:
                              "kegiatannya dengan keputusan baru beserta alasannya."))
     last.undone_at = utcnow()
     last.undone_by_id = user.id
-    history.record("decision.undo", plan=session.plan, user=user, target=f"decision:{last.id}",
+    audit.record("decision.undo", plan=meeting.plan, user=user, target=f"decision:{last.id}",
                    what=decision_sentence(last))
-    request_resolve(session, user)
+    request_resolve(meeting, user)
     return last
 
 
@@ -401,49 +405,48 @@ def decision_sentence(decision) -> str:
     return _("“%(name)s” diserahkan ke pengoptimal", name=name)
 
 
-def _resolve(session, user) -> Suggestion:
+def _resolve(meeting, user) -> Suggestion:
     """Solve with the current locks inside the caller's transaction, then commit everything."""
-    suggestion = compute_suggestion(session.plan, user, locks=current_locks(session), session=session, commit=False)
+    suggestion = compute_suggestion(meeting.plan, user, locks=current_locks(meeting), session=meeting, commit=False)
     db.session.commit()
     return suggestion
 
 
-def resolve(session, user) -> Suggestion:
+def resolve(meeting, user) -> Suggestion:
     """Solve again with the current locks, in this request (the demo loader, scripts)."""
-    _require_open(session)
-    return _resolve(session, user)
+    _require_open(meeting)
+    return _resolve(meeting, user)
 
 
 RESOLVE_JOB = "rembuk"
 
 
-def resolve_subject(session) -> str:
-    return f"session:{session.id}"
+def resolve_subject(meeting) -> str:
+    return f"session:{meeting.id}"
 
 
-def request_resolve(session, user):
+def request_resolve(meeting, user):
     """Commit what the caller recorded and solve again with the current locks as a background
     job (planner.jobs; the board shows its progress, then the answer). Returns the Job."""
-    from .. import jobs
 
-    _require_open(session)
+    _require_open(meeting)
     db.session.commit()
-    return jobs.enqueue(RESOLVE_JOB, {"session_id": session.id}, user=user, plan=session.plan,
-                        subject=resolve_subject(session))
+    return jobs.enqueue(RESOLVE_JOB, {"session_id": meeting.id}, user=user, plan=meeting.plan,
+                        subject=resolve_subject(meeting))
 
 
-def session_suggestion(session, before: int | None = None) -> Suggestion | None:
-    """The session's latest run (or the latest before run id `before`)."""
-    query = select(Suggestion).where(Suggestion.session_id == session.id)
+def meeting_suggestion(meeting, before: int | None = None) -> Suggestion | None:
+    """The meeting's latest run (or the latest before run id `before`)."""
+    query = select(Suggestion).where(Suggestion.session_id == meeting.id)
     if before is not None:
         query = query.where(Suggestion.id < before)
     return db.session.scalar(query.order_by(Suggestion.id.desc()).limit(1))
 
 
-def is_current(session, suggestion) -> bool:
+def is_current(meeting, suggestion) -> bool:
     """True when `suggestion` was solved from the plan and locks exactly as they are now."""
     return suggestion is not None and input_hash(
-        plan_file(session.plan, locks=current_locks(session))) == suggestion.input_hash
+        plan_file(meeting.plan, locks=current_locks(meeting))) == suggestion.input_hash
 
 
 def proposal_labels(plan) -> dict:
@@ -468,8 +471,8 @@ class Move:
 
 @dataclass
 class Board:
-    session: object
-    view: object                      # SuggestionView of the session's latest run, or None
+    meeting: object
+    view: object                      # SuggestionView of the meeting's latest run, or None
     locks: dict                       # proposal key "u<id>" -> lock
     job: object = None                # the re-solve still running (planner.jobs), or None
     moves: list = field(default_factory=list)
@@ -503,18 +506,17 @@ class Board:
         return [line for line in self.rule_lines if not line.ok]
 
 
-def board(session, lang: str = "id") -> Board:
+def board(meeting, lang: str = "id") -> Board:
     """The projector's content: latest answer with locks, what moved since the run before, decisions."""
-    locks = current_locks(session)
-    latest = session_suggestion(session)
-    view = suggestion_view(session.plan, latest, lang, locks=locks) if latest else None
-    from .. import jobs
+    locks = current_locks(meeting)
+    latest = meeting_suggestion(meeting)
+    view = suggestion_view(meeting.plan, latest, lang, locks=locks) if latest else None
 
-    result = Board(session=session, view=view, locks={proposal_key(k): v for k, v in locks.items()},
-                   decisions=list(reversed(session.decisions)), current=view is None or not view.stale,
-                   job=jobs.active(RESOLVE_JOB, session.plan, resolve_subject(session)))
+    result = Board(meeting=meeting, view=view, locks={proposal_key(k): v for k, v in locks.items()},
+                   decisions=list(reversed(meeting.decisions)), current=view is None or not view.stale,
+                   job=jobs.active(RESOLVE_JOB, meeting.plan, resolve_subject(meeting)))
     if latest is not None:
-        previous = session_suggestion(session, before=latest.id)
+        previous = meeting_suggestion(meeting, before=latest.id)
         if previous is not None:
             result.moves = _moves(previous, latest, view)
             result.impact_before = previous.total_impact
@@ -541,22 +543,22 @@ def _moves(previous, latest, view) -> list:
 
 # --- Scenarios ------------------------------------------------------------------------------------------------
 
-def save_scenario(session, user, name: str, allocation: dict | None = None, source=None) -> Scenario:
+def save_scenario(meeting, user, name: str, allocation: dict | None = None, source=None) -> Scenario:
     """Keep the current answer (or a given allocation, e.g. an alternative) under a name."""
-    _require_open(session)
+    _require_open(meeting)
     name = _text(name)
     errors = {}
     if not name:
         errors["name"] = [_("Beri nama skenario.")]
     elif len(name) > SCENARIO_NAME_LIMIT:
         errors["name"] = [_("Paling banyak %(n)s huruf.", n=SCENARIO_NAME_LIMIT)]
-    elif any(s.name == name for s in session.scenarios):
+    elif any(s.name == name for s in meeting.scenarios):
         errors["name"] = [_("Sudah ada skenario bernama “%(name)s”.", name=name)]
-    latest = session_suggestion(session)
+    latest = meeting_suggestion(meeting)
     if allocation is None:
         if latest is None or latest.status not in ("optimal", "feasible"):
             errors.setdefault(None, []).append(_("Belum ada alokasi yang bisa disimpan: hitung dulu."))
-        elif not is_current(session, latest):
+        elif not is_current(meeting, latest):
             errors.setdefault(None, []).append(_("Usulan berubah sejak perhitungan terakhir: hitung ulang dulu."))
     if errors:
         raise ServiceError(errors)
@@ -565,30 +567,30 @@ def save_scenario(session, user, name: str, allocation: dict | None = None, sour
         total_cost, total_impact = latest.total_cost, latest.total_impact
     else:
         total_cost, total_impact = source["total_cost"], source["total_impact"]
-    scenario = Scenario(session=session, name=name, allocation=allocation, total_cost=total_cost,
+    scenario = Scenario(meeting=meeting, name=name, allocation=allocation, total_cost=total_cost,
                         total_impact=total_impact or 0.0, suggestion_id=latest.id if latest else None,
                         user_id=user.id)
     db.session.add(scenario)
-    history.record("scenario.save", plan=session.plan, user=user, target=f"session:{session.id}", name=name)
+    audit.record("scenario.save", plan=meeting.plan, user=user, target=f"session:{meeting.id}", name=name)
     db.session.commit()
     return scenario
 
 
-def take_scenario(session, user, scenario, reason: str = "") -> Decision:
+def take_scenario(meeting, user, scenario, reason: str = "") -> Decision:
     """Make a saved scenario the room's decision: its units become the locks; re-solve."""
-    _require_open(session)
-    if scenario is None or scenario.session_id != session.id:
+    _require_open(meeting)
+    if scenario is None or scenario.session_id != meeting.id:
         raise ServiceError(_("Skenario ini tidak ada di rembuk ini."))
     if len(reason or "") > REASON_LIMIT:
         raise ServiceError({"reason": [_("Alasan paling banyak %(n)s huruf.", n=REASON_LIMIT)]})
-    decision = Decision(session=session, scenario_id=scenario.id, proposal_name="", action="scenario",
+    decision = Decision(meeting=meeting, scenario_id=scenario.id, proposal_name="", action="scenario",
                         reason=_text(reason), user_id=user.id)
     decision.scenario = scenario
     db.session.add(decision)
     db.session.flush()
-    history.record("decision.scenario", plan=session.plan, user=user, target=f"scenario:{scenario.id}",
+    audit.record("decision.scenario", plan=meeting.plan, user=user, target=f"scenario:{scenario.id}",
                    name=scenario.name, reason=decision.reason)
-    request_resolve(session, user)
+    request_resolve(meeting, user)
     return decision
 
 
@@ -621,14 +623,14 @@ class ScenarioComparison:
         return [r for r in self.rows if r.differs]
 
 
-def compare_scenarios(session, a: Scenario, b: Scenario) -> ScenarioComparison:
+def compare_scenarios(meeting, a: Scenario, b: Scenario) -> ScenarioComparison:
     """Side by side: every proposal's units, cost and impact in each scenario (today's costs)."""
-    if a.session_id != session.id or b.session_id != session.id:
+    if a.session_id != meeting.id or b.session_id != meeting.id:
         raise ServiceError(_("Skenario ini tidak ada di rembuk ini."))
-    names = proposal_labels(session.plan)
-    prices = {proposal_key(p.id): p for p in session.plan.proposals}
+    names = proposal_labels(meeting.plan)
+    prices = {proposal_key(p.id): p for p in meeting.plan.proposals}
     # both judged by the impact model on the plan as it is today (combined effects, not per unit × units)
-    data = plan_file(session.plan)
+    data = plan_file(meeting.plan)
     impact_a, impact_b = evaluate(data, a.allocation), evaluate(data, b.allocation)
     rows = []
     keys = list(dict.fromkeys([*a.allocation, *b.allocation]))
@@ -649,17 +651,13 @@ def compare_scenarios(session, a: Scenario, b: Scenario) -> ScenarioComparison:
 MIN_SWAP_SHARE = 0.05
 
 
-def alternatives(session, max_loss: float = 0.02, count: int = 3) -> list:
+def alternatives(meeting, max_loss: float = 0.02, count: int = 3) -> list:
     """The best few allocations that fund a different set of activities than the current answer,
     move at least MIN_SWAP_SHARE of the budget between activities, and lose at most `max_loss` of
     its impact (dicts from planner.optimizer.alternatives)."""
-    from flask import current_app
 
-    from .. import optimizer
-    from ..optimizer import alternatives as alt
-
-    latest = session_suggestion(session)
-    if latest is None or latest.status != "optimal" or not is_current(session, latest):
+    latest = meeting_suggestion(meeting)
+    if latest is None or latest.status != "optimal" or not is_current(meeting, latest):
         return []
     plan = optimizer.load_plan(latest.plan_file)
     best = optimizer.solve(plan, solver=current_app.config["SOLVER"],
@@ -688,7 +686,6 @@ MAX_LOSS_PERCENT = 20
 
 def parse_max_loss(text) -> float:
     """The share of impact the room accepts to lose, from a percentage typed the Indonesian way."""
-    from ..numerals import NumberFormatError, parse_decimal
 
     text = (str(text) if text is not None else "").strip().rstrip("%").strip() or "2"
     try:
@@ -708,27 +705,26 @@ def alternatives_subject(suggestion_id: int, max_loss: float) -> str:
     return f"{suggestion_id}:{max_loss:.6f}"
 
 
-def kept_alternatives(session, max_loss: float):
-    """The alternatives a finished job found for the session's current answer and `max_loss`,
+def kept_alternatives(meeting, max_loss: float):
+    """The alternatives a finished job found for the meeting's current answer and `max_loss`,
     or None when no such job has finished (planner.jobs keeps its result)."""
-    from .. import jobs
 
-    latest = session_suggestion(session)
+    latest = meeting_suggestion(meeting)
     if latest is None:
         return None
-    job = jobs.latest(ALTERNATIVES_JOB, session.plan, alternatives_subject(latest.id, max_loss))
+    job = jobs.latest(ALTERNATIVES_JOB, meeting.plan, alternatives_subject(latest.id, max_loss))
     if job is None or job.status != "done":
         return None
     return (job.result or {}).get("found")
 
 
-def alternative_options(session, max_loss: float, count: int = 3, found: list | None = None) -> list:
+def alternative_options(meeting, max_loss: float, count: int = 3, found: list | None = None) -> list:
     """`alternatives` (or those a job `found`) with the proposals' names and places, for the page."""
-    names = proposal_labels(session.plan)
+    names = proposal_labels(meeting.plan)
     options = []
     if found is None:
-        found = alternatives(session, max_loss=max_loss, count=count)
-    latest = session_suggestion(session)
+        found = alternatives(meeting, max_loss=max_loss, count=count)
+    latest = meeting_suggestion(meeting)
     data = latest.plan_file if latest is not None else None
     best = latest.total_impact if latest is not None else 0.0
     for index, option in enumerate(found):
@@ -744,15 +740,15 @@ def alternative_options(session, max_loss: float, count: int = 3, found: list | 
     return options
 
 
-def save_alternative(session, user, max_loss: float, index, name: str) -> Scenario:
+def save_alternative(meeting, user, max_loss: float, index, name: str) -> Scenario:
     """Keep alternative number `index` (found again here, never taken from the form) as a scenario."""
-    _require_open(session)
-    options = alternative_options(session, max_loss, found=kept_alternatives(session, max_loss))
+    _require_open(meeting)
+    options = alternative_options(meeting, max_loss, found=kept_alternatives(meeting, max_loss))
     if index is None or not 0 <= index < len(options):
         raise ServiceError(_("Alternatif ini tidak tersedia lagi: keputusan atau usulan sudah berubah. "
                              "Tampilkan ulang alternatif."))
     option = options[index]
-    return save_scenario(session, user, name, allocation=option.allocation,
+    return save_scenario(meeting, user, name, allocation=option.allocation,
                          source={"total_cost": option.total_cost, "total_impact": option.total_impact})
 
 
@@ -768,17 +764,16 @@ def open_amendment(plan, user, reason: str, expected_version: int | None = None)
     reason = _text(reason)
     if not reason:
         raise ServiceError({"reason": [_("Tulis alasan perubahan komitmen.")]})
-    if len(reason) > SESSION_TEXT_LIMITS["reason"]:
-        raise ServiceError({"reason": [_("Paling banyak %(n)s huruf.", n=SESSION_TEXT_LIMITS["reason"])]})
+    if len(reason) > MEETING_TEXT_LIMITS["reason"]:
+        raise ServiceError({"reason": [_("Paling banyak %(n)s huruf.", n=MEETING_TEXT_LIMITS["reason"])]})
     if expected_version is not None and expected_version != plan.version_id:
         raise ServiceError(_("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman."))
     plan.status = "amending"
-    history.record("amendment.open", plan=plan, user=user, reason=reason)
+    audit.record("amendment.open", plan=plan, user=user, reason=reason)
     commit_or_conflict(_("Rencana ini baru saja diubah pengguna lain. Muat ulang halaman."))
 
 
 def amendment_reason(plan) -> str:
-    from ..models import AuditEvent
 
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.plan_id == plan.id,
                                                        AuditEvent.action == "amendment.open")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import ReviewComment, User
-from . import ServiceError, history
+from . import ServiceError, audit
 
 COMMENT_LIMIT = 2000
 OFFICERS = ("kecamatan", "admin")
@@ -50,7 +50,7 @@ def add_comment(plan, user, body: str, parent=None) -> ReviewComment:
     comment = ReviewComment(plan_id=plan.id, user_id=user.id, body=body,
                             parent_id=parent.id if parent is not None else None)
     db.session.add(comment)
-    history.record("comment.reply" if parent is not None else "comment.add", plan=plan, user=user, text=body[:200])
+    audit.record("comment.reply" if parent is not None else "comment.add", plan=plan, user=user, text=body[:200])
     db.session.commit()
     return comment
 

@@ -9,7 +9,7 @@ from copy import deepcopy
 from flask_babel import gettext as _
 
 from ..domain import CATEGORIES, PACKAGES, TARGET_GROUPS
-from . import ServiceError, commit_or_conflict, history
+from . import ServiceError, audit, commit_or_conflict
 from .plans import plan_changed_message
 from .year_settings import settings_for_plan
 
@@ -94,10 +94,10 @@ def clean_rules(values: dict) -> dict:
 def update_rules(plan, values: dict) -> dict:
     """Store the plan's rules. Raises ServiceError (nothing saved) when they are inconsistent."""
     rules = clean_rules(values)
-    changed = history.changes({"rules": effective_rules(plan)}, {"rules": rules})
+    changed = audit.changes({"rules": effective_rules(plan)}, {"rules": rules})
     plan.rules = rules
     if changed:
-        history.record("rules.update", plan=plan, changes=changed)
+        audit.record("rules.update", plan=plan, changes=changed)
     commit_or_conflict(plan_changed_message())
     return rules
 
@@ -112,7 +112,7 @@ def set_aks_first(plan, on: bool, user=None) -> dict:
         rules["aks_first"] = True
     if bool(before.get("aks_first")) != bool(on):
         plan.rules = rules
-        history.record("rules.update", plan=plan, user=user, changes=history.changes({"rules": before},
+        audit.record("rules.update", plan=plan, user=user, changes=audit.changes({"rules": before},
                                                                                     {"rules": rules}))
     commit_or_conflict(plan_changed_message())
     return rules

@@ -25,7 +25,7 @@ from ..domain import CATEGORIES
 from ..extensions import db
 from ..models import Region, YearSettings
 from ..models.region import level_of_code
-from . import ServiceError, commit, history
+from . import ServiceError, audit, commit
 from .proposal_sheet import SheetFileError, _control_share, _decode, _delimiter, _extension
 from .rules import DEFAULT_RULES, clean_rules
 from .year_settings import year_settings
@@ -188,9 +188,9 @@ def save_year_settings(kabupaten, year: int, values: dict, user=None, expected_v
         setattr(settings, field, clean[field])
     settings.rules = clean["rules"]
     after = dict(clean)
-    changed = history.changes(before, after)
+    changed = audit.changes(before, after)
     if changed or not before:
-        history.record(action, user=user, region=kabupaten, target=str(year), year=year,
+        audit.record(action, user=user, region=kabupaten, target=str(year), year=year,
                        fields=list(changed), changes=changed, **details)
     # A duplicate: someone created this year's settings at the same moment.
     commit(conflict=conflict_message(), duplicate=conflict_message())

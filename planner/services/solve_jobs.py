@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 
 from .. import jobs
 from ..extensions import db
-from ..models import Plan, RembukSession, Suggestion, User
+from ..models import Plan, RembukMeeting, Suggestion, User
 from . import ServiceError
 from .optimization import budget_rise_for, compute_suggestion
 from . import rembuk
-from .rembuk import current_locks, session_suggestion
+from .rembuk import current_locks, meeting_suggestion
 
 SUGGESTION = "suggestion"
 BUDGET_RISE = "budget_rise"
@@ -50,10 +50,10 @@ def suggestion(job, progress) -> dict:
 def rembuk_resolve(job, progress) -> dict:
     """The board's re-solve with the room's decisions as they are when the job starts:
     args {"session_id"}."""
-    session = db.session.get(RembukSession, job.args.get("session_id"))
-    if session is None or session.status != "open":
+    meeting = db.session.get(RembukMeeting, job.args.get("session_id"))
+    if meeting is None or meeting.status != "open":
         raise ServiceError(_("Rembuk ini sudah disahkan atau tidak ada lagi."))
-    stored = compute_suggestion(session.plan, _user(job), locks=current_locks(session), session=session,
+    stored = compute_suggestion(meeting.plan, _user(job), locks=current_locks(meeting), session=meeting,
                                 progress=progress, time_budget=_optimizer_budget(job))
     return {"suggestion_id": stored.id, "status": stored.status}
 
@@ -73,13 +73,13 @@ def budget_rise(job, progress) -> dict:
 @jobs.handler("alternatives")
 def alternatives(job, progress) -> dict:
     """The rembuk's "Cari alternatif" search, off the web worker: args {"session_id", "max_loss"}.
-    Its answer is kept as the job's result for the session's answer it searched from."""
-    session = db.session.get(RembukSession, job.args.get("session_id"))
-    if session is None:
+    Its answer is kept as the job's result for the meeting's answer it searched from."""
+    meeting = db.session.get(RembukMeeting, job.args.get("session_id"))
+    if meeting is None:
         raise ServiceError(_("Rembuk ini tidak ada lagi."))
-    latest = session_suggestion(session)
+    latest = meeting_suggestion(meeting)
     progress(0.1, "alternatives")
-    found = rembuk.alternatives(session, max_loss=float(job.args.get("max_loss")))
+    found = rembuk.alternatives(meeting, max_loss=float(job.args.get("max_loss")))
     return {"suggestion_id": latest.id if latest else None, "found": found}
 
 
@@ -92,13 +92,13 @@ def next_url(job) -> str:
     if job.kind == "rembuk":
         return url_for("rembuk.board", sid=job.args.get("session_id"))
     if job.kind == BUDGET_RISE:
-        return url_for("optimize.budget_rise", plan_id=job.plan_id, suggestion_id=job.args.get("suggestion_id"),
+        return url_for("suggestions.budget_rise", plan_id=job.plan_id, suggestion_id=job.args.get("suggestion_id"),
                        key=job.args.get("key"))
     if job.kind == "alternatives":
         return url_for("rembuk.alternatives", sid=job.args.get("session_id"),
                        susut=job.args.get("susut") or "2")
     if job.kind == "robustness":
-        return url_for("optimize.robustness", plan_id=job.plan_id, suggestion_id=job.args.get("suggestion_id"))
+        return url_for("suggestions.robustness", plan_id=job.plan_id, suggestion_id=job.args.get("suggestion_id"))
     if job.plan_id is not None:
-        return url_for("optimize.suggestion", plan_id=job.plan_id)
+        return url_for("suggestions.suggestion", plan_id=job.plan_id)
     return url_for("main.home")

@@ -27,12 +27,12 @@ from sqlalchemy.orm import Session
 
 from .. import spending_curve
 from ..models import (Commitment, CommitmentActivity, Plan, PlanSummary, Proposal, QuarterReport, Realisation,
-                      RembukSession)
+                      RembukMeeting)
 from ..times import utc
 from .commitments import unexplained_changes
 from .plan_state import state_of
 
-TRACKED = (Plan, Proposal, RembukSession, Commitment, CommitmentActivity, Realisation, QuarterReport)
+TRACKED = (Plan, Proposal, RembukMeeting, Commitment, CommitmentActivity, Realisation, QuarterReport)
 CHUNK = 500
 _PENDING = "planner_summary_plans"
 
@@ -110,8 +110,8 @@ def _compute_chunk(session, ids) -> dict:
     if not plans:
         return {}
     ids = list(plans)
-    open_sessions = set(session.scalars(select(RembukSession.plan_id).where(
-        RembukSession.plan_id.in_(ids), RembukSession.status == "open").distinct()))
+    open_sessions = set(session.scalars(select(RembukMeeting.plan_id).where(
+        RembukMeeting.plan_id.in_(ids), RembukMeeting.status == "open").distinct()))
     latest = (select(Commitment.plan_id, func.max(Commitment.version).label("version"),
                      func.min(Commitment.committed_at).label("first_at"))
               .where(Commitment.plan_id.in_(ids)).group_by(Commitment.plan_id).subquery())

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..domain import KEY_TEAM_ROLES, SEXES, TEAM_ATTENDEE_ROLES, TEAM_ROLES
 from ..extensions import db
 from ..models import Attendee, TeamMember
-from . import ServiceError, history
+from . import ServiceError, audit
 
 TEXT_LIMITS = {"name": 120, "place": 120}
 
@@ -69,14 +69,14 @@ def add_member(desa, year: int, user, values: dict) -> TeamMember:
     clean = check_member(values)
     member = TeamMember(desa_id=desa.id, year=year, **clean)
     db.session.add(member)
-    history.record("team.add", region=desa, user=user, target=f"desa:{desa.code}", name=clean["name"],
+    audit.record("team.add", region=desa, user=user, target=f"desa:{desa.code}", name=clean["name"],
                    role=str(TEAM_ROLES[clean["role"]]))
     db.session.commit()
     return member
 
 
 def remove_member(member, user) -> None:
-    history.record("team.delete", region=member.desa, user=user, target=f"desa:{member.desa.code}", name=member.name)
+    audit.record("team.delete", region=member.desa, user=user, target=f"desa:{member.desa.code}", name=member.name)
     db.session.delete(member)
     db.session.commit()
 
@@ -93,7 +93,7 @@ def copy_previous_year(desa, year: int, user) -> int:
     for m in members(desa, previous):
         db.session.add(TeamMember(desa_id=desa.id, year=year, role=m.role, name=m.name, sex=m.sex, place=m.place))
         copied += 1
-    history.record("team.copy", region=desa, user=user, target=f"desa:{desa.code}", year=previous)
+    audit.record("team.copy", region=desa, user=user, target=f"desa:{desa.code}", year=previous)
     db.session.commit()
     return copied
 
@@ -109,25 +109,25 @@ def implementer_suggestions(plan) -> list:
     return result
 
 
-def prefill_attendance(session, user) -> int:
+def prefill_attendance(meeting, user) -> int:
     """Add the plan year's team to a rembuk's attendance (those not listed yet, by name). Returns
     how many were added. Nobody is marked as signing: the room chooses its representatives."""
-    if session.status != "open" or not session.plan.editable_status:     # as services.rembuk refuses
+    if meeting.status != "open" or not meeting.plan.editable_status:     # as services.rembuk refuses
         raise ServiceError(_("Rembuk ini sudah ditutup dengan komitmen; tidak ada yang bisa diubah lagi."))
-    plan = session.plan
+    plan = meeting.plan
     team = members(plan.desa, plan.year)
     if not team:
         raise ServiceError(_("Tim desa tahun %(y)s belum diisi.", y=plan.year))
-    present = {a.name.strip().casefold() for a in session.attendees}
+    present = {a.name.strip().casefold() for a in meeting.attendees}
     added = 0
     for m in team:
         if m.name.strip().casefold() in present:
             continue
         institution = str(TEAM_ROLES.get(m.role, m.role)) + (f" · {m.place}" if m.place else "")
-        db.session.add(Attendee(session=session, name=m.name, role=TEAM_ATTENDEE_ROLES.get(m.role, "lainnya"),
+        db.session.add(Attendee(meeting=meeting, name=m.name, role=TEAM_ATTENDEE_ROLES.get(m.role, "lainnya"),
                                 institution=institution[:160], sex=m.sex, signs=False))
         present.add(m.name.strip().casefold())
         added += 1
-    history.record("attendee.team", plan=plan, user=user, target=f"session:{session.id}", count=added)
+    audit.record("attendee.team", plan=plan, user=user, target=f"session:{meeting.id}", count=added)
     db.session.commit()
     return added

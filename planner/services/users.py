@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import ApiToken, Region, User
 from ..models.base import utcnow
 from ..models.user import ROLE_LEVEL
-from . import ServiceError, commit, history, passwords, sessions
+from . import ServiceError, audit, commit, passwords, sessions
 from .settings import kabupaten_villages
 
 PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
@@ -130,7 +130,7 @@ def create_user(kabupaten, values: dict, actor=None) -> User:
                 active=True)
     user.set_password(values["password"])
     db.session.add(user)
-    history.record("user.create", user=actor, region=kabupaten, target=username, login=username,
+    audit.record("user.create", user=actor, region=kabupaten, target=username, login=username,
                    role=account["role"], region_code=account["region"].code)
     commit(duplicate={"username": [_("Nama pengguna ini sudah dipakai.")]})
     return user
@@ -156,9 +156,9 @@ def update_user(kabupaten, user: User, values: dict, actor) -> User:
         sessions.end_all(user, "deactivated")    # reactivating later revives none of them
     user.name, user.role, user.region, user.active = account["name"], account["role"], account["region"], active
     after = {"name": user.name, "role": user.role, "region": user.region.code, "active": user.active}
-    changed = history.changes(before, after)
+    changed = audit.changes(before, after)
     if changed:
-        history.record("user.update", user=actor, region=kabupaten, target=user.username, login=user.username,
+        audit.record("user.update", user=actor, region=kabupaten, target=user.username, login=user.username,
                        fields=list(changed), changes=changed)
     db.session.commit()
     return user
@@ -174,7 +174,7 @@ def reset_password(kabupaten, user: User, password: str, actor=None) -> User:
     user.must_change_password = True
     ended = sessions.end_all(user, "reset")
     revoked = _revoke_tokens(user)
-    history.record("user.password_reset", user=actor, region=kabupaten, target=user.username, login=user.username,
+    audit.record("user.password_reset", user=actor, region=kabupaten, target=user.username, login=user.username,
                    sessions_ended=ended, tokens_revoked=revoked)
     db.session.commit()
     return user
@@ -196,7 +196,7 @@ def set_active(kabupaten, user: User, active: bool, actor=None) -> User:
         user.active = active
         if not active:
             sessions.end_all(user, "deactivated")    # reactivating later revives none of them
-        history.record("user.activate" if active else "user.deactivate", user=actor, region=kabupaten,
+        audit.record("user.activate" if active else "user.deactivate", user=actor, region=kabupaten,
                        target=user.username, login=user.username)
         db.session.commit()
     return user
@@ -212,7 +212,7 @@ def change_own_password(user: User, current: str, password: str) -> User:
     user.set_password(password)
     user.must_change_password = False
     ended = sessions.end_all(user, "password", keep_current=True)   # other browsers must log in again
-    history.record("user.password_change", user=user, region=user.region, target=user.username,
+    audit.record("user.password_change", user=user, region=user.region, target=user.username,
                    login=user.username, sessions_ended=ended)
     db.session.commit()
     return user
@@ -313,7 +313,7 @@ def create_bulk(kabupaten, region_ids: list[int], actor) -> list[dict]:
         db.session.add(user)
         made.append({"user": user, "password": password, "region": row["region"],
                      "kecamatan": row.get("kecamatan")})
-    history.record("user.bulk_create", user=actor, region=kabupaten, target=f"{len(made)} akun", count=len(made),
+    audit.record("user.bulk_create", user=actor, region=kabupaten, target=f"{len(made)} akun", count=len(made),
                    logins=[m["user"].username for m in made])
     commit(duplicate=_("Sebagian nama pengguna baru saja dipakai. Muat ulang halaman lalu coba lagi."))
     return made

@@ -32,7 +32,7 @@ def _committed_with_twins(app, world, commit=True):
                                impact_per_unit=0.004, implementer="Kasi Kesejahteraan + Kader Posyandu")
         db.session.commit()
         user = _user(world.usernames["desa_a1"])
-        session = rembuk.open_session(plan, user, dict(held_on=date(2026, 8, 12), place="Balai Desa A1X",
+        session = rembuk.open_meeting(plan, user, dict(held_on=date(2026, 8, 12), place="Balai Desa A1X",
                                                        chair="Sutrisno"))
         rembuk.add_attendee(session, user, dict(name="Sutrisno", role="kepala_desa", sex="L"))
         rembuk.add_attendee(session, user, dict(name="Siti Aminah", role="bidan_desa", sex="P", signs=True))
@@ -44,7 +44,7 @@ def _committed_with_twins(app, world, commit=True):
                 rembuk.decide(session, user, p, "in", reason="Posyandu harus tetap buka")
         ids = {"plan": plan.id, "session": session.id, "latrine": latrine.id}
         if commit:
-            ids["commitment"] = commitments.commit_session(session, user).id
+            ids["commitment"] = commitments.commit_meeting(session, user).id
         db.session.remove()
     return ids
 

@@ -18,7 +18,7 @@ from .. import optimizer
 from ..models.plan import TARGET_FIELDS
 from .aks import rule_locks
 from .convergence import already_reached
-from .impact import plan_file_fields
+from .unit_impact import plan_file_fields
 from .proposals import plan_overview
 from .rules import SERVICE_RULES, effective_rules
 
@@ -66,7 +66,7 @@ def groups_for(plan, overview) -> dict:
 
     The population is the plan's target figure (households at risk for "keluarga", which the water
     and latrine items reach); the baseline risk is the village's measured prevalence when it
-    measured anyone, else the kabupaten's reference figure (services.impact.baseline_for), the same
+    measured anyone, else the kabupaten's reference figure (services.unit_impact.baseline_for), the same
     for every group. A group without a head count is left out: its proposals stay additive.
     """
     groups = {}

@@ -1,4 +1,5 @@
-"""The optimizer on the plan page: rules, the suggested allocation, and the plan file."""
+"""The suggestion pages: the optimizer's rules, the suggested allocation, its explanations, budget
+rise and robustness, and the plan file."""
 import json
 
 from flask import Blueprint, Response, abort, current_app, flash, render_template, request, url_for
@@ -8,19 +9,20 @@ from flask_login import current_user
 
 from ..access import can_edit_plan, get_plan_or_404
 from ..extensions import db
+from ..fields import record_id
 from ..htmx import add_vary, is_htmx, see_other
-from ..models import Suggestion
+from ..models import RembukMeeting, Suggestion
 from ..services import ServiceError
 from .. import jobs
 from ..services import robustness as robustness_service
 from ..services import solve_jobs
 from ..services.optimization import (budget_rise_for, check_budget_rise, latest_suggestion,
                                      suggestion_view)
-from ..services.planfile import plan_file
-from ..services.rules import DEFAULT_RULES, effective_rules, update_rules
+from ..services.plan_file_builder import plan_file
+from ..services.rules import DEFAULT_RULES, effective_rules, set_aks_first, update_rules
 from .forms import RulesForm
 
-bp = Blueprint("optimize", __name__)
+bp = Blueprint("suggestions", __name__)
 
 
 def _lang():
@@ -43,18 +45,15 @@ def rules(plan_id):
             flash(_("Aturan tersimpan. Hitung ulang usulan alokasi untuk melihat pengaruhnya."), "success")
             return see_other(url_for("plans.view", plan_id=plan.id) + "#suggestion")
     status = 422 if request.method == "POST" else 200
-    return render_template("optimize/rules.html", plan=plan, form=form, defaults=DEFAULT_RULES,
+    return render_template("suggestions/rules.html", plan=plan, form=form, defaults=DEFAULT_RULES,
                            editable=can_edit_plan(current_user, plan)), status
 
 
 @bp.route("/rencana/<int:plan_id>/aturan/aks", methods=["POST"])
 def aks_rule(plan_id):
     """Switch the rule "dahulukan usulan yang menjawab rekomendasi AKS" (`aktif=1` on, else off), from the
-    plan page or the rembuk (`rembuk=<session id>` of this plan: back there). 403 unless the village's
+    plan page or the rembuk (`rembuk=<meeting id>` of this plan: back there). 403 unless the village's
     operator on a plan open to change."""
-    from ..fields import record_id
-    from ..models import RembukSession
-    from ..services.rules import set_aks_first
 
     plan = get_plan_or_404(plan_id, write=True)
     on = request.form.get("aktif") == "1"
@@ -67,9 +66,9 @@ def aks_rule(plan_id):
                 "pengaruhnya.") if on else _("Aturan AKS dimatikan. Hitung ulang untuk melihat pengaruhnya."),
               "success")
     sid = record_id(request.form.get("rembuk") or "")
-    session = db.session.get(RembukSession, sid) if sid else None
-    if session is not None and session.plan_id == plan.id:
-        return see_other(url_for("rembuk.view", sid=session.id) + "#aks")
+    meeting = db.session.get(RembukMeeting, sid) if sid else None
+    if meeting is not None and meeting.plan_id == plan.id:
+        return see_other(url_for("rembuk.view", sid=meeting.id) + "#aks")
     return see_other(url_for("plans.view", plan_id=plan.id) + "#aks")
 
 
@@ -91,7 +90,7 @@ def compute(plan_id):
             return see_other(url_for("plans.view", plan_id=plan.id))
         if not job.finished:
             return see_other(url_for("jobs.view", job_id=job.id))
-        return see_other(url_for("optimize.suggestion", plan_id=plan.id))
+        return see_other(url_for("suggestions.suggestion", plan_id=plan.id))
     return add_vary(_render_panel(plan, error=error, status=422 if error else 200))
 
 
@@ -116,7 +115,7 @@ def _render_panel(plan, error=None, status=200):
     context = panel_context(plan)
     if error:
         context["error"] = error
-    html = render_template("optimize/_panel.html", plan=plan, editable=can_edit_plan(current_user, plan),
+    html = render_template("suggestions/_panel.html", plan=plan, editable=can_edit_plan(current_user, plan),
                            **context)
     return Response(html, status=status)
 
@@ -127,7 +126,7 @@ def suggestion(plan_id):
     plan = get_plan_or_404(plan_id)
     if is_htmx():
         return add_vary(_render_panel(plan))
-    return add_vary(Response(render_template("optimize/suggestion.html", plan=plan,
+    return add_vary(Response(render_template("suggestions/suggestion.html", plan=plan,
                                              editable=can_edit_plan(current_user, plan), **panel_context(plan))))
 
 
@@ -164,7 +163,7 @@ def budget_rise(plan_id, suggestion_id, key):
                 job = None
     if job is not None and job.finished:
         job = None
-    template = "optimize/_budget_rise.html" if is_htmx() else "optimize/budget_rise.html"
+    template = "suggestions/_budget_rise.html" if is_htmx() else "suggestions/budget_rise.html"
     html = render_template(template, plan=plan, name=name, text=text, error=error, job=job, key=key,
                            url=request.full_path if request.query_string else request.path)
     return add_vary(Response(html, status=422 if error else 200))
@@ -195,7 +194,7 @@ def robustness(plan_id, suggestion_id):
             if not is_htmx():
                 if job.status == "failed":
                     flash(job.error, "error")
-                return see_other(url_for("optimize.robustness", plan_id=plan.id, suggestion_id=suggestion.id))
+                return see_other(url_for("suggestions.robustness", plan_id=plan.id, suggestion_id=suggestion.id))
     if job is not None and job.finished:
         job = None
     if error is None and job is None:
@@ -205,7 +204,7 @@ def robustness(plan_id, suggestion_id):
     db.session.refresh(suggestion)
     context = dict(plan=plan, suggestion=suggestion, result=robustness_service.view(suggestion), job=job,
                    error=error, editable=can_edit_plan(current_user, plan))
-    template = "optimize/_robustness.html" if is_htmx() else "optimize/robustness.html"
+    template = "suggestions/_robustness.html" if is_htmx() else "suggestions/robustness.html"
     status = 422 if error and request.method == "POST" else 200
     return add_vary(Response(render_template(template, **context), status=status))
 

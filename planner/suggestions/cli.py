@@ -3,7 +3,10 @@ import json
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+
+from ..optimizer import PlanError, solve_plan_file
 
 plan_cli = AppGroup("plan", help="Plan files (the optimizer's JSON format).")
 
@@ -27,9 +30,6 @@ def solve(path, solver, time_limit, explain, budget_rise, sensitivity, compare, 
     JSON says why), 2 when the file is not a valid plan (the message names the
     field and the proposal).
     """
-    from flask import current_app
-
-    from ..optimizer import PlanError, solve_plan_file
 
     try:
         with click.open_file(path, encoding="utf-8-sig") as handle:   # a BOM is fine
