@@ -64,11 +64,20 @@ def app(tmp_path_factory):
 
 
 def _empty_tables(app):
+    """Delete every row and start the ids at 1 again, as a fresh database would.
+
+    On PostgreSQL this is one round trip of DELETEs (foreign-key triggers off for it) and a reset of
+    the sequences that were used. A TRUNCATE of the 30 tables (a new file per table) cost 0.8 s at
+    load 6 on the shared 2-core machine, this 10 ms, and it runs before almost every test."""
     with app.app_context():
         tables = [t.name for t in db.metadata.sorted_tables]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+                conn.execute(text(
+                    "SET LOCAL session_replication_role = replica; "
+                    + "; ".join(f'DELETE FROM "{t}"' for t in reversed(tables))
+                    + "; SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) FROM pg_sequences "
+                      "WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
             else:
                 for table in reversed(tables):
                     conn.execute(text(f'DELETE FROM "{table}"'))
