@@ -35,12 +35,18 @@ run: $(STAMP) translations
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Two pytest-xdist workers (one per core), a test file per worker at a time; PYTEST_WORKERS=0 runs
+# serially in one process (for debugging). Under PostgreSQL each worker has a database of its own,
+# named after PG_TEST_URL's with _gw0, _gw1 (see docs/testing.md).
+PYTEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+
 ## The whole suite on SQLite, then on PostgreSQL when a server answers (always under CI).
 test: $(TEST_STAMP) translations
-	$(PY) -m pytest -q
+	$(PYTEST)
 	@if [ -n "$$CI" ] || $(PY) -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/test', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL run =="; \
-		TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q; \
+		TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST); \
 	else \
 		echo "PostgreSQL not reachable at 127.0.0.1:5432: skipped the PostgreSQL run"; \
 	fi
@@ -65,10 +71,10 @@ backup: $(STAMP)
 	$(FLASK) backup
 
 test-sqlite: $(TEST_STAMP) translations
-	$(PY) -m pytest -q
+	$(PYTEST)
 
 test-pg: $(TEST_STAMP) translations
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST)
 
 bench: $(STAMP)
 	$(PY) bench/optimize.py

@@ -2,7 +2,8 @@
 
 The database is SQLite in a temporary folder unless `TEST_DATABASE_URL` names
 another (CI runs the whole suite again on PostgreSQL). The schema is built by
-the Alembic migrations, once per run; each test starts from empty tables.
+the Alembic migrations, once per run (once per worker under pytest-xdist, each
+worker on a database of its own); each test starts from empty tables.
 CSRF stays on: `Client.post` adds a valid token like a browser form would.
 """
 import os
@@ -11,7 +12,9 @@ import re
 import pytest
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import Integer, text
+from sqlalchemy import Integer, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 
 from hypothesis import settings
 
@@ -31,6 +34,49 @@ settings.register_profile("explore", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "explore"))
 
 
+def pytest_configure(config):
+    """Under pytest-xdist, point each worker's `TEST_DATABASE_URL` at a PostgreSQL database of its own,
+    `<name>_gw0`, `<name>_gw1`, … (created by `_worker_database` before the first test, reused
+    and rebuilt by the migrations in later runs). Every reader of the variable (the `app` fixture, the migration tests'
+    own schema, the backup test) then stays in its worker's database. SQLite needs nothing: each
+    worker has its own temporary folder."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if worker and url and not os.environ.get("TEST_DATABASE_BASE_URL"):
+        url = make_url(normalise_database_url(url))
+        os.environ["TEST_DATABASE_BASE_URL"] = url.render_as_string(hide_password=False)
+        os.environ["TEST_DATABASE_URL"] = url.set(database=f"{url.database}_{worker}").render_as_string(hide_password=False)
+
+
+def _create_database(url):
+    """Create a worker's PostgreSQL database from the one `TEST_DATABASE_URL` named, if it is missing.
+    An unreachable server raises here: under CI=true the PostgreSQL run must fail, not skip."""
+    base = os.environ.get("TEST_DATABASE_BASE_URL")
+    if not base or make_url(url).get_backend_name() != "postgresql":
+        return
+    name = make_url(url).database
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is None:
+                try:
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+                except ProgrammingError as exc:      # created meanwhile by another run of the same worker id
+                    if "already exists" not in str(exc):
+                        raise
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_database():
+    """A worker's own PostgreSQL database exists before any test reads `TEST_DATABASE_URL`
+    (the migration tests do without the `app` fixture)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _create_database(normalise_database_url(url))
+
+
 def _database_url(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
@@ -47,7 +93,7 @@ def _reset_schema(engine):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
+def app(tmp_path_factory, _worker_database):
     from flask_migrate import upgrade
 
     application = create_app({
@@ -64,11 +110,20 @@ def app(tmp_path_factory):
 
 
 def _empty_tables(app):
+    """Delete every row and start the ids at 1 again, as a fresh database would.
+
+    On PostgreSQL this is one round trip of DELETEs (foreign-key triggers off for it) and a reset of
+    the sequences that were used. A TRUNCATE of the 30 tables (a new file per table) cost 0.8 s at
+    load 6 on the shared 2-core machine, this 10 ms, and it runs before almost every test."""
     with app.app_context():
         tables = [t.name for t in db.metadata.sorted_tables]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+                conn.execute(text(
+                    "SET LOCAL session_replication_role = replica; "
+                    + "; ".join(f'DELETE FROM "{t}"' for t in reversed(tables))
+                    + "; SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) FROM pg_sequences "
+                      "WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
             else:
                 for table in reversed(tables):
                     conn.execute(text(f'DELETE FROM "{table}"'))

@@ -1,21 +1,22 @@
 """Building test data through the models, as the app itself would store it."""
 from dataclasses import dataclass, field
 
+from werkzeug.security import generate_password_hash
+
 from planner.extensions import db
 from planner.models import Plan, Proposal, Region, User
 from planner.services.catalogue import seed_catalogue
 
 PASSWORD = "rahasia-uji-123"
-_PASSWORD_HASH = None
+# The world's users carry a cheap hash (one PBKDF2 round): the app checks a hash by the method it
+# names, and scrypt, slow on purpose (0.1–0.5 s here), made each of the suite's ~600 log-ins cost as
+# much. Passwords the app sets itself (admin pages, demo, resets) are still scrypt, which
+# tests/test_password_hash.py checks.
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
 
 
 def password_hash():
-    """Hash the test password once: scrypt is slow on purpose, and every test builds users."""
-    global _PASSWORD_HASH
-    if _PASSWORD_HASH is None:
-        from werkzeug.security import generate_password_hash
-
-        _PASSWORD_HASH = generate_password_hash(PASSWORD)
+    """The test password's hash, shared by every user the factories build."""
     return _PASSWORD_HASH
 
 
