@@ -20,7 +20,7 @@ class YearField(WholeNumberField):
 
 class _Period(FlaskForm):
     year = YearField(_l("Tahun audit"), minimum=2018, maximum=2100)
-    semester = SelectField(_l("Semester"), choices=[("1", _l("Semester I")), ("2", _l("Semester II"))],
+    semester = SelectField(_l("Semester"), choices=domain.options([("1", _l("Semester I")), ("2", _l("Semester II"))]),
                            validate_choice=False)
     target_group = SelectField(_l("Kelompok sasaran"), choices=domain.choices(domain.TARGET_GROUPS),
                                validate_choice=False)
@@ -47,7 +47,8 @@ class RecommendationForm(_Period):
     due = DateField(_l("Paling lambat"))
 
     def set_catalogue(self, items) -> None:
-        self.catalogue_item.choices = [("", _l("— tidak dari katalog —"))] + [(str(i.id), i.name) for i in items]
+        self.catalogue_item.choices = domain.options([(str(i.id), i.name) for i in items],
+                                                      blank=_l("— tidak dari katalog —"))
 
     def values(self) -> dict:
         raw = self.catalogue_item.data
