@@ -31,7 +31,7 @@ Every sentence is data (`Message`: code + params) rendered by `.text("id")` / `.
 from .backends import available_solvers
 from .budget_rise import BudgetRise, budget_rises
 from .conflicts import ConflictReport, find_conflicts
-from .explain import Explanation, explain
+from .explanation import Explanation, explain
 from .service import (budget_rise_to_dict, explanation_to_dict, sensitivity_to_dict,
                       solve_plan_file)
 from .messages import format_number, format_rupiah, render
@@ -39,8 +39,8 @@ from .model import (LOCK_IN, LOCK_OUT, Allocation, Conflict, Message, Plan, Prop
                     Rules)
 from .planfile import FORMAT, VERSION, PlanError, dump_plan, load_plan, validate_plan
 from .report import result_to_dict
-from .sensitivity import BudgetPoint, Sensitivity, sensitivity
-from .solve import solve
+from .budget_sweep import BudgetPoint, Sensitivity, sensitivity
+from .solver import solve
 from .v2 import robustness
 from .spreadsheet import Comparison, compare, comparison_to_dict, spreadsheet_method
 

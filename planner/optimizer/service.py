@@ -7,11 +7,11 @@ import time
 from typing import Callable, Optional
 
 from .budget_rise import BudgetRise
-from .explain import Explanation, explain
+from .explanation import Explanation, explain
 from .planfile import dump_plan, load_plan
 from .report import conflict_to_dict, impact_float
-from .sensitivity import Sensitivity, sensitivity
-from .solve import solve
+from .budget_sweep import Sensitivity, sensitivity
+from .solver import solve
 from .spreadsheet import compare, comparison_to_dict
 
 

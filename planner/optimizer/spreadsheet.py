@@ -30,7 +30,7 @@ from .impact_model import evaluate
 from .model import Plan, Result
 from .planfile import validate_plan
 from .report import impact_float, result_to_dict
-from .solve import solve
+from .solver import solve
 from .v2 import allocations, alone, units_map
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from planner.optimizer import explain, formulation, load_plan, solve
 from planner.optimizer.formulation import build
 from planner.optimizer.model import exact
-from planner.optimizer.sensitivity import sensitivity
+from planner.optimizer.budget_sweep import sensitivity
 
 from opt_reference import brute, violations
 from opt_strategies import plans

@@ -5,7 +5,7 @@ import pytest
 from planner.optimizer import load_plan
 from planner.optimizer.backends import Engine, Outcome, map_pulp_status
 from planner.optimizer.formulation import build
-from planner.optimizer.solve import lexicographic, to_result
+from planner.optimizer.solver import lexicographic, to_result
 
 
 @pytest.mark.parametrize("status, sol_status, expected", [
