@@ -529,12 +529,7 @@ class Model:
             self.phase = "impact"
             self._apply_phase()
         if status in ("optimal", "feasible"):
-            units = self.units_of(out[0])
-            # guard against a solver tolerance letting the impact slip below the optimum
-            if (self.holds(units) and self.fm.scaled_impact(units) >= target
-                    and self.fm.total_cost(units) <= best.cost):
-                best.units, best.cost, best.impact = units, self.fm.total_cost(units), \
-                    self.value(units)
+            self._keep_if_as_good(best, self.units_of(out[0]), target)
         if status != "optimal":
             best.phase_stopped = 2
             if status not in ("timeout", "feasible"):
@@ -559,12 +554,15 @@ class Model:
             self.phase = "impact"
             self._apply_phase()
         if status in ("optimal", "feasible"):
-            units = self.units_of(out[0])
-            if (self.holds(units) and self.fm.scaled_impact(units) >= target
-                    and self.fm.total_cost(units) <= best.cost):
-                best.units, best.cost, best.impact = units, self.fm.total_cost(units), \
-                    self.value(units)
+            self._keep_if_as_good(best, self.units_of(out[0]), target)
         return 1
+
+    def _keep_if_as_good(self, best: Best, units, target: int) -> None:
+        """Take a later phase's plan only if it holds every row exactly, keeps the best impact and
+        costs no more (a solver tolerance must not let the impact slip below the optimum)."""
+        if (self.holds(units) and self.fm.scaled_impact(units) >= target
+                and self.fm.total_cost(units) <= best.cost):
+            best.units, best.cost, best.impact = units, self.fm.total_cost(units), self.value(units)
 
     def _least_cost(self, best: Best, deadline) -> int:
         # among plans as good as the one found (to REL_TOL, also when the search itself was
