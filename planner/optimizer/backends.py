@@ -216,22 +216,29 @@ class HighsEngine(Engine):
         started = time.perf_counter()
         h.run()
         seconds = time.perf_counter() - started
-        status = h.getModelStatus()
-        has_solution = h.getInfo().primal_solution_status == 2
-        S = highspy.HighsModelStatus
-        if status == S.kOptimal:
-            # under a cutoff (objective_bound) no plan reaches it: then it may hold none
-            result = "optimal" if has_solution else "infeasible"
-        elif status in (S.kInfeasible, S.kUnboundedOrInfeasible):
-            result = "infeasible"
-        elif status in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit):
-            result = "feasible" if has_solution else "timeout"
-        else:
-            return Outcome("error", seconds=seconds, detail=h.modelStatusToString(status))
+        result = highs_result(h)
+        if result == "error":
+            return Outcome("error", seconds=seconds, detail=h.modelStatusToString(h.getModelStatus()))
         if result in ("optimal", "feasible"):
             values = list(h.getSolution().col_value)
             return Outcome(result, values, h.getInfo().objective_function_value, seconds)
         return Outcome(result, seconds=seconds)
+
+
+def highs_result(h) -> str:
+    """What a finished `h.run()` found, in the optimizer's words: "optimal", "feasible" (stopped
+    with a plan), "infeasible", "timeout" (stopped without one) or "error" (any other status)."""
+    status = h.getModelStatus()
+    has_solution = h.getInfo().primal_solution_status == 2
+    S = highspy.HighsModelStatus
+    if status == S.kOptimal:
+        # under a cutoff (objective_bound) no plan reaches it: then it may hold none
+        return "optimal" if has_solution else "infeasible"
+    if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
+        return "infeasible"
+    if status in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit):
+        return "feasible" if has_solution else "timeout"
+    return "error"
 
 
 def _bound(v):

@@ -38,6 +38,7 @@ from typing import Dict, List, Mapping, Optional, Tuple
 import highspy
 import numpy as np
 
+from .backends import highs_result
 from .formulation import INF, build
 from .model import Plan
 
@@ -354,18 +355,10 @@ class Model:
             return "timeout", None, None
         h.setOptionValue("time_limit", float(max(0.01, left)))
         h.run()
-        status = h.getModelStatus()
+        result = highs_result(h)
+        if result == "error":
+            return "error", None, h.modelStatusToString(h.getModelStatus())
         info = h.getInfo()
-        has = info.primal_solution_status == 2
-        S = highspy.HighsModelStatus
-        if status == S.kOptimal:
-            result = "optimal" if has else "infeasible"
-        elif status in (S.kInfeasible, S.kUnboundedOrInfeasible):
-            result = "infeasible"
-        elif status in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit):
-            result = "feasible" if has else "timeout"
-        else:
-            return "error", None, h.modelStatusToString(status)
         if result in ("optimal", "feasible"):
             bound = info.mip_dual_bound if maximise else None
             if result == "optimal" and maximise:
