@@ -35,12 +35,12 @@ def input_hash(data: dict) -> str:
 
 
 def compute_suggestion(plan, user, solver: str | None = None, time_limit: float | None = None,
-                       locks: dict | None = None, session=None, commit: bool = True,
+                       locks: dict | None = None, meeting=None, commit: bool = True,
                        time_budget: float | None = None, progress=None) -> Suggestion:
     """Solve the plan as it stands, with explanations, sensitivity and the comparison; store it.
 
     `locks` maps proposal id → "in" | "out" | {"units": n} (a rembuk's decisions);
-    `session` marks the run as the meeting's. The plan itself is never changed.
+    `meeting` marks the run as the rembuk meeting's. The plan itself is never changed.
     `time_budget` bounds the whole run (JOB_TIME_BUDGET when None); the parts it cut are kept
     in the stored result's "incomplete" list and named on the page. `progress(fraction, part)`
     is told when each part starts (planner.jobs).
@@ -72,10 +72,10 @@ def compute_suggestion(plan, user, solver: str | None = None, time_limit: float 
         # the model's central figure for the units chosen (the same with either optimizer)
         total_impact=impact_model.evaluate(data, plan_impact.units_of(result))["central"],
         seconds=float(result.get("solve_seconds") or 0.0), plan_file=data, result=stored,
-        session_id=session.id if session is not None else None,
+        session_id=meeting.id if meeting is not None else None,
     )
     db.session.add(suggestion)
-    audit.record("plan.solve", plan=plan, user=user, target=f"session:{session.id}" if session else "",
+    audit.record("plan.solve", plan=plan, user=user, target=f"session:{meeting.id}" if meeting else "",
                    status=result["status"], cost=result["total_cost"])
     if commit:
         db.session.commit()
@@ -83,7 +83,7 @@ def compute_suggestion(plan, user, solver: str | None = None, time_limit: float 
 
 
 def latest_suggestion(plan) -> Suggestion | None:
-    """The plan's latest run outside a rembuk session (the operator's own)."""
+    """The plan's latest run outside a rembuk meeting (the operator's own)."""
     return db.session.scalar(
         select(Suggestion).where(Suggestion.plan_id == plan.id, Suggestion.session_id.is_(None))
         .order_by(Suggestion.id.desc()).limit(1))

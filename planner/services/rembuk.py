@@ -407,7 +407,7 @@ def decision_sentence(decision) -> str:
 
 def _resolve(meeting, user) -> Suggestion:
     """Solve with the current locks inside the caller's transaction, then commit everything."""
-    suggestion = compute_suggestion(meeting.plan, user, locks=current_locks(meeting), session=meeting, commit=False)
+    suggestion = compute_suggestion(meeting.plan, user, locks=current_locks(meeting), meeting=meeting, commit=False)
     db.session.commit()
     return suggestion
 

@@ -53,7 +53,7 @@ def rembuk_resolve(job, progress) -> dict:
     meeting = db.session.get(RembukMeeting, job.args.get("session_id"))
     if meeting is None or meeting.status != "open":
         raise ServiceError(_("Rembuk ini sudah disahkan atau tidak ada lagi."))
-    stored = compute_suggestion(meeting.plan, _user(job), locks=current_locks(meeting), session=meeting,
+    stored = compute_suggestion(meeting.plan, _user(job), locks=current_locks(meeting), meeting=meeting,
                                 progress=progress, time_budget=_optimizer_budget(job))
     return {"suggestion_id": stored.id, "status": stored.status}
 
