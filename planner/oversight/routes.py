@@ -1,6 +1,7 @@
 """Oversight pages: the kecamatan and kabupaten dashboards, the quarter view, the scorecard's Dana Desa
 table, a village's realisation, review threads, the APBDes bidang totals, and the recap downloads.
 Views parse, call services.oversight / realisation / recap / scorecard / reviews, render."""
+import heapq
 from datetime import date
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
@@ -131,13 +132,14 @@ def _charts(rows, total):
     committed Dana Desa per stunting case averted (model estimate, two significant figures), cheapest first."""
     packages = oversight.package_totals(rows)
     expected = [total.expected[0]] + [total.expected[q] - total.expected[q - 1] for q in range(1, 4)]
-    per_case = sorted((item for item in ((r.name, cost_per_case(r.committed, r.impact)) for r in rows if r.impact)
-                       if item[1] is not None), key=lambda item: item[1])
+    per_case = heapq.nsmallest(30, (item for item in ((r.name, cost_per_case(r.committed, r.impact))
+                                                      for r in rows if r.impact) if item[1] is not None),
+                               key=lambda item: item[1])
     return {
         "packages": charts.bar_chart([(str(PACKAGES[k]), v) for k, v in packages.items()], format_rupiah),
         "quarters": charts.grouped_bar_chart(["I", "II", "III", "IV"], {
             _("Perkiraan (tahap penyaluran dan waktu kegiatan)"): expected, _("Realisasi dilaporkan"): total.quarters}),
-        "cost_per_case": charts.bar_chart(per_case[:30], format_rupiah_short) if per_case else None,
+        "cost_per_case": charts.bar_chart(per_case, format_rupiah_short) if per_case else None,
     }
 
 

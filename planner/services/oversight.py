@@ -40,7 +40,7 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta, timezone
+from datetime import date, timedelta
 from functools import cached_property
 
 from flask_babel import gettext as _
@@ -271,7 +271,8 @@ class VillageRow:
 
     @property
     def severity(self) -> int:
-        return max((f.severity for f in self.flags), default=0)
+        """The worst flag's (flags_of puts it first)."""
+        return self.flags[0].severity if self.flags else 0
 
     @property
     def needs_attention(self) -> bool:
@@ -419,8 +420,9 @@ SUMMARY_COLUMNS = ("state", "commitment_id", "commitment_version", "committed_at
                    "reported_q2", "reported_q3", "reported_q4", "planned_q1", "planned_q2", "planned_q3", "planned_q4",
                    "overspent", "ratios", "money")
 DETAIL_CHUNK = 500
-_TARGETS = slice(len(PLAN_COLUMNS) - len(TARGET_FIELDS), len(PLAN_COLUMNS))
-_MONEY = len(PLAN_COLUMNS) + SUMMARY_COLUMNS.index("money")
+_TARGETS = slice(len(PLAN_COLUMNS) - len(TARGET_FIELDS), len(PLAN_COLUMNS))    # within the plan's part
+_PLAN = 7                                   # village_rows' query: the village and kecamatan come first
+_MONEY = _PLAN + len(PLAN_COLUMNS) + SUMMARY_COLUMNS.index("money")
 
 
 def village_rows(region, year: int, as_of: date | None = None, settings: YearSettings | None = None,
@@ -456,39 +458,38 @@ def _no_cycle_collection():
 
 
 def _village_rows(region, year: int, ctx) -> list:
-    desa_ids = _desa_query(region).scalar_subquery()
+    """One query: the region's villages (by code) with their kecamatan, each joined with its plan for
+    the year, if any, and that plan's summary."""
     kecamatan = db.aliased(Region)
-    rows = {}
-    priority = ctx.priority
-    for desa_id, code, name, created, kec_id, kec_code, kec_name in db.session.execute(
-            select(Region.id, Region.code, Region.name, Region.created_at, kecamatan.id, kecamatan.code,
-                   kecamatan.name)
-            .join(kecamatan, Region.parent_id == kecamatan.id)
-            .where(Region.id.in_(desa_ids)).order_by(Region.code)):
-        rows[desa_id] = VillageRow(desa_id, code, name, kec_id, kec_code, kec_name, priority=desa_id in priority,
-                                   created=created)
-
-    plan_filter = (Plan.desa_id.in_(desa_ids), Plan.year == year)
-    query = (select(*(getattr(Plan, c) for c in PLAN_COLUMNS), *(getattr(PlanSummary, c) for c in SUMMARY_COLUMNS))
-             .outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
-    results = db.session.execute(query.where(*plan_filter)).all()
-    missing = [values[0] for values in results if values[_MONEY] is None]
+    query = (select(Region.id, Region.code, Region.name, Region.created_at, kecamatan.id, kecamatan.code,
+                    kecamatan.name, *(getattr(Plan, c) for c in PLAN_COLUMNS),
+                    *(getattr(PlanSummary, c) for c in SUMMARY_COLUMNS))
+             .join(kecamatan, Region.parent_id == kecamatan.id)
+             .outerjoin(Plan, (Plan.desa_id == Region.id) & (Plan.year == year))
+             .outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id)
+             .where(Region.id.in_(_desa_query(region).scalar_subquery())).order_by(Region.code))
+    results = db.session.execute(query).all()
+    missing = [values[_PLAN] for values in results if values[_PLAN] is not None and values[_MONEY] is None]
     if missing:     # plans written around the ORM: computed once, now
         summaries.ensure(db.session, missing)
-        results = [v for v in results if v[0] not in set(missing)] + \
-            db.session.execute(query.where(Plan.id.in_(missing))).all()
+        results = db.session.execute(query).all()
+    priority = ctx.priority
     sets = {}           # the same packages or groups text → one shared frozenset
+    rows = []
     for values in results:
-        row = rows.get(values[1])
-        if row is not None:
-            _fill(row, values, ctx, sets)
+        desa_id, code, name, created, kec_id, kec_code, kec_name = values[:_PLAN]
+        row = VillageRow(desa_id, code, name, kec_id, kec_code, kec_name, priority=desa_id in priority,
+                         created=created)
+        if values[_PLAN] is not None:
+            _fill(row, values[_PLAN:], ctx, sets)
+        rows.append(row)
     del results
 
-    _load_details([row for row in rows.values() if _needs_detail(row, ctx)])
-    for row in rows.values():
+    _load_details([row for row in rows if _needs_detail(row, ctx)])
+    for row in rows:
         _as_of(row, ctx)
         row.flags = flags_of(row, ctx)
-    return list(rows.values())
+    return rows
 
 
 def _needs_detail(row, ctx) -> bool:
@@ -516,14 +517,10 @@ def _frozen(text, sets):
 
 
 def _utc(moment):
-    """`times.utc` for a column value, without converting a moment PostgreSQL hands back in UTC."""
-    if moment is None:
-        return None
-    zone = moment.tzinfo
-    if zone is timezone.utc:
+    """A column's moment as an aware datetime: PostgreSQL's as they come (aware, whatever their zone:
+    they are only compared and turned into local dates), SQLite's naive ones read as UTC."""
+    if moment is None or moment.tzinfo is not None:
         return moment
-    if zone is not None and not zone.utcoffset(moment):
-        return moment.replace(tzinfo=timezone.utc)
     return utc(moment)
 
 
@@ -809,8 +806,10 @@ SORTS = {
 
 def attention_key(row):
     """Worst first: the highest severity, then how many flags of each severity."""
-    counts = [sum(1 for f in row.flags if f.severity == s) for s in (3, 2, 1)]
-    return (row.severity, *counts)
+    counts = [0, 0, 0, 0]
+    for f in row.flags:
+        counts[f.severity] += 1
+    return (row.severity, counts[3], counts[2], counts[1])
 
 
 def filter_and_sort(village_list, flag: str = "", status: str = "", priority_only: bool = False,
