@@ -21,7 +21,9 @@ speak words (`format_cases`, `impact_range`) translate through Flask-Babel when 
 import math
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
@@ -54,6 +56,22 @@ def _babel(locale=None) -> str:
     return BABEL_LOCALES[locale_code(locale)]
 
 
+@lru_cache(maxsize=None)
+def _babel_locale(code: str) -> Locale:
+    return Locale.parse(BABEL_LOCALES[code])
+
+
+@lru_cache(maxsize=32)
+def _number_pattern(pattern: str) -> babel_numbers.NumberPattern:
+    return babel_numbers.parse_pattern(pattern)
+
+
+def _babel_decimal(number: Decimal, pattern: str, locale=None) -> str:
+    """Babel's `format_decimal(number, format=pattern, locale=…)`, with the locale and the pattern
+    parsed once per process (a province dashboard writes thousands of numbers)."""
+    return _number_pattern(pattern).apply(number, _babel_locale(locale_code(locale)))
+
+
 def _rounded(value, digits: int) -> Decimal:
     """`value` rounded half away from zero to `digits` places; -0 becomes 0."""
     number = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
@@ -64,7 +82,7 @@ def format_number(value, locale=None) -> str:
     """A whole number with the language's thousands separator: `2.340` / `2,340`; None → `–`."""
     if value is None:
         return DASH
-    return babel_numbers.format_decimal(_rounded(value, 0), format="#,##0", locale=_babel(locale))
+    return _babel_decimal(_rounded(value, 0), "#,##0", locale)
 
 
 def format_decimal(value, digits: int = 2, locale=None) -> str:
@@ -73,7 +91,7 @@ def format_decimal(value, digits: int = 2, locale=None) -> str:
     if value is None:
         return DASH
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return babel_numbers.format_decimal(_rounded(value, digits), format=pattern, locale=_babel(locale))
+    return _babel_decimal(_rounded(value, digits), pattern, locale)
 
 
 def format_reduction(value, locale=None) -> str:
@@ -93,7 +111,7 @@ def format_short_decimal(value, digits: int = 2, locale=None) -> str:
     if value is None:
         return DASH
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
-    return babel_numbers.format_decimal(_rounded(value, digits), format=pattern, locale=_babel(locale))
+    return _babel_decimal(_rounded(value, digits), pattern, locale)
 
 
 def format_rupiah(value, locale=None) -> str:
@@ -110,7 +128,8 @@ def format_rupiah_short(value, locale=None) -> str:
     under a million the exact amount. The exact amount goes in the cell's title and the recap."""
     if value is None:
         return DASH
-    english = locale_code(locale) == "en"
+    locale = locale_code(locale)       # resolved once for the calls below
+    english = locale == "en"
     amount = abs(value)
     if amount < 1_000_000:
         return format_rupiah(value, locale)
