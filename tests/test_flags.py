@@ -48,7 +48,7 @@ def _row(committed=True, reported=None, spent=(0.25, 0.25, 0.25, 0.25), units_sh
         row.planned, row.by_package = digest["planned"], digest["by_package"]
         row.all_spent, row.overspent_all = measured["quarters"], measured["overspent"]
         row.ratios_text = ",".join(f"{r:g}" for r in measured["ratios"])
-        row.detail = {"activities": activities, "extra_spent": [0, 0, 0, 0]}
+        row.earlier = summaries.earlier(activities, [0, 0, 0, 0], row.reports)
     return row
 
 

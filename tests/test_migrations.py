@@ -357,3 +357,34 @@ def test_0006_gives_every_kabupaten_the_default_plausibility_bound_and_steps_bac
         assert "plausibility_bound" not in {c["name"] for c in inspect(conn).get_columns("impact_setting")}
     upgrade()
     assert _current_revision() == _head()
+
+
+def _columns(table):
+    with db.engine.connect() as conn:
+        return {c["name"] for c in inspect(conn).get_columns(table)}
+
+
+def test_0007_keeps_as_of_figures_instead_of_the_detail_and_recomputes_the_summaries(migration_app):
+    from planner.services import summaries
+
+    upgrade(revision="0006_plausibility")
+    with db.engine.begin() as conn:
+        _world_at_0004(conn)
+        conn.execute(text(
+            "INSERT INTO plan_summary (plan_id, desa_id, year, state, unexplained, packages, groups, planned_q1,"
+            " planned_q2, planned_q3, planned_q4, overspent, ratios, money, detail) VALUES (1, 3, 2026, 'committed',"
+            " 0, '', '', 0, 0, 0, 0, 0, '', '{}', '{\"activities\": [], \"extra_spent\": [0, 0, 0, 0]}')"))
+    upgrade(revision="0007_summary_as_of")
+    assert "earlier" in _columns("plan_summary") and "detail" not in _columns("plan_summary")
+    with db.engine.connect() as conn:      # derived data: emptied, computed again when a page needs it
+        assert conn.execute(text("SELECT count(*) FROM plan_summary")).scalar() == 0
+    assert summaries.ensure(db.session, [1]) == 1
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT reported_q2 FROM plan_summary")).scalar() is not None
+    downgrade(revision="0006_plausibility")
+    assert "detail" in _columns("plan_summary") and "earlier" not in _columns("plan_summary")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM plan")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM plan_summary")).scalar() == 0
+    upgrade()
+    assert _current_revision() == _head()

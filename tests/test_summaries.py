@@ -1,8 +1,10 @@
 """The per-plan summaries the dashboards read stay true: after every kind of write they equal a fresh
 computation, rows written around the ORM get theirs when a page needs them, and a rolled-back change
 leaves no trace."""
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
 
 from planner.extensions import db
@@ -24,7 +26,7 @@ def _fresh():
 
 COLUMNS = ("state", "commitment_id", "commitment_version", "committed", "impact", "unexplained", "packages", "groups",
            "spent_q1", "spent_q2", "spent_q3", "spent_q4", "reported_q1", "reported_q2", "reported_q3", "reported_q4",
-           "planned_q1", "planned_q2", "planned_q3", "planned_q4", "overspent", "ratios", "money", "detail")
+           "planned_q1", "planned_q2", "planned_q3", "planned_q4", "overspent", "ratios", "money", "earlier")
 
 
 def _plain(value):
@@ -48,9 +50,11 @@ def test_every_write_keeps_the_summary_equal_to_a_fresh_computation(app, world):
     with app.test_request_context():
         summary = db.session.get(PlanSummary, ids["plan"])
         assert summary.state == "committed" and summary.commitment_version == 1 and summary.committed > 0
-        assert summary.detail["activities"] and summary.money["areas"] and summary.planned_q4 > 0
+        assert summary.earlier == [] and summary.money["areas"] and summary.planned_q4 > 0
         _report(ids["plan"], 1, 0.1)
-        assert db.session.get(PlanSummary, ids["plan"]).reported_q1 is not None
+        reported = db.session.get(PlanSummary, ids["plan"])
+        assert reported.reported_q1 is not None
+        assert reported.earlier[0][0] == [None, None, None, None] and reported.spent_q1 > 0   # before the report
         _assert_true()
         plan = db.session.get(Plan, world.plans["a1y"])
         plans.update_plan(plan, {"pagu": 900_000_000, "stunting_budget": 100_000_000})
@@ -127,3 +131,30 @@ def test_a_deleted_plan_loses_its_summary(app, world):
         db.session.commit()
         assert db.session.get(PlanSummary, plan_id) is None
         assert date.today()
+
+
+# --- The as-of figures before each report ----------------------------------------------------------------------
+
+START = datetime(2027, 4, 1, tzinfo=timezone.utc)
+_activity = st.tuples(st.integers(0, 20), st.integers(0, 10_000), st.lists(st.integers(0, 20), min_size=4, max_size=4),
+                      st.lists(st.integers(0, 6_000), min_size=4, max_size=4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(activities=st.lists(_activity, min_size=1, max_size=5),
+       extra=st.lists(st.integers(0, 500), min_size=4, max_size=4),
+       days=st.dictionaries(st.integers(1, 4), st.integers(0, 5), min_size=1),
+       cut=st.integers(-1, 6))
+def test_the_figures_kept_for_earlier_moments_equal_a_sum_of_the_quarters_reported_by_then(activities, extra, days,
+                                                                                           cut):
+    """Whatever order the quarters were reported in, several at one moment included: as of any
+    moment, the entry for the number of reports made before it is `measure` of those very quarters."""
+    rows = [[units, cost, None, delivered, spent, "kia"] for units, cost, delivered, spent in activities]
+    reports = {q: START + timedelta(days=d) for q, d in days.items()}
+    kept = summaries.earlier(rows, extra, reports)
+    assert len(kept) == len(reports)
+    moment = START + timedelta(days=cut, hours=12)
+    before = sorted(q for q, at in reports.items() if at < moment)
+    if len(before) < len(reports):
+        expected = summaries.measure(rows, extra, before)
+        assert kept[len(before)] == [expected["quarters"], expected["overspent"], expected["ratios"]]

@@ -156,9 +156,10 @@ class PlanSummary(db.Model):
     ratios = db.Column(db.Text, nullable=False, default="")               # delivered ÷ units per activity
     # {"by_package": {package: cost}, "areas": {bidang: Dana Desa}} for the charts and the scorecard.
     money = db.Column(db.JSON, nullable=False)
-    # Read only for a date before the latest report: {"activities": [[units, cost, months or null,
-    #  [units delivered q1..q4], [spent q1..q4], package], ...], "extra_spent": [q1..q4]}
-    detail = db.Column(db.JSON, nullable=False)
+    # Read only for a date before the latest report: the figures above as of each earlier moment of
+    # the reporting, [[spent q1..q4 (null: not yet reported), overspent, [delivered ÷ units, ...]], ...]
+    # (services.summaries.earlier).
+    earlier = db.Column(db.JSON, nullable=False)
 
     __table_args__ = (db.Index("ix_plan_summary_year_desa", "year", "desa_id"),)
 

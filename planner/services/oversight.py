@@ -212,7 +212,7 @@ class VillageRow:
     overspent_all: int = 0
     ratios_text: str = ""                                       # delivered ÷ units per activity, every quarter
     ratios: list | None = None                                  # the same as of the date asked about
-    detail: dict | None = None                                  # per-activity figures, read for past dates only
+    earlier: list | None = None                                 # as-of figures before each report (past dates only)
     reports: dict = field(default_factory=dict)          # quarter -> moment reported, UTC (all, not only by as_of)
     areas: dict = field(default_factory=dict)            # APBDes bidang -> committed Dana Desa
     pagu_add: int = 0                                    # Alokasi Dana Desa (ADD) of the plan
@@ -419,7 +419,7 @@ SUMMARY_COLUMNS = ("state", "commitment_id", "commitment_version", "committed_at
                    "unexplained", "packages", "groups", "spent_q1", "spent_q2", "spent_q3", "spent_q4", "reported_q1",
                    "reported_q2", "reported_q3", "reported_q4", "planned_q1", "planned_q2", "planned_q3", "planned_q4",
                    "overspent", "ratios", "money")
-DETAIL_CHUNK = 500
+EARLIER_CHUNK = 500
 _TARGETS = slice(len(PLAN_COLUMNS) - len(TARGET_FIELDS), len(PLAN_COLUMNS))    # within the plan's part
 _PLAN = 7                                   # village_rows' query: the village and kecamatan come first
 _MONEY = _PLAN + len(PLAN_COLUMNS) + SUMMARY_COLUMNS.index("money")
@@ -485,28 +485,28 @@ def _village_rows(region, year: int, ctx) -> list:
         rows.append(row)
     del results
 
-    _load_details([row for row in rows if _needs_detail(row, ctx)])
+    _load_earlier([row for row in rows if _reported_since(row, ctx)])
     for row in rows:
         _as_of(row, ctx)
         row.flags = flags_of(row, ctx)
     return rows
 
 
-def _needs_detail(row, ctx) -> bool:
-    """A village that reported after the date asked about: its figures as of then need the detail."""
+def _reported_since(row, ctx) -> bool:
+    """A village that reported after the date asked about: its figures as of then are earlier ones."""
     if row.commitment_id is None:
         return False
     end = ctx.as_of_end
     return any(at >= end for at in row.reports.values())
 
 
-def _load_details(rows):
+def _load_earlier(rows):
     by_plan = {row.plan_id: row for row in rows}
     ids = list(by_plan)
-    for start in range(0, len(ids), DETAIL_CHUNK):
-        for plan_id, detail in db.session.execute(select(PlanSummary.plan_id, PlanSummary.detail)
-                                                  .where(PlanSummary.plan_id.in_(ids[start:start + DETAIL_CHUNK]))):
-            by_plan[plan_id].detail = detail
+    for start in range(0, len(ids), EARLIER_CHUNK):
+        for plan_id, earlier in db.session.execute(select(PlanSummary.plan_id, PlanSummary.earlier).where(
+                PlanSummary.plan_id.in_(ids[start:start + EARLIER_CHUNK]))):
+            by_plan[plan_id].earlier = earlier
 
 
 def _frozen(text, sets):
@@ -559,13 +559,11 @@ def _as_of(row, ctx):
     if row.commitment_id is None:
         return
     reports = row.reports
-    if row.detail is not None and reports:
+    if row.earlier is not None and reports:
         end = ctx.as_of_end
-        counted = sorted(q for q, at in reports.items() if at < end)
-        if len(counted) < len(reports):
-            measured = summaries.measure(row.detail["activities"], row.detail["extra_spent"], counted)
-            row.quarters, row.overspent_activities, row.ratios = measured["quarters"], measured["overspent"], \
-                measured["ratios"]
+        counted = sum(1 for at in reports.values() if at < end)     # the first `counted` reports, in time
+        if counted < len(reports):
+            row.quarters, row.overspent_activities, row.ratios = row.earlier[counted]
             row.spent = sum(v for v in row.quarters if v is not None)
             row.expected = _expected(row, ctx)
             return

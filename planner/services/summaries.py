@@ -6,10 +6,11 @@ docs/performance.md). Instead each plan has one `PlanSummary` row holding what t
 recaps and the API read: its status, latest commitment, the packages and groups it covers, and
 the date each quarter was reported, and a digest a page reads for every village (the money
 planned per month, the money per package, and the spending, overspent activities and delivered
-shares counting every quarter reported so far; the money planned by the end of each quarter). Per committed activity its units, cost, months
-and what was delivered and spent per quarter are kept apart (`detail`), read only for a village
-that reported after the date asked about ("keadaan per tanggal" in the past). Anything that
-depends on the date (flags, the expected spending) is worked out from these when read.
+shares counting every quarter reported so far; the money planned by the end of each quarter). The
+same as-of figures for each earlier moment of the year's reporting (after the first report, the
+first two, …) are kept apart (`earlier`), read only for a village that reported after the date
+asked about ("keadaan per tanggal" in the past). Anything else that depends on the date (flags,
+the expected spending) is worked out from these when read.
 
 How the rows stay true: a session listener notes the plan of every Plan, Proposal, rembuk
 session, commitment, commitment activity, realisation or quarter report written in a
@@ -79,6 +80,20 @@ def measure(activities, extra_spent, counted) -> dict:
     overspent = sum(1 for a in activities if sum(a[4][q - 1] for q in counted) > a[1])
     ratios = [round(sum(a[3][q - 1] for q in counted) / a[0], 3) if a[0] else 1.0 for a in activities]
     return {"quarters": quarters, "overspent": overspent, "ratios": ratios}
+
+
+def earlier(activities, extra_spent, reports) -> list:
+    """`measure` as of each moment before the last report: entry k counts the first k quarters
+    reported (in the order they were reported, then by quarter), for k = 0 … n − 1 where n quarters
+    are reported (all n are the summary's columns). Reports made at one moment come in together, so
+    "the quarters reported before a date" is always one of these. Each entry is `[spending per
+    quarter (None: not counted), overspent activities, delivered share per activity]`."""
+    order = sorted(reports, key=lambda q: (reports[q], int(q)))
+    result = []
+    for k in range(len(order)):
+        measured = measure(activities, extra_spent, sorted(int(q) for q in order[:k]))
+        result.append([measured["quarters"], measured["overspent"], measured["ratios"]])
+    return result
 
 
 def digest(activities, extra_spent, reports) -> dict:
@@ -205,7 +220,7 @@ def _compute_chunk(session, ids) -> dict:
                    overspent=measured["overspent"], ratios=",".join(f"{r:g}" for r in measured["ratios"]),
                    money={"by_package": summary["by_package"], "areas": entry["areas"],
                           "add": entry.get("add", 0)},
-                   detail={"activities": activities, "extra_spent": extra})
+                   earlier=earlier(activities, extra, reports))
         for q in range(1, 5):
             row[f"spent_q{q}"] = measured["quarters"][q - 1]
             row[f"reported_q{q}"] = reports.get(q)
