@@ -38,6 +38,7 @@ is a note on the row.
 from __future__ import annotations
 
 import gc
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -45,7 +46,7 @@ from functools import cached_property
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 
 from .. import money_rules, spending_curve
 from ..domain import PACKAGES, TARGET_GROUPS
@@ -425,6 +426,14 @@ _PLAN = 7                                   # village_rows' query: the village a
 _MONEY = _PLAN + len(PLAN_COLUMNS) + SUMMARY_COLUMNS.index("money")
 
 
+def _summary_column(name):
+    """The summary's column for village_rows' query; the money digest as its JSON text, which `_fill`
+    decodes: psycopg's JSON loader (bytes, one Python call per value) took 36 ms for a province's
+    6,000 rows where the text and `json.loads` take 20 (docs/performance.md)."""
+    column = getattr(PlanSummary, name)
+    return cast(column, Text).label(name) if name == "money" else column
+
+
 def village_rows(region, year: int, as_of: date | None = None, settings: YearSettings | None = None,
                  deadline: date | None = None, context: Context | None = None) -> list:
     """One VillageRow per village of `region` for `year`, with its flags as of `as_of`, sorted by code.
@@ -463,7 +472,7 @@ def _village_rows(region, year: int, ctx) -> list:
     kecamatan = db.aliased(Region)
     query = (select(Region.id, Region.code, Region.name, Region.created_at, kecamatan.id, kecamatan.code,
                     kecamatan.name, *(getattr(Plan, c) for c in PLAN_COLUMNS),
-                    *(getattr(PlanSummary, c) for c in SUMMARY_COLUMNS))
+                    *(_summary_column(c) for c in SUMMARY_COLUMNS))
              .join(kecamatan, Region.parent_id == kecamatan.id)
              .outerjoin(Plan, (Plan.desa_id == Region.id) & (Plan.year == year))
              .outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id)
@@ -550,6 +559,7 @@ def _fill(row, v, ctx, sets=None):
     row.all_spent = (s1, s2, s3, s4)
     row.overspent_all, row.ratios_text = overspent, ratios
     if money:
+        money = json.loads(money)
         row.by_package, row.areas = money.get("by_package") or {}, money.get("areas") or {}
         row.add_committed = int(money.get("add") or 0)
 
