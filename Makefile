@@ -63,7 +63,7 @@ serve: $(STAMP) translations
 	export PLANNER_ENV=production PLANNER_JOB_CONSUMER=external PLANNER_SECURE_COOKIES=$${PLANNER_SECURE_COOKIES:-1}; \
 	$(FLASK) jobs worker --workers $(JOB_WORKERS) & jobs=$$!; \
 	trap 'kill $$jobs 2>/dev/null; wait $$jobs 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn --workers $(WORKERS) --worker-class gthread --threads 4 --bind $(BIND) --timeout 120 --graceful-timeout 30 \
+	$(VENV)/bin/gunicorn -c python:planner.gunicorn_config --workers $(WORKERS) --worker-class gthread --threads 4 --bind $(BIND) --timeout 120 --graceful-timeout 30 \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1 'planner:create_app()'
 
 ## A consistent copy of the database while the app runs (instance/backups/).

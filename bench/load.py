@@ -353,8 +353,8 @@ def start_servers(url, workers, job_workers, redis, budget, tmp):
     if budget:
         env["PLANNER_JOB_TIME_BUDGET"] = str(budget)
     bin_dir = os.path.dirname(sys.executable)
-    web = subprocess.Popen([os.path.join(bin_dir, "gunicorn"), "--workers", str(workers), "--worker-class",
-                            "gthread", "--threads", "4", "--bind",
+    web = subprocess.Popen([os.path.join(bin_dir, "gunicorn"), "-c", "python:planner.gunicorn_config",
+                            "--workers", str(workers), "--worker-class", "gthread", "--threads", "4", "--bind",
                             f"127.0.0.1:{port}", "--timeout", "120", "planner:create_app()"],
                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     jobs = subprocess.Popen([os.path.join(bin_dir, "flask"), "--app", "planner", "jobs", "worker", "--workers",
