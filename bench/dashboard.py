@@ -17,6 +17,12 @@ realisation (the write that keeps its summary true). Peak memory by tracemalloc.
     python bench/dashboard.py --sizes 40,400,6000 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
     python bench/dashboard.py --sizes 6000 --postgres URL --reuse   # measure the data left by the last run
+    python bench/dashboard.py --sizes 6000 --postgres URL --reuse --http   # and over HTTP, as users get it
+
+With --http, gunicorn is also started on the data as `make serve` starts it (one web worker of four
+threads, planner/gunicorn_config.py, bench/load.py's start_servers), and the kabupaten page today,
+in the year and at the past date is asked for over HTTP 15 times each after two warm-up views: the
+time from the request to the last byte, median, 90th percentile and worst.
 
 With --postgres the given database is emptied (schema public dropped) and used for every size;
 with --reuse too, a database that already holds that many villages (the last size of an earlier
@@ -275,11 +281,48 @@ def measure(app, kab_code, kec_code):
     return figures
 
 
+HTTP_VIEWS = 15
+
+
+def measure_http(url, kab_code):
+    """The kabupaten pages over HTTP from gunicorn: {name: (median, p90, worst)} in seconds."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+    import urllib.request
+
+    from load import percentile, start_servers, stop_servers
+
+    past = (date.today() - timedelta(days=30)).isoformat()
+    with tempfile.TemporaryDirectory() as tmp:
+        base, servers = start_servers(url, 1, 1, None, None, tmp)
+        try:
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            form = opener.open(base + "/masuk").read().decode()
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+            opener.open(base + "/masuk", urllib.parse.urlencode({
+                "csrf_token": token, "username": "bench_admin", "password": "rahasia-bench-123"}).encode()).read()
+            figures = {}
+            for name, query in (("today", ""), ("in year", f"&per={YEAR}-11-20"), ("past date", f"&per={past}")):
+                times = []
+                for view in range(2 + HTTP_VIEWS):
+                    started = time.perf_counter()
+                    with opener.open(f"{base}/kabupaten/{kab_code}/dasbor?tahun={YEAR}{query}") as response:
+                        assert response.status == 200 and b"Per kecamatan" in response.read()
+                    if view >= 2:
+                        times.append(time.perf_counter() - started)
+                figures[name] = (statistics.median(times), percentile(times, 90), max(times))
+            return figures
+        finally:
+            stop_servers(servers)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="40,400")
     parser.add_argument("--postgres", help="SQLAlchemy URL of a PostgreSQL database to empty and use")
     parser.add_argument("--reuse", action="store_true", help="measure the data an earlier run left, if its size")
+    parser.add_argument("--http", action="store_true", help="also time the kabupaten page over HTTP from gunicorn")
     args = parser.parse_args()
     columns = ["kecamatan rows", "kecamatan page", "kabupaten rows", "kabupaten page", "kabupaten page in year",
                "kabupaten page past date", "recap xlsx",
@@ -307,6 +350,11 @@ def main():
         cells = [f"{figures[c]:.3f} s" if c != "peak MB" else f"{figures[c]:.0f}" for c in columns]
         print(f"| {label} | {size:,} | {rows:,} | {summary_seconds:.1f} s | {' | '.join(cells)} |"
               f"  (data inserted in {build_seconds:.0f} s)", flush=True)
+        if args.http:
+            http_figures = measure_http(url, kab_code)
+            print(f"|   over HTTP ({HTTP_VIEWS} views: median / p90 / worst) | "
+                  + " | ".join(f"{name} {m:.3f} / {p:.3f} / {w:.3f} s" for name, (m, p, w) in http_figures.items())
+                  + " |", flush=True)
         with app.app_context():
             from planner.extensions import db
             db.engine.dispose()
