@@ -371,24 +371,22 @@ def context_for(kabupaten, year: int, as_of: date | None = None, settings: YearS
 
 # --- Village rows -------------------------------------------------------------------------------------------------
 
-def _desa_query(region):
-    """Ids of the villages in `region` (a kecamatan, a kabupaten, or a village itself)."""
-    if region.level == "desa":
-        return select(Region.id).where(Region.id == region.id)
-    if region.level == "kecamatan":
-        return select(Region.id).where(Region.parent_id == region.id, Region.level == "desa")
-    kecamatan = select(Region.id).where(Region.parent_id == region.id, Region.level == "kecamatan")
-    return select(Region.id).where(Region.parent_id.in_(kecamatan), Region.level == "desa")
-
-
 def _villages_of(region, village, kecamatan) -> tuple:
-    """`_desa_query`'s condition for a query that joins each village (`village`) to its kecamatan:
-    plain joins, which PostgreSQL plans better than the nested IN (6,000 villages: 20 ms less)."""
+    """The condition that `village`, joined to its `kecamatan`, lies in `region` (a kecamatan, a
+    kabupaten, or the village itself): plain joins, which PostgreSQL plans better than nested INs
+    (6,000 villages: 20 ms less)."""
     if region.level == "desa":
         return (village.id == region.id,)
     if region.level == "kecamatan":
         return (village.parent_id == region.id, village.level == "desa")
     return (kecamatan.parent_id == region.id, kecamatan.level == "kecamatan", village.level == "desa")
+
+
+def _desa_query(region):
+    """Ids of the villages in `region` (a kecamatan, a kabupaten, or a village itself)."""
+    kecamatan = db.aliased(Region)
+    return (select(Region.id).join(kecamatan, Region.parent_id == kecamatan.id)
+            .where(*_villages_of(region, Region, kecamatan)))
 
 
 def village_ids(region):
