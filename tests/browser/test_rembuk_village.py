@@ -96,6 +96,17 @@ def test_twins_are_told_apart_and_no_page_scrolls_sideways_on_a_phone(browser, l
         context.close()
 
 
+def test_an_open_rembuk_page_fits_a_phone(browser, live_server, world, app):
+    """The meeting's own page while it runs, with its forms (the scenario's long button wraps)."""
+    ids = _committed_with_twins(app, world, commit=False)
+    context, page = _context(browser, live_server, world, PHONE)
+    try:
+        _no_sideways_scroll(page, f"/rembuk/{ids['session']}")
+        expect(page.locator("button", has_text="Simpan alokasi sekarang sebagai skenario")).to_be_visible()
+    finally:
+        context.close()
+
+
 def test_a_perubahan_keeps_the_wajib_decision(page, world, app):
     ids = _committed_with_twins(app, world)
     log_in(page, world.usernames["desa_a1"])
