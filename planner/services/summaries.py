@@ -6,11 +6,11 @@ docs/performance.md). Instead each plan has one `PlanSummary` row holding what t
 recaps and the API read: its status, latest commitment, the packages and groups it covers, and
 the date each quarter was reported, and a digest a page reads for every village (the money
 planned per month, the money per package, and the spending, overspent activities and delivered
-shares counting every quarter reported so far; the money planned by the end of each quarter). The
-same as-of figures for each earlier moment of the year's reporting (before any report, after the
-first, after the first two, …) are kept apart (`earlier`), read only for a village that reported after the date
-asked about ("keadaan per tanggal" in the past). Anything else that depends on the date (flags,
-the expected spending) is worked out from these when read.
+shares counting every quarter reported so far; the money planned by the end of each quarter).
+The same as-of figures for each earlier moment of the year's reporting (before any report, after
+the first, after the first two, …) are kept apart (`earlier`), read only for a village that
+reported after the date asked about ("keadaan per tanggal" in the past). Anything else that
+depends on the date (flags, the expected spending) is worked out from these when read.
 
 How the rows stay true: a session listener notes the plan of every Plan, Proposal, rembuk
 session, commitment, commitment activity, realisation or quarter report written in a
